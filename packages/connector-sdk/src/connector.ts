@@ -1,0 +1,117 @@
+import { z } from 'zod';
+
+/** The value types a source field can have; criteria compare by these types. */
+export const fieldTypeSchema = z.enum(['string', 'email', 'number', 'date', 'boolean']);
+export type FieldType = z.infer<typeof fieldTypeSchema>;
+
+export const fieldDescriptorSchema = z.object({
+  /** The source's own key (`email`, `billing_address.country`, `cf_industry`). */
+  key: z.string().min(1),
+  label: z.string().min(1),
+  type: fieldTypeSchema,
+  /** `list`: every page carries it. `detail`: one extra request per record is needed to get it. */
+  availability: z.enum(['list', 'detail']),
+  custom: z.boolean().default(false),
+});
+export type FieldDescriptor = z.infer<typeof fieldDescriptorSchema>;
+
+export const sourceOrganizationSchema = z.object({ id: z.string().min(1), name: z.string() });
+export type SourceOrganization = z.infer<typeof sourceOrganizationSchema>;
+
+export const checkResultSchema = z.object({
+  /** The account's primary email when the source has one; a change of it is treated like a changed key. */
+  primaryEmail: z.string().optional(),
+  accountName: z.string().optional(),
+});
+export type CheckResult = z.infer<typeof checkResultSchema>;
+
+export const sourceRecordSchema = z.object({
+  /** Stable across runs: the engine uses it for change and deletion detection. */
+  sourceId: z.string().min(1),
+  /** ISO time of the source's last change, when it has one. */
+  modifiedAt: z.string().optional(),
+  /** Values by source field key. */
+  fields: z.record(z.string(), z.unknown()),
+});
+export type SourceRecord = z.infer<typeof sourceRecordSchema>;
+
+export type Checkpoint = Record<string, unknown>;
+
+export interface RecordPage {
+  records: SourceRecord[];
+  /** Where to resume after this page; the engine stores it in the same transaction as the page. */
+  checkpoint: Checkpoint;
+  /** Records the connector had to skip, with why: every one is accounted for in the run. */
+  rejected?: { sourceId?: string; reason: string }[];
+}
+
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** What connector code sees: never the database, never the environment. */
+export interface ConnectorContext<Creds, Settings> {
+  credentials: Creds;
+  settings: Settings;
+  logger: Logger;
+  signal?: AbortSignal;
+  /** Hosts that settings may point at (`LEADSYNC_ALLOWED_HOSTS`). */
+  allowedHosts: readonly string[];
+}
+
+export interface ReadRequest {
+  organizationId: string;
+  /** Only records created or modified at or after this time. */
+  since?: Date;
+  /** Resume from a checkpoint of an earlier page of the same run. */
+  checkpoint?: Checkpoint;
+  /** Source field keys the sync maps or filters on; a connector fetches detail fields only when asked. */
+  fields?: readonly string[];
+  pageSize?: number;
+}
+
+export interface ListIdsRequest {
+  organizationId: string;
+}
+
+export interface CostEstimate {
+  records: number;
+  requests: number;
+  note?: string;
+}
+
+export interface ConnectorCapabilities {
+  /** How far back the source lets a first run reach, in days. */
+  maxLookbackDays?: number;
+  /** Whether `listIds` gives the complete set of ids, so missing ones can be called deleted. */
+  detectsDeletes: boolean;
+}
+
+export interface SourceConnector<Creds = unknown, Settings = unknown> {
+  id: string;
+  displayName: string;
+  credentialsSchema: z.ZodType<Creds>;
+  settingsSchema: z.ZodType<Settings>;
+  capabilities: ConnectorCapabilities;
+  /** The credential whose last characters may be shown, masked. */
+  maskedKey?(credentials: Creds): string | undefined;
+  fields(ctx: ConnectorContext<Creds, Settings>, organizationId?: string): Promise<FieldDescriptor[]>;
+  check(ctx: ConnectorContext<Creds, Settings>): Promise<CheckResult>;
+  listOrganizations(ctx: ConnectorContext<Creds, Settings>): Promise<SourceOrganization[]>;
+  read(ctx: ConnectorContext<Creds, Settings>, request: ReadRequest): AsyncIterable<RecordPage>;
+  listIds?(ctx: ConnectorContext<Creds, Settings>, request: ListIdsRequest): AsyncIterable<string[]>;
+  estimateCost?(ctx: ConnectorContext<Creds, Settings>, request: ReadRequest): Promise<CostEstimate>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds connectors of any credential and settings types.
+export type AnyConnector = SourceConnector<any, any>;
+
+/** Typed identity: lets a connector package declare itself with full inference. */
+export function defineConnector<Creds, Settings>(
+  connector: SourceConnector<Creds, Settings>,
+): SourceConnector<Creds, Settings> {
+  return connector;
+}

@@ -1,0 +1,81 @@
+/**
+ * Errors every connector throws. `message` is for logs and operators; `userMessage` is safe to show a
+ * marketer. Neither may carry a secret.
+ */
+export type ConnectorErrorCode =
+  | 'invalid_credentials'
+  | 'rate_limited'
+  | 'source_unavailable'
+  | 'bad_source_data'
+  | 'invalid_configuration'
+  | 'unknown_connector';
+
+export abstract class ConnectorError extends Error {
+  abstract readonly code: ConnectorErrorCode;
+  /** Worth trying again later without a change by a person. */
+  abstract readonly retryable: boolean;
+  readonly userMessage: string;
+
+  constructor(message: string, userMessage = message, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.userMessage = userMessage;
+  }
+}
+
+/** The source refused the account key: the engine deactivates every sync of the connection. */
+export class InvalidCredentialsError extends ConnectorError {
+  readonly code = 'invalid_credentials';
+  readonly retryable = false;
+}
+
+export class RateLimitedError extends ConnectorError {
+  readonly code = 'rate_limited';
+  readonly retryable = true;
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+    userMessage = 'The source asked us to slow down; the run will continue later.',
+  ) {
+    super(message, userMessage);
+  }
+}
+
+export class SourceUnavailableError extends ConnectorError {
+  readonly code = 'source_unavailable';
+  readonly retryable = true;
+}
+
+/** One source record that does not have the expected shape; the run records it instead of crashing. */
+export class BadSourceDataError extends ConnectorError {
+  readonly code = 'bad_source_data';
+  readonly retryable = false;
+  constructor(
+    message: string,
+    readonly record: unknown,
+    userMessage = 'The source sent a record we could not read.',
+  ) {
+    super(message, userMessage);
+  }
+}
+
+/** Settings or credentials that fail validation before any request (bad CSV, a host that is not allowed). */
+export class InvalidConfigurationError extends ConnectorError {
+  readonly code = 'invalid_configuration';
+  readonly retryable = false;
+  constructor(
+    message: string,
+    readonly field?: string,
+    userMessage = message,
+  ) {
+    super(message, userMessage);
+  }
+}
+
+export class UnknownConnectorError extends ConnectorError {
+  readonly code = 'unknown_connector';
+  readonly retryable = false;
+  constructor(readonly connectorId: string) {
+    super(`Unknown connector "${connectorId}"`);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './connector.ts';
+export * from './errors.ts';
+export * from './registry.ts';

