@@ -2,7 +2,13 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateSecretKey, loadOrCreateSecretKey, parseSecretKey, SecretBox, SecretBoxError } from './secret-box.ts';
+import {
+  generateSecretKey,
+  loadOrCreateSecretKey,
+  parseSecretKey,
+  SecretBox,
+  SecretBoxError,
+} from './secret-box.ts';
 
 const box = new SecretBox(parseSecretKey(generateSecretKey()));
 

@@ -23,7 +23,8 @@ export class SecretBox {
   private readonly keyId: string;
 
   constructor(private readonly key: Buffer) {
-    if (key.length !== KEY_BYTES) throw new SecretBoxError(`A secret key has ${KEY_BYTES} bytes, got ${key.length}`);
+    if (key.length !== KEY_BYTES)
+      throw new SecretBoxError(`A secret key has ${KEY_BYTES} bytes, got ${key.length}`);
     this.keyId = createHash('sha256').update(key).digest('base64url').slice(0, 8);
   }
 
@@ -48,7 +49,10 @@ export class SecretBox {
       const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
       decipher.setAAD(Buffer.from(associatedData, 'utf8'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-      return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+      return Buffer.concat([
+        decipher.update(Buffer.from(ciphertext, 'base64url')),
+        decipher.final(),
+      ]).toString('utf8');
     } catch {
       throw new SecretBoxError('A sealed secret failed its integrity check (tampered or corrupted)');
     }
