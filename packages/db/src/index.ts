@@ -1,3 +1,12 @@
+export {
+  type CreateDatabaseOptions,
+  createDatabase,
+  type Database,
+  type DatabaseHandle,
+  type Executor,
+  type Schema,
+  type Transaction,
+} from './client.ts';
 export { type EmbeddedPostgresOptions, type RunningPostgres, startEmbeddedPostgres } from './embedded.ts';
 export { migrationsFolder, runMigrations } from './migrate.ts';
 export {

@@ -1,0 +1,42 @@
+import { sql } from 'drizzle-orm';
+import { index, jsonb, pgEnum, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, timestamptz, updatedAt } from './columns.ts';
+import { organizations } from './organizations.ts';
+
+export const leadStatus = pgEnum('lead_status', ['active', 'deleted', 'bounced', 'do_not_mail']);
+
+export type LeadFields = Record<string, unknown>;
+
+export const leads = pgTable(
+  'leads',
+  {
+    id: id(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    /** Normalized (trimmed, lowercase, ASCII domain); unique per organization, case-insensitively. */
+    email: text().notNull(),
+    firstName: text(),
+    lastName: text(),
+    fields: jsonb().$type<LeadFields>().notNull().default({}),
+    status: leadStatus().notNull().default('active'),
+    statusChangedAt: timestamptz().notNull().defaultNow(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('leads_organization_email_idx').on(t.organizationId, sql`lower(${t.email})`),
+    /** Target of composite foreign keys that keep references inside one organization. */
+    unique('leads_organization_id_id_key').on(t.organizationId, t.id),
+    /** Prefix search on the email (`LIKE 'abc%'`). */
+    index('leads_organization_email_prefix_idx').on(
+      t.organizationId,
+      sql`lower(${t.email}) text_pattern_ops`,
+    ),
+    index('leads_organization_status_idx').on(t.organizationId, t.status),
+  ],
+);
+
+export type Lead = typeof leads.$inferSelect;
+export type NewLead = typeof leads.$inferInsert;
+export type LeadStatus = (typeof leadStatus.enumValues)[number];

@@ -1,0 +1,136 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  unique,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { createdAt, id, timestamptz } from './columns.ts';
+import { leads } from './leads.ts';
+import { organizations } from './organizations.ts';
+import { syncs } from './syncs.ts';
+
+export const runStatus = pgEnum('run_status', ['queued', 'running', 'succeeded', 'failed']);
+export const runOutcome = pgEnum('run_outcome', ['new', 're_added', 'duplicate', 'ignored', 'deleted']);
+export const ignoredReason = pgEnum('ignored_reason', [
+  'bounced',
+  'do_not_mail',
+  'group_email',
+  'file_duplicate',
+  'empty_email',
+  'invalid_pattern',
+]);
+
+const counter = () => integer().notNull().default(0);
+
+export const syncRuns = pgTable(
+  'sync_runs',
+  {
+    id: id(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    syncId: uuid().notNull(),
+    status: runStatus().notNull().default('queued'),
+    /** A preview: classifies everything, writes no lead. */
+    dryRun: boolean().notNull().default(false),
+    /** `schedule`, `manual` or `preview`. */
+    trigger: text().notNull(),
+    createdAt: createdAt(),
+    startedAt: timestamptz(),
+    finishedAt: timestamptz(),
+    error: text(),
+    total: counter(),
+    newLeads: counter(),
+    reAdded: counter(),
+    duplicate: counter(),
+    ignored: counter(),
+    deleted: counter(),
+    bounced: counter(),
+    doNotMail: counter(),
+    groupEmail: counter(),
+    fileDuplicate: counter(),
+    emptyEmail: counter(),
+    invalidPattern: counter(),
+    /** Progress: source records read / classified so far. */
+    readCount: counter(),
+    processedCount: counter(),
+    /** The connector's checkpoint, so a restarted run resumes instead of starting over. */
+    checkpoint: jsonb().$type<Record<string, unknown>>(),
+    /** Newest source modification time seen by this run. */
+    highWaterMark: timestamptz(),
+    undoneAt: timestamptz(),
+  },
+  (t) => [
+    index('sync_runs_organization_id_idx').on(t.organizationId),
+    index('sync_runs_sync_created_idx').on(
+      t.syncId,
+      t.createdAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
+    /** At most one real run queued or running per sync. */
+    uniqueIndex('sync_runs_one_active_per_sync_idx')
+      .on(t.syncId)
+      .where(sql`${t.status} in ('queued', 'running') and not ${t.dryRun}`),
+    unique('sync_runs_organization_id_id_key').on(t.organizationId, t.id),
+    foreignKey({
+      name: 'sync_runs_sync_fk',
+      columns: [t.organizationId, t.syncId],
+      foreignColumns: [syncs.organizationId, syncs.id],
+    }).onDelete('cascade'),
+  ],
+);
+
+/** What undo needs to restore a lead that a run changed. */
+export interface RunRecordPrevious {
+  status?: string;
+  firstName?: string | null;
+  lastName?: string | null;
+  fields?: Record<string, unknown>;
+  /** Whether the lead was already on the sync's list before the run. */
+  wasMember?: boolean;
+}
+
+export const runRecords = pgTable(
+  'run_records',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    runId: uuid().notNull(),
+    organizationId: uuid().notNull(),
+    /** Order within the run (source order). */
+    seq: integer().notNull(),
+    sourceId: text().notNull(),
+    email: text(),
+    leadId: uuid().references(() => leads.id, { onDelete: 'set null' }),
+    outcome: runOutcome().notNull(),
+    reason: ignoredReason(),
+    suggestion: text(),
+    previous: jsonb().$type<RunRecordPrevious>(),
+  },
+  (t) => [
+    unique('run_records_run_seq_key').on(t.runId, t.seq),
+    index('run_records_run_outcome_reason_seq_idx').on(t.runId, t.outcome, t.reason, t.seq),
+    index('run_records_lead_id_idx').on(t.leadId),
+    foreignKey({
+      name: 'run_records_run_fk',
+      columns: [t.organizationId, t.runId],
+      foreignColumns: [syncRuns.organizationId, syncRuns.id],
+    }).onDelete('cascade'),
+  ],
+);
+
+export type SyncRun = typeof syncRuns.$inferSelect;
+export type NewSyncRun = typeof syncRuns.$inferInsert;
+export type RunStatus = (typeof runStatus.enumValues)[number];
+export type RunRecord = typeof runRecords.$inferSelect;
+export type NewRunRecord = typeof runRecords.$inferInsert;
+export type RunOutcome = (typeof runOutcome.enumValues)[number];
+export type IgnoredReason = (typeof ignoredReason.enumValues)[number];

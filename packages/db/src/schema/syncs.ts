@@ -1,0 +1,74 @@
+import { sql } from 'drizzle-orm';
+import { foreignKey, index, jsonb, pgEnum, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, timestamptz, updatedAt } from './columns.ts';
+import { connections } from './connections.ts';
+import { mailingLists } from './mailing-lists.ts';
+import { organizations } from './organizations.ts';
+
+export const importMode = pgEnum('import_mode', ['all', 'criteria']);
+export const syncStatus = pgEnum('sync_status', ['draft', 'active', 'inactive']);
+export const updatePolicy = pgEnum('update_policy', ['overwrite', 'fill_empty', 'never']);
+
+export interface FieldMappingEntry {
+  source: string;
+  target: string;
+}
+
+/** As in the GraphQL `Schedule`; interpreted by `@leadsync/core`. */
+export interface SyncSchedule {
+  frequency: 'ONCE' | 'DAILY' | 'WEEKLY' | 'MONTHLY';
+  time?: string | null;
+  timeZone: string;
+  weekday?: number | null;
+  dayOfMonth?: number | null;
+}
+
+export const syncs = pgTable(
+  'syncs',
+  {
+    id: id(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    connectionId: uuid().notNull(),
+    name: text().notNull(),
+    sourceOrganizationId: text().notNull(),
+    importMode: importMode().notNull(),
+    criteria: jsonb().$type<Record<string, unknown>>(),
+    mailingListId: uuid().notNull(),
+    fieldMapping: jsonb().$type<FieldMappingEntry[]>().notNull().default([]),
+    schedule: jsonb().$type<SyncSchedule>().notNull(),
+    retrieveFrom: timestamptz(),
+    status: syncStatus().notNull().default('draft'),
+    inactiveReason: text(),
+    updatePolicy: updatePolicy().notNull().default('overwrite'),
+    /** Newest source modification time of the last successful run (incremental reads start here). */
+    highWaterMark: timestamptz(),
+    nextRunAt: timestamptz(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('syncs_organization_id_idx').on(t.organizationId),
+    index('syncs_connection_id_idx').on(t.connectionId),
+    index('syncs_mailing_list_id_idx').on(t.mailingListId),
+    index('syncs_due_idx').on(t.nextRunAt).where(sql`${t.status} = 'active'`),
+    unique('syncs_organization_id_id_key').on(t.organizationId, t.id),
+    foreignKey({
+      name: 'syncs_connection_fk',
+      columns: [t.organizationId, t.connectionId],
+      foreignColumns: [connections.organizationId, connections.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'syncs_mailing_list_fk',
+      columns: [t.organizationId, t.mailingListId],
+      foreignColumns: [mailingLists.organizationId, mailingLists.id],
+    }).onDelete('restrict'),
+  ],
+);
+
+export type Sync = typeof syncs.$inferSelect;
+export type NewSync = typeof syncs.$inferInsert;
+export type ImportMode = (typeof importMode.enumValues)[number];
+export type SyncStatus = (typeof syncStatus.enumValues)[number];
+export type UpdatePolicy = (typeof updatePolicy.enumValues)[number];
