@@ -1,0 +1,3 @@
+export * from './contract.ts';
+export * from './describe.ts';
+export * from './memory-connector.ts';
