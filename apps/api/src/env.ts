@@ -1,0 +1,31 @@
+import { commonEnvShape, parseEnvironment } from '@leadsync/worker/env';
+import { z } from 'zod';
+
+const portError = 'an integer from 1 to 65535';
+
+export const apiEnvShape = {
+  ...commonEnvShape,
+  PORT: z.coerce
+    .number({ error: portError })
+    .int(portError)
+    .min(1, portError)
+    .max(65535, portError)
+    .default(4000),
+  LEADSYNC_ADMIN_KEY: z.string().min(24, 'at least 24 characters').optional(),
+  /** `false` turns off the Zoho Invoice sandbox that `pnpm start` offers a new user. */
+  LEADSYNC_SANDBOX: z
+    .enum(['true', 'false', '1', '0'], { error: 'true or false' })
+    .default('true')
+    .transform((value) => value === 'true' || value === '1'),
+  /** Run the worker inside the API process (the one-command default). */
+  LEADSYNC_EMBEDDED_WORKER: z
+    .enum(['true', 'false', '1', '0'], { error: 'true or false' })
+    .default('true')
+    .transform((value) => value === 'true' || value === '1'),
+};
+
+export type ApiEnvironment = z.infer<z.ZodObject<typeof apiEnvShape>>;
+
+export function loadApiEnvironment(env: NodeJS.ProcessEnv = process.env): ApiEnvironment {
+  return parseEnvironment(apiEnvShape, env);
+}
