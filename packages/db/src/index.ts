@@ -9,6 +9,7 @@ export {
 } from './client.ts';
 export { type EmbeddedPostgresOptions, type RunningPostgres, startEmbeddedPostgres } from './embedded.ts';
 export { migrationsFolder, runMigrations } from './migrate.ts';
+export { type DatabaseServer, type DatabaseServerOptions, openDatabaseServer } from './runtime.ts';
 export {
   generateSecretKey,
   loadOrCreateSecretKey,
