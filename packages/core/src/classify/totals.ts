@@ -1,0 +1,118 @@
+import type { IgnoredReason, Outcome } from './outcome.ts';
+
+/** Counts per ignored reason; names as in the GraphQL `IgnoredBreakdown`. */
+export interface IgnoredBreakdown {
+  bounced: number;
+  doNotMail: number;
+  groupEmail: number;
+  fileDuplicate: number;
+  emptyEmail: number;
+  invalidPattern: number;
+}
+
+/**
+ * A run's totals; names as in the GraphQL `RunTotals`. Invariants:
+ * `total = newLeads + reAdded + duplicate + ignored` and `ignored` = the sum of `ignoredBreakdown`.
+ * `deleted` counts records the source no longer has; they are not part of `total`.
+ */
+export interface RunTotals {
+  total: number;
+  newLeads: number;
+  reAdded: number;
+  duplicate: number;
+  ignored: number;
+  deleted: number;
+  ignoredBreakdown: IgnoredBreakdown;
+}
+
+export function emptyTotals(): RunTotals {
+  return {
+    total: 0,
+    newLeads: 0,
+    reAdded: 0,
+    duplicate: 0,
+    ignored: 0,
+    deleted: 0,
+    ignoredBreakdown: {
+      bounced: 0,
+      doNotMail: 0,
+      groupEmail: 0,
+      fileDuplicate: 0,
+      emptyEmail: 0,
+      invalidPattern: 0,
+    },
+  };
+}
+
+const BREAKDOWN_KEY: Record<IgnoredReason, keyof IgnoredBreakdown> = {
+  bounced: 'bounced',
+  do_not_mail: 'doNotMail',
+  group_email: 'groupEmail',
+  file_duplicate: 'fileDuplicate',
+  empty_email: 'emptyEmail',
+  invalid_pattern: 'invalidPattern',
+};
+
+export function breakdownKey(reason: IgnoredReason): keyof IgnoredBreakdown {
+  return BREAKDOWN_KEY[reason];
+}
+
+/** Counts one outcome into `totals` (mutates and returns it). */
+export function countOutcome(totals: RunTotals, outcome: Outcome, reason?: IgnoredReason): RunTotals {
+  switch (outcome) {
+    case 'deleted':
+      totals.deleted++;
+      return totals;
+    case 'new':
+      totals.newLeads++;
+      break;
+    case 're_added':
+      totals.reAdded++;
+      break;
+    case 'duplicate':
+      totals.duplicate++;
+      break;
+    case 'ignored':
+      if (reason === undefined) throw new Error('an ignored outcome needs a reason');
+      totals.ignored++;
+      totals.ignoredBreakdown[BREAKDOWN_KEY[reason]]++;
+      break;
+  }
+  totals.total++;
+  return totals;
+}
+
+/** The sum of two totals, as a new object. */
+export function addTotals(a: RunTotals, b: RunTotals): RunTotals {
+  const x = a.ignoredBreakdown;
+  const y = b.ignoredBreakdown;
+  return {
+    total: a.total + b.total,
+    newLeads: a.newLeads + b.newLeads,
+    reAdded: a.reAdded + b.reAdded,
+    duplicate: a.duplicate + b.duplicate,
+    ignored: a.ignored + b.ignored,
+    deleted: a.deleted + b.deleted,
+    ignoredBreakdown: {
+      bounced: x.bounced + y.bounced,
+      doNotMail: x.doNotMail + y.doNotMail,
+      groupEmail: x.groupEmail + y.groupEmail,
+      fileDuplicate: x.fileDuplicate + y.fileDuplicate,
+      emptyEmail: x.emptyEmail + y.emptyEmail,
+      invalidPattern: x.invalidPattern + y.invalidPattern,
+    },
+  };
+}
+
+/** The invariants of DESIGN.md section 2 that `totals` breaks; empty when it is consistent. */
+export function totalsViolations(totals: RunTotals): string[] {
+  const problems: string[] = [];
+  const b = totals.ignoredBreakdown;
+  const sum = totals.newLeads + totals.reAdded + totals.duplicate + totals.ignored;
+  if (totals.total !== sum)
+    problems.push(`total ${totals.total} != new + re_added + duplicate + ignored ${sum}`);
+  const ignored = b.bounced + b.doNotMail + b.groupEmail + b.fileDuplicate + b.emptyEmail + b.invalidPattern;
+  if (totals.ignored !== ignored)
+    problems.push(`ignored ${totals.ignored} != sum of the breakdown ${ignored}`);
+  return problems;
+}

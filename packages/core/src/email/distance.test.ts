@@ -1,0 +1,34 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { editDistance } from './distance.ts';
+
+describe('editDistance', () => {
+  it('counts a swap of neighbours as one edit', () => {
+    expect(editDistance('hotmial', 'hotmail')).toBe(1);
+    expect(editDistance('gamil', 'gmail')).toBe(1);
+    expect(editDistance('ab', 'ba')).toBe(1);
+  });
+
+  it('counts insertions, deletions and substitutions', () => {
+    expect(editDistance('yaho', 'yahoo')).toBe(1);
+    expect(editDistance('gnail', 'gmail')).toBe(1);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('', 'abc')).toBe(3);
+  });
+
+  it('stops early above the bound', () => {
+    expect(editDistance('gmail', 'protonmail', 2)).toBe(3);
+    expect(editDistance('abcdef', 'uvwxyz', 1)).toBe(2);
+  });
+
+  it('is symmetric and zero only for equal strings', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 }), (a, b) => {
+        const d = editDistance(a, b);
+        expect(editDistance(b, a)).toBe(d);
+        expect(d === 0).toBe(a === b);
+        expect(d).toBeLessThanOrEqual(Math.max(a.length, b.length));
+      }),
+    );
+  });
+});

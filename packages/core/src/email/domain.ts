@@ -1,0 +1,122 @@
+/// <reference path="./punycode.d.ts" />
+import punycode from 'punycode/punycode.js';
+import { suggestDomain, suggestMissingDot } from './typo.ts';
+
+/** What the policy says about one domain, as written in an address. */
+export interface DomainVerdict {
+  /** The domain lowercased, in its ASCII (punycode) form; null when it breaks the syntax policy. */
+  readonly ascii: string | null;
+  /** A well-known mailbox domain this one is a likely typo of. */
+  readonly suggestion: string | null;
+}
+
+const INVALID: DomainVerdict = Object.freeze({ ascii: null, suggestion: null });
+
+export const MAX_DOMAIN_LENGTH = 253;
+const MAX_LABEL_LENGTH = 63;
+
+/** Any Unicode control, format, surrogate, private-use or unassigned character, or any separator/space. */
+const BAD_UNICODE = /[\p{C}\p{Z}]/u;
+const NON_ASCII = /[^\p{ASCII}]/u;
+
+function isLdhLabel(domain: string, from: number, to: number): boolean {
+  const len = to - from;
+  if (len < 1 || len > MAX_LABEL_LENGTH) return false;
+  if (domain.charCodeAt(from) === 45 || domain.charCodeAt(to - 1) === 45) return false;
+  for (let i = from; i < to; i++) {
+    const c = domain.charCodeAt(i);
+    const ok = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45;
+    if (!ok) return false;
+  }
+  if (to - from > 4 && domain.startsWith('xn--', from)) {
+    // An A-label must be real punycode of a label with non-ASCII characters, round-tripping exactly.
+    const encoded = domain.slice(from + 4, to);
+    try {
+      const decoded = punycode.decode(encoded);
+      if (!NON_ASCII.test(decoded) || BAD_UNICODE.test(decoded)) return false;
+      if (decoded.toLowerCase().normalize('NFC') !== decoded || punycode.encode(decoded) !== encoded)
+        return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+function allDigits(domain: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = domain.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/**
+ * Checks an ASCII, lowercased domain: 2+ labels of letters, digits and hyphens, none starting or
+ * ending with a hyphen, at most 63 octets each and 253 in all, a top-level label that is not all digits.
+ * `xn--` labels must be valid punycode.
+ */
+export function isValidAsciiDomain(domain: string): boolean {
+  if (domain.length === 0 || domain.length > MAX_DOMAIN_LENGTH) return false;
+  let start = 0;
+  let labels = 0;
+  let lastStart = 0;
+  for (let i = 0; i <= domain.length; i++) {
+    if (i === domain.length || domain.charCodeAt(i) === 46) {
+      if (!isLdhLabel(domain, start, i)) return false;
+      labels++;
+      lastStart = start;
+      start = i + 1;
+    }
+  }
+  if (labels < 2) return false;
+  return !allDigits(domain, lastStart, domain.length);
+}
+
+function toAsciiDomain(raw: string): string | null {
+  let lower = raw.toLowerCase();
+  let ascii = true;
+  for (let i = 0; i < lower.length; i++) {
+    if (lower.charCodeAt(i) > 127) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return lower;
+  lower = lower.normalize('NFC');
+  if (BAD_UNICODE.test(lower)) return null;
+  try {
+    return punycode.toASCII(lower);
+  } catch {
+    return null;
+  }
+}
+
+/** Judges a domain from scratch: syntax, IDN conversion, typo suggestion. Use `domainVerdict` (cached). */
+export function judgeDomain(raw: string): DomainVerdict {
+  const ascii = toAsciiDomain(raw);
+  if (ascii === null) return INVALID;
+  if (!isValidAsciiDomain(ascii)) {
+    // `gmailcom`: a well-known domain with its dot left out is still worth a suggestion.
+    const fixed = ascii.includes('.') ? null : suggestMissingDot(ascii);
+    return fixed ? { ascii: null, suggestion: fixed } : INVALID;
+  }
+  return { ascii, suggestion: suggestDomain(ascii) };
+}
+
+const CACHE_LIMIT = 50_000;
+const cache = new Map<string, DomainVerdict>();
+
+/**
+ * `judgeDomain`, cached per domain as written: real files repeat a few thousand domains over and over.
+ * The cache is bounded (emptied when full) so memory stays flat however many records pass.
+ */
+export function domainVerdict(raw: string): DomainVerdict {
+  let verdict = cache.get(raw);
+  if (verdict === undefined) {
+    verdict = judgeDomain(raw);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(raw, verdict);
+  }
+  return verdict;
+}
