@@ -1,0 +1,196 @@
+import { and, asc, count, eq, inArray, ne, type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Executor } from '../client.ts';
+import { type Lead, type LeadStatus, leads } from '../schema/leads.ts';
+import { listMemberships } from '../schema/mailing-lists.ts';
+import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from './cursor.ts';
+import { isUuid, onlyUuids } from './ids.ts';
+
+/** Lowercased and trimmed: how emails are compared. Full normalization (punycode, syntax) is `@leadsync/core`'s. */
+export function emailKey(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/**
+ * The text that lead search matches, identical to the expression of the `leads_search_trgm_idx` trigram index
+ * (migration 0001) so that PostgreSQL can use it.
+ */
+export const leadSearchText = sql`lower(${leads.email} || ' ' || coalesce(${leads.firstName}, '') || ' ' || coalesce(${leads.lastName}, ''))`;
+
+function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export interface LeadStatusEntry {
+  id: string;
+  email: string;
+  status: LeadStatus;
+}
+
+export interface LeadSearch extends PageArgs {
+  /** Substring of the email, first or last name, case-insensitive. */
+  search?: string | null;
+  status?: LeadStatus | readonly LeadStatus[] | null;
+  mailingListId?: string | null;
+}
+
+const leadCursor = z.object({ e: z.string(), i: z.string() });
+
+/** Marks applied by `setStatusByEmails`. `deleted` goes through `deleteByEmails` (it also empties lists). */
+export type MarkableStatus = Extract<LeadStatus, 'bounced' | 'do_not_mail' | 'active'>;
+
+export class LeadRepository {
+  constructor(
+    private readonly db: Executor,
+    readonly organizationId: string,
+  ) {}
+
+  private uniqueKeys(emails: readonly string[]): string[] {
+    return [...new Set(emails.map(emailKey).filter((e) => e.length > 0))];
+  }
+
+  async get(id: string): Promise<Lead | undefined> {
+    if (!isUuid(id)) return undefined;
+    const [row] = await this.db
+      .select()
+      .from(leads)
+      .where(and(eq(leads.organizationId, this.organizationId), eq(leads.id, id)));
+    return row;
+  }
+
+  async getMany(ids: readonly string[]): Promise<Lead[]> {
+    const wanted = onlyUuids(ids);
+    if (wanted.length === 0) return [];
+    return this.db
+      .select()
+      .from(leads)
+      .where(and(eq(leads.organizationId, this.organizationId), inArray(leads.id, wanted)));
+  }
+
+  async getByEmail(email: string): Promise<Lead | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(leads)
+      .where(
+        and(eq(leads.organizationId, this.organizationId), sql`lower(${leads.email}) = ${emailKey(email)}`),
+      );
+    return row;
+  }
+
+  /** Status (and id) of every existing lead among `emails`, keyed by lowercased email; one query. */
+  async statusesByEmail(emails: readonly string[]): Promise<Map<string, LeadStatusEntry>> {
+    const keys = this.uniqueKeys(emails);
+    const result = new Map<string, LeadStatusEntry>();
+    if (keys.length === 0) return result;
+    const rows = await this.db
+      .select({ id: leads.id, email: leads.email, status: leads.status })
+      .from(leads)
+      .where(
+        and(
+          eq(leads.organizationId, this.organizationId),
+          sql`lower(${leads.email}) = any(${sql.param(keys)}::text[])`,
+        ),
+      );
+    for (const row of rows) result.set(emailKey(row.email), row);
+    return result;
+  }
+
+  /** Leads in email order, filtered; keyset pagination on (email, id). */
+  async search(args: LeadSearch = {}): Promise<Page<Lead>> {
+    const limit = pageSize(args.first, 50);
+    const filters: SQL[] = [eq(leads.organizationId, this.organizationId)];
+    const text = args.search?.trim();
+    if (text) filters.push(sql`${leadSearchText} like ${likePattern(text)}`);
+    if (args.status) {
+      const statuses = typeof args.status === 'string' ? [args.status] : [...args.status];
+      filters.push(inArray(leads.status, statuses));
+    }
+    if (args.mailingListId) {
+      if (!isUuid(args.mailingListId)) return toPage([], limit, 0, () => '');
+      filters.push(sql`exists (
+        select 1 from ${listMemberships}
+        where ${listMemberships.mailingListId} = ${args.mailingListId}
+          and ${listMemberships.organizationId} = ${this.organizationId}
+          and ${listMemberships.leadId} = ${leads.id})`);
+    }
+    const where = and(...filters);
+    const after = args.after ? decodeCursor(args.after, leadCursor) : undefined;
+    const emailOrder = sql`lower(${leads.email})`;
+    const pageWhere = after
+      ? and(where, sql`(${emailOrder}, ${leads.id}) > (${after.e}, ${after.i}::uuid)`)
+      : where;
+    const [rows, [total]] = await Promise.all([
+      this.db
+        .select()
+        .from(leads)
+        .where(pageWhere)
+        .orderBy(asc(emailOrder), asc(leads.id))
+        .limit(limit + 1),
+      this.db.select({ n: count() }).from(leads).where(where),
+    ]);
+    return toPage(rows, limit, total?.n ?? 0, (lead) =>
+      encodeCursor({ e: emailKey(lead.email), i: lead.id }),
+    );
+  }
+
+  /**
+   * Sets `status` on the leads with these emails (case-insensitive) and returns how many changed. With
+   * `createMissing`, emails without a lead become leads in that status, so a later import ignores them
+   * (a suppression list); callers must pass normalized, valid emails then.
+   */
+  async setStatusByEmails(
+    emails: readonly string[],
+    status: MarkableStatus,
+    options: { createMissing?: boolean } = {},
+  ): Promise<number> {
+    const keys = this.uniqueKeys(emails);
+    if (keys.length === 0) return 0;
+    const changed = await this.db
+      .update(leads)
+      .set({ status, statusChangedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(
+        and(
+          eq(leads.organizationId, this.organizationId),
+          sql`lower(${leads.email}) = any(${sql.param(keys)}::text[])`,
+          ne(leads.status, status),
+        ),
+      )
+      .returning({ id: leads.id });
+    if (!options.createMissing) return changed.length;
+    const created = await this.db
+      .insert(leads)
+      .values(keys.map((email) => ({ organizationId: this.organizationId, email, status })))
+      .onConflictDoNothing()
+      .returning({ id: leads.id });
+    return changed.length + created.length;
+  }
+
+  markBounced(emails: readonly string[], options?: { createMissing?: boolean }): Promise<number> {
+    return this.setStatusByEmails(emails, 'bounced', options);
+  }
+
+  markDoNotMail(emails: readonly string[], options?: { createMissing?: boolean }): Promise<number> {
+    return this.setStatusByEmails(emails, 'do_not_mail', options);
+  }
+
+  /** Soft-deletes the leads with these emails and takes them off every list, in one statement; returns how many. */
+  async deleteByEmails(emails: readonly string[]): Promise<number> {
+    const keys = this.uniqueKeys(emails);
+    if (keys.length === 0) return 0;
+    const rows = await this.db.execute<{ n: number }>(sql`
+      WITH matched AS (
+        SELECT id, status FROM ${leads}
+        WHERE organization_id = ${this.organizationId} AND lower(email) = any(${sql.param(keys)}::text[])
+      ), deleted AS (
+        UPDATE ${leads} SET status = 'deleted', status_changed_at = now(), updated_at = now()
+        FROM matched
+        WHERE ${leads}.id = matched.id AND matched.status <> 'deleted'
+        RETURNING ${leads}.id
+      ), unlisted AS (
+        DELETE FROM ${listMemberships}
+        WHERE organization_id = ${this.organizationId} AND lead_id IN (SELECT id FROM matched)
+      )
+      SELECT count(*)::int AS n FROM deleted`);
+    return rows[0]?.n ?? 0;
+  }
+}

@@ -1,0 +1,222 @@
+import { and, count, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Executor } from '../client.ts';
+import { type RunStatus, type SyncRun, syncRuns } from '../schema/runs.ts';
+import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from './cursor.ts';
+import { isUniqueViolation } from './errors.ts';
+import { isUuid, onlyUuids } from './ids.ts';
+
+export type RunTrigger = 'schedule' | 'manual' | 'preview';
+
+/** The counter columns of a run, as one object. */
+export type RunCounters = Pick<
+  SyncRun,
+  | 'total'
+  | 'newLeads'
+  | 'reAdded'
+  | 'duplicate'
+  | 'ignored'
+  | 'deleted'
+  | 'bounced'
+  | 'doNotMail'
+  | 'groupEmail'
+  | 'fileDuplicate'
+  | 'emptyEmail'
+  | 'invalidPattern'
+  | 'readCount'
+  | 'processedCount'
+>;
+
+export type UpdateRunInput = Partial<
+  RunCounters &
+    Pick<
+      SyncRun,
+      'status' | 'startedAt' | 'finishedAt' | 'error' | 'checkpoint' | 'highWaterMark' | 'undoneAt'
+    >
+>;
+
+const runCursor = z.object({ c: z.string(), i: z.string() });
+
+/** `created_at` to the microsecond (a JS Date keeps milliseconds only, too coarse for a keyset cursor). */
+const exactCreatedAt = sql<string>`to_char(${syncRuns.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+const ONE_ACTIVE_RUN = 'sync_runs_one_active_per_sync_idx';
+
+export class SyncRunRepository {
+  constructor(
+    private readonly db: Executor,
+    readonly organizationId: string,
+  ) {}
+
+  private scoped(id: string) {
+    return and(eq(syncRuns.organizationId, this.organizationId), eq(syncRuns.id, id));
+  }
+
+  /**
+   * Queues a run. A sync has at most one real (non-dry) run queued or running: when there is one already, it is
+   * returned with `created: false` instead. Previews (dry runs) are never refused.
+   */
+  async createQueued(input: {
+    syncId: string;
+    trigger: RunTrigger;
+    dryRun?: boolean;
+  }): Promise<{ run: SyncRun; created: boolean }> {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      try {
+        const [run] = await this.db
+          .insert(syncRuns)
+          .values({
+            organizationId: this.organizationId,
+            syncId: input.syncId,
+            trigger: input.trigger,
+            dryRun: input.dryRun ?? input.trigger === 'preview',
+            status: 'queued',
+          })
+          .returning();
+        if (!run) throw new Error('insert returned no run');
+        return { run, created: true };
+      } catch (error) {
+        if (!isUniqueViolation(error, ONE_ACTIVE_RUN)) throw error;
+      }
+      const [active] = await this.db
+        .select()
+        .from(syncRuns)
+        .where(
+          and(
+            eq(syncRuns.organizationId, this.organizationId),
+            eq(syncRuns.syncId, input.syncId),
+            inArray(syncRuns.status, ['queued', 'running']),
+            eq(syncRuns.dryRun, false),
+          ),
+        );
+      // The active run may have finished in between: then try again.
+      if (active) return { run: active, created: false };
+    }
+    throw new Error('Could not queue a run: another run keeps starting');
+  }
+
+  async get(id: string): Promise<SyncRun | undefined> {
+    if (!isUuid(id)) return undefined;
+    const [row] = await this.db.select().from(syncRuns).where(this.scoped(id));
+    return row;
+  }
+
+  async getMany(ids: readonly string[]): Promise<SyncRun[]> {
+    const wanted = onlyUuids(ids);
+    if (wanted.length === 0) return [];
+    return this.db
+      .select()
+      .from(syncRuns)
+      .where(and(eq(syncRuns.organizationId, this.organizationId), inArray(syncRuns.id, wanted)));
+  }
+
+  /** Runs of a sync, newest first; keyset pagination on (created_at, id). */
+  async listBySync(
+    syncId: string,
+    args: PageArgs & { includeDryRuns?: boolean } = {},
+  ): Promise<Page<SyncRun>> {
+    const limit = pageSize(args.first, 20);
+    if (!isUuid(syncId)) return toPage([], limit, 0, () => '');
+    const filters: SQL[] = [eq(syncRuns.organizationId, this.organizationId), eq(syncRuns.syncId, syncId)];
+    if (!args.includeDryRuns) filters.push(eq(syncRuns.dryRun, false));
+    const where = and(...filters);
+    const after = args.after ? decodeCursor(args.after, runCursor) : undefined;
+    const pageWhere = after
+      ? and(where, sql`(${syncRuns.createdAt}, ${syncRuns.id}) < (${after.c}::timestamptz, ${after.i}::uuid)`)
+      : where;
+    const [rows, [total]] = await Promise.all([
+      this.db
+        .select({ run: syncRuns, exactCreatedAt })
+        .from(syncRuns)
+        .where(pageWhere)
+        .orderBy(desc(syncRuns.createdAt), desc(syncRuns.id))
+        .limit(limit + 1),
+      this.db.select({ n: count() }).from(syncRuns).where(where),
+    ]);
+    const page = toPage(rows, limit, total?.n ?? 0, (row) =>
+      encodeCursor({ c: row.exactCreatedAt, i: row.run.id }),
+    );
+    return { ...page, edges: page.edges.map((edge) => ({ node: edge.node.run, cursor: edge.cursor })) };
+  }
+
+  /**
+   * The newest run of each of these syncs, in one query (DISTINCT ON over the (sync_id, created_at) index) —
+   * for a dataloader behind `Sync.lastRun`. Syncs without runs are absent from the map.
+   */
+  async latestBySyncIds(
+    syncIds: readonly string[],
+    options: { includeDryRuns?: boolean } = {},
+  ): Promise<Map<string, SyncRun>> {
+    const ids = onlyUuids(syncIds);
+    const result = new Map<string, SyncRun>();
+    if (ids.length === 0) return result;
+    const rows = await this.db
+      .selectDistinctOn([syncRuns.syncId])
+      .from(syncRuns)
+      .where(
+        and(
+          eq(syncRuns.organizationId, this.organizationId),
+          inArray(syncRuns.syncId, ids),
+          options.includeDryRuns ? undefined : eq(syncRuns.dryRun, false),
+        ),
+      )
+      .orderBy(syncRuns.syncId, desc(syncRuns.createdAt), desc(syncRuns.id));
+    for (const row of rows) result.set(row.syncId, row);
+    return result;
+  }
+
+  /** The newest run of the sync that succeeded and was not undone (what undo and incremental reads start from). */
+  async latestSucceeded(
+    syncId: string,
+    options: { includeUndone?: boolean } = {},
+  ): Promise<SyncRun | undefined> {
+    if (!isUuid(syncId)) return undefined;
+    const [row] = await this.db
+      .select()
+      .from(syncRuns)
+      .where(
+        and(
+          eq(syncRuns.organizationId, this.organizationId),
+          eq(syncRuns.syncId, syncId),
+          eq(syncRuns.dryRun, false),
+          eq(syncRuns.status, 'succeeded'),
+          options.includeUndone ? undefined : sql`${syncRuns.undoneAt} is null`,
+        ),
+      )
+      .orderBy(desc(syncRuns.createdAt), desc(syncRuns.id))
+      .limit(1);
+    return row;
+  }
+
+  /** `queued` → `running` (or a crashed `running` run taken over); `undefined` when the run is not in `from`. */
+  async start(id: string, from: readonly RunStatus[] = ['queued']): Promise<SyncRun | undefined> {
+    if (!isUuid(id)) return undefined;
+    const [row] = await this.db
+      .update(syncRuns)
+      .set({ status: 'running', startedAt: sql`coalesce(${syncRuns.startedAt}, now())` })
+      .where(and(this.scoped(id), inArray(syncRuns.status, [...from])))
+      .returning();
+    return row;
+  }
+
+  async update(id: string, patch: UpdateRunInput): Promise<SyncRun | undefined> {
+    if (!isUuid(id)) return undefined;
+    if (Object.keys(patch).length === 0) return this.get(id);
+    const [row] = await this.db.update(syncRuns).set(patch).where(this.scoped(id)).returning();
+    return row;
+  }
+
+  /** Ends a run with its final counters; only a `queued` or `running` run can finish. */
+  async finish(
+    id: string,
+    result: { status: Extract<RunStatus, 'succeeded' | 'failed'>; error?: string | null } & UpdateRunInput,
+  ): Promise<SyncRun | undefined> {
+    if (!isUuid(id)) return undefined;
+    const [row] = await this.db
+      .update(syncRuns)
+      .set({ ...result, finishedAt: result.finishedAt ?? sql`now()` })
+      .where(and(this.scoped(id), inArray(syncRuns.status, ['queued', 'running'])))
+      .returning();
+    return row;
+  }
+}

@@ -1,0 +1,176 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Executor } from '../client.ts';
+import { type NewSync, type Sync, syncs } from '../schema/syncs.ts';
+import { isUuid, onlyUuids } from './ids.ts';
+
+export type CreateSyncInput = Omit<
+  NewSync,
+  'id' | 'organizationId' | 'status' | 'inactiveReason' | 'highWaterMark' | 'createdAt' | 'updatedAt'
+>;
+
+/** What may change after creation: not the import mode, the connection or the source organization. */
+export type UpdateSyncInput = Partial<
+  Pick<
+    Sync,
+    | 'name'
+    | 'criteria'
+    | 'mailingListId'
+    | 'fieldMapping'
+    | 'schedule'
+    | 'retrieveFrom'
+    | 'updatePolicy'
+    | 'highWaterMark'
+    | 'nextRunAt'
+  >
+>;
+
+export class SyncRepository {
+  constructor(
+    private readonly db: Executor,
+    readonly organizationId: string,
+  ) {}
+
+  private scoped(id: string) {
+    return and(eq(syncs.organizationId, this.organizationId), eq(syncs.id, id));
+  }
+
+  /** A new sync in `draft`. A connection or mailing list of another organization is refused by a foreign key. */
+  async create(input: CreateSyncInput): Promise<Sync> {
+    const [row] = await this.db
+      .insert(syncs)
+      .values({ ...input, organizationId: this.organizationId, status: 'draft' })
+      .returning();
+    if (!row) throw new Error('insert returned no sync');
+    return row;
+  }
+
+  async get(id: string): Promise<Sync | undefined> {
+    if (!isUuid(id)) return undefined;
+    const [row] = await this.db.select().from(syncs).where(this.scoped(id));
+    return row;
+  }
+
+  async getMany(ids: readonly string[]): Promise<Sync[]> {
+    const wanted = onlyUuids(ids);
+    if (wanted.length === 0) return [];
+    return this.db
+      .select()
+      .from(syncs)
+      .where(and(eq(syncs.organizationId, this.organizationId), inArray(syncs.id, wanted)));
+  }
+
+  async list(): Promise<Sync[]> {
+    return this.db
+      .select()
+      .from(syncs)
+      .where(eq(syncs.organizationId, this.organizationId))
+      .orderBy(asc(syncs.createdAt), asc(syncs.id));
+  }
+
+  async listByConnection(connectionId: string): Promise<Sync[]> {
+    if (!isUuid(connectionId)) return [];
+    return this.db
+      .select()
+      .from(syncs)
+      .where(and(eq(syncs.organizationId, this.organizationId), eq(syncs.connectionId, connectionId)))
+      .orderBy(asc(syncs.createdAt), asc(syncs.id));
+  }
+
+  async update(id: string, patch: UpdateSyncInput): Promise<Sync | undefined> {
+    if (!isUuid(id)) return undefined;
+    if (Object.keys(patch).length === 0) return this.get(id);
+    const [row] = await this.db.update(syncs).set(patch).where(this.scoped(id)).returning();
+    return row;
+  }
+
+  /** `active`, reason cleared; `nextRunAt` is the caller's (computed by `@leadsync/core`). */
+  async activate(id: string, nextRunAt: Date | null = null): Promise<Sync | undefined> {
+    if (!isUuid(id)) return undefined;
+    const [row] = await this.db
+      .update(syncs)
+      .set({ status: 'active', inactiveReason: null, nextRunAt })
+      .where(this.scoped(id))
+      .returning();
+    return row;
+  }
+
+  async deactivate(id: string, reason: string): Promise<Sync | undefined> {
+    if (!isUuid(id)) return undefined;
+    const [row] = await this.db
+      .update(syncs)
+      .set({ status: 'inactive', inactiveReason: reason, nextRunAt: null })
+      .where(this.scoped(id))
+      .returning();
+    return row;
+  }
+
+  /** Every `active` sync of the connection becomes `inactive` with `reason`; returns those syncs. */
+  async deactivateAllOfConnection(connectionId: string, reason: string): Promise<Sync[]> {
+    if (!isUuid(connectionId)) return [];
+    return this.db
+      .update(syncs)
+      .set({ status: 'inactive', inactiveReason: reason, nextRunAt: null })
+      .where(
+        and(
+          eq(syncs.organizationId, this.organizationId),
+          eq(syncs.connectionId, connectionId),
+          eq(syncs.status, 'active'),
+        ),
+      )
+      .returning();
+  }
+
+  /**
+   * Every `inactive` sync of the connection (only those deactivated for `onlyReason`, when given) becomes `active`;
+   * returns those syncs, whose `nextRunAt` the caller then sets.
+   */
+  async activateAllOfConnection(
+    connectionId: string,
+    options: { onlyReason?: string } = {},
+  ): Promise<Sync[]> {
+    if (!isUuid(connectionId)) return [];
+    return this.db
+      .update(syncs)
+      .set({ status: 'active', inactiveReason: null })
+      .where(
+        and(
+          eq(syncs.organizationId, this.organizationId),
+          eq(syncs.connectionId, connectionId),
+          eq(syncs.status, 'inactive'),
+          options.onlyReason ? eq(syncs.inactiveReason, options.onlyReason) : undefined,
+        ),
+      )
+      .returning();
+  }
+
+  /** Sets the next run time of several syncs at once (after `activateAllOfConnection`). */
+  async setNextRunTimes(times: ReadonlyMap<string, Date | null>): Promise<void> {
+    const ids = onlyUuids([...times.keys()]);
+    if (ids.length === 0) return;
+    const at = ids.map((id) => times.get(id)?.toISOString() ?? null);
+    await this.db.execute(sql`
+      UPDATE ${syncs} SET next_run_at = t.at, updated_at = now()
+      FROM unnest(${sql.param(ids)}::uuid[], ${sql.param(at)}::timestamptz[]) AS t(id, at)
+      WHERE ${syncs}.id = t.id AND ${syncs}.organization_id = ${this.organizationId}`);
+  }
+
+  /** Deletes the sync with its runs, run records and source records; list memberships stay. */
+  async delete(id: string): Promise<boolean> {
+    if (!isUuid(id)) return false;
+    const rows = await this.db.delete(syncs).where(this.scoped(id)).returning({ id: syncs.id });
+    return rows.length > 0;
+  }
+}
+
+/**
+ * Active syncs whose next run is due, across all organizations (for the scheduler, which has no tenant);
+ * uses the partial index `syncs_due_idx`.
+ */
+export async function findDueSyncs(db: Executor, now: Date, limit = 100): Promise<Sync[]> {
+  return db
+    .select()
+    .from(syncs)
+    .where(and(eq(syncs.status, 'active'), sql`${syncs.nextRunAt} <= ${now.toISOString()}::timestamptz`))
+    .orderBy(asc(syncs.nextRunAt))
+    .limit(limit);
+}
