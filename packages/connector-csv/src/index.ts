@@ -1,1 +1,12 @@
-export {};
+export {
+  CSV_ORGANIZATION_ID,
+  type CsvCheckpoint,
+  type CsvCredentials,
+  type CsvSettings,
+  csvCheckpointSchema,
+  csvConnector,
+  csvCredentialsSchema,
+  csvSettingsSchema,
+  DEFAULT_CSV_PAGE_SIZE,
+} from './connector.ts';
+export { type CsvDelimiter, csvDelimiters, MAX_CSV_BYTES } from './parse.ts';
