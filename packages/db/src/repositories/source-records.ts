@@ -46,18 +46,19 @@ export class SourceRecordRepository {
     if (records.length === 0) return;
     const latest = new Map(records.map((r) => [r.sourceId, r]));
     const rows = [...latest.values()];
+    // Timestamps travel as text: postgres.js has no serializer for timestamptz[] parameters.
     await this.db.execute(sql`
       INSERT INTO ${sourceRecords}
         (sync_id, source_id, organization_id, lead_id, email, content_hash, source_modified_at,
          last_seen_at, last_seen_run_id, deleted_at)
       SELECT ${syncId}::uuid, t.source_id, ${this.organizationId}::uuid, t.lead_id, t.email, t.content_hash,
-             t.source_modified_at, now(), ${runId}::uuid, NULL
+             t.source_modified_at::timestamptz, now(), ${runId}::uuid, NULL
       FROM unnest(
         ${sql.param(rows.map((r) => r.sourceId))}::text[],
         ${sql.param(rows.map((r) => r.leadId))}::uuid[],
         ${sql.param(rows.map((r) => r.email))}::text[],
         ${sql.param(rows.map((r) => r.contentHash))}::text[],
-        ${sql.param(rows.map((r) => r.sourceModifiedAt?.toISOString() ?? null))}::timestamptz[]
+        ${sql.param(rows.map((r) => r.sourceModifiedAt?.toISOString() ?? null))}::text[]
       ) AS t(source_id, lead_id, email, content_hash, source_modified_at)
       ON CONFLICT (sync_id, source_id) DO UPDATE SET
         lead_id = excluded.lead_id,

@@ -149,8 +149,8 @@ export class SyncRepository {
     if (ids.length === 0) return;
     const at = ids.map((id) => times.get(id)?.toISOString() ?? null);
     await this.db.execute(sql`
-      UPDATE ${syncs} SET next_run_at = t.at, updated_at = now()
-      FROM unnest(${sql.param(ids)}::uuid[], ${sql.param(at)}::timestamptz[]) AS t(id, at)
+      UPDATE ${syncs} SET next_run_at = t.at::timestamptz, updated_at = now()
+      FROM unnest(${sql.param(ids)}::uuid[], ${sql.param(at)}::text[]) AS t(id, at)
       WHERE ${syncs}.id = t.id AND ${syncs}.organization_id = ${this.organizationId}`);
   }
 

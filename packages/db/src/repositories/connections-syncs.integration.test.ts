@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import { seedOrganization, syncInput, useTestDatabase } from '../test-support.ts';
+import { ConnectionRepository, CREDENTIALS_CHANGED } from './connections.ts';
+import { DuplicateMailingListError, MailingListRepository } from './mailing-lists.ts';
+import { SourceRecordRepository } from './source-records.ts';
+import { SyncRunRepository } from './sync-runs.ts';
+import { findDueSyncs, SyncRepository } from './syncs.ts';
+
+const t = useTestDatabase();
+
+describe('connections and their syncs', () => {
+  it('a new key reactivates the connection but leaves every active sync inactive until activated', async () => {
+    const { organization, connection, mailingList, sync } = await seedOrganization(t.db);
+    const syncs = new SyncRepository(t.db, organization.id);
+    const connections = new ConnectionRepository(t.db, organization.id);
+    const second = await syncs.create(syncInput(connection.id, mailingList.id));
+    await syncs.activate(sync.id, new Date('2030-01-01T09:00:00Z'));
+    await syncs.activate(second.id);
+    const draft = await syncs.create(syncInput(connection.id, mailingList.id));
+
+    expect((await connections.markNeedsNewKey(connection.id))?.status).toBe('needs_new_key');
+    const afterReject = await syncs.listByConnection(connection.id);
+    expect(afterReject.map((s) => [s.status, s.inactiveReason])).toEqual([
+      ['inactive', CREDENTIALS_CHANGED],
+      ['inactive', CREDENTIALS_CHANGED],
+      ['draft', null],
+    ]);
+    expect(afterReject[0]?.nextRunAt).toBeNull();
+
+    const replaced = await connections.replaceCredentials(connection.id, {
+      credentialsEncrypted: 'sealed:new',
+      maskedKey: '…wxyz',
+    });
+    expect(replaced).toMatchObject({
+      status: 'active',
+      maskedKey: '…wxyz',
+      credentialsEncrypted: 'sealed:new',
+    });
+    expect((await syncs.get(sync.id))?.status).toBe('inactive');
+
+    const activated = await syncs.activateAllOfConnection(connection.id, { onlyReason: CREDENTIALS_CHANGED });
+    expect(activated.map((s) => s.id).sort()).toEqual([sync.id, second.id].sort());
+    expect((await syncs.get(draft.id))?.status).toBe('draft');
+  });
+
+  it('deactivating all syncs of a connection touches only that connection', async () => {
+    const a = await seedOrganization(t.db);
+    const syncs = new SyncRepository(t.db, a.organization.id);
+    const otherConnection = await new ConnectionRepository(t.db, a.organization.id).create({
+      connectorId: 'zoho-invoice',
+      name: 'Zoho',
+      credentialsEncrypted: 'sealed',
+    });
+    const elsewhere = await syncs.create(syncInput(otherConnection.id, a.mailingList.id));
+    await syncs.activate(a.sync.id);
+    await syncs.activate(elsewhere.id);
+
+    const changed = await syncs.deactivateAllOfConnection(a.connection.id, 'manual');
+
+    expect(changed.map((s) => s.id)).toEqual([a.sync.id]);
+    expect((await syncs.get(elsewhere.id))?.status).toBe('active');
+  });
+
+  it('updates what may change, and finds due syncs by next run time', async () => {
+    const { organization, sync } = await seedOrganization(t.db);
+    const syncs = new SyncRepository(t.db, organization.id);
+
+    const updated = await syncs.update(sync.id, {
+      fieldMapping: [
+        { source: 'email', target: 'email' },
+        { source: 'first_name', target: 'firstName' },
+      ],
+      updatePolicy: 'fill_empty',
+    });
+    expect(updated?.fieldMapping).toHaveLength(2);
+    expect(updated?.updatePolicy).toBe('fill_empty');
+    expect(updated?.updatedAt.getTime()).toBeGreaterThanOrEqual(sync.updatedAt.getTime());
+
+    await syncs.activate(sync.id, new Date('2020-01-01T00:00:00Z'));
+    expect((await findDueSyncs(t.db, new Date('2020-01-01T00:00:01Z'))).map((s) => s.id)).toContain(sync.id);
+    await syncs.setNextRunTimes(new Map([[sync.id, new Date('2099-01-01T00:00:00Z')]]));
+    expect((await syncs.get(sync.id))?.nextRunAt?.toISOString()).toBe('2099-01-01T00:00:00.000Z');
+  });
+
+  it('deleting a sync removes its runs and source records', async () => {
+    const { organization, sync } = await seedOrganization(t.db);
+    const { run } = await new SyncRunRepository(t.db, organization.id).createQueued({
+      syncId: sync.id,
+      trigger: 'manual',
+    });
+    await new SourceRecordRepository(t.db, organization.id).upsertSeen(sync.id, run.id, [
+      { sourceId: '1', leadId: null, email: 'a@example.com', contentHash: 'h', sourceModifiedAt: null },
+    ]);
+
+    expect(await new SyncRepository(t.db, organization.id).delete(sync.id)).toBe(true);
+
+    expect(await new SyncRunRepository(t.db, organization.id).get(run.id)).toBeUndefined();
+    expect((await new SourceRecordRepository(t.db, organization.id).getMany(sync.id, ['1'])).size).toBe(0);
+  });
+});
+
+describe('mailing lists', () => {
+  it('refuses a second list of the same name in any case, but another organization may use it', async () => {
+    const a = await seedOrganization(t.db);
+    const b = await seedOrganization(t.db);
+
+    await expect(
+      new MailingListRepository(t.db, a.organization.id).create('CUSTOMERS'),
+    ).rejects.toBeInstanceOf(DuplicateMailingListError);
+    expect((await new MailingListRepository(t.db, b.organization.id).create('Prospects')).leadCount).toBe(0);
+  });
+
+  it('lists every list with its lead count in one query', async () => {
+    const { organization, mailingList } = await seedOrganization(t.db);
+    const lists = new MailingListRepository(t.db, organization.id);
+    const empty = await lists.create('Empty');
+    const { LeadRepository } = await import('./leads.ts');
+    await new LeadRepository(t.db, organization.id).markDoNotMail(['l1@example.com', 'l2@example.com'], {
+      createMissing: true,
+    });
+    const leads = await new LeadRepository(t.db, organization.id).search();
+    expect(
+      await lists.addLeads(
+        mailingList.id,
+        leads.edges.map((e) => e.node.id),
+      ),
+    ).toBe(2);
+    expect(
+      await lists.addLeads(
+        mailingList.id,
+        leads.edges.map((e) => e.node.id),
+      ),
+    ).toBe(0);
+
+    const before = t.queries.length;
+    const all = await lists.list();
+    expect(t.queries.length - before).toBe(1);
+    expect(all.map((l) => [l.id, l.leadCount])).toEqual([
+      [mailingList.id, 2],
+      [empty.id, 0],
+    ]);
+  });
+});
+
+describe('source records', () => {
+  it('remembers what each run saw and lists the records the latest run did not see', async () => {
+    const { organization, sync } = await seedOrganization(t.db);
+    const runs = new SyncRunRepository(t.db, organization.id);
+    const records = new SourceRecordRepository(t.db, organization.id);
+    const r1 = (await runs.createQueued({ syncId: sync.id, trigger: 'manual' })).run;
+    await records.upsertSeen(
+      sync.id,
+      r1.id,
+      ['a', 'b', 'c'].map((id) => ({
+        sourceId: id,
+        leadId: null,
+        email: `${id}@example.com`,
+        contentHash: `h-${id}`,
+        sourceModifiedAt: new Date('2026-01-01T00:00:00Z'),
+      })),
+    );
+    await runs.finish(r1.id, { status: 'succeeded' });
+    const r2 = (await runs.createQueued({ syncId: sync.id, trigger: 'manual' })).run;
+
+    await records.upsertSeen(sync.id, r2.id, [
+      { sourceId: 'a', leadId: null, email: 'a@example.com', contentHash: 'h-a2', sourceModifiedAt: null },
+    ]);
+    expect(await records.touch(sync.id, r2.id, ['b'])).toBe(1);
+
+    const missing = await records.listNotSeenBy(sync.id, r2.id);
+    expect(missing.map((r) => r.sourceId)).toEqual(['c']);
+    expect(await records.markDeleted(sync.id, ['c'])).toBe(1);
+    expect(await records.listNotSeenBy(sync.id, r2.id)).toEqual([]);
+    const known = await records.getMany(sync.id, ['a', 'b', 'c', 'zzz']);
+    expect(known.get('a')?.contentHash).toBe('h-a2');
+    expect(known.get('c')?.deletedAt).toBeInstanceOf(Date);
+    expect(known.has('zzz')).toBe(false);
+  });
+});
