@@ -171,8 +171,14 @@ describe('CSV parsing', () => {
       { email: 'c@example.com', first: 'C', last: 'C' },
     ]);
     expect(pages[0]?.rejected).toEqual([
-      { reason: 'The row on line 3 has 4 values but the header has 3 columns.' },
+      { sourceId: 'line:3', reason: 'The row on line 3 has 4 values but the header has 3 columns.' },
     ]);
+  });
+
+  it('accepts a file with a header and no rows, which yields no pages', async () => {
+    const csv = 'email,name\r\n';
+    await expect(csvConnector.check(ctxOf(csv))).resolves.toEqual({ accountName: 'CSV file' });
+    expect((await readAll(csv)).pages).toEqual([]);
   });
 
   it('tolerates empty trailing header cells over empty columns, as spreadsheets export them', async () => {
@@ -324,6 +330,13 @@ describe('CSV pages', () => {
 
   it('refuse a checkpoint that is not { row }', async () => {
     await failure(() => readAll(csvFile(HEADER, people(3)), { checkpoint: { offset: 2 } }));
+  });
+
+  it('are estimated as the file rows, with no requests', async () => {
+    const estimate = await csvConnector.estimateCost!(ctxOf(csvFile(HEADER, people(42))), {
+      organizationId: 'file',
+    });
+    expect(estimate).toMatchObject({ records: 42, requests: 0 });
   });
 
   it('ignore since, because every run sees the whole file', async () => {

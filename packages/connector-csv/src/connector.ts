@@ -117,14 +117,20 @@ export const csvConnector = defineConnector<CsvCredentials, CsvSettings>({
       ctx.signal?.throwIfAborted();
       const end = Math.min(start + pageSize, rows.length);
       const records: SourceRecord[] = [];
-      const rejected: { reason: string }[] = [];
+      const rejected: { sourceId: string; reason: string }[] = [];
       for (const row of rows.slice(start, end)) {
         if (row.kind === 'record') records.push({ sourceId: row.sourceId, fields: { ...row.fields } });
-        else rejected.push({ reason: row.reason });
+        else rejected.push({ sourceId: `line:${row.line}`, reason: row.reason });
       }
       const checkpoint: CsvCheckpoint = { row: end };
       yield rejected.length > 0 ? { records, checkpoint, rejected } : { records, checkpoint };
     }
+  },
+
+  async estimateCost(ctx, request) {
+    assertOrganization(request.organizationId);
+    const records = load(ctx).rows.length;
+    return { records, requests: 0, note: 'The whole file is read on every run.' };
   },
 
   async *listIds(ctx, request) {
