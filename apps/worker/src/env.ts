@@ -86,6 +86,24 @@ export const workerEnvShape = {
     .min(1, 'a whole number from 1 to 64')
     .max(64, 'a whole number from 1 to 64')
     .default(2),
+  /** How long a job's lock lasts without a heartbeat; a killed worker's run is resumed by another after this. */
+  LEADSYNC_WORKER_LOCK_LIFETIME_MS: z.coerce
+    .number({ error: 'milliseconds, at least 1000' })
+    .int('milliseconds, at least 1000')
+    .min(1000, 'milliseconds, at least 1000')
+    .default(60_000),
+  /** How often the worker polls the job store (PostgreSQL also wakes it with NOTIFY at once). */
+  LEADSYNC_WORKER_POLL_MS: z.coerce
+    .number({ error: 'milliseconds, at least 100' })
+    .int('milliseconds, at least 100')
+    .min(100, 'milliseconds, at least 100')
+    .default(5_000),
+  /** How long SIGTERM waits for running pages to finish before the process exits anyway. */
+  LEADSYNC_WORKER_DRAIN_TIMEOUT_MS: z.coerce
+    .number({ error: 'milliseconds' })
+    .int('milliseconds')
+    .min(0, 'milliseconds')
+    .default(30_000),
 };
 
 export type WorkerEnvironment = z.infer<z.ZodObject<typeof workerEnvShape>>;

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/** Agenda job names are per connector, so a worker that runs one connector only defines (and so only takes) its jobs. */
+export const JOB_NAME_PREFIX = 'sync.run:';
+
+export function jobName(connectorId: string): string {
+  return `${JOB_NAME_PREFIX}${connectorId}`;
+}
+
+/**
+ * What a job carries. `schedule`: the one recurring job of an active sync (queues a run at each due time and
+ * reschedules itself); `run`: a one-off that executes an already queued run (run now, preview).
+ */
+export const jobDataSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('schedule'), organizationId: z.uuid(), syncId: z.uuid() }),
+  z.object({ kind: z.literal('run'), organizationId: z.uuid(), syncId: z.uuid(), runId: z.uuid() }),
+]);
+
+export type JobData = z.infer<typeof jobDataSchema>;
+export type ScheduleJobData = Extract<JobData, { kind: 'schedule' }>;
+export type RunJobData = Extract<JobData, { kind: 'run' }>;

@@ -1,0 +1,27 @@
+import type { Logger } from './scheduler.ts';
+
+/**
+ * SIGTERM / SIGINT: `stop` (graceful: no new job, running pages finish and save their checkpoint), then exit
+ * explicitly — Agenda leaves a timer behind after draining that would keep the process alive. A second signal
+ * exits at once; the runs left locked are resumed by another worker once their lock expires.
+ */
+export function exitOnShutdownSignals(stop: () => Promise<void>, logger: Logger): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'stopping: running pages finish, then the worker exits');
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'graceful stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
