@@ -1,0 +1,62 @@
+// `@leadsync/db/repositories`: the tenant-scoped repositories (also exported from `@leadsync/db`).
+export {
+  type ApiKeyPrincipal,
+  ApiKeyRepository,
+  type ApiKeyView,
+  generateApiKey,
+  hashApiKey,
+} from './api-keys.ts';
+export {
+  ConnectionRepository,
+  CREDENTIALS_CHANGED,
+  type CreateConnectionInput,
+  type UpdateConnectionInput,
+} from './connections.ts';
+export {
+  decodeCursor,
+  type Edge,
+  encodeCursor,
+  InvalidCursorError,
+  MAX_PAGE_SIZE,
+  type Page,
+  type PageArgs,
+  type PageInfo,
+} from './cursor.ts';
+export { isForeignKeyViolation, isUniqueViolation } from './errors.ts';
+export { isUuid } from './ids.ts';
+export {
+  emailKey,
+  LeadRepository,
+  type LeadSearch,
+  type LeadStatusEntry,
+  leadSearchText,
+  type MarkableStatus,
+} from './leads.ts';
+export {
+  DuplicateMailingListError,
+  MailingListRepository,
+  type MailingListWithCount,
+} from './mailing-lists.ts';
+export {
+  createOrganization,
+  ensureDefaultOrganization,
+  OrganizationRepository,
+} from './organizations.ts';
+export {
+  type RunRecordFilter,
+  type RunRecordInput,
+  RunRecordRepository,
+} from './run-records.ts';
+export { type SeenSourceRecord, SourceRecordRepository } from './source-records.ts';
+export {
+  type RunCounters,
+  type RunTrigger,
+  SyncRunRepository,
+  type UpdateRunInput,
+} from './sync-runs.ts';
+export {
+  type CreateSyncInput,
+  findDueSyncs,
+  SyncRepository,
+  type UpdateSyncInput,
+} from './syncs.ts';
