@@ -123,6 +123,20 @@ describe('checkConnectorContract', () => {
     await expect(suite(connector)).rejects.toThrow(/checkpoints are JSON.*JSON round trip/);
   });
 
+  it('fails a record whose values do not survive JSON (a Date)', async () => {
+    const connector = broken(() => ({
+      read: pagedRead((records, offset, end) => ({
+        records: records
+          .slice(offset, end)
+          .map((r) => ({ ...r, fields: { ...r.fields, seen: new Date(0) } })),
+        checkpoint: { offset: end },
+      })),
+    }));
+    await expect(suite(connector, { requireDescribedRecordFields: false })).rejects.toThrow(
+      /records are JSON: page 1, record 1 \("c0"\)/,
+    );
+  });
+
   it('fails a connector that mutates a checkpoint it already yielded', async () => {
     const connector = broken(() => {
       const shared = { offset: 0 };

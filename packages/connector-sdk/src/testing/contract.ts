@@ -180,6 +180,20 @@ export async function collectPages<Creds, Settings>(
           `${where}, record ${index + 1}: ${zodProblem(parsed.error)} in ${describeValue(record)}`,
         );
       }
+      // The engine keeps source values as JSON (run records, lead fields): a Date, BigInt or Map would change.
+      let json: string | undefined;
+      try {
+        json = JSON.stringify(parsed.data);
+      } catch {
+        json = undefined;
+      }
+      if (json === undefined || !isDeepStrictEqual(JSON.parse(json), withoutUndefined(parsed.data))) {
+        throw new ContractViolation(
+          'records are JSON',
+          `${where}, record ${index + 1} ("${parsed.data.sourceId}") does not survive a JSON round trip ` +
+            '(a Date, BigInt, Map, class instance, NaN…?)',
+        );
+      }
       records.push(parsed.data);
     });
     const rejected: ObservedPage['rejected'] = [];
