@@ -42,6 +42,8 @@ export {
   MAX_LOCAL_LENGTH,
 } from './email/check.ts';
 export { editDistance } from './email/distance.ts';
+export { hashNormalizedEmail } from './email/hash.ts';
 export { REAL_MAIL_DOMAINS, SUGGESTION_TARGETS } from './email/known-domains.ts';
 export { DEFAULT_ROLE_LOCAL_PARTS, roleSet } from './email/roles.ts';
+export { compileRoles, type RoleTable } from './email/scan.ts';
 export { isKnownRealDomain, suggestDomain } from './email/typo.ts';

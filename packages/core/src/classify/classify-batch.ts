@@ -1,12 +1,17 @@
+import type { EmailCheckOptions } from '../email/check.ts';
 import {
-  createEmailChecker,
-  type EmailCheck,
-  type EmailChecker,
-  type EmailCheckOptions,
-} from '../email/check.ts';
+  compileRoles,
+  EMPTY,
+  INVALID,
+  newScanResult,
+  ROLE,
+  type RoleTable,
+  type ScanResult,
+  scanEmail,
+} from '../email/scan.ts';
 import type { ClassifiedRecord, IgnoredReason, LeadStatus, Outcome } from './outcome.ts';
 import type { RunState } from './run-state.ts';
-import { countOutcome, emptyTotals, type RunTotals } from './totals.ts';
+import { emptyTotals, type RunTotals } from './totals.ts';
 
 /** One source record to classify: its id and the value mapped to the lead's email. */
 export interface ClassifyInput {
@@ -23,8 +28,8 @@ export type LeadStatusLookup = (
 ) => Promise<ReadonlyMap<string, LeadStatus>> | ReadonlyMap<string, LeadStatus>;
 
 export interface ClassifyOptions extends EmailCheckOptions {
-  /** A checker built once with `createEmailChecker` (wins over `extraRoles`). */
-  checker?: EmailChecker;
+  /** Role names compiled once with `compileRoles` (wins over `extraRoles`); saves recompiling per page. */
+  roles?: RoleTable;
 }
 
 export interface ClassifyBatchResult {
@@ -36,52 +41,24 @@ export interface ClassifyBatchResult {
   totals: RunTotals;
 }
 
-const defaultChecker = createEmailChecker();
-const EMPTY_CHECK: EmailCheck = { status: 'empty' };
-const INVALID_CHECK: EmailCheck = { status: 'invalid' };
+const defaultRoles = compileRoles();
+const scratch: ScanResult = newScanResult();
 
-function ignored(sourceId: string, email: string | undefined, reason: IgnoredReason, suggestion?: string) {
-  const r: ClassifiedRecord = { sourceId, email, outcome: 'ignored', reason, suggestion };
-  return r;
-}
-
-function displayValue(value: unknown): string | undefined {
+function trimmedDisplay(value: unknown): string | undefined {
   if (typeof value === 'string') return value.replace(/^[ \t]+|[ \t]+$/g, '');
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
     return String(value);
   return undefined;
 }
 
-function outcomeFor(status: LeadStatus | undefined): { outcome: Outcome; reason: IgnoredReason | undefined } {
-  switch (status) {
-    case undefined:
-      return { outcome: 'new', reason: undefined };
-    case 'bounced':
-      return { outcome: 'ignored', reason: 'bounced' };
-    case 'do_not_mail':
-      return { outcome: 'ignored', reason: 'do_not_mail' };
-    case 'deleted':
-      return { outcome: 're_added', reason: undefined };
-    case 'active':
-      return { outcome: 'duplicate', reason: undefined };
-    default:
-      throw new Error(`lead status lookup returned an unknown status: ${String(status)}`);
-  }
-}
-
-const NEW = outcomeFor(undefined);
-const BOUNCED = outcomeFor('bounced');
-const DO_NOT_MAIL = outcomeFor('do_not_mail');
-const RE_ADDED = outcomeFor('deleted');
-const DUPLICATE = outcomeFor('active');
-
-function outcomeForFast(status: LeadStatus | undefined) {
-  if (status === undefined) return NEW;
-  if (status === 'active') return DUPLICATE;
-  if (status === 'deleted') return RE_ADDED;
-  if (status === 'bounced') return BOUNCED;
-  if (status === 'do_not_mail') return DO_NOT_MAIL;
-  return outcomeFor(status);
+function record(
+  sourceId: string,
+  email: string | undefined,
+  outcome: Outcome,
+  reason: IgnoredReason | undefined,
+  suggestion: string | undefined,
+): ClassifiedRecord {
+  return { sourceId, email, outcome, reason, suggestion };
 }
 
 /**
@@ -100,75 +77,93 @@ export async function classifyBatch(
   state: RunState,
   options: ClassifyOptions = {},
 ): Promise<ClassifyBatchResult> {
-  const check = options.checker ?? (options.extraRoles ? createEmailChecker(options) : defaultChecker);
+  const roles = options.roles ?? (options.extraRoles ? compileRoles(options.extraRoles) : defaultRoles);
   const seen = state.seen;
+  const out = scratch;
   const results: ClassifiedRecord[] = new Array(records.length);
   const pending: number[] = [];
   const pendingEmails: string[] = [];
+  const page = emptyTotals();
+  const ignoredBy = page.ignoredBreakdown;
 
+  // Rules 1–4, synchronously (the shared scratch result is safe: nothing awaits in this loop).
   for (let i = 0; i < records.length; i++) {
-    const record = records[i]!;
-    const value = record.email;
-    let checked: EmailCheck;
-    if (typeof value === 'string') checked = check(value);
-    else if (value === null || value === undefined) checked = EMPTY_CHECK;
+    const { sourceId, email: value } = records[i]!;
+    if (typeof value === 'string') scanEmail(value, roles, out);
+    else if (value === null || value === undefined) out.status = EMPTY;
     else {
-      const shown = displayValue(value);
-      checked = shown === undefined ? INVALID_CHECK : check(shown);
+      const shown = trimmedDisplay(value);
+      if (shown === undefined) {
+        out.status = INVALID;
+        out.normalized = undefined;
+        out.suggestion = undefined;
+      } else scanEmail(shown, roles, out);
     }
-    switch (checked.status) {
-      case 'empty':
-        results[i] = ignored(record.sourceId, undefined, 'empty_email');
-        continue;
-      case 'invalid':
-        results[i] = ignored(
-          record.sourceId,
-          checked.normalized ?? displayValue(value),
-          'invalid_pattern',
-          checked.suggestion,
-        );
-        continue;
-      case 'role':
-        results[i] = ignored(record.sourceId, checked.normalized, 'group_email');
-        continue;
+    const status = out.status;
+    if (status === EMPTY) {
+      results[i] = record(sourceId, undefined, 'ignored', 'empty_email', undefined);
+      ignoredBy.emptyEmail++;
+    } else if (status === INVALID) {
+      const shown = out.normalized ?? trimmedDisplay(value);
+      results[i] = record(sourceId, shown, 'ignored', 'invalid_pattern', out.suggestion);
+      ignoredBy.invalidPattern++;
+    } else if (status === ROLE) {
+      results[i] = record(sourceId, out.normalized, 'ignored', 'group_email', undefined);
+      ignoredBy.groupEmail++;
+    } else {
+      const email = out.normalized!;
+      if (seen.addHashed(email, out.hash)) {
+        pending.push(i);
+        pendingEmails.push(email);
+      } else {
+        results[i] = record(sourceId, email, 'ignored', 'file_duplicate', undefined);
+        ignoredBy.fileDuplicate++;
+      }
     }
-    const email = checked.normalized!;
-    if (seen.has(email)) {
-      results[i] = ignored(record.sourceId, email, 'file_duplicate');
-      continue;
-    }
-    seen.add(email);
-    pending.push(i);
-    pendingEmails.push(email);
   }
-  return finish(records, results, pending, pendingEmails, lookup, state);
-}
 
-async function finish(
-  records: readonly ClassifyInput[],
-  results: ClassifiedRecord[],
-  pending: number[],
-  pendingEmails: string[],
-  lookup: LeadStatusLookup,
-  state: RunState,
-): Promise<ClassifyBatchResult> {
-  let statuses: ReadonlyMap<string, LeadStatus>;
+  // Rules 5–9: one lookup for the page.
   try {
-    statuses = pendingEmails.length > 0 ? await lookup(pendingEmails) : new Map();
+    const statuses = pendingEmails.length > 0 ? await lookup(pendingEmails) : undefined;
     for (let k = 0; k < pending.length; k++) {
       const email = pendingEmails[k]!;
-      const { outcome, reason } = outcomeForFast(statuses.get(email));
       const i = pending[k]!;
-      results[i] = { sourceId: records[i]!.sourceId, email, outcome, reason, suggestion: undefined };
+      const sourceId = records[i]!.sourceId;
+      const lead = statuses?.get(email);
+      if (lead === undefined) {
+        results[i] = record(sourceId, email, 'new', undefined, undefined);
+        page.newLeads++;
+      } else if (lead === 'active') {
+        results[i] = record(sourceId, email, 'duplicate', undefined, undefined);
+        page.duplicate++;
+      } else if (lead === 'deleted') {
+        results[i] = record(sourceId, email, 're_added', undefined, undefined);
+        page.reAdded++;
+      } else if (lead === 'bounced') {
+        results[i] = record(sourceId, email, 'ignored', 'bounced', undefined);
+        ignoredBy.bounced++;
+      } else if (lead === 'do_not_mail') {
+        results[i] = record(sourceId, email, 'ignored', 'do_not_mail', undefined);
+        ignoredBy.doNotMail++;
+      } else {
+        throw new Error(`lead status lookup returned an unknown status for ${email}: ${String(lead)}`);
+      }
     }
   } catch (error) {
-    for (const email of pendingEmails) state.seen.delete(email);
+    seen.deleteAll(pendingEmails);
     throw error;
   }
-  const pageTotals = emptyTotals();
-  for (const r of results) countOutcome(pageTotals, r.outcome, r.reason);
-  addInto(state.totals, pageTotals);
-  return { results, pageTotals, totals: structuredClone(state.totals) };
+
+  page.ignored =
+    ignoredBy.bounced +
+    ignoredBy.doNotMail +
+    ignoredBy.groupEmail +
+    ignoredBy.fileDuplicate +
+    ignoredBy.emptyEmail +
+    ignoredBy.invalidPattern;
+  page.total = records.length;
+  addInto(state.totals, page);
+  return { results, pageTotals: page, totals: structuredClone(state.totals) };
 }
 
 function addInto(into: RunTotals, page: RunTotals): void {

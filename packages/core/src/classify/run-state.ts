@@ -1,3 +1,4 @@
+import { EmailSet } from './email-set.ts';
 import { emptyTotals, type RunTotals } from './totals.ts';
 
 /**
@@ -6,7 +7,7 @@ import { emptyTotals, type RunTotals } from './totals.ts';
  * rebuilds one (for a resumed run, from the snapshot or from the emails of the run's stored records).
  */
 export interface RunState {
-  readonly seen: Set<string>;
+  readonly seen: EmailSet;
   totals: RunTotals;
 }
 
@@ -22,7 +23,7 @@ export interface RunStateSnapshot {
  */
 export function createRunState(init: { seen?: Iterable<string>; totals?: RunTotals } = {}): RunState {
   return {
-    seen: new Set(init.seen ?? []),
+    seen: new EmailSet(init.seen),
     totals: init.totals ? structuredClone(init.totals) : emptyTotals(),
   };
 }

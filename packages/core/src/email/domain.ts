@@ -1,5 +1,6 @@
 /// <reference path="./punycode.d.ts" />
 import punycode from 'punycode/punycode.js';
+import { hashExact, mix } from './hash.ts';
 import { suggestDomain, suggestMissingDot } from './typo.ts';
 
 /** What the policy says about one domain, as written in an address. */
@@ -8,9 +9,11 @@ export interface DomainVerdict {
   readonly ascii: string | null;
   /** A well-known mailbox domain this one is a likely typo of. */
   readonly suggestion: string | null;
+  /** `hashExact(ascii)`, for the run's seen-email set. */
+  readonly asciiHash: number;
 }
 
-const INVALID: DomainVerdict = Object.freeze({ ascii: null, suggestion: null });
+const INVALID: DomainVerdict = Object.freeze({ ascii: null, suggestion: null, asciiHash: 0 });
 
 export const MAX_DOMAIN_LENGTH = 253;
 const MAX_LABEL_LENGTH = 63;
@@ -99,24 +102,66 @@ export function judgeDomain(raw: string): DomainVerdict {
   if (!isValidAsciiDomain(ascii)) {
     // `gmailcom`: a well-known domain with its dot left out is still worth a suggestion.
     const fixed = ascii.includes('.') ? null : suggestMissingDot(ascii);
-    return fixed ? { ascii: null, suggestion: fixed } : INVALID;
+    return fixed ? { ascii: null, suggestion: fixed, asciiHash: 0 } : INVALID;
   }
-  return { ascii, suggestion: suggestDomain(ascii) };
+  return { ascii, suggestion: suggestDomain(ascii), asciiHash: hashExact(ascii) };
 }
 
-const CACHE_LIMIT = 50_000;
-const cache = new Map<string, DomainVerdict>();
+const CACHE_BITS = 17;
+const CACHE_CAPACITY = 1 << CACHE_BITS;
+const CACHE_MASK = CACHE_CAPACITY - 1;
+const CACHE_LIMIT = CACHE_CAPACITY >> 1;
 
 /**
- * `judgeDomain`, cached per domain as written: real files repeat a few thousand domains over and over.
- * The cache is bounded (emptied when full) so memory stays flat however many records pass.
+ * Verdicts per domain as written, in an open-addressing table probed with the hash the scanner already
+ * computed and compared in place (`startsWith` at the offset), so a hit allocates nothing. Real files
+ * repeat a few thousand domains over and over. Bounded: emptied when half full, so memory stays flat.
  */
-export function domainVerdict(raw: string): DomainVerdict {
-  let verdict = cache.get(raw);
-  if (verdict === undefined) {
-    verdict = judgeDomain(raw);
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(raw, verdict);
+class DomainCache {
+  private keys: (string | undefined)[] = new Array(CACHE_CAPACITY).fill(undefined);
+  private hashes = new Int32Array(CACHE_CAPACITY);
+  private verdicts: (DomainVerdict | undefined)[] = new Array(CACHE_CAPACITY).fill(undefined);
+  private size = 0;
+
+  /** The verdict for `raw[from, to)`, whose `hashExact` is `hash`. */
+  get(raw: string, from: number, to: number, hash: number): DomainVerdict {
+    const len = to - from;
+    let i = mix(hash) & CACHE_MASK;
+    for (;;) {
+      const key = this.keys[i];
+      if (key === undefined) break;
+      if (this.hashes[i] === hash && key.length === len && raw.startsWith(key, from))
+        return this.verdicts[i]!;
+      i = (i + 1) & CACHE_MASK;
+    }
+    const domain = raw.slice(from, to);
+    const verdict = judgeDomain(domain);
+    if (this.size >= CACHE_LIMIT) {
+      this.clear();
+      i = mix(hash) & CACHE_MASK;
+    }
+    this.keys[i] = domain;
+    this.hashes[i] = hash;
+    this.verdicts[i] = verdict;
+    this.size++;
+    return verdict;
   }
-  return verdict;
+
+  clear(): void {
+    this.keys.fill(undefined);
+    this.verdicts.fill(undefined);
+    this.size = 0;
+  }
+}
+
+const cache = new DomainCache();
+
+/** `judgeDomain` of `raw[from, to)`, cached; `hash` must be `hashExact(raw, from, to)`. */
+export function cachedDomainVerdict(raw: string, from: number, to: number, hash: number): DomainVerdict {
+  return cache.get(raw, from, to, hash);
+}
+
+/** `judgeDomain`, cached per domain as written. */
+export function domainVerdict(domain: string): DomainVerdict {
+  return cache.get(domain, 0, domain.length, hashExact(domain));
 }

@@ -1,0 +1,76 @@
+// `pnpm bench`: classifies one million synthetic records with @leadsync/core and with a baseline built
+// from popular npm libraries, on the same data in the same process, and prints one JSON line.
+import { classifyBatch, compileRoles, createRunState } from '../src/index.ts';
+import { classifyBaseline } from './baseline.ts';
+import { page } from './data.ts';
+
+const N = Number(process.env.BENCH_N ?? 1_000_000);
+const PAGE = 1000;
+const WARMUP = 50_000;
+
+// The existing leads' statuses for a page are what one database query would answer; they are computed
+// with the page, outside the timed part, and both contenders read them from the same Map.
+async function runCore(from: number, n: number): Promise<{ ms: number; counts: Record<string, number> }> {
+  const state = createRunState();
+  const roles = compileRoles();
+  let ms = 0;
+  for (let i = from; i < from + n; i += PAGE) {
+    const { records, existing } = page(i, Math.min(PAGE, from + n - i));
+    const lookup = () => existing;
+    const t0 = performance.now();
+    await classifyBatch(records, lookup, state, { roles });
+    ms += performance.now() - t0;
+  }
+  const t = state.totals;
+  return {
+    ms,
+    counts: { new: t.newLeads, re_added: t.reAdded, duplicate: t.duplicate, ...t.ignoredBreakdown },
+  };
+}
+
+function runBaseline(from: number, n: number): { ms: number; counts: Record<string, number> } {
+  const seen = new Set<string>();
+  const counts: Record<string, number> = {};
+  let ms = 0;
+  for (let i = from; i < from + n; i += PAGE) {
+    const { records, existing } = page(i, Math.min(PAGE, from + n - i));
+    const lookupOne = (email: string) => existing.get(email);
+    const t0 = performance.now();
+    const results = classifyBaseline(records, seen, lookupOne);
+    ms += performance.now() - t0;
+    for (const r of results) {
+      const key = r.reason ?? r.outcome;
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+  }
+  return { ms, counts };
+}
+
+const mb = (bytes: number) => Math.round(bytes / 1048576);
+
+await runCore(N + 1, WARMUP);
+runBaseline(N + 1, WARMUP);
+
+const heapBefore = process.memoryUsage().heapUsed;
+const core = await runCore(0, N);
+const heapAfterCore = process.memoryUsage().heapUsed;
+const base = runBaseline(0, N);
+
+const value = Math.round(N / (core.ms / 1000));
+const baseline = Math.round(N / (base.ms / 1000));
+console.error(
+  `core: ${core.ms.toFixed(0)} ms ${JSON.stringify(core.counts)}\n` +
+    `baseline: ${base.ms.toFixed(0)} ms ${JSON.stringify(base.counts)}\n` +
+    `heap: ${mb(heapBefore)} MB before, ${mb(heapAfterCore)} MB after the core run (run state of distinct emails); ` +
+    `peak rss ${mb(process.resourceUsage().maxRSS * 1024)} MB`,
+);
+console.log(
+  JSON.stringify({
+    bench: 'core.classify',
+    value,
+    unit: 'leads/s',
+    ratio: Math.round((value / baseline) * 100) / 100,
+    baseline,
+    n: N,
+  }),
+);

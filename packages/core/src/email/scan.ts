@@ -1,0 +1,140 @@
+import { cachedDomainVerdict } from './domain.ts';
+import { combineEmailHash, FNV_OFFSET, FNV_PRIME, hashFolded } from './hash.ts';
+import { roleSet } from './roles.ts';
+
+export const MAX_LOCAL_LENGTH = 64;
+export const MAX_ADDRESS_LENGTH = 254;
+
+export const EMPTY = 0;
+export const INVALID = 1;
+export const ROLE = 2;
+export const VALID = 3;
+export type ScanStatus = typeof EMPTY | typeof INVALID | typeof ROLE | typeof VALID;
+
+/** What one scan found; reused from call to call, so read it before the next scan. */
+export interface ScanResult {
+  status: ScanStatus;
+  /** Set for ROLE, VALID and typo-INVALID. */
+  normalized: string | undefined;
+  suggestion: string | undefined;
+  /** `hashNormalizedEmail(normalized)`, when `normalized` is set. */
+  hash: number;
+}
+
+export function newScanResult(): ScanResult {
+  return { status: EMPTY, normalized: undefined, suggestion: undefined, hash: 0 };
+}
+
+/** Role names compiled for the scanner: a quick filter on the hash, then the exact name. */
+export interface RoleTable {
+  readonly names: ReadonlySet<string>;
+  readonly hashes: ReadonlySet<number>;
+}
+
+export function compileRoles(extraRoles?: Iterable<string>): RoleTable {
+  const names = roleSet(extraRoles);
+  const hashes = new Set<number>();
+  for (const name of names) hashes.add(hashFolded(name) & 0x3fffffff);
+  return { names, hashes };
+}
+
+/** RFC 5322 atext, ASCII only: letters, digits and ! # $ % & ' * + - / = ? ^ _ ` { | } ~ */
+const ATEXT = new Uint8Array(128);
+for (let c = 48; c <= 57; c++) ATEXT[c] = 1;
+for (let c = 65; c <= 90; c++) ATEXT[c] = 1;
+for (let c = 97; c <= 122; c++) ATEXT[c] = 1;
+for (const ch of "!#$%&'*+-/=?^_`{|}~") ATEXT[ch.charCodeAt(0)] = 1;
+
+function fail(out: ScanResult, status: ScanStatus): ScanStatus {
+  out.status = status;
+  out.normalized = undefined;
+  out.suggestion = undefined;
+  out.hash = 0;
+  return status;
+}
+
+/**
+ * The syntax policy of DESIGN.md section 2 in one pass over the char codes, hand-written because it is
+ * the hot path of every import: trim spaces/tabs, check the dot-atom local part against a lookup table
+ * while hashing it (lowercased) and its role base (before `+`), hash the domain as written and fetch its
+ * cached verdict (IDN, labels, typo) without cutting a substring. An address that is already normalized
+ * is returned as the same string; otherwise the only allocations are the lowercased parts.
+ */
+export function scanEmail(raw: string, roles: RoleTable, out: ScanResult): ScanStatus {
+  let start = 0;
+  let end = raw.length;
+  while (start < end && isBlank(raw.charCodeAt(start))) start++;
+  while (end > start && isBlank(raw.charCodeAt(end - 1))) end--;
+  if (start === end) return fail(out, EMPTY);
+
+  let i = start;
+  let upper = false;
+  let afterDot = true; // a leading dot is an error, like two dots in a row
+  let h = FNV_OFFSET;
+  let baseHash = 0;
+  let baseEnd = -1;
+  for (; i < end; i++) {
+    let c = raw.charCodeAt(i);
+    if (c === 64) break;
+    if (c === 46) {
+      if (afterDot) return fail(out, INVALID);
+      afterDot = true;
+    } else {
+      if (c > 127 || ATEXT[c] === 0) return fail(out, INVALID);
+      if (c <= 90 && c >= 65) {
+        upper = true;
+        c |= 32;
+      } else if (c === 43 && baseEnd < 0) {
+        baseEnd = i;
+        baseHash = h;
+      }
+      afterDot = false;
+    }
+    h = Math.imul(h ^ c, FNV_PRIME);
+  }
+  if (i === end || i === start || afterDot || i - start > MAX_LOCAL_LENGTH) return fail(out, INVALID);
+  const at = i;
+  if (baseEnd < 0) {
+    baseEnd = at;
+    baseHash = h;
+  }
+
+  let dh = FNV_OFFSET;
+  for (let j = at + 1; j < end; j++) dh = Math.imul(dh ^ raw.charCodeAt(j), FNV_PRIME);
+  const verdict = cachedDomainVerdict(raw, at + 1, end, dh);
+  const ascii = verdict.ascii;
+  if (ascii === null) {
+    if (verdict.suggestion === null) return fail(out, INVALID);
+    fail(out, INVALID);
+    out.suggestion = `${localPart(raw, start, at, upper)}@${verdict.suggestion}`;
+    return INVALID;
+  }
+  if (at - start + 1 + ascii.length > MAX_ADDRESS_LENGTH) return fail(out, INVALID);
+
+  const same =
+    !upper && start === 0 && end === raw.length && ascii.length === end - at - 1 && raw.endsWith(ascii);
+  const normalized = same ? raw : `${localPart(raw, start, at, upper)}@${ascii}`;
+  out.normalized = normalized;
+  out.hash = combineEmailHash(h, verdict.asciiHash);
+  if (verdict.suggestion !== null) {
+    out.status = INVALID;
+    out.suggestion = `${normalized.slice(0, at - start)}@${verdict.suggestion}`;
+    return INVALID;
+  }
+  out.suggestion = undefined;
+  out.status =
+    roles.hashes.has(baseHash & 0x3fffffff) && roles.names.has(normalized.slice(0, baseEnd - start))
+      ? ROLE
+      : VALID;
+  return out.status;
+}
+
+/** Only spaces and tabs are trimmed; CR, LF and every other control character make an address invalid. */
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+function localPart(raw: string, start: number, at: number, upper: boolean): string {
+  const local = raw.slice(start, at);
+  return upper ? local.toLowerCase() : local;
+}
