@@ -1,0 +1,55 @@
+import type { CheckResult, ConnectorContext, ConnectorRegistry } from '@leadsync/connector-sdk';
+import type { Database, SecretBox } from '@leadsync/db';
+import type { Connection, Sync, SyncRun } from '@leadsync/db/schema';
+
+/**
+ * What the API needs of the engine (`@leadsync/engine`'s `Engine` satisfies it structurally; see
+ * helper-interfaces.md). Kept narrow so the API's tests and the bench state exactly what they rely on.
+ */
+export interface EnginePort {
+  connectorContext(connection: Connection): ConnectorContext<unknown, unknown>;
+  checkCredentials(connectorId: string, credentials: unknown, settings: unknown): Promise<CheckResult>;
+  queueRun(
+    organizationId: string,
+    syncId: string,
+    options: { trigger: 'manual' | 'schedule' | 'preview'; dryRun?: boolean },
+  ): Promise<SyncRun>;
+  handleRejectedCredentials(organizationId: string, connectionId: string): Promise<unknown>;
+  /** Reverses the sync's latest real run (issue 10); absent on an engine without undo. */
+  undoRun?(organizationId: string, runId: string): Promise<SyncRun>;
+}
+
+/** What the API needs of the worker's job scheduler (`createJobScheduler` of `@leadsync/worker`). */
+export interface SchedulerPort {
+  /** Creates/updates the sync's one job at its next run time and stores `next_run_at` on the sync. */
+  scheduleSync(sync: Sync): Promise<unknown>;
+  unscheduleSync(syncId: string): Promise<unknown>;
+  /** A one-off job that executes this queued run now. */
+  enqueueRun(run: SyncRun, connectorId: string): Promise<unknown>;
+}
+
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface RateLimitOptions {
+  /** Requests a key may make in a burst. */
+  burst: number;
+  /** Sustained requests per second per key. */
+  perSecond: number;
+}
+
+/** Everything the GraphQL layer and the HTTP routes are built from. */
+export interface ApiDeps {
+  db: Database;
+  secretBox: SecretBox;
+  registry: ConnectorRegistry;
+  engine: EnginePort;
+  scheduler: SchedulerPort;
+  logger: Logger;
+  allowedHosts: readonly string[];
+  now?: () => Date;
+}

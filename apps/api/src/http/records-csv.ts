@@ -1,0 +1,77 @@
+import { once } from 'node:events';
+import { RunRecordRepository, SyncRunRepository } from '@leadsync/db/repositories';
+import type { RunRecord } from '@leadsync/db/schema';
+import type { Request, RequestHandler, Response } from 'express';
+import { authenticate } from '../graphql/auth.ts';
+import type { ApiDeps } from '../graphql/deps.ts';
+import { DomainError, graphqlShapeOf } from '../graphql/errors.ts';
+import type { RateLimiter } from '../graphql/rate-limit.ts';
+
+export const RECORDS_CSV_HEADER = 'source_id,email,outcome,reason,suggestion';
+
+/** One RFC 4180 field: quoted when it holds a comma, a quote, CR or LF; quotes doubled. */
+export function csvField(value: string | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+export function csvLine(
+  record: Pick<RunRecord, 'sourceId' | 'email' | 'outcome' | 'reason' | 'suggestion'>,
+): string {
+  return [record.sourceId, record.email, record.outcome, record.reason, record.suggestion]
+    .map(csvField)
+    .join(',');
+}
+
+/** Records read from the database per query; the response holds at most one batch in memory. */
+const BATCH = 2_000;
+
+/**
+ * `GET /runs/:id/records.csv` (Bearer key): every record of a run in source order, streamed batch by batch with
+ * back-pressure, so a run of a million records costs the memory of one batch. Another organization's run is 404.
+ */
+export function recordsCsvRoute(deps: ApiDeps, limiter?: RateLimiter): RequestHandler<{ id: string }> {
+  return async (req: Request<{ id: string }>, res: Response) => {
+    let organizationId: string;
+    try {
+      organizationId = (await authenticate(deps.db, req.headers.authorization, limiter)).organizationId;
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      const { status, code } = graphqlShapeOf(error.code);
+      if (error.retryAfterSeconds !== undefined)
+        res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+      res.status(status).json({ error: error.message, code });
+      return;
+    }
+    const runId = req.params.id;
+    const run = await new SyncRunRepository(deps.db, organizationId).get(runId);
+    if (!run) {
+      res.status(404).json({ error: `Sync run ${JSON.stringify(runId)} not found`, code: 'NOT_FOUND' });
+      return;
+    }
+    res.status(200);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8; header=present');
+    res.setHeader('Content-Disposition', `attachment; filename="run-${run.id}-records.csv"`);
+    res.setHeader('Cache-Control', 'no-store');
+    let closed = false;
+    res.on('close', () => {
+      closed = true;
+    });
+    res.write(`${RECORDS_CSV_HEADER}\r\n`);
+    const records = new RunRecordRepository(deps.db, organizationId);
+    try {
+      for await (const batch of records.iterate(run.id, { batchSize: BATCH })) {
+        if (closed) return;
+        let chunk = '';
+        for (const record of batch) chunk += `${csvLine(record)}\r\n`;
+        if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      }
+    } catch (error) {
+      deps.logger.error({ err: error, runId: run.id }, 'records.csv failed while streaming');
+      res.destroy(error instanceof Error ? error : undefined);
+      return;
+    }
+    res.end();
+  };
+}

@@ -1,0 +1,16 @@
+import { Ctx, Query, Resolver } from 'type-graphql';
+import type { ApiContext } from '../../graphql/context.ts';
+import { Connector } from './connector.type.ts';
+
+@Resolver(() => Connector)
+export class ConnectorResolver {
+  @Query(() => [Connector])
+  connectors(@Ctx() ctx: ApiContext): Connector[] {
+    return ctx.deps.registry.list().map((connector) => ({
+      id: connector.id,
+      displayName: connector.displayName,
+      maxLookbackDays: connector.capabilities.maxLookbackDays ?? null,
+      detectsDeletes: connector.capabilities.detectsDeletes,
+    }));
+  }
+}

@@ -1,0 +1,16 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'A source app Leadsync can import leads from.' })
+export class Connector {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  displayName!: string;
+
+  @Field(() => Int, { nullable: true, description: 'How far back a first run may reach, in days.' })
+  maxLookbackDays!: number | null;
+
+  @Field(() => Boolean, { description: 'Whether records removed at the source become `DELETED` outcomes.' })
+  detectsDeletes!: boolean;
+}

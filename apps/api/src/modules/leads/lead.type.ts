@@ -1,0 +1,53 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { PageInfo } from '../../graphql/pagination.ts';
+import { JSONObjectScalar } from '../../graphql/scalars.ts';
+
+export enum LeadStatus {
+  ACTIVE = 'active',
+  DELETED = 'deleted',
+  BOUNCED = 'bounced',
+  DO_NOT_MAIL = 'do_not_mail',
+}
+registerEnumType(LeadStatus, { name: 'LeadStatus' });
+
+@ObjectType({ description: 'A person in the organization, keyed by normalized email.' })
+export class Lead {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  email!: string;
+
+  @Field(() => String, { nullable: true })
+  firstName!: string | null;
+
+  @Field(() => String, { nullable: true })
+  lastName!: string | null;
+
+  @Field(() => LeadStatus)
+  status!: LeadStatus;
+
+  @Field(() => JSONObjectScalar)
+  fields!: Record<string, unknown>;
+}
+
+@ObjectType()
+export class LeadEdge {
+  @Field(() => Lead)
+  node!: Lead;
+
+  @Field(() => String)
+  cursor!: string;
+}
+
+@ObjectType()
+export class LeadConnection {
+  @Field(() => [LeadEdge])
+  edges!: LeadEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  @Field(() => Int)
+  totalCount!: number;
+}

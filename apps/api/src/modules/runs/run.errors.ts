@@ -1,0 +1,3 @@
+import { notFound } from '../../graphql/errors.ts';
+
+export const runNotFound = (id: string) => notFound('Sync run', id);

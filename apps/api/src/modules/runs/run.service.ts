@@ -1,0 +1,91 @@
+import { type Page, RunRecordRepository, SyncRunRepository } from '@leadsync/db/repositories';
+import type { RunRecord as RunRecordRow, SyncRun as SyncRunRow } from '@leadsync/db/schema';
+import { z } from 'zod';
+import type { ApiDeps } from '../../graphql/deps.ts';
+import { MAX_FIRST } from '../../graphql/pagination.ts';
+import { parse } from '../../graphql/validation.ts';
+import { runNotFound } from './run.errors.ts';
+import type { IgnoredReason, Outcome, SyncRun } from './run.type.ts';
+
+const pageArgs = z.object({
+  first: z.number().int().min(1, 'at least 1').max(MAX_FIRST, `at most ${MAX_FIRST}`).nullish(),
+  after: z.string().max(500).nullish(),
+});
+
+export function toSyncRun(row: SyncRunRow): SyncRun {
+  return {
+    id: row.id,
+    syncId: row.syncId,
+    status: row.status as SyncRun['status'],
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    error: row.error,
+    createdAt: row.createdAt,
+    trigger: row.trigger,
+    dryRun: row.dryRun,
+    undoneAt: row.undoneAt,
+    totals: {
+      total: row.total,
+      newLeads: row.newLeads,
+      reAdded: row.reAdded,
+      duplicate: row.duplicate,
+      ignored: row.ignored,
+      deleted: row.deleted,
+    },
+    ignoredBreakdown: {
+      bounced: row.bounced,
+      doNotMail: row.doNotMail,
+      groupEmail: row.groupEmail,
+      fileDuplicate: row.fileDuplicate,
+      emptyEmail: row.emptyEmail,
+      invalidPattern: row.invalidPattern,
+    },
+    progress: { read: row.readCount, processed: row.processedCount },
+  };
+}
+
+export class RunService {
+  readonly runs: SyncRunRepository;
+  readonly records: RunRecordRepository;
+
+  constructor(deps: ApiDeps, organizationId: string) {
+    this.runs = new SyncRunRepository(deps.db, organizationId);
+    this.records = new RunRecordRepository(deps.db, organizationId);
+  }
+
+  async get(id: string): Promise<SyncRunRow> {
+    const row = await this.runs.get(id);
+    if (!row) throw runNotFound(id);
+    return row;
+  }
+
+  find(id: string): Promise<SyncRunRow | undefined> {
+    return this.runs.get(id);
+  }
+
+  listBySync(
+    syncId: string,
+    args: { first?: number | null; after?: string | null },
+  ): Promise<Page<SyncRunRow>> {
+    const input = parse(pageArgs, args, '');
+    return this.runs.listBySync(syncId, { first: input.first ?? 20, after: input.after });
+  }
+
+  recordsOf(
+    runId: string,
+    args: {
+      outcome?: Outcome | null;
+      reason?: IgnoredReason | null;
+      first?: number | null;
+      after?: string | null;
+    },
+  ): Promise<Page<RunRecordRow>> {
+    const input = parse(pageArgs, args, '');
+    return this.records.page(runId, {
+      outcome: args.outcome ?? null,
+      reason: args.reason ?? null,
+      first: input.first ?? 50,
+      after: input.after,
+    });
+  }
+}

@@ -1,0 +1,185 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { PageInfo } from '../../graphql/pagination.ts';
+import { DateTimeScalar } from '../../graphql/scalars.ts';
+
+export enum RunStatus {
+  QUEUED = 'queued',
+  RUNNING = 'running',
+  SUCCEEDED = 'succeeded',
+  FAILED = 'failed',
+}
+registerEnumType(RunStatus, { name: 'RunStatus' });
+
+export enum Outcome {
+  NEW = 'new',
+  RE_ADDED = 're_added',
+  DUPLICATE = 'duplicate',
+  IGNORED = 'ignored',
+  DELETED = 'deleted',
+}
+registerEnumType(Outcome, { name: 'Outcome' });
+
+export enum IgnoredReason {
+  BOUNCED = 'bounced',
+  DO_NOT_MAIL = 'do_not_mail',
+  GROUP_EMAIL = 'group_email',
+  FILE_DUPLICATE = 'file_duplicate',
+  EMPTY_EMAIL = 'empty_email',
+  INVALID_PATTERN = 'invalid_pattern',
+}
+registerEnumType(IgnoredReason, { name: 'IgnoredReason' });
+
+@ObjectType({
+  description: '`total = newLeads + reAdded + duplicate + ignored`; `deleted` is counted apart.',
+})
+export class RunTotals {
+  @Field(() => Int)
+  total!: number;
+
+  @Field(() => Int)
+  newLeads!: number;
+
+  @Field(() => Int)
+  reAdded!: number;
+
+  @Field(() => Int)
+  duplicate!: number;
+
+  @Field(() => Int)
+  ignored!: number;
+
+  @Field(() => Int)
+  deleted!: number;
+}
+
+@ObjectType()
+export class IgnoredBreakdown {
+  @Field(() => Int)
+  bounced!: number;
+
+  @Field(() => Int)
+  doNotMail!: number;
+
+  @Field(() => Int)
+  groupEmail!: number;
+
+  @Field(() => Int)
+  fileDuplicate!: number;
+
+  @Field(() => Int)
+  emptyEmail!: number;
+
+  @Field(() => Int)
+  invalidPattern!: number;
+}
+
+@ObjectType({ description: 'Source records read and classified so far.' })
+export class RunProgress {
+  @Field(() => Int)
+  read!: number;
+
+  @Field(() => Int)
+  processed!: number;
+}
+
+@ObjectType({ description: 'What a run did with one source record.' })
+export class RunRecord {
+  @Field(() => String)
+  sourceId!: string;
+
+  @Field(() => String, { nullable: true })
+  email!: string | null;
+
+  @Field(() => Outcome)
+  outcome!: Outcome;
+
+  @Field(() => IgnoredReason, { nullable: true })
+  reason!: IgnoredReason | null;
+
+  @Field(() => String, { nullable: true, description: 'For a likely typo: the address it probably meant.' })
+  suggestion!: string | null;
+}
+
+@ObjectType()
+export class RunRecordEdge {
+  @Field(() => RunRecord)
+  node!: RunRecord;
+
+  @Field(() => String)
+  cursor!: string;
+}
+
+@ObjectType()
+export class RunRecordConnection {
+  @Field(() => [RunRecordEdge])
+  edges!: RunRecordEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  @Field(() => Int)
+  totalCount!: number;
+}
+
+@ObjectType({ description: 'One execution of a sync.' })
+export class SyncRun {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => RunStatus)
+  status!: RunStatus;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  startedAt!: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  finishedAt!: Date | null;
+
+  @Field(() => String, { nullable: true })
+  error!: string | null;
+
+  @Field(() => RunTotals)
+  totals!: RunTotals;
+
+  @Field(() => IgnoredBreakdown)
+  ignoredBreakdown!: IgnoredBreakdown;
+
+  @Field(() => Boolean, { description: 'A preview: classified everything, wrote nothing.' })
+  dryRun!: boolean;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  undoneAt!: Date | null;
+
+  @Field(() => RunProgress)
+  progress!: RunProgress;
+
+  @Field(() => DateTimeScalar)
+  createdAt!: Date;
+
+  @Field(() => String, { description: '`manual`, `schedule` or `preview`.' })
+  trigger!: string;
+
+  @Field(() => ID)
+  syncId!: string;
+}
+
+@ObjectType()
+export class SyncRunEdge {
+  @Field(() => SyncRun)
+  node!: SyncRun;
+
+  @Field(() => String)
+  cursor!: string;
+}
+
+@ObjectType()
+export class SyncRunConnection {
+  @Field(() => [SyncRunEdge])
+  edges!: SyncRunEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  @Field(() => Int)
+  totalCount!: number;
+}

@@ -1,0 +1,158 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { ApiContext } from '../../graphql/context.ts';
+import { DateTimeScalar, JSONObjectScalar } from '../../graphql/scalars.ts';
+import { connectionNotFound } from '../connections/connection.errors.ts';
+import { toConnection } from '../connections/connection.service.ts';
+import { Connection } from '../connections/connection.type.ts';
+import { mailingListNotFound } from '../mailing-lists/mailing-list.errors.ts';
+import { MailingList } from '../mailing-lists/mailing-list.type.ts';
+import { toSyncRun } from '../runs/run.service.ts';
+import { SyncRun, SyncRunConnection } from '../runs/run.type.ts';
+import { CreateSyncInput, FieldMappingInput, ScheduleInput } from './sync.input.ts';
+import { toSync } from './sync.service.ts';
+import { ImportMode, Sync, UpdatePolicy } from './sync.type.ts';
+
+@Resolver(() => Sync)
+export class SyncResolver {
+  @Query(() => [Sync])
+  async syncs(@Ctx() ctx: ApiContext): Promise<Sync[]> {
+    return (await ctx.services.syncs.list()).map(toSync);
+  }
+
+  @Query(() => Sync, { nullable: true })
+  async sync(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<Sync | null> {
+    const row = await ctx.services.syncs.find(id);
+    return row ? toSync(row) : null;
+  }
+
+  @FieldResolver(() => Connection)
+  async connection(@Root() sync: Sync, @Ctx() ctx: ApiContext): Promise<Connection> {
+    const row = await ctx.loaders.connection.load(sync.connectionId);
+    if (!row) throw connectionNotFound(sync.connectionId);
+    return toConnection(row);
+  }
+
+  @FieldResolver(() => MailingList)
+  async mailingList(@Root() sync: Sync, @Ctx() ctx: ApiContext): Promise<MailingList> {
+    const row = await ctx.loaders.mailingList.load(sync.mailingListId);
+    if (!row) throw mailingListNotFound(sync.mailingListId);
+    return row;
+  }
+
+  @FieldResolver(() => SyncRun, { nullable: true, description: 'The newest real (not preview) run.' })
+  async lastRun(@Root() sync: Sync, @Ctx() ctx: ApiContext): Promise<SyncRun | null> {
+    const row = await ctx.loaders.lastRun.load(sync.id);
+    return row ? toSyncRun(row) : null;
+  }
+
+  @FieldResolver(() => SyncRunConnection, { description: 'Real runs, newest first.' })
+  async runs(
+    @Root() sync: Sync,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: ApiContext,
+  ): Promise<SyncRunConnection> {
+    const page = await ctx.services.runs.listBySync(sync.id, { first, after });
+    return {
+      edges: page.edges.map((edge) => ({ node: toSyncRun(edge.node), cursor: edge.cursor })),
+      pageInfo: page.pageInfo,
+      totalCount: page.totalCount,
+    };
+  }
+
+  @Mutation(() => Sync, { description: 'A new sync in status DRAFT.' })
+  async createSync(
+    @Arg('input', () => CreateSyncInput) input: CreateSyncInput,
+    @Ctx() ctx: ApiContext,
+  ): Promise<Sync> {
+    return toSync(await ctx.services.syncs.create(input));
+  }
+
+  @Mutation(() => Sync, { description: 'ACTIVE and scheduled.' })
+  async initiateSync(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<Sync> {
+    return toSync(await ctx.services.syncs.initiate(id));
+  }
+
+  @Mutation(() => SyncRun, { description: 'QUEUED; the worker runs it.' })
+  async runSyncNow(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<SyncRun> {
+    return toSyncRun(await ctx.services.syncs.runNow(id));
+  }
+
+  @Mutation(() => SyncRun, { description: 'A dry run: classifies everything, writes nothing.' })
+  async previewSync(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<SyncRun> {
+    return toSyncRun(await ctx.services.syncs.preview(id));
+  }
+
+  @Mutation(() => Sync)
+  async updateSyncMapping(
+    @Arg('id', () => ID) id: string,
+    @Arg('fieldMapping', () => [FieldMappingInput]) fieldMapping: FieldMappingInput[],
+    @Ctx() ctx: ApiContext,
+  ): Promise<Sync> {
+    return toSync(await ctx.services.syncs.updateMapping(id, fieldMapping));
+  }
+
+  @Mutation(() => Sync, {
+    description: 'Schedule, retrieval window and criteria values; not the import mode.',
+  })
+  async updateSyncRetrieval(
+    @Arg('id', () => ID) id: string,
+    @Arg('schedule', () => ScheduleInput, { nullable: true }) schedule: ScheduleInput | null | undefined,
+    @Arg('retrieveFrom', () => DateTimeScalar, { nullable: true }) retrieveFrom: Date | null | undefined,
+    @Arg('criteria', () => JSONObjectScalar, { nullable: true }) criteria:
+      | Record<string, unknown>
+      | null
+      | undefined,
+    @Arg('importMode', () => ImportMode, {
+      nullable: true,
+      description: 'Only the current mode is accepted: the import mode is fixed at creation.',
+    })
+    importMode: ImportMode | null | undefined,
+    @Ctx() ctx: ApiContext,
+  ): Promise<Sync> {
+    return toSync(
+      await ctx.services.syncs.updateRetrieval(id, { schedule, retrieveFrom, criteria, importMode }),
+    );
+  }
+
+  @Mutation(() => Sync)
+  async updateSyncPolicy(
+    @Arg('id', () => ID) id: string,
+    @Arg('updatePolicy', () => UpdatePolicy) updatePolicy: UpdatePolicy,
+    @Ctx() ctx: ApiContext,
+  ): Promise<Sync> {
+    return toSync(await ctx.services.syncs.updatePolicy(id, updatePolicy));
+  }
+
+  @Mutation(() => Sync)
+  async renameSync(
+    @Arg('id', () => ID) id: string,
+    @Arg('name', () => String) name: string,
+    @Ctx() ctx: ApiContext,
+  ): Promise<Sync> {
+    return toSync(await ctx.services.syncs.updateName(id, name));
+  }
+
+  @Mutation(() => Sync)
+  async activateSync(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<Sync> {
+    return toSync(await ctx.services.syncs.activate(id));
+  }
+
+  @Mutation(() => Sync)
+  async deactivateSync(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<Sync> {
+    return toSync(await ctx.services.syncs.deactivate(id));
+  }
+
+  @Mutation(() => [Sync], { description: 'Activates every inactive sync of the connection.' })
+  async activateAllSyncs(
+    @Arg('connectionId', () => ID) connectionId: string,
+    @Ctx() ctx: ApiContext,
+  ): Promise<Sync[]> {
+    return (await ctx.services.syncs.activateAll(connectionId)).map(toSync);
+  }
+
+  @Mutation(() => Boolean)
+  deleteSync(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<boolean> {
+    return ctx.services.syncs.delete(id);
+  }
+}

@@ -1,0 +1,333 @@
+import type { FieldDescriptor } from '@leadsync/connector-sdk';
+import {
+  ConnectionRepository,
+  isForeignKeyViolation,
+  MailingListRepository,
+  SyncRepository,
+} from '@leadsync/db/repositories';
+import type {
+  Connection as ConnectionRow,
+  Sync as SyncRow,
+  SyncRun as SyncRunRow,
+  SyncSchedule,
+} from '@leadsync/db/schema';
+import { z } from 'zod';
+import type { ApiDeps } from '../../graphql/deps.ts';
+import { badInput, conflict } from '../../graphql/errors.ts';
+import { parse } from '../../graphql/validation.ts';
+import { connectionNotFound } from '../connections/connection.errors.ts';
+import { mailingListNotFound } from '../mailing-lists/mailing-list.errors.ts';
+import {
+  connectionNeedsNewKey,
+  criteriaRequired,
+  criteriaWithoutCriteriaMode,
+  importModeIsFixed,
+  syncIsDraft,
+  syncIsInactive,
+  syncNotFound,
+} from './sync.errors.ts';
+import { scheduleSchema } from './sync.schedule.ts';
+import { type Sync, UpdatePolicy } from './sync.type.ts';
+import {
+  checkCriteriaFields,
+  checkMapping,
+  checkRetrieveFrom,
+  fieldMappingSchema,
+} from './sync.validation.ts';
+
+/** Why a person's `deactivateSync` made a sync inactive. */
+export const DEACTIVATED_BY_USER = 'deactivated';
+
+const criteriaSchema = z.record(z.string(), z.unknown());
+
+const createSyncSchema = z.object({
+  name: z.string().trim().min(1, 'a name is required').max(200, 'at most 200 characters'),
+  connectionId: z.string().min(1),
+  sourceOrganizationId: z.string().trim().min(1, 'a source organization is required'),
+  importMode: z.enum(['all', 'criteria']),
+  criteria: criteriaSchema.nullish(),
+  mailingListId: z.string().min(1),
+  fieldMapping: fieldMappingSchema,
+  schedule: scheduleSchema,
+  retrieveFrom: z.date().nullish(),
+  updatePolicy: z.enum(['overwrite', 'fill_empty', 'never']).nullish(),
+});
+
+export function toSync(row: SyncRow): Sync {
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status as Sync['status'],
+    inactiveReason: row.inactiveReason,
+    sourceOrganizationId: row.sourceOrganizationId,
+    importMode: row.importMode as Sync['importMode'],
+    criteria: row.criteria,
+    fieldMapping: row.fieldMapping,
+    schedule: {
+      frequency: row.schedule.frequency as Sync['schedule']['frequency'],
+      time: row.schedule.time ?? null,
+      timeZone: row.schedule.timeZone,
+      weekday: row.schedule.weekday ?? null,
+      dayOfMonth: row.schedule.dayOfMonth ?? null,
+    },
+    retrieveFrom: row.retrieveFrom,
+    nextRunAt: row.nextRunAt,
+    updatePolicy: row.updatePolicy as UpdatePolicy,
+    createdAt: row.createdAt,
+    connectionId: row.connectionId,
+    mailingListId: row.mailingListId,
+  };
+}
+
+export interface RetrievalChange {
+  schedule?: unknown;
+  retrieveFrom?: Date | null;
+  criteria?: Record<string, unknown> | null;
+  importMode?: 'all' | 'criteria' | null;
+}
+
+export class SyncService {
+  readonly syncs: SyncRepository;
+  private readonly connections: ConnectionRepository;
+  private readonly lists: MailingListRepository;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly deps: ApiDeps,
+    private readonly organizationId: string,
+  ) {
+    this.syncs = new SyncRepository(deps.db, organizationId);
+    this.connections = new ConnectionRepository(deps.db, organizationId);
+    this.lists = new MailingListRepository(deps.db, organizationId);
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  list(): Promise<SyncRow[]> {
+    return this.syncs.list();
+  }
+
+  find(id: string): Promise<SyncRow | undefined> {
+    return this.syncs.get(id);
+  }
+
+  async get(id: string): Promise<SyncRow> {
+    const row = await this.syncs.get(id);
+    if (!row) throw syncNotFound(id);
+    return row;
+  }
+
+  private async connectionOf(connectionId: string): Promise<ConnectionRow> {
+    const connection = await this.connections.get(connectionId);
+    if (!connection) throw connectionNotFound(connectionId);
+    return connection;
+  }
+
+  private connector(connection: ConnectionRow) {
+    return this.deps.registry.get(connection.connectorId);
+  }
+
+  private async sourceFields(
+    connection: ConnectionRow,
+    sourceOrganizationId: string,
+  ): Promise<FieldDescriptor[]> {
+    const ctx = this.deps.engine.connectorContext(connection);
+    return this.connector(connection).fields(ctx, sourceOrganizationId);
+  }
+
+  async create(raw: unknown): Promise<SyncRow> {
+    const input = parse(createSyncSchema, raw, 'input');
+    const connection = await this.connectionOf(input.connectionId);
+    if (!(await this.lists.get(input.mailingListId))) throw mailingListNotFound(input.mailingListId);
+    const connector = this.connector(connection);
+
+    if (input.importMode === 'all' && input.criteria) throw criteriaWithoutCriteriaMode('input.criteria');
+    if (input.importMode === 'criteria' && !input.criteria) throw criteriaRequired('input.criteria');
+
+    const ctx = this.deps.engine.connectorContext(connection);
+    const organizations = await connector.listOrganizations(ctx);
+    if (!organizations.some((organization) => organization.id === input.sourceOrganizationId)) {
+      throw badInput(
+        'input.sourceOrganizationId',
+        `The connection has no source organization "${input.sourceOrganizationId}"`,
+      );
+    }
+    const fields = await this.sourceFields(connection, input.sourceOrganizationId);
+    checkMapping(input.fieldMapping, fields, 'input.fieldMapping');
+    if (input.criteria) checkCriteriaFields(input.criteria, fields, 'input.criteria');
+    checkRetrieveFrom(
+      input.retrieveFrom,
+      this.now(),
+      connector.capabilities.maxLookbackDays,
+      connector.displayName,
+      'input.retrieveFrom',
+    );
+
+    try {
+      return await this.syncs.create({
+        name: input.name,
+        connectionId: connection.id,
+        sourceOrganizationId: input.sourceOrganizationId,
+        importMode: input.importMode,
+        criteria: input.criteria ?? null,
+        mailingListId: input.mailingListId,
+        fieldMapping: input.fieldMapping,
+        schedule: input.schedule as SyncSchedule,
+        retrieveFrom: input.retrieveFrom ?? null,
+        updatePolicy: input.updatePolicy ?? 'overwrite',
+      });
+    } catch (error) {
+      if (isForeignKeyViolation(error, 'syncs_mailing_list_fk'))
+        throw mailingListNotFound(input.mailingListId);
+      if (isForeignKeyViolation(error, 'syncs_connection_fk')) throw connectionNotFound(input.connectionId);
+      throw error;
+    }
+  }
+
+  /** Schedules the sync's job (the scheduler stores `next_run_at`), then reads the sync back. */
+  private async schedule(sync: SyncRow): Promise<SyncRow> {
+    await this.deps.scheduler.scheduleSync(sync);
+    return this.get(sync.id);
+  }
+
+  private async activeConnection(sync: SyncRow): Promise<ConnectionRow> {
+    const connection = await this.connections.get(sync.connectionId);
+    if (!connection) throw connectionNotFound(sync.connectionId);
+    if (connection.status !== 'active') throw connectionNeedsNewKey();
+    return connection;
+  }
+
+  /** DRAFT → ACTIVE, scheduled. Initiating an active sync changes nothing. */
+  async initiate(id: string): Promise<SyncRow> {
+    const sync = await this.get(id);
+    if (sync.status === 'active') return sync;
+    if (sync.status === 'inactive')
+      throw conflict('This sync was initiated before and is inactive: activate it');
+    await this.activeConnection(sync);
+    const activated = await this.syncs.activate(id);
+    if (!activated) throw syncNotFound(id);
+    return this.schedule(activated);
+  }
+
+  async activate(id: string): Promise<SyncRow> {
+    const sync = await this.get(id);
+    if (sync.status === 'active') return sync;
+    await this.activeConnection(sync);
+    const activated = await this.syncs.activate(id);
+    if (!activated) throw syncNotFound(id);
+    return this.schedule(activated);
+  }
+
+  async deactivate(id: string): Promise<SyncRow> {
+    const sync = await this.get(id);
+    if (sync.status === 'draft') throw syncIsDraft();
+    if (sync.status === 'inactive') return sync;
+    const deactivated = await this.syncs.deactivate(id, DEACTIVATED_BY_USER);
+    if (!deactivated) throw syncNotFound(id);
+    await this.deps.scheduler.unscheduleSync(id);
+    return deactivated;
+  }
+
+  /** Every inactive sync of the connection becomes active and scheduled (after a new key, say). */
+  async activateAll(connectionId: string): Promise<SyncRow[]> {
+    const connection = await this.connections.get(connectionId);
+    if (!connection) throw connectionNotFound(connectionId);
+    if (connection.status !== 'active') throw connectionNeedsNewKey();
+    const activated = await this.syncs.activateAllOfConnection(connectionId);
+    for (const sync of activated) await this.deps.scheduler.scheduleSync(sync);
+    const fresh = await this.syncs.getMany(activated.map((sync) => sync.id));
+    return fresh.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
+  }
+
+  async delete(id: string): Promise<boolean> {
+    await this.get(id);
+    await this.deps.scheduler.unscheduleSync(id);
+    return this.syncs.delete(id);
+  }
+
+  async updateName(id: string, rawName: string): Promise<SyncRow> {
+    const name = parse(createSyncSchema.shape.name, rawName, 'name');
+    const updated = await this.syncs.update(id, { name });
+    if (!updated) throw syncNotFound(id);
+    return updated;
+  }
+
+  async updateMapping(id: string, rawMapping: unknown): Promise<SyncRow> {
+    const sync = await this.get(id);
+    const mapping = parse(fieldMappingSchema, rawMapping, 'fieldMapping');
+    const connection = await this.connectionOf(sync.connectionId);
+    checkMapping(mapping, await this.sourceFields(connection, sync.sourceOrganizationId), 'fieldMapping');
+    const updated = await this.syncs.update(id, { fieldMapping: mapping });
+    if (!updated) throw syncNotFound(id);
+    return updated;
+  }
+
+  /** Schedule, retrieval window and criteria values; the import mode stays what it was at creation. */
+  async updateRetrieval(id: string, change: RetrievalChange): Promise<SyncRow> {
+    const sync = await this.get(id);
+    if (change.importMode && change.importMode !== sync.importMode)
+      throw importModeIsFixed('importMode', sync.importMode);
+    const patch: Parameters<SyncRepository['update']>[1] = {};
+    if (change.schedule != null)
+      patch.schedule = parse(scheduleSchema, change.schedule, 'schedule') as SyncSchedule;
+    if (change.criteria !== undefined) {
+      if (sync.importMode === 'all' && change.criteria !== null) throw importModeIsFixed('criteria', 'all');
+      if (sync.importMode === 'criteria') {
+        if (change.criteria === null) throw importModeIsFixed('criteria', 'criteria');
+        const criteria = parse(criteriaSchema, change.criteria, 'criteria');
+        const connection = await this.connectionOf(sync.connectionId);
+        checkCriteriaFields(
+          criteria,
+          await this.sourceFields(connection, sync.sourceOrganizationId),
+          'criteria',
+        );
+        patch.criteria = criteria;
+      }
+    }
+    if (change.retrieveFrom !== undefined) {
+      if (change.retrieveFrom) {
+        const connection = await this.connectionOf(sync.connectionId);
+        const connector = this.connector(connection);
+        checkRetrieveFrom(
+          change.retrieveFrom,
+          sync.createdAt,
+          connector.capabilities.maxLookbackDays,
+          connector.displayName,
+          'retrieveFrom',
+        );
+      }
+      patch.retrieveFrom = change.retrieveFrom;
+    }
+    const updated = await this.syncs.update(id, patch);
+    if (!updated) throw syncNotFound(id);
+    return updated.status === 'active' && patch.schedule ? this.schedule(updated) : updated;
+  }
+
+  async updatePolicy(id: string, policy: UpdatePolicy): Promise<SyncRow> {
+    const updated = await this.syncs.update(id, { updatePolicy: policy });
+    if (!updated) throw syncNotFound(id);
+    return updated;
+  }
+
+  /** Queues a real run for the worker; at most one per sync is queued or running (that one is returned). */
+  async runNow(id: string): Promise<SyncRunRow> {
+    const sync = await this.get(id);
+    if (sync.status === 'draft') throw syncIsDraft();
+    if (sync.status === 'inactive') throw syncIsInactive();
+    const connection = await this.activeConnection(sync);
+    const run = await this.deps.engine.queueRun(this.organizationId, id, { trigger: 'manual' });
+    if (run.status === 'queued') await this.deps.scheduler.enqueueRun(run, connection.connectorId);
+    return run;
+  }
+
+  /** A dry run of a sync in any status: classifies everything, writes nothing to leads or lists. */
+  async preview(id: string): Promise<SyncRunRow> {
+    const sync = await this.get(id);
+    const connection = await this.activeConnection(sync);
+    const run = await this.deps.engine.queueRun(this.organizationId, id, {
+      trigger: 'preview',
+      dryRun: true,
+    });
+    await this.deps.scheduler.enqueueRun(run, connection.connectorId);
+    return run;
+  }
+}

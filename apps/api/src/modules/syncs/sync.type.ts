@@ -1,0 +1,110 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { DateTimeScalar, JSONObjectScalar } from '../../graphql/scalars.ts';
+
+export enum ImportMode {
+  ALL = 'all',
+  CRITERIA = 'criteria',
+}
+registerEnumType(ImportMode, { name: 'ImportMode' });
+
+export enum Frequency {
+  ONCE = 'ONCE',
+  DAILY = 'DAILY',
+  WEEKLY = 'WEEKLY',
+  MONTHLY = 'MONTHLY',
+}
+registerEnumType(Frequency, { name: 'Frequency' });
+
+export enum SyncStatus {
+  DRAFT = 'draft',
+  ACTIVE = 'active',
+  INACTIVE = 'inactive',
+}
+registerEnumType(SyncStatus, { name: 'SyncStatus' });
+
+export enum UpdatePolicy {
+  OVERWRITE = 'overwrite',
+  FILL_EMPTY = 'fill_empty',
+  NEVER = 'never',
+}
+registerEnumType(UpdatePolicy, {
+  name: 'UpdatePolicy',
+  valuesConfig: {
+    OVERWRITE: { description: "Mapped fields replace the lead's values." },
+    FILL_EMPTY: { description: 'Only fields the lead does not have yet.' },
+    NEVER: { description: 'List membership only.' },
+  },
+});
+
+@ObjectType()
+export class FieldMapping {
+  @Field(() => String, { description: 'A source field key.' })
+  source!: string;
+
+  @Field(() => String, { description: '`email`, `firstName`, `lastName` or `fields.<name>`.' })
+  target!: string;
+}
+
+@ObjectType()
+export class Schedule {
+  @Field(() => Frequency)
+  frequency!: Frequency;
+
+  @Field(() => String, { nullable: true, description: 'Local time `HH:mm`.' })
+  time!: string | null;
+
+  @Field(() => String, { description: 'IANA time zone.' })
+  timeZone!: string;
+
+  @Field(() => Int, { nullable: true })
+  weekday!: number | null;
+
+  @Field(() => Int, { nullable: true })
+  dayOfMonth!: number | null;
+}
+
+/** The GraphQL `Sync`; `connection`, `mailingList`, `lastRun` and `runs` are resolved from the ids below. */
+@ObjectType({ description: 'A sync from a source organization into a mailing list.' })
+export class Sync {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => SyncStatus)
+  status!: SyncStatus;
+
+  @Field(() => String, { nullable: true })
+  inactiveReason!: string | null;
+
+  @Field(() => ID)
+  sourceOrganizationId!: string;
+
+  @Field(() => ImportMode)
+  importMode!: ImportMode;
+
+  @Field(() => JSONObjectScalar, { nullable: true })
+  criteria!: Record<string, unknown> | null;
+
+  @Field(() => [FieldMapping])
+  fieldMapping!: FieldMapping[];
+
+  @Field(() => Schedule)
+  schedule!: Schedule;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  retrieveFrom!: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  nextRunAt!: Date | null;
+
+  @Field(() => UpdatePolicy)
+  updatePolicy!: UpdatePolicy;
+
+  @Field(() => DateTimeScalar)
+  createdAt!: Date;
+
+  connectionId!: string;
+  mailingListId!: string;
+}

@@ -1,0 +1,123 @@
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import express from 'express';
+import { authenticate } from './graphql/auth.ts';
+import { type ApiContext, createContext } from './graphql/context.ts';
+import type { ApiDeps, RateLimitOptions } from './graphql/deps.ts';
+import { createFormatError, DomainError, toRequestError } from './graphql/errors.ts';
+import { RateLimiter } from './graphql/rate-limit.ts';
+import { buildLeadsyncSchema } from './graphql/schema.ts';
+import { recordsCsvRoute } from './http/records-csv.ts';
+
+export interface ApiServerOptions {
+  deps: ApiDeps;
+  /** Production: no introspection, no landing page, no stack traces. */
+  production: boolean;
+  /** Per API key; `false` turns the limit off (benchmarks). Default: bursts of 300, 50 per second. */
+  rateLimit?: RateLimitOptions | false;
+  /** The console's built files (`apps/web/dist`); served with an SPA fallback when the folder exists. */
+  webDist?: string;
+  /** Largest accepted request body (the CSV connector's file travels in one). Default `10mb`. */
+  bodyLimit?: string;
+  /** `/healthz` answers 200 only while this is true (database, API and worker ready). */
+  isReady?: () => boolean;
+}
+
+export interface ApiServer {
+  app: express.Express;
+  httpServer: Server;
+  /** Stops Apollo and, through its drain plugin, the HTTP server. */
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_RATE_LIMIT: RateLimitOptions = { burst: 300, perSecond: 50 };
+
+/** Express 5 with `/healthz`, `/graphql`, `/runs/:id/records.csv` and the console; not yet listening. */
+export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const { deps, production } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+  const limiter =
+    options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
+
+  const armor = new ApolloArmor({
+    maxDepth: { n: 12, propagateOnRejection: false },
+    costLimit: { maxCost: 20_000, propagateOnRejection: false },
+    maxAliases: { n: 20, propagateOnRejection: false },
+    maxTokens: { n: 2_000, propagateOnRejection: false },
+    maxDirectives: { n: 20, propagateOnRejection: false },
+    blockFieldSuggestion: { enabled: production },
+  }).protect();
+
+  const apollo = new ApolloServer<ApiContext>({
+    schema: await buildLeadsyncSchema(),
+    introspection: !production,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    formatError: createFormatError(deps.logger),
+    validationRules: armor.validationRules,
+    plugins: [
+      ...(armor.plugins as ApolloServerPlugin<ApiContext>[]),
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      production
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+    ],
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    const ready = options.isReady?.() ?? true;
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'starting' });
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: options.bodyLimit ?? '10mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        try {
+          const principal = await authenticate(deps.db, req.headers.authorization, limiter);
+          return createContext(deps, principal);
+        } catch (error) {
+          if (error instanceof DomainError) throw toRequestError(error);
+          throw error;
+        }
+      },
+    }),
+  );
+
+  app.get('/runs/:id/records.csv', recordsCsvRoute(deps, limiter));
+
+  const webDist = options.webDist ? resolve(options.webDist) : undefined;
+  if (webDist && existsSync(join(webDist, 'index.html'))) {
+    app.use(express.static(webDist, { index: 'index.html', maxAge: production ? '1h' : 0 }));
+    // The console routes on the client: any other GET that wants a page gets index.html.
+    app.get('/{*path}', (req, res, next) => {
+      if (req.path.startsWith('/graphql') || req.path.startsWith('/runs/') || !req.accepts('html'))
+        return next();
+      res.sendFile(join(webDist, 'index.html'));
+    });
+  }
+
+  app.use((_req: express.Request, res: express.Response) => {
+    res.status(404).json({ error: 'Not found' });
+  });
+
+  return {
+    app,
+    httpServer,
+    async stop() {
+      await apollo.stop();
+      if (httpServer.listening) await new Promise<void>((done) => httpServer.close(() => done()));
+    },
+  };
+}
