@@ -43,11 +43,15 @@ export class RunRecordRepository {
   }
 
   private filters(runId: string, filter: Pick<RunRecordFilter, 'outcome' | 'reason'>): SQL | undefined {
+    // A reason is set exactly when the outcome is `ignored` (check constraint), so each filter implies the other
+    // column too and the (run_id, outcome, reason, seq) index yields rows already in `seq` order.
+    const outcome = filter.outcome ?? (filter.reason ? 'ignored' : undefined);
     return and(
       eq(runRecords.organizationId, this.organizationId),
       eq(runRecords.runId, runId),
-      filter.outcome ? eq(runRecords.outcome, filter.outcome) : undefined,
+      outcome ? eq(runRecords.outcome, outcome) : undefined,
       filter.reason ? eq(runRecords.reason, filter.reason) : undefined,
+      outcome && outcome !== 'ignored' ? isNull(runRecords.reason) : undefined,
     );
   }
 

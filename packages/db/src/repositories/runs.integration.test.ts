@@ -104,6 +104,26 @@ describe('SyncRunRepository', () => {
   });
 });
 
+describe('run_records', () => {
+  it('holds a reason exactly when the outcome is ignored', async () => {
+    const { organization, sync } = await seedOrganization(t.db);
+    const { run } = await new SyncRunRepository(t.db, organization.id).createQueued({
+      syncId: sync.id,
+      trigger: 'manual',
+    });
+    const repo = new RunRecordRepository(t.db, organization.id);
+
+    await expect(
+      repo.insertMany(run.id, [{ seq: 0, sourceId: 'a', outcome: 'new', reason: 'bounced' }]),
+    ).rejects.toMatchObject({ cause: { constraint_name: 'run_records_reason_only_when_ignored' } });
+    await expect(
+      repo.insertMany(run.id, [{ seq: 0, sourceId: 'a', outcome: 'ignored' }]),
+    ).rejects.toMatchObject({
+      cause: { constraint_name: 'run_records_reason_only_when_ignored' },
+    });
+  });
+});
+
 function syncFields(sync: {
   name: string;
   sourceOrganizationId: string;
@@ -177,6 +197,11 @@ describe('RunRecordRepository', () => {
     const typos = await repo.page(run.id, { reason: 'invalid_pattern', first: 1 });
     expect(typos.totalCount).toBe(30);
     expect(typos.edges[0]?.node).toMatchObject({ seq: 3, suggestion: 'john@gmail.com' });
+
+    const fresh = await repo.page(run.id, { outcome: 'new', first: 5 });
+    expect(fresh.totalCount).toBe(30);
+    expect(fresh.edges.map((e) => e.node.seq)).toEqual([0, 4, 8, 12, 16]);
+    expect((await repo.page(run.id, { outcome: 'new', reason: 'group_email' })).totalCount).toBe(0);
 
     let streamed = 0;
     for await (const batch of repo.iterate(run.id, { batchSize: 33 })) streamed += batch.length;

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
+  check,
   foreignKey,
   index,
   integer,
@@ -117,6 +118,11 @@ export const runRecords = pgTable(
   },
   (t) => [
     unique('run_records_run_seq_key').on(t.runId, t.seq),
+    /** A reason exactly when ignored: lets a filter on the outcome alone (or the reason alone) use the index. */
+    check(
+      'run_records_reason_only_when_ignored',
+      sql`(${t.outcome} = 'ignored') = (${t.reason} is not null)`,
+    ),
     index('run_records_run_outcome_reason_seq_idx').on(t.runId, t.outcome, t.reason, t.seq),
     index('run_records_lead_id_idx').on(t.leadId),
     foreignKey({

@@ -1,0 +1,1 @@
+ALTER TABLE "run_records" ADD CONSTRAINT "run_records_reason_only_when_ignored" CHECK (("run_records"."outcome" = 'ignored') = ("run_records"."reason" is not null));
