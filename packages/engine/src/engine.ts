@@ -1,0 +1,116 @@
+import type { CheckResult, ConnectorContext, ConnectorRegistry, Logger } from '@leadsync/connector-sdk';
+import type { Database, SecretBox } from '@leadsync/db';
+import { type Connection, connections, type SyncRun, syncRuns, syncs } from '@leadsync/db/schema';
+import { and, eq, sql } from 'drizzle-orm';
+import { checkCredentials, connectionContext } from './context.ts';
+import { NotFoundError } from './errors.ts';
+import { type ExecuteRunOptions, executeRun } from './run/execute.ts';
+import { undoRun } from './undo.ts';
+
+export interface EngineDeps {
+  db: Database;
+  secretBox: SecretBox;
+  registry: ConnectorRegistry;
+  allowedHosts: readonly string[];
+  logger: Logger;
+  now?: () => Date;
+}
+
+export type RunTrigger = 'manual' | 'schedule' | 'preview';
+
+export interface QueueRunOptions {
+  trigger: RunTrigger;
+  /** A preview: classifies everything, writes only the run and its records. Default: `trigger === 'preview'`. */
+  dryRun?: boolean;
+}
+
+export interface Engine {
+  /** Decrypts the connection's credentials (associated data: its id) and parses its settings. */
+  connectorContext(connection: Connection): ConnectorContext<unknown, unknown>;
+  /** Validates with the connector's schemas (`InvalidConfigurationError` naming the field), then asks the source. */
+  checkCredentials(connectorId: string, credentials: unknown, settings: unknown): Promise<CheckResult>;
+  /**
+   * Inserts a `queued` run. A sync has at most one real run queued or running: when it has one, that run is returned
+   * instead of a second (previews are never refused).
+   */
+  queueRun(organizationId: string, syncId: string, options: QueueRunOptions): Promise<SyncRun>;
+  /** Runs a queued run or resumes a `running` one; see ExecuteRunOptions. */
+  executeRun(runId: string, options?: ExecuteRunOptions): Promise<SyncRun>;
+  /** The connection gets `needs_new_key`; every active sync of it becomes `inactive` (`credentials_changed`). */
+  handleRejectedCredentials(organizationId: string, connectionId: string): Promise<void>;
+  /** Reverses the sync's latest succeeded real run; `UndoRefusedError` (code `invalid_input`) otherwise. */
+  undoRun(organizationId: string, runId: string): Promise<SyncRun>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function createEngine(deps: EngineDeps): Engine {
+  const { db } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  async function handleRejectedCredentials(organizationId: string, connectionId: string): Promise<void> {
+    if (!UUID.test(connectionId)) throw new NotFoundError('Connection', connectionId);
+    await db.transaction(async (tx) => {
+      await tx
+        .update(connections)
+        .set({ status: 'needs_new_key', updatedAt: sql`now()` })
+        .where(and(eq(connections.organizationId, organizationId), eq(connections.id, connectionId)));
+      await tx
+        .update(syncs)
+        .set({
+          status: 'inactive',
+          inactiveReason: 'credentials_changed',
+          nextRunAt: null,
+          updatedAt: sql`now()`,
+        })
+        .where(
+          and(
+            eq(syncs.organizationId, organizationId),
+            eq(syncs.connectionId, connectionId),
+            eq(syncs.status, 'active'),
+          ),
+        );
+    });
+    deps.logger.warn({ organizationId, connectionId }, 'account key rejected: connection needs a new key');
+  }
+
+  const runDeps = { ...deps, now, handleRejectedCredentials };
+
+  return {
+    connectorContext: (connection) => connectionContext(deps, connection),
+    checkCredentials: (connectorId, credentials, settings) =>
+      checkCredentials(deps, connectorId, credentials, settings),
+    async queueRun(organizationId, syncId, options) {
+      if (!UUID.test(syncId)) throw new NotFoundError('Sync', syncId);
+      const [sync] = await db
+        .select({ id: syncs.id })
+        .from(syncs)
+        .where(and(eq(syncs.organizationId, organizationId), eq(syncs.id, syncId)));
+      if (!sync) throw new NotFoundError('Sync', syncId);
+      const dryRun = options.dryRun ?? options.trigger === 'preview';
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const [run] = await db
+          .insert(syncRuns)
+          .values({ organizationId, syncId, trigger: options.trigger, dryRun, status: 'queued' })
+          .onConflictDoNothing()
+          .returning();
+        if (run) return run;
+        const [active] = await db
+          .select()
+          .from(syncRuns)
+          .where(
+            and(
+              eq(syncRuns.syncId, syncId),
+              eq(syncRuns.dryRun, false),
+              sql`${syncRuns.status} in ('queued', 'running')`,
+            ),
+          );
+        if (active) return active;
+      }
+      throw new Error('Could not queue a run: another run of the sync keeps starting');
+    },
+    executeRun: (runId, options) => executeRun(runDeps, runId, options),
+    handleRejectedCredentials,
+    undoRun: (organizationId, runId) => undoRun(db, organizationId, runId),
+  };
+}

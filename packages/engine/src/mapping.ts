@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import type { FieldMappingEntry } from '@leadsync/db/schema';
+
+/** The lead values a mapping gives for one source record. `undefined`: the mapping has no such target. */
+export interface MappedValues {
+  email: unknown;
+  firstName: string | null | undefined;
+  lastName: string | null | undefined;
+  /** `fields.<name>` targets, by name; blank values are left out. */
+  fields: Record<string, unknown>;
+}
+
+export type Mapper = (fields: Record<string, unknown>) => MappedValues;
+
+/** A blank value (missing, null, or only white space) counts as "no value": it never erases what a lead has. */
+export function isBlank(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+function text(value: unknown): string | null {
+  if (isBlank(value)) return null;
+  if (typeof value === 'string') return value.trim();
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
+  return JSON.stringify(value);
+}
+
+function fieldValue(value: unknown): unknown {
+  return typeof value === 'string' ? value.trim() : value;
+}
+
+/**
+ * Compiles a sync's field mapping (targets `email`, `firstName`, `lastName`, `fields.<name>`). Without an
+ * `email` target the source's `email` key is used, so a mapping never silently drops every record.
+ */
+export function compileMapping(mapping: readonly FieldMappingEntry[]): Mapper {
+  let emailSource: string | undefined;
+  let firstSource: string | undefined;
+  let lastSource: string | undefined;
+  const custom: [source: string, name: string][] = [];
+  for (const { source, target } of mapping) {
+    if (target === 'email') emailSource = source;
+    else if (target === 'firstName') firstSource = source;
+    else if (target === 'lastName') lastSource = source;
+    else if (target.startsWith('fields.') && target.length > 'fields.'.length) {
+      custom.push([source, target.slice('fields.'.length)]);
+    }
+  }
+  const email = emailSource ?? 'email';
+  return (fields) => {
+    const mapped: Record<string, unknown> = {};
+    for (const [source, name] of custom) {
+      const value = fields[source];
+      if (!isBlank(value)) mapped[name] = fieldValue(value);
+    }
+    return {
+      email: fields[email],
+      firstName: firstSource === undefined ? undefined : text(fields[firstSource]),
+      lastName: lastSource === undefined ? undefined : text(fields[lastSource]),
+      fields: mapped,
+    };
+  };
+}
+
+/** A short hash of the mapped content, stored per source record. */
+export function contentHash(values: MappedValues): string {
+  return createHash('sha1')
+    .update(
+      JSON.stringify([
+        values.email ?? null,
+        values.firstName ?? null,
+        values.lastName ?? null,
+        values.fields,
+      ]),
+    )
+    .digest('base64url');
+}

@@ -1,0 +1,103 @@
+import type { Transaction } from '@leadsync/db';
+import { sql } from 'drizzle-orm';
+import { textArray } from '../sql.ts';
+import type { RunScope } from './types.ts';
+
+const CHUNK = 20_000;
+
+/**
+ * Whether any live source record of the sync could be gone: one this run did not see. When every record the sync
+ * tracks was just read, nothing can be missing, and the full id listing (costly at a rate-limited source) is skipped.
+ */
+export async function hasDeletionCandidates(scope: RunScope): Promise<boolean> {
+  const [row] = await scope.db.execute<{ any: boolean }>(sql`
+    select exists (
+      select 1 from source_records
+      where sync_id = ${scope.syncId} and deleted_at is null and lead_id is not null
+        and last_seen_run_id is distinct from ${scope.runId}
+    ) as any`);
+  return row?.any ?? false;
+}
+
+/**
+ * Turns the sync's live source records whose ids the source no longer lists into `deleted` outcomes, set-based,
+ * inside the caller's transaction: the lead leaves the sync's list when no other live record of this sync holds it,
+ * and is soft-deleted (`deleted`) when it was active and no list holds it any more. A dry run only records the
+ * outcomes. Returns how many records were deleted.
+ */
+export async function applyDeletions(
+  tx: Transaction,
+  scope: RunScope,
+  listedIds: readonly string[],
+  seqStart: number,
+): Promise<number> {
+  await tx.execute(sql`create temporary table listed_ids (source_id text primary key) on commit drop`);
+  for (let i = 0; i < listedIds.length; i += CHUNK) {
+    await tx.execute(sql`
+      insert into listed_ids select unnest(${textArray(listedIds.slice(i, i + CHUNK))}) on conflict do nothing`);
+  }
+  await tx.execute(sql`analyze listed_ids`);
+  await tx.execute(sql`
+    create temporary table gone on commit drop as
+    select sr.source_id, sr.lead_id, sr.email,
+           (row_number() over (order by sr.source_id))::integer - 1 + ${seqStart} as seq
+    from source_records sr
+    where sr.sync_id = ${scope.syncId} and sr.deleted_at is null and sr.lead_id is not null
+      and not exists (select 1 from listed_ids li where li.source_id = sr.source_id)`);
+
+  // The leads that leave the list: no other live record of this sync still holds them.
+  await tx.execute(sql`
+    create temporary table leaving on commit drop as
+    select distinct g.lead_id, l.status, (m.lead_id is not null) as was_member
+    from gone g
+    join leads l on l.id = g.lead_id
+    left join list_memberships m on m.mailing_list_id = ${scope.mailingListId} and m.lead_id = g.lead_id
+    where not exists (
+      select 1 from source_records s
+      where s.sync_id = ${scope.syncId} and s.lead_id = g.lead_id and s.deleted_at is null
+        and not exists (select 1 from gone g2 where g2.source_id = s.source_id)
+    )`);
+
+  if (!scope.dryRun) {
+    await tx.execute(sql`
+      update source_records sr set deleted_at = now(), last_seen_run_id = ${scope.runId}
+      from gone g where sr.sync_id = ${scope.syncId} and sr.source_id = g.source_id`);
+    await tx.execute(sql`
+      delete from list_memberships m using leaving v
+      where m.mailing_list_id = ${scope.mailingListId} and m.lead_id = v.lead_id`);
+    await tx.execute(sql`
+      create temporary table soft_deleted on commit drop as
+      with updated as (
+        update leads l set status = 'deleted', status_changed_at = now(), updated_at = now()
+        from leaving v
+        where l.id = v.lead_id and l.organization_id = ${scope.organizationId} and l.status = 'active'
+          and not exists (select 1 from list_memberships m where m.lead_id = l.id)
+        returning l.id
+      ) select id from updated`);
+  } else {
+    await tx.execute(sql`
+      create temporary table soft_deleted on commit drop as
+      select v.lead_id as id from leaving v
+      where v.status = 'active'
+        and not exists (select 1 from list_memberships m
+                        where m.lead_id = v.lead_id and m.mailing_list_id <> ${scope.mailingListId})`);
+  }
+
+  // One `deleted` record per gone source record; `previous` says what undo restores (membership, status).
+  const inserted = await tx.execute(sql`
+    insert into run_records (run_id, organization_id, seq, source_id, email, lead_id, outcome, previous)
+    select ${scope.runId}, ${scope.organizationId}, g.seq, g.source_id, g.email, g.lead_id, 'deleted',
+           case when v.lead_id is null then '{}'::jsonb
+                else jsonb_strip_nulls(jsonb_build_object(
+                  'wasMember', v.was_member,
+                  'status', case when s.id is not null then v.status::text end))
+           end
+    from gone g
+    left join leaving v on v.lead_id = g.lead_id
+    left join soft_deleted s on s.id = g.lead_id`);
+  const count = inserted.count ?? 0;
+  if (count > 0) {
+    await tx.execute(sql`update sync_runs set deleted = deleted + ${count} where id = ${scope.runId}`);
+  }
+  return count;
+}

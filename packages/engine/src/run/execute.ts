@@ -1,0 +1,331 @@
+import {
+  type AnyConnector,
+  ConnectorError,
+  InvalidCredentialsError,
+  type SourceRecord,
+} from '@leadsync/connector-sdk';
+import { createRunState, emptyTotals, type RunTotals } from '@leadsync/core';
+import { type Database, SecretBoxError } from '@leadsync/db';
+import { type Connection, connections, type Sync, type SyncRun, syncRuns, syncs } from '@leadsync/db/schema';
+import { and, eq, sql } from 'drizzle-orm';
+import { type ContextDeps, connectionContext } from '../context.ts';
+import { compileCriteria, criteriaFields, type Predicate } from '../criteria.ts';
+import { EngineError, NotFoundError } from '../errors.ts';
+import { compileMapping, contentHash, type Mapper } from '../mapping.ts';
+import { lockOrganization } from '../sql.ts';
+import { applyDeletions, hasDeletionCandidates } from './deletions.ts';
+import { writePage } from './page.ts';
+import type { PreparedRecord, RunCheckpoint, RunScope } from './types.ts';
+
+/** Later runs read from the last high-water mark minus this, so a record changed while a run read is not missed. */
+export const INCREMENTAL_OVERLAP_MS = 10 * 60 * 1000;
+const DAY_MS = 86_400_000;
+
+export interface RunDeps extends ContextDeps {
+  db: Database;
+  now: () => Date;
+  handleRejectedCredentials(organizationId: string, connectionId: string): Promise<void>;
+}
+
+export interface ExecuteRunOptions {
+  /** Graceful stop: the page being written is finished and checkpointed, and the run stays `running` to resume. */
+  signal?: AbortSignal;
+  /**
+   * Called after each committed page (the worker touches its job lock). If it throws, the caller has lost the run:
+   * the engine stops at once, leaves the run `running` for whoever resumes it, and rethrows.
+   */
+  heartbeat?: () => Promise<void>;
+}
+
+class LostRun extends Error {
+  constructor(readonly original: unknown) {
+    super('heartbeat failed');
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function getRun(db: Database, runId: string): Promise<SyncRun | undefined> {
+  if (!UUID.test(runId)) return undefined;
+  const [run] = await db.select().from(syncRuns).where(eq(syncRuns.id, runId));
+  return run;
+}
+
+/**
+ * Where a run's read starts: the last successful high-water mark minus an overlap; on the first run the sync's
+ * `retrieveFrom`, which may not reach further back than the connector's `maxLookbackDays` before the sync's creation
+ * (without a `retrieveFrom`, the first run reaches exactly that far).
+ */
+export function readSince(sync: Sync, connector: AnyConnector): Date | undefined {
+  if (sync.highWaterMark) return new Date(sync.highWaterMark.getTime() - INCREMENTAL_OVERLAP_MS);
+  const days = connector.capabilities.maxLookbackDays;
+  const earliest = days === undefined ? undefined : new Date(sync.createdAt.getTime() - days * DAY_MS);
+  if (!sync.retrieveFrom) return earliest;
+  if (earliest && sync.retrieveFrom < earliest) {
+    throw new EngineError(
+      'invalid_input',
+      `${connector.displayName} lets a sync retrieve data from at most ${days} days before the sync was created ` +
+        `(${earliest.toISOString().slice(0, 10)}); this sync asks for data from ` +
+        `${sync.retrieveFrom.toISOString().slice(0, 10)}. Change the sync's "data to be retrieved" date.`,
+    );
+  }
+  return sync.retrieveFrom;
+}
+
+function totalsOf(run: SyncRun): RunTotals {
+  const totals = emptyTotals();
+  totals.total = run.total;
+  totals.newLeads = run.newLeads;
+  totals.reAdded = run.reAdded;
+  totals.duplicate = run.duplicate;
+  totals.ignored = run.ignored;
+  totals.deleted = run.deleted;
+  Object.assign(totals.ignoredBreakdown, {
+    bounced: run.bounced,
+    doNotMail: run.doNotMail,
+    groupEmail: run.groupEmail,
+    fileDuplicate: run.fileDuplicate,
+    emptyEmail: run.emptyEmail,
+    invalidPattern: run.invalidPattern,
+  });
+  return totals;
+}
+
+/** The emails a resumed run has already seen (rule 4), rebuilt from its stored run records. */
+async function seenEmails(db: Database, runId: string): Promise<string[]> {
+  const rows = await db.execute<{ email: string }>(
+    sql`select email from run_records where run_id = ${runId} and email is not null`,
+  );
+  return rows.map((row) => row.email);
+}
+
+function parseCheckpoint(value: unknown): RunCheckpoint | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const cp = value as Partial<RunCheckpoint>;
+  if (cp.phase !== 'read' && cp.phase !== 'deletes' && cp.phase !== 'done') return undefined;
+  return { phase: cp.phase, since: typeof cp.since === 'string' ? cp.since : null, source: cp.source };
+}
+
+function userMessage(error: unknown, connection: Connection): string {
+  if (error instanceof InvalidCredentialsError) {
+    return (
+      `The source refused the account key of the connection "${connection.name}". Enter a new key for the ` +
+      'connection; its syncs stay inactive until they are activated again.'
+    );
+  }
+  if (error instanceof ConnectorError) return error.userMessage;
+  if (error instanceof EngineError) return error.message;
+  if (error instanceof SecretBoxError) {
+    return "The credentials of this connection cannot be read with the server's secret key; enter the key again.";
+  }
+  return 'The run failed unexpectedly. The leads imported so far are kept; the sync can be run again.';
+}
+
+/**
+ * Runs a queued run, or resumes a `running` one from its stored checkpoint, to `succeeded` or `failed`.
+ * See ExecuteRunOptions for the graceful stop and the heartbeat.
+ */
+export async function executeRun(
+  deps: RunDeps,
+  runId: string,
+  options: ExecuteRunOptions = {},
+): Promise<SyncRun> {
+  const { db } = deps;
+  let run = await getRun(db, runId);
+  if (!run) throw new NotFoundError('Run', runId);
+  if (run.status === 'succeeded' || run.status === 'failed') return run;
+  const organizationId = run.organizationId;
+  const [sync] = await db
+    .select()
+    .from(syncs)
+    .where(and(eq(syncs.organizationId, organizationId), eq(syncs.id, run.syncId)));
+  const [connection] = sync
+    ? await db
+        .select()
+        .from(connections)
+        .where(and(eq(connections.organizationId, organizationId), eq(connections.id, sync.connectionId)))
+    : [];
+  if (!sync || !connection) throw new NotFoundError('Sync of run', runId);
+
+  const scope: RunScope = {
+    db,
+    organizationId,
+    syncId: sync.id,
+    runId: run.id,
+    mailingListId: sync.mailingListId,
+    dryRun: run.dryRun,
+    updatePolicy: sync.updatePolicy,
+  };
+  try {
+    const connector = deps.registry.get(connection.connectorId);
+    let checkpoint = parseCheckpoint(run.checkpoint);
+    if (run.status === 'queued' || !checkpoint) {
+      checkpoint = { phase: 'read', since: readSince(sync, connector)?.toISOString() ?? null };
+      const [started] = await db
+        .update(syncRuns)
+        .set({
+          status: 'running',
+          startedAt: sql`coalesce(${syncRuns.startedAt}, now())`,
+          checkpoint: { ...checkpoint },
+        })
+        .where(and(eq(syncRuns.id, run.id), eq(syncRuns.status, run.status)))
+        .returning();
+      if (!started) return (await getRun(db, runId)) ?? run;
+      run = started;
+    }
+    if (connection.status === 'needs_new_key') {
+      throw new EngineError(
+        'invalid_input',
+        `The connection "${connection.name}" needs a new account key before its syncs can run.`,
+      );
+    }
+    const ctx = connectionContext(deps, connection, options.signal);
+
+    if (checkpoint.phase === 'read') {
+      const stopped = await readPages(deps, scope, sync, connector, ctx, run, checkpoint, options);
+      if (stopped) return (await getRun(db, runId)) ?? run;
+      checkpoint = { ...checkpoint, phase: 'deletes' };
+      await db
+        .update(syncRuns)
+        .set({ checkpoint: { ...checkpoint } })
+        .where(eq(syncRuns.id, run.id));
+    }
+
+    let listed: string[] | undefined;
+    if (connector.capabilities.detectsDeletes && connector.listIds && (await hasDeletionCandidates(scope))) {
+      listed = [];
+      for await (const ids of connector.listIds(ctx, { organizationId: sync.sourceOrganizationId })) {
+        for (const id of ids) listed.push(id);
+      }
+    }
+    const done: RunCheckpoint = { ...checkpoint, phase: 'done' };
+    const finished = await db.transaction(async (tx) => {
+      if (!scope.dryRun) await tx.execute(lockOrganization(organizationId));
+      const [current] = await tx
+        .select({ processedCount: syncRuns.processedCount, highWaterMark: syncRuns.highWaterMark })
+        .from(syncRuns)
+        .where(eq(syncRuns.id, scope.runId));
+      if (listed) await applyDeletions(tx, scope, listed, current?.processedCount ?? 0);
+      if (!scope.dryRun && current?.highWaterMark) {
+        await tx
+          .update(syncs)
+          .set({
+            highWaterMark: sql`greatest(${syncs.highWaterMark}, ${current.highWaterMark.toISOString()}::timestamptz)`,
+          })
+          .where(eq(syncs.id, scope.syncId));
+      }
+      const [row] = await tx
+        .update(syncRuns)
+        .set({ status: 'succeeded', finishedAt: sql`now()`, checkpoint: { ...done } })
+        .where(and(eq(syncRuns.id, scope.runId), eq(syncRuns.status, 'running')))
+        .returning();
+      return row;
+    });
+    return finished ?? (await getRun(db, runId)) ?? run;
+  } catch (error) {
+    if (error instanceof LostRun) throw error.original;
+    if (options.signal?.aborted) return (await getRun(db, runId)) ?? run;
+    if (error instanceof InvalidCredentialsError) {
+      await deps.handleRejectedCredentials(organizationId, connection.id);
+    }
+    const message = userMessage(error, connection);
+    deps.logger.error({ err: error, runId, syncId: sync.id }, `sync run failed: ${message}`);
+    const [failed] = await db
+      .update(syncRuns)
+      .set({ status: 'failed', finishedAt: sql`now()`, error: message })
+      .where(and(eq(syncRuns.id, runId), sql`${syncRuns.status} in ('queued', 'running')`))
+      .returning();
+    return failed ?? (await getRun(db, runId)) ?? run;
+  }
+}
+
+/** Reads and writes pages until the source is done (false) or a graceful stop was asked for (true). */
+async function readPages(
+  deps: RunDeps,
+  scope: RunScope,
+  sync: Sync,
+  connector: AnyConnector,
+  ctx: ReturnType<typeof connectionContext>,
+  run: SyncRun,
+  checkpoint: RunCheckpoint,
+  options: ExecuteRunOptions,
+): Promise<boolean> {
+  const mapper = compileMapping(sync.fieldMapping);
+  const inScope: Predicate | undefined =
+    sync.importMode === 'criteria' && sync.criteria ? compileCriteria(sync.criteria) : undefined;
+  const fields = [
+    ...new Set([...sync.fieldMapping.map((m) => m.source), 'email', ...criteriaFields(sync.criteria)]),
+  ];
+  const state = createRunState({ seen: await seenEmails(scope.db, scope.runId), totals: totalsOf(run) });
+  let seq = run.processedCount;
+
+  const iterator = connector
+    .read(ctx, {
+      organizationId: sync.sourceOrganizationId,
+      since: checkpoint.since ? new Date(checkpoint.since) : undefined,
+      checkpoint: checkpoint.source,
+      fields,
+    })
+    [Symbol.asyncIterator]();
+  let next = iterator.next();
+  let finished = false;
+  try {
+    for (;;) {
+      const step = await next;
+      if (step.done) {
+        finished = true;
+        return false;
+      }
+      // Ask the source for the next page while this one is written.
+      next = iterator.next();
+      next.catch(() => {});
+      const page = step.value;
+      const records = prepare(page.records, mapper, inScope);
+      if (page.rejected?.length) {
+        deps.logger.warn(
+          { runId: scope.runId, rejected: page.rejected.length },
+          'the source sent unreadable records',
+        );
+      }
+      let highWaterMark: Date | undefined;
+      for (const record of page.records) {
+        const t = record.modifiedAt ? Date.parse(record.modifiedAt) : Number.NaN;
+        if (!Number.isNaN(t) && (!highWaterMark || t > highWaterMark.getTime())) highWaterMark = new Date(t);
+      }
+      await writePage(scope, state, {
+        records,
+        readCount: page.records.length + (page.rejected?.length ?? 0),
+        highWaterMark,
+        checkpoint: { ...checkpoint, source: page.checkpoint },
+        seqStart: seq,
+      });
+      seq += records.length;
+      if (options.heartbeat) {
+        try {
+          await options.heartbeat();
+        } catch (error) {
+          throw new LostRun(error);
+        }
+      }
+      if (options.signal?.aborted) return true;
+    }
+  } finally {
+    if (!finished) void Promise.resolve(iterator.return?.()).catch(() => {});
+  }
+}
+
+function prepare(records: SourceRecord[], mapper: Mapper, inScope: Predicate | undefined): PreparedRecord[] {
+  const out: PreparedRecord[] = [];
+  for (const record of records) {
+    if (inScope && !inScope(record.fields)) continue;
+    const mapped = mapper(record.fields);
+    const t = record.modifiedAt ? Date.parse(record.modifiedAt) : Number.NaN;
+    out.push({
+      sourceId: record.sourceId,
+      modifiedAt: Number.isNaN(t) ? undefined : new Date(t),
+      mapped,
+      hash: contentHash(mapped),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,32 @@
+import type { Database } from '@leadsync/db';
+import type { UpdatePolicy } from '@leadsync/db/schema';
+import type { MappedValues } from '../mapping.ts';
+
+/** What one run writes for, fixed when it starts. */
+export interface RunScope {
+  db: Database;
+  organizationId: string;
+  syncId: string;
+  runId: string;
+  mailingListId: string;
+  dryRun: boolean;
+  updatePolicy: UpdatePolicy;
+}
+
+/** A source record in scope, mapped. */
+export interface PreparedRecord {
+  sourceId: string;
+  modifiedAt: Date | undefined;
+  mapped: MappedValues;
+  hash: string;
+}
+
+/**
+ * The run's own checkpoint (column `sync_runs.checkpoint`): the phase, the `since` the read started with (so a
+ * resumed read asks the source exactly what the interrupted one did) and the connector's checkpoint.
+ */
+export interface RunCheckpoint {
+  phase: 'read' | 'deletes' | 'done';
+  since: string | null;
+  source?: Record<string, unknown>;
+}

@@ -1,0 +1,205 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '@leadsync/connector-sdk';
+import { createDatabase, type DatabaseHandle, SecretBox } from '@leadsync/db';
+import {
+  connections,
+  type FieldMappingEntry,
+  type ImportMode,
+  leads,
+  listMemberships,
+  mailingLists,
+  organizations,
+  type SyncRun,
+  syncs,
+  type UpdatePolicy,
+} from '@leadsync/db/schema';
+import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
+import { and, asc, eq } from 'drizzle-orm';
+import { createEngine, type Engine } from '../engine.ts';
+import { connectorRegistry } from '../registry.ts';
+import type { ExecuteRunOptions } from '../run/execute.ts';
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** A test database, an organization, an engine over the real connector registry; `close()` in afterAll. */
+export async function createFixture() {
+  const tdb: TestDatabase = await createTestDatabase();
+  const handle: DatabaseHandle = createDatabase(tdb.url, { max: 4 });
+  const { db } = handle;
+  const secretBox = new SecretBox(randomBytes(32));
+  const engine: Engine = createEngine({
+    db,
+    secretBox,
+    registry: connectorRegistry,
+    allowedHosts: ['127.0.0.1', 'localhost', '::1'],
+    logger: silentLogger,
+  });
+
+  async function createOrganization(name = 'Acme') {
+    const [org] = await db.insert(organizations).values({ name }).returning();
+    return org!;
+  }
+
+  const org = await createOrganization();
+
+  async function createList(name: string, organizationId = org.id) {
+    const [list] = await db.insert(mailingLists).values({ organizationId, name }).returning();
+    return list!;
+  }
+
+  async function createConnection(
+    connectorId: string,
+    credentials: unknown,
+    settings: Record<string, unknown>,
+    organizationId = org.id,
+  ) {
+    const [row] = await db
+      .insert(connections)
+      .values({
+        organizationId,
+        connectorId,
+        name: `${connectorId} connection`,
+        credentialsEncrypted: '-',
+        settings,
+      })
+      .returning();
+    const [sealed] = await db
+      .update(connections)
+      .set({ credentialsEncrypted: secretBox.sealJson(credentials, row!.id) })
+      .where(eq(connections.id, row!.id))
+      .returning();
+    return sealed!;
+  }
+
+  async function createSync(input: {
+    connectionId: string;
+    mailingListId: string;
+    sourceOrganizationId: string;
+    fieldMapping?: FieldMappingEntry[];
+    importMode?: ImportMode;
+    criteria?: Record<string, unknown>;
+    updatePolicy?: UpdatePolicy;
+    retrieveFrom?: Date;
+    organizationId?: string;
+  }) {
+    const [sync] = await db
+      .insert(syncs)
+      .values({
+        organizationId: input.organizationId ?? org.id,
+        connectionId: input.connectionId,
+        mailingListId: input.mailingListId,
+        sourceOrganizationId: input.sourceOrganizationId,
+        name: 'Test sync',
+        importMode: input.importMode ?? 'all',
+        criteria: input.criteria,
+        fieldMapping: input.fieldMapping ?? [
+          { source: 'email', target: 'email' },
+          { source: 'first_name', target: 'firstName' },
+          { source: 'last_name', target: 'lastName' },
+        ],
+        schedule: { frequency: 'DAILY', time: '06:00', timeZone: 'UTC' },
+        retrieveFrom: input.retrieveFrom,
+        updatePolicy: input.updatePolicy ?? 'overwrite',
+        status: 'active',
+      })
+      .returning();
+    return sync!;
+  }
+
+  async function run(
+    syncId: string,
+    options: { dryRun?: boolean; execute?: ExecuteRunOptions; organizationId?: string } = {},
+  ): Promise<SyncRun> {
+    const queued = await engine.queueRun(options.organizationId ?? org.id, syncId, {
+      trigger: options.dryRun ? 'preview' : 'manual',
+      dryRun: options.dryRun,
+    });
+    return engine.executeRun(queued.id, options.execute);
+  }
+
+  /** The organization's leads: email → { status, firstName, lastName, fields }. */
+  async function leadsByEmail(organizationId = org.id) {
+    const rows = await db
+      .select()
+      .from(leads)
+      .where(eq(leads.organizationId, organizationId))
+      .orderBy(asc(leads.email));
+    return Object.fromEntries(
+      rows.map((l) => [
+        l.email,
+        { status: l.status, firstName: l.firstName, lastName: l.lastName, fields: l.fields },
+      ]),
+    );
+  }
+
+  async function listEmails(mailingListId: string): Promise<string[]> {
+    const rows = await db
+      .select({ email: leads.email })
+      .from(listMemberships)
+      .innerJoin(leads, eq(leads.id, listMemberships.leadId))
+      .where(and(eq(listMemberships.mailingListId, mailingListId)))
+      .orderBy(asc(leads.email));
+    return rows.map((r) => r.email);
+  }
+
+  async function setSettings(connectionId: string, settings: Record<string, unknown>) {
+    await db.update(connections).set({ settings }).where(eq(connections.id, connectionId));
+  }
+
+  return {
+    db,
+    setSettings,
+    engine,
+    secretBox,
+    org,
+    createOrganization,
+    createList,
+    createConnection,
+    createSync,
+    run,
+    leadsByEmail,
+    listEmails,
+    async close() {
+      await handle.close();
+      await tdb.drop();
+    },
+  };
+}
+
+export type Fixture = Awaited<ReturnType<typeof createFixture>>;
+
+/** The run's totals in the GraphQL shape, for one `toEqual`. */
+export function totals(run: SyncRun) {
+  return {
+    total: run.total,
+    newLeads: run.newLeads,
+    reAdded: run.reAdded,
+    duplicate: run.duplicate,
+    ignored: run.ignored,
+    deleted: run.deleted,
+    ignoredBreakdown: {
+      bounced: run.bounced,
+      doNotMail: run.doNotMail,
+      groupEmail: run.groupEmail,
+      fileDuplicate: run.fileDuplicate,
+      emptyEmail: run.emptyEmail,
+      invalidPattern: run.invalidPattern,
+    },
+  };
+}
+
+/** Throws unless the run's counters keep the invariants of DESIGN.md section 2. */
+export function assertInvariants(run: SyncRun): void {
+  const sum = run.newLeads + run.reAdded + run.duplicate + run.ignored;
+  const ignored =
+    run.bounced + run.doNotMail + run.groupEmail + run.fileDuplicate + run.emptyEmail + run.invalidPattern;
+  if (run.total !== sum || run.ignored !== ignored) {
+    throw new Error(`run totals break the invariants: ${JSON.stringify(totals(run))}`);
+  }
+}
+
+/** A CSV text from rows of cells (quotes what needs it). */
+export function csv(header: string[], rows: string[][]): string {
+  const cell = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\n');
+}
