@@ -1,0 +1,233 @@
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql, type RunningProduct, startProduct } from './product.ts';
+
+// The console against the real product: `pnpm start` on a fresh data directory, headless Chromium
+// (Debian's /usr/bin/chromium driven by playwright-core). Screenshots of each main screen go to
+// apps/web/screenshots/.
+
+const screenshots = fileURLToPath(new URL('../screenshots/', import.meta.url));
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+// A few valid rows, a role address, a typo domain, a duplicate and an empty email.
+const csv = [
+  'email,first_name,last_name,company',
+  'asha.rao@acmetraders.in,Asha,Rao,Acme Traders',
+  'ben.okafor@globexmail.co.uk,Ben,Okafor,Globex',
+  'chen.li@initech.io,Chen,Li,Initech',
+  'info@acmetraders.in,Info,Desk,Acme Traders',
+  'john.smith@gnail.com,John,Smith,Umbrella',
+  'Asha.Rao@acmetraders.in,Asha,Rao,Acme Traders',
+  ',Nobody,Here,Nowhere',
+].join('\n');
+
+interface ApiRun {
+  id: string;
+  status: string;
+  totals: {
+    total: number;
+    newLeads: number;
+    reAdded: number;
+    duplicate: number;
+    ignored: number;
+    deleted: number;
+  };
+  ignoredBreakdown: {
+    bounced: number;
+    doNotMail: number;
+    groupEmail: number;
+    fileDuplicate: number;
+    emptyEmail: number;
+    invalidPattern: number;
+  };
+}
+
+let product: RunningProduct;
+let browser: Browser;
+let page: Page;
+const consoleErrors: string[] = [];
+
+async function shot(name: string) {
+  await page.screenshot({ path: `${screenshots}${name}.png`, fullPage: true });
+}
+
+describe('the admin console in a browser', () => {
+  beforeAll(async () => {
+    await mkdir(screenshots, { recursive: true });
+    product = await startProduct();
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(String(error)));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await product?.stop();
+  });
+
+  it('signs in, creates a CSV sync through the wizard, runs it and explains what was ignored', async () => {
+    await page.goto(product.baseUrl);
+    await page.getByTestId('api-key').fill(product.adminKey);
+    await shot('01-sign-in');
+    await page.getByTestId('sign-in').click();
+    await page.getByTestId('sync-list-page').waitFor();
+    await page.getByRole('heading', { name: 'Sync services' }).waitFor();
+    await shot('02-sync-services-empty');
+
+    // 1. Details: a new CSV connection and a new mailing list.
+    await page.getByTestId('new-sync').click();
+    await page.getByTestId('sync-name').fill('Trade fair leads to Newsletter');
+    await page.getByTestId('connection-select').selectOption('__new__');
+    await page.getByTestId('connector-csv').check();
+    await page.getByTestId('connection-name').fill('Trade fair 2026');
+    await page.getByTestId('csv-file').setInputFiles({
+      name: 'trade-fair.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    });
+    await expect.poll(() => page.getByTestId('connection-form').textContent()).toContain('7 rows');
+    await page.getByTestId('connection-save').click();
+    await page.getByTestId('connection-form').waitFor({ state: 'detached' });
+    await expect.poll(() => page.getByTestId('source-organization').inputValue()).not.toBe('');
+    await page.getByTestId('mailing-list-select').selectOption('__new__');
+    await page.getByTestId('new-list-name').fill('Newsletter');
+    await page.getByTestId('create-list').click();
+    await expect.poll(() => page.getByTestId('mailing-list-select').inputValue()).not.toBe('');
+    await shot('03-wizard-details');
+    await page.getByTestId('wizard-next').click();
+
+    // 2. Mapping: email and names are pre-mapped; map the company too.
+    await page.getByRole('heading', { name: '2. Field mapping' }).waitFor();
+    expect(await page.getByTestId('mapping-source-email').inputValue()).toBe('email');
+    expect(await page.getByTestId('mapping-source-firstName').inputValue()).toBe('first_name');
+    await page.getByTestId('map-more').click();
+    await page.getByTestId('mapping-target').fill('company');
+    await page.getByTestId('mapping-source').selectOption('company');
+    await shot('04-wizard-mapping');
+    await page.getByTestId('wizard-next').click();
+
+    // 3. Schedule.
+    await page.getByRole('heading', { name: '3. Schedule' }).waitFor();
+    await page.getByTestId('frequency-DAILY').check();
+    await page.getByTestId('schedule-time').fill('09:30');
+    await page.getByTestId('schedule-timezone').selectOption('Asia/Kolkata');
+    await shot('05-wizard-schedule');
+    await page.getByTestId('wizard-next').click();
+
+    // 4. Review and initiate.
+    await page.getByRole('heading', { name: '4. Review' }).waitFor();
+    expect(await page.getByTestId('review-schedule').textContent()).toBe('Daily at 09:30, Asia/Kolkata');
+    await shot('06-wizard-review');
+    await page.getByTestId('initiate').click();
+    await page.getByTestId('sync-details-page').waitFor();
+    expect(await page.getByTestId('sync-schedule').textContent()).toBe('Daily at 09:30, Asia/Kolkata');
+
+    // Run it now and follow the run until it ends.
+    await page.getByTestId('run-now').click();
+    await page.getByTestId('run-report').waitFor();
+    await expect
+      .poll(() => page.getByTestId('run-report').getByTestId('run-status').first().textContent(), {
+        timeout: 120_000,
+      })
+      .toMatch(/Succeeded|Failed/);
+    expect(await page.getByTestId('run-report').getByTestId('run-status').first().textContent()).toBe(
+      'Succeeded',
+    );
+
+    // The report's numbers are the API's numbers.
+    const { syncs } = await graphql<{ syncs: { id: string; name: string; lastRun: ApiRun | null }[] }>(
+      product,
+      `query { syncs { id name lastRun { id status
+        totals { total newLeads reAdded duplicate ignored deleted }
+        ignoredBreakdown { bounced doNotMail groupEmail fileDuplicate emptyEmail invalidPattern } } } }`,
+    );
+    const sync = syncs.find((s) => s.name === 'Trade fair leads to Newsletter');
+    const run = sync?.lastRun;
+    expect(run?.status).toBe('SUCCEEDED');
+    if (!run) throw new Error('the API shows no run');
+    const report = page.getByTestId('run-report');
+    for (const [key, value] of Object.entries(run.totals)) {
+      expect(await report.getByTestId(`total-${key}`).locator('dd').textContent(), key).toBe(String(value));
+    }
+    const reasons = {
+      BOUNCED: run.ignoredBreakdown.bounced,
+      DO_NOT_MAIL: run.ignoredBreakdown.doNotMail,
+      GROUP_EMAIL: run.ignoredBreakdown.groupEmail,
+      FILE_DUPLICATE: run.ignoredBreakdown.fileDuplicate,
+      EMPTY_EMAIL: run.ignoredBreakdown.emptyEmail,
+      INVALID_PATTERN: run.ignoredBreakdown.invalidPattern,
+    };
+    for (const [reason, value] of Object.entries(reasons)) {
+      expect(await report.getByTestId(`ignored-${reason}-count`).textContent(), reason).toBe(String(value));
+    }
+    expect(await page.getByTestId(`run-${run.id}-total`).textContent()).toBe(String(run.totals.total));
+    // …and they are what the outcome rules say for this file.
+    expect(run.totals).toEqual({ total: 7, newLeads: 3, reAdded: 0, duplicate: 0, ignored: 4, deleted: 0 });
+    expect(reasons).toEqual({
+      BOUNCED: 0,
+      DO_NOT_MAIL: 0,
+      GROUP_EMAIL: 1,
+      FILE_DUPLICATE: 1,
+      EMPTY_EMAIL: 1,
+      INVALID_PATTERN: 1,
+    });
+    await shot('07-sync-details-report');
+
+    // The ignored leads: reason and typo suggestion.
+    await page.getByTestId('show-ignored-INVALID_PATTERN').click();
+    await expect.poll(() => page.getByTestId('records-count').textContent()).toBe('1 record');
+    const row = page.getByTestId('record-row').first();
+    expect(await row.textContent()).toContain('john.smith@gnail.com');
+    expect(await row.getByTestId('record-reason').textContent()).toBe('Invalid email');
+    expect(await row.getByTestId('record-suggestion').textContent()).toContain('gmail.com');
+    await page.getByTestId('records-table').scrollIntoViewIfNeeded();
+    await shot('08-ignored-records');
+    await page.getByTestId('records-outcome').selectOption('IGNORED');
+    await page.getByTestId('records-reason').selectOption('');
+    await expect.poll(() => page.getByTestId('records-count').textContent()).toBe('4 records');
+    const ignoredText = await page.getByTestId('records-table').textContent();
+    expect(ignoredText).toContain('Group email');
+    expect(ignoredText).toContain('Duplicate in source');
+    expect(ignoredText).toContain('Empty email');
+
+    // The list shows the sync with its schedule and last run; leads and settings render.
+    await page.getByTestId('nav-syncs').click();
+    await page.getByTestId('sync-table').waitFor();
+    expect(await page.getByTestId('sync-schedule').first().textContent()).toBe(
+      'Daily at 09:30, Asia/Kolkata',
+    );
+    await shot('09-sync-services');
+    await page.getByTestId('nav-leads').click();
+    await expect.poll(() => page.getByTestId('leads-count').textContent()).toMatch(/^[1-9]\d* leads$/);
+    await shot('10-leads');
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('settings-page').getByText('Trade fair 2026').waitFor();
+    await shot('11-settings');
+
+    // Phone width.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByTestId('nav-syncs').click();
+    await page.getByTestId('sync-table').waitFor();
+    await shot('12-sync-services-phone');
+    await page.getByTestId('sync-link').first().click();
+    await page.getByTestId('run-report').waitFor();
+    await shot('13-sync-details-phone');
+
+    expect(consoleErrors).toEqual([]);
+  });
+});

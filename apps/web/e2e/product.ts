@@ -1,0 +1,127 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The environment a user has when typing `pnpm start`: without the test runner's variables
+ * (vitest sets NODE_ENV=test) and without a database or job-store override, so the embedded default runs.
+ */
+function cleanEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key === 'NODE_ENV' || key.startsWith('VITEST') || key === 'TEST') continue;
+    if (['DATABASE_URL', 'TEST_DATABASE_URL', 'MONGODB_URL'].includes(key)) continue;
+    if (key.startsWith('LEADSYNC_')) continue;
+    env[key] = value;
+  }
+  return env;
+}
+
+export interface RunningProduct {
+  baseUrl: string;
+  adminKey: string;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+/** `pnpm start` from the repository root on a fresh data directory and a free port, ready once /healthz says so. */
+export async function startProduct(timeoutMs = 360_000): Promise<RunningProduct> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'leadsync-e2e-'));
+  const port = await freePort();
+  const adminKey = `e2e-admin-${Math.random().toString(36).slice(2)}`;
+  const logFile = join(dataDir, 'product.log');
+  const log = createWriteStream(logFile);
+  const child: ChildProcess = spawn('pnpm', ['start'], {
+    cwd: repoRoot,
+    env: {
+      ...cleanEnvironment(),
+      LEADSYNC_DATA_DIR: join(dataDir, 'data'),
+      PORT: String(port),
+      LEADSYNC_ADMIN_KEY: adminKey,
+    },
+    // Its own process group, so stopping it stops everything it started (API, worker, PostgreSQL).
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  let exited: number | null = null;
+  child.on('exit', (code) => {
+    exited = code ?? -1;
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  const stop = async () => {
+    if (exited === null && child.pid) {
+      const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      const timer = setTimeout(() => {
+        try {
+          if (child.pid) process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }, 15_000);
+      await done;
+      clearTimeout(timer);
+    }
+    log.end();
+    if (!process.env.LEADSYNC_E2E_KEEP) await rm(dataDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exited !== null) {
+      await stop().catch(() => undefined);
+      throw new Error(`pnpm start exited with code ${exited} before /healthz answered (log: ${logFile})`);
+    }
+    try {
+      const response = await fetch(`${baseUrl}/healthz`);
+      if (response.status === 200) return { baseUrl, adminKey, logFile, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  await stop();
+  throw new Error(`/healthz did not answer 200 within ${timeoutMs} ms (log: ${logFile})`);
+}
+
+/** Asks the API directly, as an integrator would. */
+export async function graphql<T>(
+  product: RunningProduct,
+  query: string,
+  variables: Record<string, unknown> = {},
+) {
+  const response = await fetch(`${product.baseUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${product.adminKey}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
+  if (body.errors?.length) throw new Error(`GraphQL error: ${body.errors.map((e) => e.message).join('; ')}`);
+  return body.data as T;
+}

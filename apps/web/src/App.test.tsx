@@ -1,0 +1,75 @@
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { App } from './App.tsx';
+import { apiKeyStorageKey } from './api/client.ts';
+import { fakeFetch, type Handler } from './test/fakeApi.ts';
+
+const fields = (...names: string[]) => ({ fields: names.map((name) => ({ name })) });
+
+function server(
+  acceptedKey: string,
+  extra: Record<string, Handler> = {},
+  queryFields = ['syncs', 'connectors'],
+) {
+  const fake = fakeFetch({
+    capabilities: () => ({
+      data: {
+        query: fields(...queryFields),
+        mutation: fields('createSync'),
+        syncRun: fields('id', 'status'),
+        sync: fields('id'),
+      },
+    }),
+    syncs: () => ({ data: { syncs: [], connectors: [] } }),
+    ...extra,
+  });
+  const guarded: typeof fetch = async (input, init) => {
+    const auth = new Headers(init?.headers).get('authorization');
+    if (auth !== `Bearer ${acceptedKey}`) {
+      return new Response(
+        JSON.stringify({ errors: [{ message: 'bad key', extensions: { code: 'UNAUTHENTICATED' } }] }),
+        { status: 401, headers: { 'content-type': 'application/json' } },
+      );
+    }
+    return fake.fetch(input, init);
+  };
+  return { ...fake, fetch: guarded };
+}
+
+describe('signing in', () => {
+  it('refuses a key the API does not accept and keeps nothing', async () => {
+    const api = server('right-key');
+    const user = userEvent.setup();
+    render(<App fetchImpl={api.fetch} />);
+    await user.type(screen.getByTestId('api-key'), 'wrong-key');
+    await user.click(screen.getByTestId('sign-in'));
+    expect((await screen.findByTestId('sign-in-error')).textContent).toMatch(/not accepted/);
+    expect(sessionStorage.getItem(apiKeyStorageKey)).toBeNull();
+  });
+
+  it("opens the console with the organization's name when the API offers it", async () => {
+    const api = server(
+      'right-key',
+      { organization: () => ({ data: { organization: { name: 'Acme Traders' } } }) },
+      ['syncs', 'organization'],
+    );
+    const user = userEvent.setup();
+    render(<App fetchImpl={api.fetch} />);
+    await user.type(screen.getByTestId('api-key'), 'right-key');
+    await user.click(screen.getByTestId('sign-in'));
+    expect((await screen.findByTestId('organization-name')).textContent).toBe('Acme Traders');
+    expect(await screen.findByText(/No syncs yet/)).toBeTruthy();
+    expect(sessionStorage.getItem(apiKeyStorageKey)).toBe('right-key');
+  });
+
+  it('falls back to a neutral name when the schema has no organization', async () => {
+    const api = server('right-key');
+    const user = userEvent.setup();
+    render(<App fetchImpl={api.fetch} />);
+    await user.type(screen.getByTestId('api-key'), 'right-key');
+    await user.click(screen.getByTestId('sign-in'));
+    expect((await screen.findByTestId('organization-name')).textContent).toBe('Your organization');
+    expect(api.calls.some((c) => c.operationName === 'Organization')).toBe(false);
+  });
+});

@@ -1,0 +1,73 @@
+import { createContext, useContext } from 'react';
+
+/**
+ * What the API offers beyond the minimal schema of DESIGN.md section 7. The console asks once, by
+ * introspection, at sign-in, and only then sends queries that name the optional fields, so it keeps
+ * working against an API that has only the minimal schema (or has introspection turned off).
+ */
+export interface Capabilities {
+  runProgress: boolean;
+  dryRun: boolean;
+  undo: boolean;
+  preview: boolean;
+  updatePolicy: boolean;
+  recordsCsv: boolean;
+  /** The name of a Query field that returns the organization (`{ name }`), when there is one. */
+  organizationField: string | null;
+}
+
+export const minimalCapabilities: Capabilities = {
+  runProgress: false,
+  dryRun: false,
+  undo: false,
+  preview: false,
+  updatePolicy: false,
+  recordsCsv: false,
+  organizationField: null,
+};
+
+interface TypeFields {
+  fields: { name: string; type?: unknown }[] | null;
+}
+
+export interface IntrospectionResult {
+  query: TypeFields | null;
+  mutation: TypeFields | null;
+  syncRun: TypeFields | null;
+  sync: TypeFields | null;
+}
+
+export const CapabilitiesQuery = /* GraphQL */ `
+  query Capabilities {
+    query: __type(name: "Query") { fields { name } }
+    mutation: __type(name: "Mutation") { fields { name } }
+    syncRun: __type(name: "SyncRun") { fields { name } }
+    sync: __type(name: "Sync") { fields { name } }
+  }
+`;
+
+const organizationFieldNames = ['organization', 'currentOrganization', 'viewerOrganization'];
+
+export function capabilitiesFrom(result: IntrospectionResult): Capabilities {
+  const names = (t: TypeFields | null) => new Set((t?.fields ?? []).map((f) => f.name));
+  const query = names(result.query);
+  const mutation = names(result.mutation);
+  const run = names(result.syncRun);
+  const sync = names(result.sync);
+  return {
+    runProgress: run.has('progress'),
+    dryRun: run.has('dryRun'),
+    undo: mutation.has('undoSyncRun') && run.has('undoneAt'),
+    preview: mutation.has('previewSync') && run.has('dryRun'),
+    updatePolicy: sync.has('updatePolicy') && mutation.has('updateSyncPolicy'),
+    // The CSV endpoint is not in the schema; it ships with the rest of the "beyond" features.
+    recordsCsv: mutation.has('previewSync') || mutation.has('undoSyncRun'),
+    organizationField: organizationFieldNames.find((n) => query.has(n)) ?? null,
+  };
+}
+
+export const CapabilitiesContext = createContext<Capabilities>(minimalCapabilities);
+
+export function useCapabilities(): Capabilities {
+  return useContext(CapabilitiesContext);
+}

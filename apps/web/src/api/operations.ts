@@ -1,0 +1,235 @@
+import type { Capabilities } from './capabilities.ts';
+
+// Operations written against the SDL of DESIGN.md section 7. Optional ("beyond") fields are added only
+// when the API announced them (see capabilities.ts).
+
+const totals = 'totals { total newLeads reAdded duplicate ignored deleted }';
+const breakdown = 'ignoredBreakdown { bounced doNotMail groupEmail fileDuplicate emptyEmail invalidPattern }';
+
+export function runFields(caps: Capabilities): string {
+  const extra = [
+    caps.runProgress ? 'progress { read processed }' : '',
+    caps.dryRun ? 'dryRun' : '',
+    caps.undo ? 'undoneAt' : '',
+  ].join(' ');
+  return `id status startedAt finishedAt error ${totals} ${breakdown} ${extra}`;
+}
+
+const scheduleFields = 'schedule { frequency time timeZone weekday dayOfMonth }';
+
+export function syncListQuery(caps: Capabilities): string {
+  return /* GraphQL */ `
+    query Syncs {
+      syncs {
+        id name status inactiveReason importMode sourceOrganizationId nextRunAt
+        connection { id name connector status }
+        mailingList { id name }
+        ${scheduleFields}
+        lastRun { ${runFields(caps)} }
+      }
+      connectors { id displayName maxLookbackDays detectsDeletes }
+    }
+  `;
+}
+
+export function syncDetailQuery(caps: Capabilities): string {
+  return /* GraphQL */ `
+    query Sync($id: ID!) {
+      sync(id: $id) {
+        id name status inactiveReason importMode sourceOrganizationId nextRunAt criteria retrieveFrom
+        ${caps.updatePolicy ? 'updatePolicy' : ''}
+        connection { id name connector status }
+        mailingList { id name }
+        fieldMapping { source target }
+        ${scheduleFields}
+        lastRun { ${runFields(caps)} }
+        runs(first: 50) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${runFields(caps)} } } }
+      }
+      connectors { id displayName maxLookbackDays detectsDeletes }
+    }
+  `;
+}
+
+export function syncRunQuery(caps: Capabilities): string {
+  return /* GraphQL */ `
+    query SyncRun($id: ID!) {
+      syncRun(id: $id) { ${runFields(caps)} }
+    }
+  `;
+}
+
+export const RunRecordsQuery = /* GraphQL */ `
+  query RunRecords($id: ID!, $outcome: Outcome, $reason: IgnoredReason, $first: Int, $after: String) {
+    syncRun(id: $id) {
+      id
+      records(outcome: $outcome, reason: $reason, first: $first, after: $after) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        edges { cursor node { sourceId email outcome reason suggestion } }
+      }
+    }
+  }
+`;
+
+export const ConnectorsQuery = /* GraphQL */ `
+  query Connectors {
+    connectors { id displayName maxLookbackDays detectsDeletes }
+  }
+`;
+
+export const ConnectionsQuery = /* GraphQL */ `
+  query Connections {
+    connections { id connector name status primaryEmail maskedKey }
+    connectors { id displayName maxLookbackDays detectsDeletes }
+  }
+`;
+
+export const SettingsQuery = /* GraphQL */ `
+  query Settings {
+    connections { id connector name status primaryEmail maskedKey }
+    connectors { id displayName maxLookbackDays detectsDeletes }
+    syncs { id name status inactiveReason connection { id } }
+  }
+`;
+
+export const MailingListsQuery = /* GraphQL */ `
+  query MailingLists {
+    mailingLists { id name leadCount }
+  }
+`;
+
+export const SourceOrganizationsQuery = /* GraphQL */ `
+  query SourceOrganizations($connectionId: ID!) {
+    sourceOrganizations(connectionId: $connectionId) { id name }
+  }
+`;
+
+export const SourceFieldsQuery = /* GraphQL */ `
+  query SourceFields($connectionId: ID!) {
+    sourceFields(connectionId: $connectionId) { key label type }
+  }
+`;
+
+export const LeadsQuery = /* GraphQL */ `
+  query Leads($mailingListId: ID, $status: LeadStatus, $search: String, $first: Int, $after: String) {
+    leads(mailingListId: $mailingListId, status: $status, search: $search, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { cursor node { id email firstName lastName status fields } }
+    }
+  }
+`;
+
+export const CreateConnectionMutation = /* GraphQL */ `
+  mutation CreateConnection($input: CreateConnectionInput!) {
+    createConnection(input: $input) { id connector name status primaryEmail maskedKey }
+  }
+`;
+
+export const UpdateConnectionCredentialsMutation = /* GraphQL */ `
+  mutation UpdateConnectionCredentials($id: ID!, $credentials: JSONObject!) {
+    updateConnectionCredentials(id: $id, credentials: $credentials) { id connector name status primaryEmail maskedKey }
+  }
+`;
+
+export const UpdateConnectionSettingsMutation = /* GraphQL */ `
+  mutation UpdateConnectionSettings($id: ID!, $settings: JSONObject!) {
+    updateConnectionSettings(id: $id, settings: $settings) { id connector name status primaryEmail maskedKey }
+  }
+`;
+
+export const CreateMailingListMutation = /* GraphQL */ `
+  mutation CreateMailingList($name: String!) {
+    createMailingList(name: $name) { id name leadCount }
+  }
+`;
+
+export const CreateSyncMutation = /* GraphQL */ `
+  mutation CreateSync($input: CreateSyncInput!) {
+    createSync(input: $input) { id name status }
+  }
+`;
+
+export const InitiateSyncMutation = /* GraphQL */ `
+  mutation InitiateSync($id: ID!) {
+    initiateSync(id: $id) { id name status nextRunAt }
+  }
+`;
+
+export function runSyncNowMutation(caps: Capabilities): string {
+  return /* GraphQL */ `
+    mutation RunSyncNow($id: ID!) {
+      runSyncNow(id: $id) { ${runFields(caps)} }
+    }
+  `;
+}
+
+export function previewSyncMutation(caps: Capabilities): string {
+  return /* GraphQL */ `
+    mutation PreviewSync($id: ID!) {
+      previewSync(id: $id) { ${runFields(caps)} }
+    }
+  `;
+}
+
+export function undoSyncRunMutation(caps: Capabilities): string {
+  return /* GraphQL */ `
+    mutation UndoSyncRun($id: ID!) {
+      undoSyncRun(id: $id) { ${runFields(caps)} }
+    }
+  `;
+}
+
+export const UpdateSyncMappingMutation = /* GraphQL */ `
+  mutation UpdateSyncMapping($id: ID!, $fieldMapping: [FieldMappingInput!]!) {
+    updateSyncMapping(id: $id, fieldMapping: $fieldMapping) { id fieldMapping { source target } }
+  }
+`;
+
+export const UpdateSyncRetrievalMutation = /* GraphQL */ `
+  mutation UpdateSyncRetrieval($id: ID!, $schedule: ScheduleInput, $retrieveFrom: DateTime, $criteria: JSONObject) {
+    updateSyncRetrieval(id: $id, schedule: $schedule, retrieveFrom: $retrieveFrom, criteria: $criteria) {
+      id retrieveFrom criteria nextRunAt schedule { frequency time timeZone weekday dayOfMonth }
+    }
+  }
+`;
+
+export const UpdateSyncPolicyMutation = /* GraphQL */ `
+  mutation UpdateSyncPolicy($id: ID!, $updatePolicy: UpdatePolicy!) {
+    updateSyncPolicy(id: $id, updatePolicy: $updatePolicy) { id updatePolicy }
+  }
+`;
+
+export const ActivateSyncMutation = /* GraphQL */ `
+  mutation ActivateSync($id: ID!) {
+    activateSync(id: $id) { id status inactiveReason nextRunAt }
+  }
+`;
+
+export const DeactivateSyncMutation = /* GraphQL */ `
+  mutation DeactivateSync($id: ID!) {
+    deactivateSync(id: $id) { id status inactiveReason nextRunAt }
+  }
+`;
+
+export const ActivateAllSyncsMutation = /* GraphQL */ `
+  mutation ActivateAllSyncs($connectionId: ID!) {
+    activateAllSyncs(connectionId: $connectionId) { id status inactiveReason nextRunAt }
+  }
+`;
+
+export const DeleteSyncMutation = /* GraphQL */ `
+  mutation DeleteSync($id: ID!) {
+    deleteSync(id: $id)
+  }
+`;
+
+export const MarkBouncedMutation = /* GraphQL */ `
+  mutation MarkBounced($emails: [String!]!) { markBounced(emails: $emails) }
+`;
+export const MarkDoNotMailMutation = /* GraphQL */ `
+  mutation MarkDoNotMail($emails: [String!]!) { markDoNotMail(emails: $emails) }
+`;
+export const DeleteLeadsMutation = /* GraphQL */ `
+  mutation DeleteLeads($emails: [String!]!) { deleteLeads(emails: $emails) }
+`;

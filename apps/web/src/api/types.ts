@@ -1,0 +1,192 @@
+// TypeScript mirrors of the GraphQL contract (DESIGN.md section 7). The console knows only that schema.
+
+export type ImportMode = 'ALL' | 'CRITERIA';
+export type Frequency = 'ONCE' | 'DAILY' | 'WEEKLY' | 'MONTHLY';
+export type SyncStatus = 'DRAFT' | 'ACTIVE' | 'INACTIVE';
+export type RunStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+export type Outcome = 'NEW' | 'RE_ADDED' | 'DUPLICATE' | 'IGNORED' | 'DELETED';
+export type IgnoredReason =
+  | 'BOUNCED'
+  | 'DO_NOT_MAIL'
+  | 'GROUP_EMAIL'
+  | 'FILE_DUPLICATE'
+  | 'EMPTY_EMAIL'
+  | 'INVALID_PATTERN';
+export type ConnectionStatus = 'ACTIVE' | 'NEEDS_NEW_KEY';
+export type LeadStatus = 'ACTIVE' | 'DELETED' | 'BOUNCED' | 'DO_NOT_MAIL';
+
+export interface Connector {
+  id: string;
+  displayName: string;
+  maxLookbackDays: number | null;
+  detectsDeletes: boolean;
+}
+
+export interface Connection {
+  id: string;
+  connector: string;
+  name: string;
+  status: ConnectionStatus;
+  primaryEmail: string | null;
+  maskedKey: string | null;
+}
+
+export interface SourceOrganization {
+  id: string;
+  name: string;
+}
+
+export interface SourceField {
+  key: string;
+  label: string;
+  type: string;
+}
+
+export interface MailingList {
+  id: string;
+  name: string;
+  leadCount: number;
+}
+
+export interface FieldMapping {
+  source: string;
+  target: string;
+}
+
+export interface Schedule {
+  frequency: Frequency;
+  time: string | null;
+  timeZone: string;
+  weekday: number | null;
+  dayOfMonth: number | null;
+}
+
+export interface RunTotals {
+  total: number;
+  newLeads: number;
+  reAdded: number;
+  duplicate: number;
+  ignored: number;
+  deleted: number;
+}
+
+export interface IgnoredBreakdown {
+  bounced: number;
+  doNotMail: number;
+  groupEmail: number;
+  fileDuplicate: number;
+  emptyEmail: number;
+  invalidPattern: number;
+}
+
+export interface RunProgress {
+  read: number;
+  processed: number;
+}
+
+export interface RunRecord {
+  sourceId: string;
+  email: string | null;
+  outcome: Outcome;
+  reason: IgnoredReason | null;
+  suggestion: string | null;
+}
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+export interface Connection_<T> {
+  edges: { node: T; cursor: string }[];
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+export interface SyncRunSummary {
+  id: string;
+  status: RunStatus;
+  startedAt: string | null;
+  finishedAt: string | null;
+  error: string | null;
+  totals: RunTotals;
+  ignoredBreakdown: IgnoredBreakdown;
+  /** Only when the API offers the "beyond" fields. */
+  progress?: RunProgress | null;
+  dryRun?: boolean | null;
+  undoneAt?: string | null;
+}
+
+/** A criteria group as DESIGN.md section 7 defines the JSON. */
+export interface CriteriaRule {
+  field: string;
+  op: CriteriaOp;
+  value?: string | string[];
+}
+export interface CriteriaGroup {
+  match: 'all' | 'any';
+  rules: (CriteriaRule | CriteriaGroup)[];
+}
+export type CriteriaOp =
+  | 'is'
+  | 'is_not'
+  | 'contains'
+  | 'not_contains'
+  | 'starts_with'
+  | 'ends_with'
+  | 'is_empty'
+  | 'is_not_empty'
+  | 'in'
+  | 'before'
+  | 'after';
+
+export interface SyncSummary {
+  id: string;
+  name: string;
+  status: SyncStatus;
+  inactiveReason: string | null;
+  connection: Pick<Connection, 'id' | 'name' | 'connector' | 'status'>;
+  sourceOrganizationId: string;
+  importMode: ImportMode;
+  mailingList: Pick<MailingList, 'id' | 'name'>;
+  schedule: Schedule;
+  nextRunAt: string | null;
+  lastRun: SyncRunSummary | null;
+}
+
+export interface SyncDetail extends SyncSummary {
+  criteria: CriteriaGroup | null;
+  fieldMapping: FieldMapping[];
+  retrieveFrom: string | null;
+  updatePolicy?: 'OVERWRITE' | 'FILL_EMPTY' | 'NEVER' | null;
+  runs: Connection_<SyncRunSummary>;
+}
+
+export interface Lead {
+  id: string;
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  status: LeadStatus;
+  fields: Record<string, unknown>;
+}
+
+export interface ScheduleInput {
+  frequency: Frequency;
+  time: string | null;
+  timeZone: string;
+  weekday: number | null;
+  dayOfMonth: number | null;
+}
+
+export interface CreateSyncInput {
+  name: string;
+  connectionId: string;
+  sourceOrganizationId: string;
+  importMode: ImportMode;
+  criteria: CriteriaGroup | null;
+  mailingListId: string;
+  fieldMapping: FieldMapping[];
+  schedule: ScheduleInput;
+  retrieveFrom: string | null;
+}

@@ -1,0 +1,84 @@
+import { useCallback, useState } from 'react';
+import { useQuery } from 'urql';
+import { useCapabilities } from '../api/capabilities.ts';
+import { errorMessage } from '../api/errors.ts';
+import { syncRunQuery } from '../api/operations.ts';
+import type { SyncRunSummary } from '../api/types.ts';
+import { formatDateTime, formatDuration } from '../lib/format.ts';
+import { usePolling } from '../lib/usePolling.ts';
+import { type RecordFilter, RunRecords } from './RunRecords.tsx';
+import {
+  IgnoredBreakdownView,
+  isInProgress,
+  RunProgressView,
+  RunStatusBadge,
+  RunTotalsSummary,
+} from './report.tsx';
+import { ErrorBanner, Loading } from './ui.tsx';
+
+interface Props {
+  run: SyncRunSummary;
+  timeZone?: string;
+  /** The run is being watched elsewhere; bump to refresh the records. */
+  refreshKey?: string | number;
+  /** Extra actions for the run, e.g. Download report, Undo. */
+  actions?: React.ReactNode;
+}
+
+/** One run's report: status, the totals, why records were ignored, and the records themselves. */
+export function RunReport({ run, timeZone, refreshKey, actions }: Props) {
+  const [filter, setFilter] = useState<RecordFilter>({ outcome: null, reason: null });
+  return (
+    <section className="run-report" aria-labelledby={`run-${run.id}-heading`} data-testid="run-report">
+      <div className="row wrap space-between">
+        <h2 id={`run-${run.id}-heading`}>
+          {run.dryRun ? 'Preview' : 'Run'} of {formatDateTime(run.startedAt ?? run.finishedAt, timeZone)}{' '}
+          <RunStatusBadge run={run} />
+        </h2>
+        <div className="row wrap">{actions}</div>
+      </div>
+      {run.finishedAt ? (
+        <p className="muted">
+          Finished {formatDateTime(run.finishedAt, timeZone)} · took{' '}
+          {formatDuration(run.startedAt, run.finishedAt)}
+          {run.dryRun ? ' · a preview: nothing was written' : ''}
+          {run.undoneAt ? ` · undone ${formatDateTime(run.undoneAt, timeZone)}` : ''}
+        </p>
+      ) : null}
+      {isInProgress(run) ? <RunProgressView run={run} /> : null}
+      {run.status === 'FAILED' && run.error ? (
+        <ErrorBanner message={`The run failed: ${run.error}`} testId="run-error" />
+      ) : null}
+      <RunTotalsSummary totals={run.totals} />
+      <h3>Ignored, by reason</h3>
+      <IgnoredBreakdownView
+        breakdown={run.ignoredBreakdown}
+        onShow={(reason) => {
+          setFilter({ outcome: 'IGNORED', reason });
+          window.setTimeout(() => document.getElementById('records-heading')?.scrollIntoView?.(), 0);
+        }}
+      />
+      <RunRecords runId={run.id} filter={filter} onFilterChange={setFilter} refreshKey={refreshKey} />
+    </section>
+  );
+}
+
+/** A run looked up by id and followed until it ends (used for previews). */
+export function WatchedRunReport({ runId, timeZone }: { runId: string; timeZone?: string }) {
+  const caps = useCapabilities();
+  const [{ data, error }, reexecute] = useQuery<{ syncRun: SyncRunSummary | null }>({
+    query: syncRunQuery(caps),
+    variables: { id: runId },
+    requestPolicy: 'network-only',
+  });
+  const run = data?.syncRun;
+  const [refreshKey, setRefreshKey] = useState(0);
+  const tick = useCallback(() => {
+    reexecute({ requestPolicy: 'network-only' });
+    setRefreshKey((k) => k + 1);
+  }, [reexecute]);
+  usePolling(isInProgress(run), tick);
+  if (error) return <ErrorBanner message={errorMessage(error)} />;
+  if (!run) return <Loading what="the run" />;
+  return <RunReport run={run} timeZone={timeZone} refreshKey={`${refreshKey}:${run.status}`} />;
+}

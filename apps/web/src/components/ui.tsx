@@ -1,0 +1,69 @@
+import type { ReactNode } from 'react';
+import { useId } from 'react';
+
+export type Tone = 'good' | 'bad' | 'warn' | 'neutral' | 'info';
+
+export function Badge({ tone, children, testId }: { tone: Tone; children: ReactNode; testId?: string }) {
+  return (
+    <span className={`badge badge-${tone}`} data-testid={testId}>
+      {children}
+    </span>
+  );
+}
+
+export function ErrorBanner({ message, testId }: { message: string | null | undefined; testId?: string }) {
+  if (!message) return null;
+  return (
+    <div className="banner banner-error" role="alert" data-testid={testId ?? 'error-banner'}>
+      {message}
+    </div>
+  );
+}
+
+export function Notice({ children, testId }: { children: ReactNode; testId?: string }) {
+  return (
+    <div className="banner banner-info" role="status" data-testid={testId}>
+      {children}
+    </div>
+  );
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="muted" role="status" aria-live="polite">
+      Loading {what}…
+    </p>
+  );
+}
+
+interface FieldProps {
+  label: string;
+  hint?: ReactNode;
+  error?: string | null;
+  children: (props: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean }) => ReactNode;
+  testId?: string;
+}
+
+/** A labelled form control with its hint and its inline error, wired for screen readers. */
+export function Field({ label, hint, error, children, testId }: FieldProps) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`field${error ? ' field-invalid' : ''}`} data-testid={testId}>
+      <label htmlFor={id}>{label}</label>
+      {children({ id, 'aria-describedby': describedBy, 'aria-invalid': error ? true : undefined })}
+      {hint ? (
+        <p className="hint" id={hintId}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="field-error" id={errorId} role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

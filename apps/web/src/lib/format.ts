@@ -1,0 +1,137 @@
+import type { Frequency, Schedule } from '../api/types.ts';
+
+// Weekdays are ISO numbers, 1 = Monday … 7 = Sunday (0 is read as Sunday too).
+export const weekdayNames = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+export function weekdayName(weekday: number): string {
+  return weekdayNames[((weekday % 7) + 7) % 7] ?? `day ${weekday}`;
+}
+
+/** `dayOfMonth` -1 means the last day of the month. */
+export const lastDayOfMonth = -1;
+
+function ordinal(n: number): string {
+  const rem100 = n % 100;
+  if (rem100 >= 11 && rem100 <= 13) return `${n}th`;
+  switch (n % 10) {
+    case 1:
+      return `${n}st`;
+    case 2:
+      return `${n}nd`;
+    case 3:
+      return `${n}rd`;
+    default:
+      return `${n}th`;
+  }
+}
+
+export const frequencyLabels: Record<Frequency, string> = {
+  ONCE: 'Once',
+  DAILY: 'Daily',
+  WEEKLY: 'Weekly',
+  MONTHLY: 'Monthly',
+};
+
+/** "Daily at 09:30, Asia/Kolkata", "Weekly on Monday at 08:00, Europe/Berlin", "Monthly on the last day at …". */
+export function describeSchedule(schedule: Schedule): string {
+  const at = schedule.time ? ` at ${schedule.time}` : '';
+  const zone = `, ${schedule.timeZone}`;
+  switch (schedule.frequency) {
+    case 'ONCE':
+      return schedule.time ? `Once${at}${zone}` : 'Once, when initiated';
+    case 'DAILY':
+      return `Daily${at}${zone}`;
+    case 'WEEKLY':
+      return schedule.weekday === null
+        ? `Weekly${at}${zone}`
+        : `Weekly on ${weekdayName(schedule.weekday)}${at}${zone}`;
+    case 'MONTHLY':
+      if (schedule.dayOfMonth === lastDayOfMonth || schedule.dayOfMonth === 0) {
+        return `Monthly on the last day${at}${zone}`;
+      }
+      return schedule.dayOfMonth === null
+        ? `Monthly${at}${zone}`
+        : `Monthly on the ${ordinal(schedule.dayOfMonth)}${at}${zone}`;
+  }
+}
+
+/** A date and time for people, in the given zone (the sync's) or the browser's. */
+export function formatDateTime(iso: string | null | undefined, timeZone?: string): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  try {
+    return new Intl.DateTimeFormat('en-GB', {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      ...(timeZone ? { timeZone } : {}),
+    }).format(date);
+  } catch {
+    return date.toISOString();
+  }
+}
+
+export function formatDuration(startIso: string | null, endIso: string | null): string {
+  if (!startIso || !endIso) return '—';
+  const ms = new Date(endIso).getTime() - new Date(startIso).getTime();
+  if (!Number.isFinite(ms) || ms < 0) return '—';
+  if (ms < 1000) return `${ms} ms`;
+  const s = Math.round(ms / 100) / 10;
+  if (s < 60) return `${s} s`;
+  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+export function formatNumber(n: number): string {
+  return new Intl.NumberFormat('en-GB').format(n);
+}
+
+/** All IANA zones the browser knows, with a fallback for engines without `supportedValuesOf`. */
+export function timeZones(): string[] {
+  const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
+  try {
+    const zones = intl.supportedValuesOf?.('timeZone');
+    if (zones && zones.length > 0) return zones.includes('UTC') ? zones : ['UTC', ...zones];
+  } catch {
+    // fall through
+  }
+  return ['UTC', 'Europe/London', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Asia/Tokyo'];
+}
+
+export function browserTimeZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  } catch {
+    return 'UTC';
+  }
+}
+
+/** YYYY-MM-DD of a date in the browser's zone. */
+export function isoDate(date: Date): string {
+  const y = date.getFullYear();
+  const m = String(date.getMonth() + 1).padStart(2, '0');
+  const d = String(date.getDate()).padStart(2, '0');
+  return `${y}-${m}-${d}`;
+}
+
+/**
+ * The earliest day the retrieval window may start: its local midnight must not be earlier than
+ * now minus the connector's look-back, or the API refuses it.
+ */
+export function earliestRetrievalDate(maxLookbackDays: number, now: Date = new Date()): string {
+  const limit = new Date(now.getTime() - maxLookbackDays * 86_400_000);
+  const midnight = new Date(limit.getFullYear(), limit.getMonth(), limit.getDate());
+  if (midnight.getTime() < limit.getTime()) midnight.setDate(midnight.getDate() + 1);
+  return isoDate(midnight);
+}
+
+/** Local midnight of a YYYY-MM-DD day, as an ISO instant for the API's DateTime. */
+export function dateToInstant(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(y ?? 1970, (m ?? 1) - 1, d ?? 1).toISOString();
+}
+
+export function instantToDate(iso: string | null): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? '' : isoDate(date);
+}

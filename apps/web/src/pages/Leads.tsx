@@ -1,0 +1,181 @@
+import { useEffect, useState } from 'react';
+import { useQuery } from 'urql';
+import { errorMessage } from '../api/errors.ts';
+import { LeadsQuery, MailingListsQuery } from '../api/operations.ts';
+import type { Connection_, Lead, LeadStatus, MailingList } from '../api/types.ts';
+import { Badge, ErrorBanner, type Tone } from '../components/ui.tsx';
+import { formatNumber } from '../lib/format.ts';
+import { navigate } from '../lib/router.ts';
+
+const statusTones: Record<LeadStatus, Tone> = {
+  ACTIVE: 'good',
+  DELETED: 'neutral',
+  BOUNCED: 'bad',
+  DO_NOT_MAIL: 'warn',
+};
+const statusWords: Record<LeadStatus, string> = {
+  ACTIVE: 'Active',
+  DELETED: 'Deleted',
+  BOUNCED: 'Bounced',
+  DO_NOT_MAIL: 'Do not mail',
+};
+
+export function LeadStatusBadge({ status }: { status: LeadStatus }) {
+  return (
+    <Badge tone={statusTones[status]} testId="lead-status">
+      {statusWords[status]}
+    </Badge>
+  );
+}
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [current, setCurrent] = useState(value);
+  useEffect(() => {
+    const t = window.setTimeout(() => setCurrent(value), ms);
+    return () => window.clearTimeout(t);
+  }, [value, ms]);
+  return current;
+}
+
+const pageSize = 50;
+
+export function LeadsPage({ mailingListId }: { mailingListId: string | null }) {
+  const [search, setSearch] = useState('');
+  const [status, setStatus] = useState<LeadStatus | ''>('');
+  const debounced = useDebounced(search.trim(), 300);
+  const [cursors, setCursors] = useState<string[]>(['']);
+  const [pages, setPages] = useState<Record<string, Lead[]>>({});
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new filter starts from the first page
+  useEffect(() => {
+    setCursors(['']);
+    setPages({});
+  }, [mailingListId, status, debounced]);
+  const [listsResult] = useQuery<{ mailingLists: MailingList[] }>({
+    query: MailingListsQuery,
+    requestPolicy: 'cache-and-network',
+  });
+  const after = cursors[cursors.length - 1] ?? '';
+  const [{ data, fetching, error, operation }] = useQuery<{ leads: Connection_<Lead> }>({
+    query: LeadsQuery,
+    variables: {
+      mailingListId,
+      status: status || null,
+      search: debounced || null,
+      first: pageSize,
+      after: after || null,
+    },
+    requestPolicy: 'cache-and-network',
+  });
+  const page = data?.leads;
+  const pageCursor = (operation?.variables as { after?: string | null } | undefined)?.after ?? '';
+  useEffect(() => {
+    if (page) setPages((old) => ({ ...old, [pageCursor]: page.edges.map((e) => e.node) }));
+  }, [page, pageCursor]);
+  const rows = cursors.flatMap((c) => pages[c] ?? []);
+  const lists = listsResult.data?.mailingLists ?? [];
+  return (
+    <div data-testid="leads-page">
+      <h1>Leads</h1>
+      <div className="row wrap filters">
+        <label>
+          Mailing list{' '}
+          <select
+            value={mailingListId ?? ''}
+            onChange={(e) => navigate({ name: 'leads', mailingListId: e.target.value || null })}
+            data-testid="leads-list"
+          >
+            <option value="">All lists</option>
+            {lists.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.name} ({formatNumber(l.leadCount)})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Status{' '}
+          <select
+            value={status}
+            onChange={(e) => setStatus(e.target.value as LeadStatus | '')}
+            data-testid="leads-status"
+          >
+            <option value="">Any status</option>
+            {(Object.keys(statusWords) as LeadStatus[]).map((s) => (
+              <option key={s} value={s}>
+                {statusWords[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Search{' '}
+          <input
+            type="search"
+            value={search}
+            placeholder="email or name"
+            onChange={(e) => setSearch(e.target.value)}
+            data-testid="leads-search"
+          />
+        </label>
+        {page ? (
+          <span className="muted" data-testid="leads-count">
+            {formatNumber(page.totalCount)} leads
+          </span>
+        ) : null}
+      </div>
+      <ErrorBanner message={errorMessage(error)} />
+      <div className="table-wrap">
+        <table className="table" data-testid="leads-table">
+          <caption className="visually-hidden">Leads</caption>
+          <thead>
+            <tr>
+              <th scope="col">Email</th>
+              <th scope="col">First name</th>
+              <th scope="col">Last name</th>
+              <th scope="col">Status</th>
+              <th scope="col">Other fields</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((lead) => (
+              <tr key={lead.id} data-testid="lead-row">
+                <td className="email">{lead.email}</td>
+                <td>{lead.firstName ?? ''}</td>
+                <td>{lead.lastName ?? ''}</td>
+                <td>
+                  <LeadStatusBadge status={lead.status} />
+                </td>
+                <td className="small">
+                  {Object.entries(lead.fields ?? {})
+                    .filter(([, v]) => v !== null && v !== '')
+                    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+                    .join(' · ')}
+                </td>
+              </tr>
+            ))}
+            {rows.length === 0 && !fetching ? (
+              <tr>
+                <td colSpan={5} className="muted">
+                  No leads{debounced || status ? ' match this filter' : ' yet'}.
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+      {page?.pageInfo.hasNextPage ? (
+        <button
+          type="button"
+          className="secondary"
+          disabled={fetching}
+          onClick={() => {
+            const next = page.pageInfo.endCursor;
+            if (next) setCursors((old) => (old.includes(next) ? old : [...old, next]));
+          }}
+        >
+          Show more
+        </button>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,550 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { useCapabilities } from '../api/capabilities.ts';
+import { errorMessage, fieldErrors } from '../api/errors.ts';
+import {
+  ConnectionsQuery,
+  CreateMailingListMutation,
+  CreateSyncMutation,
+  DeleteSyncMutation,
+  InitiateSyncMutation,
+  MailingListsQuery,
+  previewSyncMutation,
+  SourceFieldsQuery,
+  SourceOrganizationsQuery,
+} from '../api/operations.ts';
+import type {
+  Connection,
+  Connector,
+  CreateSyncInput,
+  MailingList,
+  SourceField,
+  SourceOrganization,
+  SyncRunSummary,
+} from '../api/types.ts';
+import { WatchedRunReport } from '../components/RunReport.tsx';
+import { Badge, ErrorBanner, Field, Loading, Notice } from '../components/ui.tsx';
+import { browserTimeZone, describeSchedule, formatDateTime, timeZones } from '../lib/format.ts';
+import { href, navigate } from '../lib/router.ts';
+import { ConnectionForm } from './ConnectionForm.tsx';
+import { CriteriaBuilder } from './CriteriaBuilder.tsx';
+import { MappingEditor } from './MappingEditor.tsx';
+import { ScheduleEditor } from './ScheduleEditor.tsx';
+import {
+  buildCreateSyncInput,
+  type Errors,
+  errorKeyOfField,
+  initialWizardState,
+  premap,
+  stepOfField,
+  steps,
+  validateDetails,
+  validateMapping,
+  validateSchedule,
+  type WizardState,
+} from './state.ts';
+
+const newListValue = '__new__';
+const newConnectionValue = '__new__';
+
+interface Draft {
+  id: string;
+  signature: string;
+}
+
+export function NewSyncWizard() {
+  const caps = useCapabilities();
+  const zones = useMemo(() => timeZones(), []);
+  const [state, setState] = useState<WizardState>(() => initialWizardState(browserTimeZone()));
+  const [step, setStep] = useState(0);
+  const [visited, setVisited] = useState(0);
+  const [errors, setErrors] = useState<Errors>({});
+  const [banner, setBanner] = useState<string | null>(null);
+  const [addingConnection, setAddingConnection] = useState(false);
+  const [newListName, setNewListName] = useState('');
+  const [creatingList, setCreatingList] = useState(false);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [previewRunId, setPreviewRunId] = useState<string | null>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  const [connectionsResult, refetchConnections] = useQuery<{
+    connections: Connection[];
+    connectors: Connector[];
+  }>({
+    query: ConnectionsQuery,
+  });
+  const [listsResult, refetchLists] = useQuery<{ mailingLists: MailingList[] }>({ query: MailingListsQuery });
+  const [orgsResult] = useQuery<{ sourceOrganizations: SourceOrganization[] }>({
+    query: SourceOrganizationsQuery,
+    variables: { connectionId: state.connectionId },
+    pause: !state.connectionId,
+  });
+  const [fieldsResult] = useQuery<{ sourceFields: SourceField[] }>({
+    query: SourceFieldsQuery,
+    variables: { connectionId: state.connectionId },
+    pause: !state.connectionId,
+  });
+  const [createListState, createList] = useMutation<{ createMailingList: MailingList }>(
+    CreateMailingListMutation,
+  );
+  const [createState, createSync] = useMutation<{ createSync: { id: string } }>(CreateSyncMutation);
+  const [initiateState, initiateSync] = useMutation<{ initiateSync: { id: string } }>(InitiateSyncMutation);
+  const [, deleteSync] = useMutation(DeleteSyncMutation);
+  const [previewState, previewSync] = useMutation<{ previewSync: SyncRunSummary }>(previewSyncMutation(caps));
+
+  const connections = connectionsResult.data?.connections ?? [];
+  const connectors = connectionsResult.data?.connectors ?? [];
+  const lists = listsResult.data?.mailingLists ?? [];
+  const organizations = state.connectionId ? (orgsResult.data?.sourceOrganizations ?? []) : [];
+  const fields = state.connectionId ? (fieldsResult.data?.sourceFields ?? []) : [];
+  const connection = connections.find((c) => c.id === state.connectionId);
+  const connector = connectors.find((c) => c.id === connection?.connector);
+  const maxLookbackDays = connector?.maxLookbackDays ?? null;
+
+  // The only source organization is chosen for the user (a CSV file has exactly one).
+  useEffect(() => {
+    const only = orgsResult.data?.sourceOrganizations;
+    if (only && only.length === 1 && only[0]) {
+      const id = only[0].id;
+      setState((s) => (s.sourceOrganizationId ? s : { ...s, sourceOrganizationId: id }));
+    }
+  }, [orgsResult.data]);
+
+  // Email, first and last name are pre-mapped once the source's fields are known.
+  useEffect(() => {
+    const known = fieldsResult.data?.sourceFields;
+    if (known) setState((s) => ({ ...s, mapping: premap(s.mapping, known) }));
+  }, [fieldsResult.data]);
+
+  const set = (patch: Partial<WizardState>) => setState((s) => ({ ...s, ...patch }));
+
+  function validateStep(i: number): Errors {
+    if (i === 0) return validateDetails(state);
+    if (i === 1) return validateMapping(state.mapping);
+    if (i === 2) return validateSchedule(state.schedule, state.retrieveFrom, maxLookbackDays, zones);
+    return {};
+  }
+
+  function goTo(i: number) {
+    setStep(i);
+    setVisited((v) => Math.max(v, i));
+    setBanner(null);
+    window.setTimeout(() => headingRef.current?.focus(), 0);
+  }
+
+  function next() {
+    const found = validateStep(step);
+    setErrors(found);
+    if (Object.keys(found).length > 0) {
+      setBanner('Some answers need attention before you continue.');
+      return;
+    }
+    goTo(step + 1);
+  }
+
+  function showApiErrors(error: Parameters<typeof fieldErrors>[0]) {
+    const list = fieldErrors(error);
+    if (list.length === 0) {
+      setBanner(errorMessage(error));
+      return;
+    }
+    const found: Errors = {};
+    let earliest = 3;
+    for (const fe of list) {
+      const key = errorKeyOfField(fe.field);
+      found[key === 'fieldMapping' ? 'mapping.email' : key] = fe.message;
+      earliest = Math.min(earliest, stepOfField(fe.field));
+    }
+    setErrors(found);
+    if (earliest !== step) goTo(earliest);
+    setBanner(found.form ?? 'The server did not accept some answers; see the messages below.');
+  }
+
+  /** Creates the DRAFT sync, or re-creates it when the answers changed since. */
+  async function ensureDraft(): Promise<string | null> {
+    for (let i = 0; i < 3; i++) {
+      const found = validateStep(i);
+      if (Object.keys(found).length > 0) {
+        setErrors(found);
+        goTo(i);
+        setBanner('Some answers need attention before you continue.');
+        return null;
+      }
+    }
+    const input: CreateSyncInput = buildCreateSyncInput(state);
+    const signature = JSON.stringify(input);
+    if (draft?.signature === signature) return draft.id;
+    if (draft) await deleteSync({ id: draft.id });
+    const result = await createSync({ input });
+    const id = result.data?.createSync.id;
+    if (!id) {
+      setDraft(null);
+      showApiErrors(result.error);
+      return null;
+    }
+    setDraft({ id, signature });
+    return id;
+  }
+
+  async function initiate() {
+    setBanner(null);
+    const id = await ensureDraft();
+    if (!id) return;
+    const result = await initiateSync({ id });
+    if (result.data?.initiateSync) {
+      navigate({ name: 'sync', id, runId: null });
+      return;
+    }
+    showApiErrors(result.error);
+  }
+
+  async function preview() {
+    setBanner(null);
+    setPreviewRunId(null);
+    const id = await ensureDraft();
+    if (!id) return;
+    const result = await previewSync({ id });
+    if (result.data?.previewSync) setPreviewRunId(result.data.previewSync.id);
+    else showApiErrors(result.error);
+  }
+
+  async function addList() {
+    const name = newListName.trim();
+    if (!name) {
+      setErrors((e) => ({ ...e, mailingListId: 'Name the new list.' }));
+      return;
+    }
+    const result = await createList({ name });
+    const list = result.data?.createMailingList;
+    if (list) {
+      set({ mailingListId: list.id });
+      setNewListName('');
+      setCreatingList(false);
+      setErrors(({ mailingListId: _, ...rest }) => rest);
+      refetchLists({ requestPolicy: 'network-only' });
+    } else {
+      setErrors((e) => ({ ...e, mailingListId: errorMessage(result.error) ?? 'Could not create the list.' }));
+    }
+  }
+
+  const busy = createState.fetching || initiateState.fetching || previewState.fetching;
+
+  if (connectionsResult.fetching && !connectionsResult.data) return <Loading what="connections" />;
+
+  return (
+    <div className="wizard" data-testid="new-sync-wizard">
+      <h1>New sync</h1>
+      <nav aria-label="Steps">
+        <ol className="stepper">
+          {steps.map((label, i) => (
+            <li key={label} className={i === step ? 'current' : i <= visited ? 'done' : undefined}>
+              <button
+                type="button"
+                className="link"
+                disabled={i > visited}
+                aria-current={i === step ? 'step' : undefined}
+                onClick={() => goTo(i)}
+                data-testid={`step-${i + 1}`}
+              >
+                <span className="step-number">{i + 1}</span> {label}
+              </button>
+            </li>
+          ))}
+        </ol>
+      </nav>
+      <section className="card" aria-labelledby="step-heading">
+        <h2 id="step-heading" ref={headingRef} tabIndex={-1}>
+          {step + 1}. {steps[step]}
+        </h2>
+        <ErrorBanner message={banner} testId="wizard-error" />
+        <ErrorBanner message={connectionsResult.error ? errorMessage(connectionsResult.error) : null} />
+
+        {step === 0 ? (
+          <div className="step-details">
+            <Field label="Sync description" error={errors.name} hint="Shown in the list of syncs.">
+              {(p) => (
+                <input
+                  {...p}
+                  value={state.name}
+                  placeholder="Zoho customers to Newsletter"
+                  onChange={(e) => set({ name: e.target.value })}
+                  data-testid="sync-name"
+                />
+              )}
+            </Field>
+            <Field label="Connection" error={errors.connectionId}>
+              {(p) => (
+                <select
+                  {...p}
+                  value={addingConnection ? newConnectionValue : state.connectionId}
+                  onChange={(e) => {
+                    if (e.target.value === newConnectionValue) {
+                      setAddingConnection(true);
+                      return;
+                    }
+                    setAddingConnection(false);
+                    set({ connectionId: e.target.value, sourceOrganizationId: '' });
+                  }}
+                  data-testid="connection-select"
+                >
+                  <option value="">Choose a connection…</option>
+                  {connections.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.name} ({connectors.find((k) => k.id === c.connector)?.displayName ?? c.connector})
+                      {c.status === 'NEEDS_NEW_KEY' ? ' — needs a new key' : ''}
+                    </option>
+                  ))}
+                  <option value={newConnectionValue}>+ Add a connection…</option>
+                </select>
+              )}
+            </Field>
+            {addingConnection ? (
+              <ConnectionForm
+                connectors={connectors}
+                onCancel={() => setAddingConnection(false)}
+                onCreated={(c) => {
+                  setAddingConnection(false);
+                  refetchConnections({ requestPolicy: 'network-only' });
+                  set({ connectionId: c.id, sourceOrganizationId: '' });
+                  setErrors(({ connectionId: _, ...rest }) => rest);
+                }}
+              />
+            ) : null}
+            {connection?.status === 'NEEDS_NEW_KEY' ? (
+              <Notice>
+                This connection needs a new key (Settings → Update key) before its syncs can run.
+              </Notice>
+            ) : null}
+            {state.connectionId ? (
+              <Field
+                label="Source organization"
+                error={
+                  errors.sourceOrganizationId ?? (orgsResult.error ? errorMessage(orgsResult.error) : null)
+                }
+              >
+                {(p) => (
+                  <select
+                    {...p}
+                    value={state.sourceOrganizationId}
+                    onChange={(e) => set({ sourceOrganizationId: e.target.value })}
+                    disabled={orgsResult.fetching}
+                    data-testid="source-organization"
+                  >
+                    <option value="">{orgsResult.fetching ? 'Loading…' : 'Choose an organization…'}</option>
+                    {organizations.map((o) => (
+                      <option key={o.id} value={o.id}>
+                        {o.name}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+            ) : null}
+            <fieldset className="radios" data-testid="import-mode">
+              <legend>Which leads</legend>
+              <label>
+                <input
+                  type="radio"
+                  name="importMode"
+                  checked={state.importMode === 'ALL'}
+                  onChange={() => set({ importMode: 'ALL' })}
+                  data-testid="import-mode-all"
+                />{' '}
+                All leads
+              </label>
+              <label>
+                <input
+                  type="radio"
+                  name="importMode"
+                  checked={state.importMode === 'CRITERIA'}
+                  onChange={() => set({ importMode: 'CRITERIA' })}
+                  data-testid="import-mode-criteria"
+                />{' '}
+                Only leads that match criteria
+              </label>
+              <p className="hint">
+                This choice is fixed once the sync is created (the criteria themselves can change).
+              </p>
+            </fieldset>
+            {state.importMode === 'CRITERIA' ? (
+              <>
+                {!state.connectionId ? <p className="hint">Choose a connection to see its fields.</p> : null}
+                <CriteriaBuilder
+                  group={state.criteria}
+                  fields={fields}
+                  onChange={(criteria) => set({ criteria })}
+                />
+                {errors.criteria ? (
+                  <p className="field-error" role="alert" data-testid="error-criteria">
+                    {errors.criteria}
+                  </p>
+                ) : null}
+              </>
+            ) : null}
+            <Field label="Mailing list" error={errors.mailingListId}>
+              {(p) => (
+                <select
+                  {...p}
+                  value={creatingList ? newListValue : state.mailingListId}
+                  onChange={(e) => {
+                    const creating = e.target.value === newListValue;
+                    setCreatingList(creating);
+                    set({ mailingListId: creating ? '' : e.target.value });
+                  }}
+                  data-testid="mailing-list-select"
+                >
+                  <option value="">Choose a mailing list…</option>
+                  {lists.map((l) => (
+                    <option key={l.id} value={l.id}>
+                      {l.name} ({l.leadCount} leads)
+                    </option>
+                  ))}
+                  <option value={newListValue}>+ Create a new list…</option>
+                </select>
+              )}
+            </Field>
+            {creatingList ? (
+              <div className="row wrap subform">
+                <Field label="Name of the new list">
+                  {(p) => (
+                    <input
+                      {...p}
+                      value={newListName}
+                      onChange={(e) => setNewListName(e.target.value)}
+                      data-testid="new-list-name"
+                    />
+                  )}
+                </Field>
+                <button
+                  type="button"
+                  onClick={addList}
+                  disabled={createListState.fetching}
+                  data-testid="create-list"
+                >
+                  Create list
+                </button>
+              </div>
+            ) : null}
+          </div>
+        ) : null}
+
+        {step === 1 ? (
+          <div className="step-mapping">
+            <p>
+              Choose which field of <strong>{connection?.name ?? 'the source'}</strong> fills each field of a
+              lead. Email is required.
+            </p>
+            {fieldsResult.error ? <ErrorBanner message={errorMessage(fieldsResult.error)} /> : null}
+            <MappingEditor
+              rows={state.mapping}
+              fields={fields}
+              errors={errors}
+              onChange={(mapping) => set({ mapping })}
+            />
+          </div>
+        ) : null}
+
+        {step === 2 ? (
+          <ScheduleEditor
+            schedule={state.schedule}
+            retrieveFrom={state.retrieveFrom}
+            maxLookbackDays={maxLookbackDays}
+            zones={zones}
+            errors={errors}
+            onChange={(schedule) => set({ schedule })}
+            onRetrieveFromChange={(retrieveFrom) => set({ retrieveFrom })}
+          />
+        ) : null}
+
+        {step === 3 ? (
+          <div className="step-review" data-testid="review">
+            <dl className="summary">
+              <dt>Description</dt>
+              <dd>{state.name}</dd>
+              <dt>Connection</dt>
+              <dd>
+                {connection?.name}{' '}
+                <Badge tone="neutral">{connector?.displayName ?? connection?.connector}</Badge>
+              </dd>
+              <dt>Source organization</dt>
+              <dd>
+                {organizations.find((o) => o.id === state.sourceOrganizationId)?.name ??
+                  state.sourceOrganizationId}
+              </dd>
+              <dt>Leads</dt>
+              <dd>{state.importMode === 'ALL' ? 'All leads' : 'Only leads that match the criteria'}</dd>
+              <dt>Mailing list</dt>
+              <dd>{lists.find((l) => l.id === state.mailingListId)?.name}</dd>
+              <dt>Field mapping</dt>
+              <dd>
+                <ul className="plain">
+                  {state.mapping
+                    .filter((m) => m.source)
+                    .map((m) => (
+                      <li key={m.id}>
+                        {fields.find((f) => f.key === m.source)?.label ?? m.source} → {m.target}
+                      </li>
+                    ))}
+                </ul>
+              </dd>
+              <dt>Schedule</dt>
+              <dd data-testid="review-schedule">{describeSchedule(buildCreateSyncInput(state).schedule)}</dd>
+              <dt>Data to be retrieved</dt>
+              <dd>
+                {state.retrieveFrom
+                  ? `Created or changed since ${formatDateTime(buildCreateSyncInput(state).retrieveFrom)}`
+                  : 'Everything'}
+              </dd>
+            </dl>
+            <div className="row wrap">
+              {caps.preview ? (
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={preview}
+                  disabled={busy}
+                  data-testid="preview"
+                >
+                  {previewState.fetching ? 'Previewing…' : 'Preview'}
+                </button>
+              ) : null}
+              <button type="button" onClick={initiate} disabled={busy} data-testid="initiate">
+                {initiateState.fetching || createState.fetching ? 'Initiating…' : 'Initiate'}
+              </button>
+            </div>
+            {caps.preview ? (
+              <p className="hint">
+                Preview reads the source and shows what a run would do, without changing any list.
+              </p>
+            ) : null}
+            {previewRunId ? (
+              <WatchedRunReport runId={previewRunId} timeZone={state.schedule.timeZone} />
+            ) : null}
+          </div>
+        ) : null}
+
+        <div className="row wizard-nav">
+          {step > 0 ? (
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => goTo(step - 1)}
+              data-testid="wizard-back"
+            >
+              Back
+            </button>
+          ) : (
+            <a className="button secondary" href={href({ name: 'syncs' })}>
+              Cancel
+            </a>
+          )}
+          {step < 3 ? (
+            <button type="button" onClick={next} data-testid="wizard-next">
+              Next
+            </button>
+          ) : null}
+        </div>
+      </section>
+    </div>
+  );
+}
