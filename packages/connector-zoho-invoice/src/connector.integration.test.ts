@@ -1,0 +1,469 @@
+import {
+  InvalidConfigurationError,
+  InvalidCredentialsError,
+  RateLimitedError,
+  SourceUnavailableError,
+} from '@leadsync/connector-sdk';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createZohoInvoiceConnector } from './connector.ts';
+import { generateContacts, startZohoInvoiceSimulator, type ZohoInvoiceSimulator } from './simulator/index.ts';
+import { contextFor, FAST, readAll } from './test-helpers.ts';
+
+const ORG = { organization_id: '70000000001', name: 'Test Org', time_zone: 'America/New_York' };
+let sims: ZohoInvoiceSimulator[] = [];
+
+async function sim(options: Parameters<typeof startZohoInvoiceSimulator>[0] = {}) {
+  const s = await startZohoInvoiceSimulator({
+    organizations: [ORG],
+    rateLimit: false,
+    contactsPerOrganization: 0,
+    ...options,
+  });
+  sims.push(s);
+  return s;
+}
+
+afterEach(async () => {
+  await Promise.all(sims.map((s) => s.close()));
+  sims = [];
+});
+
+const connector = createZohoInvoiceConnector(FAST);
+const ids = (pages: { records: { sourceId: string }[] }[]) =>
+  pages.flatMap((p) => p.records.map((r) => r.sourceId));
+const listCalls = (s: ZohoInvoiceSimulator) => s.requests.filter((r) => r.path === '/invoice/v3/contacts');
+
+describe('reading contacts', () => {
+  it('reads 10,000 contacts over 50 pages of 200 exactly once each', async () => {
+    const s = await sim();
+    s.addContacts(ORG.organization_id, generateContacts(42, 10_000));
+    const pages = await readAll(connector, contextFor(s), { organizationId: ORG.organization_id });
+    const read = ids(pages);
+    expect(read).toHaveLength(10_000);
+    expect(new Set(read)).toEqual(new Set(s.contacts(ORG.organization_id).map((c) => c.contact_id)));
+    // Keyset paging re-reads the boundary row of each page once: 50 pages of data, at most 51 list requests.
+    expect(listCalls(s).length).toBeGreaterThanOrEqual(50);
+    expect(listCalls(s).length).toBeLessThanOrEqual(51);
+    expect(
+      listCalls(s).every((r) => r.query.per_page === '200' && r.query.sort_column === 'last_modified_time'),
+    ).toBe(true);
+  });
+
+  it('resumes from the page after the last committed checkpoint without re-reading or skipping', async () => {
+    const s = await sim();
+    s.addContacts(ORG.organization_id, generateContacts(7, 1_000));
+    const first: string[] = [];
+    let checkpoint: Record<string, unknown> | undefined;
+    let n = 0;
+    for await (const page of connector.read(contextFor(s), { organizationId: ORG.organization_id })) {
+      first.push(...page.records.map((r) => r.sourceId));
+      checkpoint = page.checkpoint;
+      if (++n === 2) break; // the run stops after committing two pages
+    }
+    const rest = ids(
+      await readAll(connector, contextFor(s), { organizationId: ORG.organization_id, checkpoint }),
+    );
+    const all = [...first, ...rest];
+    expect(all).toHaveLength(1_000);
+    expect(new Set(all).size).toBe(1_000);
+  });
+
+  it.each([true, false])(
+    'reads only contacts modified at or after `since` (API honours the filter: %s)',
+    async (honoured) => {
+      const s = await sim({ lastModifiedTimeFilter: honoured });
+      const contacts = s.addContacts(
+        ORG.organization_id,
+        Array.from({ length: 450 }, (_, i) => ({
+          first_name: `P${i}`,
+          email: `p${i}@example.com`,
+          last_modified_time: new Date(Date.UTC(2026, 5, 1, 0, 0, i)).toISOString(),
+        })),
+      );
+      const since = new Date(Date.UTC(2026, 5, 1, 0, 0, 100));
+      const pages = await readAll(connector, contextFor(s), { organizationId: ORG.organization_id, since });
+      const read = ids(pages);
+      expect(read).toEqual(contacts.slice(100).map((c) => c.contact_id));
+      if (honoured) expect(listCalls(s)[0]?.query.last_modified_time).toBe('2026-06-01T00:01:40+0000');
+    },
+  );
+
+  it('misses no contact when others are modified or deleted during the read', async () => {
+    const s = await sim();
+    const contacts = s.addContacts(ORG.organization_id, generateContacts(3, 1_000));
+    const early = contacts.slice(0, 5).map((c) => c.contact_id);
+    s.injectFault({
+      type: 'deleteContacts',
+      organizationId: ORG.organization_id,
+      contactIds: early.slice(0, 3),
+      afterRequests: 2,
+    });
+    s.injectFault({
+      type: 'modifyContacts',
+      organizationId: ORG.organization_id,
+      contactIds: early.slice(3),
+      patch: { phone: '+1 555' },
+      afterRequests: 3,
+    });
+    const read = ids(await readAll(connector, contextFor(s), { organizationId: ORG.organization_id }));
+    const survivors = s.contacts(ORG.organization_id).map((c) => c.contact_id);
+    expect(survivors).toHaveLength(997);
+    for (const id of survivors) expect(read).toContain(id);
+    // Unchanged contacts come exactly once; the two modified ones once before and once after their change.
+    expect(read.length).toBe(1_000 + 2);
+  });
+
+  it('turns each field into its source key, custom fields under their api name', async () => {
+    const s = await sim();
+    const [c] = s.addContacts(ORG.organization_id, [
+      {
+        first_name: 'Priya',
+        last_name: 'Iyer',
+        email: 'priya@example.com',
+        company_name: 'Lotus Labs',
+        billing_address: { country: 'India' },
+        custom_fields: [{ label: 'Lead Source', value: 'Referral' }],
+      },
+    ]);
+    const [page] = await readAll(connector, contextFor(s), { organizationId: ORG.organization_id });
+    const record = page?.records[0];
+    expect(record?.sourceId).toBe(c?.contact_id);
+    expect(record?.fields).toMatchObject({
+      email: 'priya@example.com',
+      first_name: 'Priya',
+      last_name: 'Iyer',
+      company_name: 'Lotus Labs',
+      contact_name: 'Lotus Labs',
+      status: 'active',
+      contact_type: 'customer',
+      cf_lead_source: 'Referral',
+    });
+    expect(record?.fields).not.toHaveProperty('billing_address.country');
+    expect(record?.modifiedAt).toMatch(/Z$/);
+  });
+
+  it('fetches a contact detail per record only when a detail field is asked for', async () => {
+    const s = await sim();
+    s.addContacts(ORG.organization_id, [
+      { first_name: 'A', email: 'a@example.com', billing_address: { country: 'Germany' } },
+      { first_name: 'B', email: 'b@example.com', billing_address: { country: 'Japan' } },
+    ]);
+    await readAll(connector, contextFor(s), {
+      organizationId: ORG.organization_id,
+      fields: ['email', 'first_name'],
+    });
+    expect(s.requests.filter((r) => /\/contacts\/\d+$/.test(r.path))).toHaveLength(0);
+    const pages = await readAll(connector, contextFor(s), {
+      organizationId: ORG.organization_id,
+      fields: ['email', 'billing_address.country'],
+    });
+    expect(pages[0]?.records.map((r) => r.fields['billing_address.country'])).toEqual(['Germany', 'Japan']);
+    expect(s.requests.filter((r) => /\/contacts\/\d+$/.test(r.path))).toHaveLength(2);
+  });
+
+  it('adds one record per further contact person with an email when includeContactPersons is on', async () => {
+    const s = await sim();
+    const [c] = s.addContacts(ORG.organization_id, [
+      {
+        first_name: 'Main',
+        email: 'main@example.com',
+        company_name: 'Acme',
+        contact_persons: [
+          { first_name: 'Second', email: 'second@example.com' },
+          { first_name: 'NoMail', email: '' },
+        ],
+      },
+    ]);
+    const off = ids(await readAll(connector, contextFor(s), { organizationId: ORG.organization_id }));
+    expect(off).toEqual([c?.contact_id]);
+    const ctx = contextFor(s, { includeContactPersons: true });
+    const pages = await readAll(connector, ctx, { organizationId: ORG.organization_id });
+    const second = c?.contact_persons.find((p) => p.email === 'second@example.com');
+    expect(ids(pages)).toEqual([c?.contact_id, `${c?.contact_id}:${second?.contact_person_id}`]);
+    expect(pages[0]?.records[1]?.fields).toMatchObject({
+      email: 'second@example.com',
+      first_name: 'Second',
+      company_name: 'Acme',
+    });
+    const listed: string[] = [];
+    for await (const batch of connector.listIds!(ctx, { organizationId: ORG.organization_id }))
+      listed.push(...batch);
+    expect(listed.sort()).toEqual(ids(pages).sort());
+  });
+
+  it('lists every id for deletion detection, and a deleted contact is missing from it', async () => {
+    const s = await sim();
+    const contacts = s.addContacts(ORG.organization_id, generateContacts(5, 450));
+    s.deleteContact(ORG.organization_id, contacts[10]!.contact_id);
+    const listed: string[] = [];
+    for await (const batch of connector.listIds!(contextFor(s), { organizationId: ORG.organization_id }))
+      listed.push(...batch);
+    expect(listed).toHaveLength(449);
+    expect(listed).not.toContain(contacts[10]!.contact_id);
+  });
+
+  it('reports an unreadable row in page.rejected instead of failing the read', async () => {
+    const s = await sim();
+    const contacts = s.addContacts(ORG.organization_id, [
+      { email: 'ok@example.com' },
+      { email: 'broken@example.com' },
+    ]);
+    const broken = contacts[1]!.contact_id;
+    // Real HTTP to the simulator; the body is altered on its way back, as a source bug would.
+    const tampering = createZohoInvoiceConnector({
+      ...FAST,
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        if (!String(input).includes('/contacts?')) return response;
+        const body = (await response.json()) as { contacts: Record<string, unknown>[] };
+        for (const row of body.contacts) if (row.contact_id === broken) row.last_modified_time = 'yesterday';
+        return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
+      },
+    });
+    const pages = await readAll(tampering, contextFor(s), { organizationId: ORG.organization_id });
+    expect(ids(pages)).toEqual([contacts[0]!.contact_id]);
+    expect(pages[0]?.rejected).toEqual([
+      { sourceId: broken, reason: expect.stringContaining('last_modified_time') },
+    ]);
+  });
+
+  it('estimates records and requests: list pages plus one detail request per record for detail fields', async () => {
+    const s = await sim();
+    s.addContacts(ORG.organization_id, generateContacts(9, 450));
+    const listOnly = await connector.estimateCost!(contextFor(s), {
+      organizationId: ORG.organization_id,
+      fields: ['email'],
+    });
+    expect(listOnly.records).toBe(450);
+    expect(listOnly.requests).toBeGreaterThanOrEqual(3);
+    expect(listOnly.requests).toBeLessThanOrEqual(4);
+    const withDetail = await connector.estimateCost!(contextFor(s), {
+      organizationId: ORG.organization_id,
+      fields: ['email', 'billing_address.country'],
+    });
+    expect(withDetail.requests).toBe(listOnly.requests + 450);
+  });
+});
+
+describe('account, organizations and fields', () => {
+  it('check() reports the current user email from GET /users, and follows a change of it', async () => {
+    const s = await sim({ primaryEmail: 'owner@example.com' });
+    expect(await connector.check(contextFor(s))).toMatchObject({
+      primaryEmail: 'owner@example.com',
+      accountName: 'Test Org',
+    });
+    s.setPrimaryEmail('new.owner@example.com');
+    expect((await connector.check(contextFor(s))).primaryEmail).toBe('new.owner@example.com');
+  });
+
+  it('lists organizations with string ids', async () => {
+    const s = await startZohoInvoiceSimulator({ contactsPerOrganization: 0 });
+    sims.push(s);
+    const orgs = await connector.listOrganizations(contextFor(s));
+    expect(orgs).toEqual(s.organizations.map((o) => ({ id: o.organization_id, name: o.name })));
+  });
+
+  it('fields() gives the standard fields and each custom field labelled with its label', async () => {
+    const s = await sim();
+    s.addContacts(ORG.organization_id, [
+      {
+        email: 'x@example.com',
+        custom_fields: [
+          { label: 'Lead Source', value: 'Web' },
+          { label: 'Employees', value: 12 },
+        ],
+      },
+    ]);
+    const fields = await connector.fields(contextFor(s), ORG.organization_id);
+    const byKey = new Map(fields.map((f) => [f.key, f]));
+    for (const key of ['email', 'first_name', 'last_name', 'company_name', 'billing_address.country'])
+      expect(byKey.has(key)).toBe(true);
+    expect(byKey.get('billing_address.country')?.availability).toBe('detail');
+    expect(byKey.get('email')?.availability).toBe('list');
+    expect(byKey.get('cf_lead_source')).toMatchObject({ label: 'Lead Source', type: 'string', custom: true });
+    expect(byKey.get('cf_employees')).toMatchObject({ label: 'Employees', type: 'number', custom: true });
+  });
+});
+
+describe('OAuth', () => {
+  it('refreshes the access token before it expires', async () => {
+    const s = await sim({ accessTokenLifetimeSeconds: 1, tokenMintLimit: false });
+    s.addContacts(ORG.organization_id, [{ email: 'a@example.com' }]);
+    const ctx = contextFor(s);
+    await connector.check(ctx);
+    await new Promise((r) => setTimeout(r, 1_100));
+    await connector.check(ctx);
+    const tokenCalls = s.requests.filter((r) => r.path === '/oauth/v2/token');
+    expect(tokenCalls.length).toBeGreaterThanOrEqual(2);
+    expect(s.requests.filter((r) => r.status === 401)).toHaveLength(0);
+  });
+
+  it('reuses one cached access token across reads and connector instances', async () => {
+    const s = await sim();
+    s.addContacts(ORG.organization_id, [{ email: 'a@example.com' }]);
+    await readAll(connector, contextFor(s), { organizationId: ORG.organization_id });
+    await readAll(createZohoInvoiceConnector(FAST), contextFor(s), { organizationId: ORG.organization_id });
+    expect(s.requests.filter((r) => r.path === '/oauth/v2/token')).toHaveLength(1);
+  });
+
+  it('refreshes once on a 401 and carries on', async () => {
+    const s = await sim();
+    s.addContacts(ORG.organization_id, [{ email: 'a@example.com' }]);
+    const ctx = contextFor(s);
+    await connector.check(ctx);
+    s.expireAccessTokens();
+    const pages = await readAll(connector, ctx, { organizationId: ORG.organization_id });
+    expect(ids(pages)).toHaveLength(1);
+    expect(s.requests.map((r) => r.status)).toContain(401);
+    expect(s.requests.filter((r) => r.path === '/oauth/v2/token')).toHaveLength(2);
+  });
+
+  it('a rotated key mid-run ends the read with InvalidCredentialsError', async () => {
+    const s = await sim();
+    s.addContacts(ORG.organization_id, generateContacts(11, 600));
+    const ctx = contextFor(s);
+    s.injectFault({ type: 'rotateKey', afterRequests: 2 });
+    await expect(readAll(connector, ctx, { organizationId: ORG.organization_id })).rejects.toBeInstanceOf(
+      InvalidCredentialsError,
+    );
+    // The old key stays refused; the new one works.
+    await expect(connector.check(ctx)).rejects.toBeInstanceOf(InvalidCredentialsError);
+    await expect(connector.check({ ...ctx, credentials: s.credentials })).resolves.toHaveProperty(
+      'primaryEmail',
+    );
+  });
+
+  it('a refused refresh token (HTTP 200 {"error":"invalid_code"}) is InvalidCredentialsError without the secret', async () => {
+    const s = await sim();
+    const ctx = contextFor(s);
+    const bad = {
+      ...ctx,
+      credentials: { ...ctx.credentials, refreshToken: '1000.not-a-real-token.secretvalue' },
+    };
+    const error = await connector.check(bad).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidCredentialsError);
+    expect(String((error as Error).message)).toContain('invalid_code');
+    expect(String((error as Error).message)).not.toContain('secretvalue');
+  });
+});
+
+describe('limits and failures', () => {
+  it('waits out a 429 (Retry-After) and finishes the read', async () => {
+    const s = await sim({ rateLimit: { limit: 4, windowMs: 1_000 } });
+    s.addContacts(ORG.organization_id, generateContacts(13, 40));
+    const pages = await readAll(connector, contextFor(s), {
+      organizationId: ORG.organization_id,
+      pageSize: 5,
+    });
+    expect(ids(pages)).toHaveLength(40);
+    const all = s.requests.filter((r) => r.path.startsWith('/invoice/v3'));
+    const limited = all.findIndex((r) => r.status === 429);
+    expect(limited).toBeGreaterThanOrEqual(0);
+    // Nothing was sent before the Retry-After (1 s, rounded up from the window's end) ran out.
+    const next = all[limited + 1];
+    expect(next).toBeDefined();
+    expect(next!.at - all[limited]!.at).toBeGreaterThanOrEqual(400);
+  });
+
+  it('stays within its request budget, so the source never answers 429', async () => {
+    const s = await sim({ rateLimit: { limit: 12, windowMs: 1_000 } });
+    s.addContacts(ORG.organization_id, generateContacts(17, 60));
+    // 300/min = 5 a second, burst 3: at most 8 in any second, under the simulator's 12.
+    const budgeted = createZohoInvoiceConnector({ ...FAST, requestsPerMinute: 300, burst: 3 });
+    const pages = await readAll(budgeted, contextFor(s), {
+      organizationId: ORG.organization_id,
+      pageSize: 5,
+    });
+    expect(ids(pages)).toHaveLength(60);
+    const api = s.requests.filter((r) => r.path.startsWith('/invoice/v3'));
+    expect(api.some((r) => r.status === 429)).toBe(false);
+    for (const r of api)
+      expect(api.filter((o) => o.at >= r.at && o.at < r.at + 1_000).length).toBeLessThanOrEqual(8);
+  });
+
+  it('gives up with RateLimitedError when Retry-After is longer than it is willing to wait', async () => {
+    const s = await sim();
+    s.addContacts(ORG.organization_id, [{ email: 'a@example.com' }]);
+    s.injectFault({ type: 'rateLimit', retryAfterSeconds: 3600, path: '/contacts' });
+    const error = await readAll(connector, contextFor(s), { organizationId: ORG.organization_id }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect((error as RateLimitedError).retryAfterMs).toBe(3_600_000);
+  });
+
+  it('retries a burst of 5xx answers and finishes', async () => {
+    const s = await sim();
+    s.addContacts(ORG.organization_id, generateContacts(19, 30));
+    s.injectFault({ type: 'status', status: 503, count: 3, path: '/contacts' });
+    const pages = await readAll(connector, contextFor(s), { organizationId: ORG.organization_id });
+    expect(ids(pages)).toHaveLength(30);
+    expect(s.requests.filter((r) => r.status === 503)).toHaveLength(3);
+  });
+
+  it('gives up after its attempts with SourceUnavailableError', async () => {
+    const s = await sim();
+    s.injectFault({ type: 'status', status: 500, count: 100, path: '/contacts' });
+    const limited = createZohoInvoiceConnector({ ...FAST, maxAttempts: 3 });
+    await expect(
+      readAll(limited, contextFor(s), { organizationId: ORG.organization_id }),
+    ).rejects.toBeInstanceOf(SourceUnavailableError);
+    expect(s.requests.filter((r) => r.status === 500)).toHaveLength(3);
+  });
+
+  it('retries a timed-out request and a dropped connection', async () => {
+    const s = await sim();
+    s.addContacts(ORG.organization_id, generateContacts(23, 10));
+    s.injectFault({ type: 'delay', ms: 600, path: '/contacts' });
+    s.injectFault({ type: 'networkError', path: '/contacts', afterRequests: 1 });
+    const impatient = createZohoInvoiceConnector({ ...FAST, requestTimeoutMs: 200 });
+    const pages = await readAll(impatient, contextFor(s), { organizationId: ORG.organization_id });
+    expect(ids(pages)).toHaveLength(10);
+  });
+
+  it('does not retry other 4xx answers (an organization the key cannot see)', async () => {
+    const s = await sim();
+    const error = await readAll(connector, contextFor(s), { organizationId: '99999' }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(InvalidConfigurationError);
+    expect((error as Error).message).toContain('6041');
+    expect(listCalls(s)).toHaveLength(1);
+  });
+
+  it('malformed JSON ends the read with a clear SourceUnavailableError', async () => {
+    const s = await sim();
+    s.addContacts(ORG.organization_id, [{ email: 'a@example.com' }]);
+    s.injectFault({ type: 'malformedJson', path: '/contacts' });
+    const error = await readAll(connector, contextFor(s), { organizationId: ORG.organization_id }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(SourceUnavailableError);
+    expect((error as Error).message).toMatch(/GET \/contacts with a body that is not JSON \(HTTP 200/);
+  });
+});
+
+describe('settings', () => {
+  it.each(['apiUrl', 'accountsUrl'] as const)(
+    'refuses a %s whose host is not allowed, before any request',
+    async (field) => {
+      const s = await sim();
+      const ctx = contextFor(s, {
+        [field]: field === 'apiUrl' ? 'http://169.254.169.254/invoice/v3' : 'http://10.0.0.1',
+      });
+      const error = await connector.check(ctx).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidConfigurationError);
+      expect((error as InvalidConfigurationError).field).toBe(field);
+      expect(s.requests).toHaveLength(0);
+    },
+  );
+
+  it('accepts an override host once it is allowed', async () => {
+    const s = await sim();
+    const ctx = contextFor(s, {}, { allowedHosts: ['127.0.0.1'] });
+    await expect(connector.check(ctx)).resolves.toBeDefined();
+    await expect(connector.check({ ...ctx, allowedHosts: ['zohoapis.com'] })).rejects.toBeInstanceOf(
+      InvalidConfigurationError,
+    );
+  });
+});

@@ -1,0 +1,3 @@
+export { DEFAULT_EMAIL_MIX, type EmailMix, type GeneratorOptions, generateContacts } from './generator.ts';
+export { startZohoInvoiceSimulator } from './server.ts';
+export type * from './types.ts';
