@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { leads } from '../schema/leads.ts';
 import { syncRuns } from '../schema/runs.ts';
 import { countQueries, seedOrganization, useTestDatabase } from '../test-support.ts';
 import { type RunRecordInput, RunRecordRepository } from './run-records.ts';
@@ -105,6 +106,57 @@ describe('SyncRunRepository', () => {
 });
 
 describe('run_records', () => {
+  it('keep the lead, the suggestion and what undo needs', async () => {
+    const { organization, sync } = await seedOrganization(t.db);
+    const { run } = await new SyncRunRepository(t.db, organization.id).createQueued({
+      syncId: sync.id,
+      trigger: 'manual',
+    });
+    const [lead] = await t.db
+      .insert(leads)
+      .values({ organizationId: organization.id, email: 'kept@example.com' })
+      .returning();
+    const repo = new RunRecordRepository(t.db, organization.id);
+    const previous = {
+      status: 'deleted',
+      firstName: 'Ann',
+      fields: { 'a,b': 'x"y', n: 1 },
+      wasMember: false,
+    };
+
+    await repo.insertMany(run.id, [
+      {
+        seq: 0,
+        sourceId: 'c:1',
+        email: 'kept@example.com',
+        leadId: lead?.id ?? null,
+        outcome: 're_added',
+        previous,
+      },
+      {
+        seq: 1,
+        sourceId: 'c:2',
+        email: 'x@gnail.com',
+        outcome: 'ignored',
+        reason: 'invalid_pattern',
+        suggestion: 'x@gmail.com',
+      },
+    ]);
+
+    const page = await repo.page(run.id);
+    expect(page.edges.map((e) => e.node)).toMatchObject([
+      { seq: 0, sourceId: 'c:1', leadId: lead?.id, outcome: 're_added', reason: null, previous },
+      {
+        seq: 1,
+        sourceId: 'c:2',
+        leadId: null,
+        reason: 'invalid_pattern',
+        suggestion: 'x@gmail.com',
+        previous: null,
+      },
+    ]);
+  });
+
   it('holds a reason exactly when the outcome is ignored', async () => {
     const { organization, sync } = await seedOrganization(t.db);
     const { run } = await new SyncRunRepository(t.db, organization.id).createQueued({
