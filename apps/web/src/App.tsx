@@ -80,7 +80,11 @@ export function App({ fetchImpl }: Props) {
   return (
     <Provider value={client}>
       <CapabilitiesContext.Provider value={session.capabilities}>
-        <Shell organizationName={session.organizationName} onSignOut={() => signOut()} />
+        <Shell
+          organizationName={session.organizationName}
+          keyName={session.keyName}
+          onSignOut={() => signOut()}
+        />
       </CapabilitiesContext.Provider>
     </Provider>
   );
@@ -92,7 +96,15 @@ const navItems: { route: Route; label: string; match: Route['name'][] }[] = [
   { route: { name: 'settings' }, label: 'Settings', match: ['settings'] },
 ];
 
-function Shell({ organizationName, onSignOut }: { organizationName: string | null; onSignOut: () => void }) {
+function Shell({
+  organizationName,
+  keyName,
+  onSignOut,
+}: {
+  organizationName: string | null;
+  keyName: string | null;
+  onSignOut: () => void;
+}) {
   const route = useRoute();
   // Move focus to the page on navigation, so keyboard and screen-reader users start at the new content.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every route change
@@ -113,6 +125,11 @@ function Shell({ organizationName, onSignOut }: { organizationName: string | nul
           <span className="org" data-testid="organization-name">
             {organizationName ?? 'Your organization'}
           </span>
+          {keyName ? (
+            <span className="org" data-testid="key-name">
+              · key “{keyName}”
+            </span>
+          ) : null}
         </div>
         <nav aria-label="Main">
           <ul>

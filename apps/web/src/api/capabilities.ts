@@ -14,6 +14,12 @@ export interface Capabilities {
   recordsCsv: boolean;
   /** The name of a Query field that returns the organization (`{ name }`), when there is one. */
   organizationField: string | null;
+  /** `Query.viewer { apiKeyName }`: who is signed in, the fallback when the organization has no name. */
+  viewer: boolean;
+  /** `sourceFields(connectionId, sourceOrganizationId)`: fields differ per source organization. */
+  sourceFieldsByOrganization: boolean;
+  /** `SourceField.availability` (`list` or `detail`): detail fields cost a request per changed record. */
+  fieldAvailability: boolean;
 }
 
 export const minimalCapabilities: Capabilities = {
@@ -24,10 +30,13 @@ export const minimalCapabilities: Capabilities = {
   updatePolicy: false,
   recordsCsv: false,
   organizationField: null,
+  viewer: false,
+  sourceFieldsByOrganization: false,
+  fieldAvailability: false,
 };
 
 interface TypeFields {
-  fields: { name: string; type?: unknown }[] | null;
+  fields: { name: string; args?: { name: string }[] }[] | null;
 }
 
 export interface IntrospectionResult {
@@ -35,14 +44,16 @@ export interface IntrospectionResult {
   mutation: TypeFields | null;
   syncRun: TypeFields | null;
   sync: TypeFields | null;
+  sourceField?: TypeFields | null;
 }
 
 export const CapabilitiesQuery = /* GraphQL */ `
   query Capabilities {
-    query: __type(name: "Query") { fields { name } }
+    query: __type(name: "Query") { fields { name args { name } } }
     mutation: __type(name: "Mutation") { fields { name } }
     syncRun: __type(name: "SyncRun") { fields { name } }
     sync: __type(name: "Sync") { fields { name } }
+    sourceField: __type(name: "SourceField") { fields { name } }
   }
 `;
 
@@ -63,6 +74,11 @@ export function capabilitiesFrom(result: IntrospectionResult): Capabilities {
     // The CSV endpoint is not in the schema; it ships with the rest of the "beyond" features.
     recordsCsv: mutation.has('previewSync') || mutation.has('undoSyncRun'),
     organizationField: organizationFieldNames.find((n) => query.has(n)) ?? null,
+    viewer: query.has('viewer'),
+    sourceFieldsByOrganization: (result.query?.fields ?? []).some(
+      (f) => f.name === 'sourceFields' && (f.args ?? []).some((a) => a.name === 'sourceOrganizationId'),
+    ),
+    fieldAvailability: names(result.sourceField ?? null).has('availability'),
   };
 }
 

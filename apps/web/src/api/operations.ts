@@ -104,11 +104,32 @@ export const SourceOrganizationsQuery = /* GraphQL */ `
   }
 `;
 
-export const SourceFieldsQuery = /* GraphQL */ `
-  query SourceFields($connectionId: ID!) {
-    sourceFields(connectionId: $connectionId) { key label type }
-  }
-`;
+export function sourceFieldsQuery(caps: Capabilities): string {
+  return caps.sourceFieldsByOrganization
+    ? /* GraphQL */ `
+      query SourceFields($connectionId: ID!, $sourceOrganizationId: ID) {
+        sourceFields(connectionId: $connectionId, sourceOrganizationId: $sourceOrganizationId) {
+          key label type ${caps.fieldAvailability ? 'availability' : ''}
+        }
+      }
+    `
+    : /* GraphQL */ `
+      query SourceFields($connectionId: ID!) {
+        sourceFields(connectionId: $connectionId) { key label type ${caps.fieldAvailability ? 'availability' : ''} }
+      }
+    `;
+}
+
+/** Variables for `sourceFieldsQuery`: the organization only when the API takes it. */
+export function sourceFieldsVariables(
+  caps: Capabilities,
+  connectionId: string,
+  sourceOrganizationId: string | null,
+) {
+  return caps.sourceFieldsByOrganization && sourceOrganizationId
+    ? { connectionId, sourceOrganizationId }
+    : { connectionId };
+}
 
 export const LeadsQuery = /* GraphQL */ `
   query Leads($mailingListId: ID, $status: LeadStatus, $search: String, $first: Int, $after: String) {

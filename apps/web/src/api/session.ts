@@ -11,6 +11,8 @@ import { errorMessage, isUnauthenticated } from './errors.ts';
 export interface Session {
   capabilities: Capabilities;
   organizationName: string | null;
+  /** The name of the API key in use, when the API tells. */
+  keyName: string | null;
 }
 
 export class SignInError extends Error {}
@@ -42,5 +44,12 @@ export async function openSession(client: Client): Promise<Session> {
       .toPromise();
     organizationName = org.data?.[field]?.name ?? null;
   }
-  return { capabilities, organizationName };
+  let keyName: string | null = null;
+  if (capabilities.viewer) {
+    const viewer = await client
+      .query<{ viewer: { apiKeyName?: string } | null }>('query Viewer { viewer { apiKeyName } }', {})
+      .toPromise();
+    keyName = viewer.data?.viewer?.apiKeyName ?? null;
+  }
+  return { capabilities, organizationName, keyName };
 }

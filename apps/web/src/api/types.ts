@@ -40,6 +40,8 @@ export interface SourceField {
   key: string;
   label: string;
   type: string;
+  /** `list` (comes with every page) or `detail` (needs a request per new or changed record). */
+  availability?: string | null;
 }
 
 export interface MailingList {

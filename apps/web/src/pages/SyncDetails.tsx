@@ -10,7 +10,8 @@ import {
   InitiateSyncMutation,
   previewSyncMutation,
   runSyncNowMutation,
-  SourceFieldsQuery,
+  sourceFieldsQuery,
+  sourceFieldsVariables,
   syncDetailQuery,
   UpdateSyncMappingMutation,
   UpdateSyncPolicyMutation,
@@ -419,9 +420,10 @@ function EditMapping({ sync, onDone }: { sync: SyncDetail; onDone: () => void })
   const [rows, setRows] = useState(() => mappingFromApi(sync.fieldMapping));
   const [errors, setErrors] = useState<Errors>({});
   const [banner, setBanner] = useState<string | null>(null);
+  const caps = useCapabilities();
   const [{ data, error }] = useQuery<{ sourceFields: SourceField[] }>({
-    query: SourceFieldsQuery,
-    variables: { connectionId: sync.connection.id },
+    query: sourceFieldsQuery(caps),
+    variables: sourceFieldsVariables(caps, sync.connection.id, sync.sourceOrganizationId),
   });
   const [state, save] = useMutation(UpdateSyncMappingMutation);
   async function submit() {
@@ -467,9 +469,10 @@ function EditRetrieval({
   const [criteria, setCriteria] = useState(() => criteriaToDraft(sync.criteria));
   const [errors, setErrors] = useState<Errors>({});
   const [banner, setBanner] = useState<string | null>(null);
+  const caps = useCapabilities();
   const [fieldsResult] = useQuery<{ sourceFields: SourceField[] }>({
-    query: SourceFieldsQuery,
-    variables: { connectionId: sync.connection.id },
+    query: sourceFieldsQuery(caps),
+    variables: sourceFieldsVariables(caps, sync.connection.id, sync.sourceOrganizationId),
     pause: sync.importMode !== 'CRITERIA',
   });
   const [state, save] = useMutation(UpdateSyncRetrievalMutation);

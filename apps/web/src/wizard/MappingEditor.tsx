@@ -19,6 +19,7 @@ export function MappingEditor({ rows, fields, errors, onChange }: Props) {
         <option key={f.key} value={f.key}>
           {f.label}
           {f.label !== f.key ? ` (${f.key})` : ''}
+          {f.availability === 'detail' ? ' · one extra request per changed record' : ''}
         </option>
       ))}
       {value && !fields.some((f) => f.key === value) ? <option value={value}>{value}</option> : null}

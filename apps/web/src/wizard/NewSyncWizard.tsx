@@ -10,8 +10,9 @@ import {
   InitiateSyncMutation,
   MailingListsQuery,
   previewSyncMutation,
-  SourceFieldsQuery,
   SourceOrganizationsQuery,
+  sourceFieldsQuery,
+  sourceFieldsVariables,
 } from '../api/operations.ts';
 import type {
   Connection,
@@ -80,8 +81,8 @@ export function NewSyncWizard() {
     pause: !state.connectionId,
   });
   const [fieldsResult] = useQuery<{ sourceFields: SourceField[] }>({
-    query: SourceFieldsQuery,
-    variables: { connectionId: state.connectionId },
+    query: sourceFieldsQuery(caps),
+    variables: sourceFieldsVariables(caps, state.connectionId, state.sourceOrganizationId || null),
     pause: !state.connectionId,
   });
   const [createListState, createList] = useMutation<{ createMailingList: MailingList }>(
