@@ -32,6 +32,23 @@ export {
   totalsViolations,
 } from './classify/totals.ts';
 export {
+  type CriteriaPredicate,
+  compileCriteria,
+  evaluateCriteria,
+} from './criteria/evaluate.ts';
+export {
+  CRITERIA_OPS,
+  type Criteria,
+  type CriteriaGroup,
+  type CriteriaOp,
+  type CriteriaRule,
+  criteriaFields,
+  criteriaRuleSchema,
+  criteriaSchema,
+  isCriteriaGroup,
+  MAX_CRITERIA_DEPTH,
+} from './criteria/schema.ts';
+export {
   checkEmail,
   createEmailChecker,
   type EmailCheck,
@@ -47,3 +64,17 @@ export { REAL_MAIL_DOMAINS, SUGGESTION_TARGETS } from './email/known-domains.ts'
 export { DEFAULT_ROLE_LOCAL_PARTS, roleSet } from './email/roles.ts';
 export { compileRoles, type RoleTable } from './email/scan.ts';
 export { isKnownRealDomain, suggestDomain } from './email/typo.ts';
+
+export { applyMapping, type MappedLead, type MappingError } from './mapping/apply.ts';
+export {
+  type FieldMapping,
+  type FieldMappingEntry,
+  fieldMappingEntrySchema,
+  fieldMappingSchema,
+  mappingTargetSchema,
+} from './mapping/schema.ts';
+export { defaultFieldMapping, type MappingIssue, validateMapping } from './mapping/validate.ts';
+
+export { type DateValue, isEmptyValue, toBoolean, toDateValue, toNumber, toText } from './values/coerce.ts';
+export { getField } from './values/field-path.ts';
+export { FIELD_TYPES, type FieldType, type FieldTypes } from './values/field-type.ts';
