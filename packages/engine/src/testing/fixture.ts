@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Logger } from '@leadsync/connector-sdk';
+import type { ConnectorRegistry, Logger } from '@leadsync/connector-sdk';
 import { createDatabase, type DatabaseHandle, SecretBox } from '@leadsync/db';
 import {
   connections,
@@ -22,7 +22,7 @@ import type { ExecuteRunOptions } from '../run/execute.ts';
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** A test database, an organization, an engine over the real connector registry; `close()` in afterAll. */
-export async function createFixture() {
+export async function createFixture(options: { registry?: ConnectorRegistry } = {}) {
   const tdb: TestDatabase = await createTestDatabase();
   const handle: DatabaseHandle = createDatabase(tdb.url, { max: 4 });
   const { db } = handle;
@@ -30,7 +30,7 @@ export async function createFixture() {
   const engine: Engine = createEngine({
     db,
     secretBox,
-    registry: connectorRegistry,
+    registry: options.registry ?? connectorRegistry,
     allowedHosts: ['127.0.0.1', 'localhost', '::1'],
     logger: silentLogger,
   });

@@ -1,0 +1,124 @@
+import {
+  startZohoInvoiceSimulator,
+  type ZohoInvoiceSimulator,
+} from '@leadsync/connector-zoho-invoice/simulator';
+import { connections, leads, runRecords, syncs } from '@leadsync/db/schema';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertInvariants, createFixture, type Fixture, totals } from '../testing/fixture.ts';
+import { fastRegistry, simulatorSettings } from '../testing/zoho.ts';
+
+describe('a Zoho Invoice sync against the simulator', () => {
+  let f: Fixture;
+  let sim: ZohoInvoiceSimulator;
+  beforeAll(async () => {
+    f = await createFixture({ registry: fastRegistry() });
+    sim = await startZohoInvoiceSimulator({ seed: 7, contactsPerOrganization: 300, rateLimit: false });
+  });
+  afterAll(async () => {
+    await sim?.close();
+    await f?.close();
+  });
+
+  it('imports, re-runs without new leads, turns a deleted contact into deleted and its return into re_added', async () => {
+    const orgId = sim.organizations[0]!.organization_id;
+    const list = await f.createList('Zoho customers');
+    const connection = await f.createConnection('zoho-invoice', sim.credentials, simulatorSettings(sim));
+    const sync = await f.createSync({
+      connectionId: connection.id,
+      mailingListId: list.id,
+      sourceOrganizationId: orgId,
+    });
+
+    const first = await f.run(sync.id);
+    expect(first.status, first.error ?? '').toBe('succeeded');
+    assertInvariants(first);
+    expect(first.total).toBe(300);
+    expect(first.newLeads).toBeGreaterThan(200);
+    const leadsAfterFirst = await f.leadsByEmail();
+
+    const second = await f.run(sync.id);
+    expect(second.status).toBe('succeeded');
+    assertInvariants(second);
+    expect(second.newLeads).toBe(0);
+    expect(second.reAdded).toBe(0);
+    expect(await f.leadsByEmail()).toEqual(leadsAfterFirst);
+
+    // Delete a contact that was imported as a new lead.
+    const [imported] = await f.db
+      .select()
+      .from(runRecords)
+      .where(and(eq(runRecords.runId, first.id), eq(runRecords.outcome, 'new')))
+      .limit(1);
+    const contact = sim.contacts(orgId).find((c) => c.contact_id === imported!.sourceId)!;
+    sim.deleteContact(orgId, contact.contact_id);
+    const third = await f.run(sync.id);
+    expect(third.status).toBe('succeeded');
+    expect(third.deleted).toBe(1);
+    expect(third.newLeads).toBe(0);
+    expect(await f.listEmails(list.id)).not.toContain(imported!.email);
+    expect((await f.leadsByEmail())[imported!.email!]?.status).toBe('deleted');
+
+    sim.addContacts(orgId, [
+      {
+        contact_name: 'Back again',
+        first_name: contact.first_name,
+        last_name: contact.last_name,
+        email: contact.email,
+      },
+    ]);
+    const fourth = await f.run(sync.id);
+    expect(fourth.status).toBe('succeeded');
+    expect(fourth.reAdded).toBe(1);
+    expect(fourth.deleted).toBe(0);
+    expect(await f.listEmails(list.id)).toContain(imported!.email);
+    expect((await f.leadsByEmail())[imported!.email!]?.status).toBe('active');
+  });
+
+  it('a rotated key fails the run cleanly, the connection needs a new key and all its syncs go inactive', async () => {
+    const orgId = sim.organizations[1]!.organization_id;
+    const list = await f.createList('Rotation');
+    const connection = await f.createConnection('zoho-invoice', sim.credentials, simulatorSettings(sim));
+    const a = await f.createSync({
+      connectionId: connection.id,
+      mailingListId: list.id,
+      sourceOrganizationId: orgId,
+    });
+    const b = await f.createSync({
+      connectionId: connection.id,
+      mailingListId: list.id,
+      sourceOrganizationId: orgId,
+    });
+    const csvConnection = await f.createConnection('csv', {}, { csv: 'email\nx@example.com' });
+    const unrelated = await f.createSync({
+      connectionId: csvConnection.id,
+      mailingListId: list.id,
+      sourceOrganizationId: 'file',
+    });
+    const ok = await f.run(a.id);
+    expect(ok.status, ok.error ?? '').toBe('succeeded');
+    const leadCount = (await f.db.select().from(leads)).length;
+
+    sim.rotateKey();
+    const failed = await f.run(a.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/account key/);
+    expect(failed.error).not.toContain(sim.credentials.refreshToken);
+    expect(failed.finishedAt).toBeInstanceOf(Date);
+    const [conn] = await f.db.select().from(connections).where(eq(connections.id, connection.id));
+    expect(conn?.status).toBe('needs_new_key');
+    const statuses = await f.db.select().from(syncs).where(eq(syncs.connectionId, connection.id));
+    expect(statuses.map((s) => [s.status, s.inactiveReason])).toEqual([
+      ['inactive', 'credentials_changed'],
+      ['inactive', 'credentials_changed'],
+    ]);
+    const [other] = await f.db.select().from(syncs).where(eq(syncs.id, unrelated.id));
+    expect(other?.status).toBe('active');
+    expect((await f.db.select().from(leads)).length).toBe(leadCount);
+
+    // The other sync of the connection does not even reach the source now.
+    const refused = await f.run(b.id);
+    expect(refused.status).toBe('failed');
+    expect(refused.error).toMatch(/new account key/);
+  });
+});
