@@ -74,7 +74,26 @@ export {
   mappingTargetSchema,
 } from './mapping/schema.ts';
 export { defaultFieldMapping, type MappingIssue, validateMapping } from './mapping/validate.ts';
-
+export { instantOfLocalTime } from './schedule/local-time.ts';
+export { describeSchedule, type NextRunOptions, nextRunAt } from './schedule/next-run.ts';
+export {
+  assertRetrieveFrom,
+  earliestRetrieveFrom,
+  type RetrievalWindowContext,
+  RetrievalWindowError,
+  validateRetrieveFrom,
+} from './schedule/retrieval-window.ts';
+export {
+  FREQUENCIES,
+  type Frequency,
+  LAST_DAY_OF_MONTH,
+  parseSchedule,
+  type Schedule,
+  ScheduleError,
+  scheduleSchema,
+  scheduleTimeSchema,
+  timeZoneSchema,
+} from './schedule/schema.ts';
 export { type DateValue, isEmptyValue, toBoolean, toDateValue, toNumber, toText } from './values/coerce.ts';
 export { getField } from './values/field-path.ts';
 export { FIELD_TYPES, type FieldType, type FieldTypes } from './values/field-type.ts';
