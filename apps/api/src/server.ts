@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
@@ -49,11 +50,11 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
 
   const armor = new ApolloArmor({
-    maxDepth: { n: 12, propagateOnRejection: false },
-    costLimit: { maxCost: 20_000, propagateOnRejection: false },
-    maxAliases: { n: 20, propagateOnRejection: false },
-    maxTokens: { n: 2_000, propagateOnRejection: false },
-    maxDirectives: { n: 20, propagateOnRejection: false },
+    maxDepth: { n: 12 },
+    costLimit: { maxCost: 20_000 },
+    maxAliases: { n: 20 },
+    maxTokens: { n: 2_000 },
+    maxDirectives: { n: 20 },
     blockFieldSuggestion: { enabled: production },
   }).protect();
 

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import type { ApiKeyPrincipal, MailingListWithCount } from '@leadsync/db/repositories';
 import { ConnectionRepository, MailingListRepository, SyncRunRepository } from '@leadsync/db/repositories';
 import type { Connection, SyncRun } from '@leadsync/db/schema';

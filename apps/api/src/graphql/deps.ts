@@ -15,8 +15,8 @@ export interface EnginePort {
     options: { trigger: 'manual' | 'schedule' | 'preview'; dryRun?: boolean },
   ): Promise<SyncRun>;
   handleRejectedCredentials(organizationId: string, connectionId: string): Promise<unknown>;
-  /** Reverses the sync's latest real run (issue 10); absent on an engine without undo. */
-  undoRun?(organizationId: string, runId: string): Promise<SyncRun>;
+  /** Reverses the sync's latest succeeded real run; refuses others with an `invalid_input` engine error. */
+  undoRun(organizationId: string, runId: string): Promise<SyncRun>;
 }
 
 /** What the API needs of the worker's job scheduler (`createJobScheduler` of `@leadsync/worker`). */

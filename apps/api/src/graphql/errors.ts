@@ -139,7 +139,13 @@ export function asDomainError(error: unknown): DomainError | undefined {
     const mapped = typeof coded.code === 'string' ? ENGINE_CODES[coded.code] : undefined;
     if (mapped) {
       const message = typeof coded.userMessage === 'string' ? coded.userMessage : error.message;
-      return new DomainError(mapped, message, typeof coded.field === 'string' ? { field: coded.field } : {});
+      const field =
+        typeof coded.field === 'string'
+          ? coded.field
+          : mapped === DomainErrorCode.InvalidInput
+            ? 'id'
+            : undefined;
+      return new DomainError(mapped, message, field ? { field } : {});
     }
   }
   return undefined;

@@ -31,7 +31,6 @@ const PENDING: Record<string, string> = {
   'Mutation.deleteWebhook': 'webhooks need a table in @leadsync/db (requested)',
   Webhook: 'webhooks need a table in @leadsync/db (requested)',
   WebhookEvent: 'webhooks need a table in @leadsync/db (requested)',
-  'Mutation.undoSyncRun': "waits for the engine's undo (issue 10)",
 };
 
 type AnyField = GraphQLField<unknown, unknown> | GraphQLInputField;

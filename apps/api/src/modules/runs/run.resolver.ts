@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { ApiContext } from '../../graphql/context.ts';
 import { toSyncRun } from './run.service.ts';
 import { IgnoredReason, Outcome, RunRecordConnection, SyncRun } from './run.type.ts';
@@ -9,6 +9,14 @@ export class RunResolver {
   async syncRun(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<SyncRun | null> {
     const row = await ctx.services.runs.find(id);
     return row ? toSyncRun(row) : null;
+  }
+
+  @Mutation(() => SyncRun, {
+    description:
+      "Reverses the sync's latest real run: leads it created are removed, re-added ones deleted again, memberships and overwritten fields restored.",
+  })
+  async undoSyncRun(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<SyncRun> {
+    return toSyncRun(await ctx.services.runs.undo(id));
   }
 
   @FieldResolver(() => RunRecordConnection)

@@ -48,7 +48,10 @@ export class RunService {
   readonly runs: SyncRunRepository;
   readonly records: RunRecordRepository;
 
-  constructor(deps: ApiDeps, organizationId: string) {
+  constructor(
+    private readonly deps: ApiDeps,
+    private readonly organizationId: string,
+  ) {
     this.runs = new SyncRunRepository(deps.db, organizationId);
     this.records = new RunRecordRepository(deps.db, organizationId);
   }
@@ -57,6 +60,15 @@ export class RunService {
     const row = await this.runs.get(id);
     if (!row) throw runNotFound(id);
     return row;
+  }
+
+  /**
+   * Reverses a run (issue 10): only the sync's latest succeeded, real, not yet undone run; any other is refused
+   * with BAD_USER_INPUT by the engine.
+   */
+  async undo(id: string): Promise<SyncRunRow> {
+    await this.get(id);
+    return this.deps.engine.undoRun(this.organizationId, id);
   }
 
   find(id: string): Promise<SyncRunRow | undefined> {

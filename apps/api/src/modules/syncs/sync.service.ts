@@ -1,4 +1,5 @@
 import type { FieldDescriptor } from '@leadsync/connector-sdk';
+import { criteriaSchema } from '@leadsync/core';
 import {
   ConnectionRepository,
   isForeignKeyViolation,
@@ -37,8 +38,6 @@ import {
 
 /** Why a person's `deactivateSync` made a sync inactive. */
 export const DEACTIVATED_BY_USER = 'deactivated';
-
-const criteriaSchema = z.record(z.string(), z.unknown());
 
 const createSyncSchema = z.object({
   name: z.string().trim().min(1, 'a name is required').max(200, 'at most 200 characters'),
@@ -168,7 +167,7 @@ export class SyncService {
         connectionId: connection.id,
         sourceOrganizationId: input.sourceOrganizationId,
         importMode: input.importMode,
-        criteria: input.criteria ?? null,
+        criteria: (input.criteria ?? null) as unknown as Record<string, unknown> | null,
         mailingListId: input.mailingListId,
         fieldMapping: input.fieldMapping,
         schedule: input.schedule as SyncSchedule,
@@ -280,7 +279,7 @@ export class SyncService {
           await this.sourceFields(connection, sync.sourceOrganizationId),
           'criteria',
         );
-        patch.criteria = criteria;
+        patch.criteria = criteria as unknown as Record<string, unknown>;
       }
     }
     if (change.retrieveFrom !== undefined) {

@@ -1,23 +1,13 @@
 import type { FieldDescriptor } from '@leadsync/connector-sdk';
+import { type Criteria, fieldMappingSchema as coreFieldMappingSchema, criteriaFields } from '@leadsync/core';
 import type { FieldMappingEntry } from '@leadsync/db/schema';
-import { z } from 'zod';
 import { badInput } from '../../graphql/errors.ts';
 
-/** Lead targets of a mapping (DESIGN.md §7). */
-export const MAPPING_TARGET = /^(email|firstName|lastName|fields\.[A-Za-z0-9_][A-Za-z0-9_ .-]{0,99})$/;
-
-export const fieldMappingSchema = z
-  .array(
-    z.object({
-      source: z.string().trim().min(1, 'a source field is required'),
-      target: z
-        .string()
-        .trim()
-        .regex(MAPPING_TARGET, 'a target is email, firstName, lastName or fields.<name>'),
-    }),
-  )
-  .min(1, 'map at least the email')
-  .max(200, 'at most 200 mapped fields');
+/** Core's mapping schema (email mapped once, targets `email|firstName|lastName|fields.<name>`), bounded. */
+export const fieldMappingSchema = coreFieldMappingSchema.refine(
+  (entries) => entries.length <= 200,
+  'at most 200 mapped fields',
+);
 
 /**
  * The rules a mapping must follow beyond its shape: exactly one `email` target, no target twice, and every source
@@ -42,20 +32,7 @@ export function checkMapping(
   });
 }
 
-/** Every `field` named in a criteria tree (nested groups included). */
-export function criteriaFields(criteria: unknown): string[] {
-  const found: string[] = [];
-  const visit = (node: unknown) => {
-    if (!node || typeof node !== 'object') return;
-    const record = node as { field?: unknown; rules?: unknown };
-    if (typeof record.field === 'string') found.push(record.field);
-    if (Array.isArray(record.rules)) for (const rule of record.rules) visit(rule);
-  };
-  visit(criteria);
-  return found;
-}
-
-export function checkCriteriaFields(criteria: unknown, fields: readonly FieldDescriptor[], root: string) {
+export function checkCriteriaFields(criteria: Criteria, fields: readonly FieldDescriptor[], root: string) {
   const known = new Set(fields.map((field) => field.key));
   for (const field of criteriaFields(criteria)) {
     if (!known.has(field)) throw badInput(root, `Criteria name a field the source does not have: "${field}"`);
