@@ -353,8 +353,3 @@ export class ZohoClient {
     }
   }
 }
-
-/** Forgets every cached access token (tests; a rotated key is handled without it). */
-export function clearZohoTokenCache(): void {
-  tokenCache.clear();
-}

@@ -318,6 +318,28 @@ describe('OAuth', () => {
     expect(s.requests.filter((r) => r.path === '/oauth/v2/token')).toHaveLength(2);
   });
 
+  it('refreshes only once: a second 401 with a fresh token is InvalidCredentialsError', async () => {
+    const s = await sim();
+    s.addContacts(ORG.organization_id, [{ email: 'a@example.com' }]);
+    s.injectFault({ type: 'status', status: 401, count: 5, path: '/contacts' });
+    await expect(
+      readAll(connector, contextFor(s), { organizationId: ORG.organization_id }),
+    ).rejects.toBeInstanceOf(InvalidCredentialsError);
+    expect(listCalls(s)).toHaveLength(2);
+    expect(s.requests.filter((r) => r.path === '/oauth/v2/token')).toHaveLength(2);
+  });
+
+  it('retries a token endpoint that fails with 5xx', async () => {
+    const s = await sim();
+    s.addContacts(ORG.organization_id, [{ email: 'a@example.com' }]);
+    s.injectFault({ type: 'status', status: 502, count: 2, path: '/oauth/v2/token' });
+    const pages = await readAll(connector, contextFor(s), { organizationId: ORG.organization_id });
+    expect(ids(pages)).toHaveLength(1);
+    expect(s.requests.filter((r) => r.path === '/oauth/v2/token').map((r) => r.status)).toEqual([
+      502, 502, 200,
+    ]);
+  });
+
   it('a rotated key mid-run ends the read with InvalidCredentialsError', async () => {
     const s = await sim();
     s.addContacts(ORG.organization_id, generateContacts(11, 600));

@@ -1,4 +1,4 @@
-export { clearZohoTokenCache, type ZohoClientOptions } from './client.ts';
+export type { ZohoClientOptions } from './client.ts';
 export {
   createZohoInvoiceConnector,
   type ZohoInvoiceCheckpoint,

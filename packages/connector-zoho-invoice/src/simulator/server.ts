@@ -484,8 +484,10 @@ export async function startZohoInvoiceSimulator(
   /** Applies mutation faults that are due and returns the response faults for this call. */
   const dueFaults = (path: string, isApi: boolean): SimulatorFault[] => {
     const due: SimulatorFault[] = [];
+    // API calls answered before this one: a fault is armed once `afterRequests` of them have gone by.
+    const before = isApi ? apiCalls - 1 : apiCalls;
     for (const active of faults) {
-      if (active.remaining <= 0 || apiCalls <= active.startAfter) continue;
+      if (active.remaining <= 0 || before < active.startAfter) continue;
       const f = active.fault;
       if (f.type === 'rotateKey' || f.type === 'deleteContacts' || f.type === 'modifyContacts') {
         if (!isApi) continue;
@@ -861,7 +863,13 @@ export async function startZohoInvoiceSimulator(
         return;
       } else if (fault.type === 'status') {
         record(req, url, fault.status);
-        send(res, fault.status, { code: 1000, message: 'Internal error' });
+        const body =
+          fault.status === 401
+            ? { code: 57, message: 'You are not authorized to perform this operation' }
+            : fault.status >= 500
+              ? { code: 1000, message: 'Internal error' }
+              : { code: 2, message: 'Invalid request' };
+        send(res, fault.status, body);
         return;
       } else if (fault.type === 'rateLimit') {
         record(req, url, 429);
