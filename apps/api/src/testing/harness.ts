@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { ConnectorRegistry } from '@leadsync/connector-sdk';
 import { createDatabase, type DatabaseHandle, SecretBox } from '@leadsync/db';
 import { ApiKeyRepository, createOrganization } from '@leadsync/db/repositories';
 import type { Sync, SyncRun } from '@leadsync/db/schema';
@@ -70,23 +71,24 @@ export interface TestApi {
 }
 
 export async function startTestApi(
-  options: { rateLimit?: RateLimitOptions | false; production?: boolean } = {},
+  options: { rateLimit?: RateLimitOptions | false; production?: boolean; registry?: ConnectorRegistry } = {},
 ): Promise<TestApi> {
   const tdb: TestDatabase = await createTestDatabase();
   const handle = createDatabase(tdb.url, { max: 6 });
   const logger = pino({ level: 'silent' });
   const secretBox = new SecretBox(randomBytes(32));
   const allowedHosts = ['127.0.0.1', 'localhost', '::1'];
+  const registry = options.registry ?? connectorRegistry;
   const engine = createEngine({
     db: handle.db,
     secretBox,
-    registry: connectorRegistry,
+    registry,
     allowedHosts,
     logger,
   });
   const scheduler = new InlineScheduler(engine);
   const api = await createApiServer({
-    deps: { db: handle.db, secretBox, registry: connectorRegistry, engine, scheduler, logger, allowedHosts },
+    deps: { db: handle.db, secretBox, registry, engine, scheduler, logger, allowedHosts },
     production: options.production ?? false,
     rateLimit: options.rateLimit ?? false,
   });
