@@ -43,8 +43,21 @@ export interface RunningProduct {
   stop(): Promise<void>;
 }
 
-/** `pnpm start` from the repository root on a fresh data directory and a free port, ready once /healthz says so. */
+/**
+ * `pnpm start` from the repository root on a fresh data directory and a free port, ready once /healthz says so.
+ * With LEADSYNC_E2E_BASE_URL and LEADSYNC_E2E_ADMIN_KEY set, the test uses that running instance instead
+ * (for debugging the console against a server you started yourself).
+ */
 export async function startProduct(timeoutMs = 360_000): Promise<RunningProduct> {
+  const attached = process.env.LEADSYNC_E2E_BASE_URL;
+  if (attached) {
+    return {
+      baseUrl: attached.replace(/\/$/, ''),
+      adminKey: process.env.LEADSYNC_E2E_ADMIN_KEY ?? '',
+      logFile: '(attached)',
+      stop: async () => undefined,
+    };
+  }
   const dataDir = await mkdtemp(join(tmpdir(), 'leadsync-e2e-'));
   const port = await freePort();
   const adminKey = `e2e-admin-${Math.random().toString(36).slice(2)}`;

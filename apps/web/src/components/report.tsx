@@ -120,6 +120,21 @@ const chartSeries = [
   { key: 'ignored', label: 'Ignored', className: 'series-ignored' },
 ] as const;
 
+function shortDate(iso: string | null, timeZone?: string): string {
+  if (!iso) return '';
+  try {
+    return new Intl.DateTimeFormat('en-GB', {
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      ...(timeZone ? { timeZone } : {}),
+    }).format(new Date(iso));
+  } catch {
+    return iso.slice(0, 10);
+  }
+}
+
 /** Stacked bars of each run's outcomes over time, oldest on the left. Plain SVG. */
 export function RunsChart({ runs, timeZone }: { runs: SyncRunSummary[]; timeZone?: string }) {
   const shown = runs
@@ -137,7 +152,7 @@ export function RunsChart({ runs, timeZone }: { runs: SyncRunSummary[]; timeZone
   const summary = `Runs over time: ${shown.length} runs, the largest with ${max} records.`;
   return (
     <figure className="chart" data-testid="runs-chart">
-      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={summary} preserveAspectRatio="none">
+      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={summary}>
         <line
           x1={pad.left}
           x2={width - pad.right}
@@ -151,6 +166,16 @@ export function RunsChart({ runs, timeZone }: { runs: SyncRunSummary[]; timeZone
         <text x={pad.left - 4} y={height - pad.bottom} textAnchor="end" className="axis-label">
           0
         </text>
+        {shown.length > 0 ? (
+          <text x={pad.left} y={height - 6} className="axis-label">
+            {shortDate(shown[0]?.startedAt ?? null, timeZone)}
+          </text>
+        ) : null}
+        {shown.length > 1 ? (
+          <text x={width - pad.right} y={height - 6} textAnchor="end" className="axis-label">
+            {shortDate(shown[shown.length - 1]?.startedAt ?? null, timeZone)}
+          </text>
+        ) : null}
         {shown.map((run, i) => {
           let y = height - pad.bottom;
           const x = pad.left + i * slot + (slot - barWidth) / 2;

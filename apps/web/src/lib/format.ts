@@ -85,16 +85,47 @@ export function formatNumber(n: number): string {
   return new Intl.NumberFormat('en-GB').format(n);
 }
 
+// Current IANA names that some engines list only under an older alias (Chromium lists Asia/Calcutta, not
+// Asia/Kolkata): offered too, so people find the name they know.
+const currentNames = [
+  'Asia/Kolkata',
+  'Asia/Kathmandu',
+  'Asia/Yangon',
+  'Asia/Ho_Chi_Minh',
+  'Europe/Kyiv',
+  'America/Nuuk',
+  'Atlantic/Faroe',
+  'Pacific/Kanton',
+  'Pacific/Chuuk',
+  'Pacific/Pohnpei',
+  'America/Argentina/Buenos_Aires',
+  'America/Indiana/Indianapolis',
+  'America/Kentucky/Louisville',
+  'Africa/Asmara',
+  'UTC',
+];
+
+export function isKnownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** All IANA zones the browser knows, with a fallback for engines without `supportedValuesOf`. */
 export function timeZones(): string[] {
   const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
+  let zones: string[] = [];
   try {
-    const zones = intl.supportedValuesOf?.('timeZone');
-    if (zones && zones.length > 0) return zones.includes('UTC') ? zones : ['UTC', ...zones];
+    zones = intl.supportedValuesOf?.('timeZone') ?? [];
   } catch {
-    // fall through
+    zones = [];
   }
-  return ['UTC', 'Europe/London', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Asia/Tokyo'];
+  if (zones.length === 0) zones = ['Europe/London', 'Europe/Berlin', 'America/New_York', 'Asia/Tokyo'];
+  const all = new Set([...zones, ...currentNames.filter(isKnownTimeZone), browserTimeZone()]);
+  return [...all].sort((a, b) => (a === 'UTC' ? -1 : b === 'UTC' ? 1 : a.localeCompare(b)));
 }
 
 export function browserTimeZone(): string {

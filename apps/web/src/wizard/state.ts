@@ -9,7 +9,13 @@ import type {
   ScheduleInput,
   SourceField,
 } from '../api/types.ts';
-import { dateToInstant, earliestRetrievalDate, isoDate, lastDayOfMonth } from '../lib/format.ts';
+import {
+  dateToInstant,
+  earliestRetrievalDate,
+  isKnownTimeZone,
+  isoDate,
+  lastDayOfMonth,
+} from '../lib/format.ts';
 
 // The wizard's state and its checks, kept free of React so they are easy to test and reuse
 // (the sync page's "Edit mapping" and "Edit retrieval details" use the same editors and rules).
@@ -246,7 +252,7 @@ export function validateSchedule(
   else if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(s.time))
     errors['schedule.time'] = 'Write the time as HH:mm, for example 09:30.';
   if (!s.timeZone) errors['schedule.timeZone'] = 'Choose a time zone.';
-  else if (zones.length > 0 && !zones.includes(s.timeZone))
+  else if (zones.length > 0 && !zones.includes(s.timeZone) && !isKnownTimeZone(s.timeZone))
     errors['schedule.timeZone'] = `"${s.timeZone}" is not a time zone this browser knows.`;
   if (s.frequency === 'WEEKLY' && !(s.weekday >= 0 && s.weekday <= 7))
     errors['schedule.weekday'] = 'Choose a day.';
