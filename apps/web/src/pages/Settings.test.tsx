@@ -1,0 +1,103 @@
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { Provider } from 'urql';
+import { describe, expect, it } from 'vitest';
+import { fakeClient } from '../test/fakeApi.ts';
+import { SettingsPage } from './Settings.tsx';
+
+function settingsApi(status: 'ACTIVE' | 'NEEDS_NEW_KEY') {
+  let connectionStatus = status;
+  let syncStatus = 'INACTIVE';
+  return fakeClient({
+    settings: () => ({
+      data: {
+        connections: [
+          {
+            id: 'z1',
+            connector: 'zoho-invoice',
+            name: 'Zoho (Acme)',
+            status: connectionStatus,
+            primaryEmail: 'owner@acme.test',
+            maskedKey: '…9f3a',
+          },
+        ],
+        connectors: [
+          { id: 'zoho-invoice', displayName: 'Zoho Invoice', maxLookbackDays: 30, detectsDeletes: false },
+        ],
+        syncs: [
+          {
+            id: 's1',
+            name: 'Customers',
+            status: syncStatus,
+            inactiveReason: 'credentials_changed',
+            connection: { id: 'z1' },
+          },
+        ],
+      },
+    }),
+    updateConnectionCredentials: () => {
+      connectionStatus = 'ACTIVE';
+      return {
+        data: {
+          updateConnectionCredentials: {
+            id: 'z1',
+            connector: 'zoho-invoice',
+            name: 'Zoho (Acme)',
+            status: 'ACTIVE',
+            primaryEmail: 'owner@acme.test',
+            maskedKey: '…77aa',
+          },
+        },
+      };
+    },
+    activateAllSyncs: () => {
+      syncStatus = 'ACTIVE';
+      return {
+        data: { activateAllSyncs: [{ id: 's1', status: 'ACTIVE', inactiveReason: null, nextRunAt: null }] },
+      };
+    },
+  });
+}
+
+describe('settings', () => {
+  it('explains a changed key, takes the new one, and activates the syncs only when asked', async () => {
+    const { client, calls } = settingsApi('NEEDS_NEW_KEY');
+    const user = userEvent.setup();
+    render(
+      <Provider value={client}>
+        <SettingsPage />
+      </Provider>,
+    );
+    const card = await screen.findByTestId('connection-z1');
+    expect(within(card).getByTestId('connection-status').textContent).toBe('Needs a new key');
+    expect(within(card).getByTestId('needs-key-notice').textContent).toMatch(
+      /stay inactive until you activate them/,
+    );
+    expect(within(card).getByTestId('sync-inactive-reason').textContent).toMatch(/key changed/);
+    expect((within(card).getByTestId('activate-all') as HTMLButtonElement).disabled).toBe(true);
+
+    await user.click(within(card).getByTestId('update-key'));
+    await user.click(within(card).getByTestId('save-key'));
+    expect(within(card).getByText('Enter the new account key.')).toBeTruthy();
+    await user.type(within(card).getByTestId('update-clientId'), '1000.ABC');
+    await user.type(within(card).getByTestId('update-clientSecret'), 'secret');
+    await user.type(within(card).getByTestId('update-refreshToken'), '1000.newtoken');
+    await user.click(within(card).getByTestId('save-key'));
+    expect(
+      await within(card).findByText(/Activate the syncs of this connection when you are ready/),
+    ).toBeTruthy();
+    expect(calls.find((c) => c.operationName === 'UpdateConnectionCredentials')?.variables).toEqual({
+      id: 'z1',
+      credentials: { clientId: '1000.ABC', clientSecret: 'secret', refreshToken: '1000.newtoken' },
+    });
+    expect(calls.some((c) => c.operationName === 'ActivateAllSyncs')).toBe(false);
+
+    const activate = await within(card).findByTestId('activate-all');
+    await screen.findByText('Active', { selector: '[data-testid="connection-status"]' });
+    await user.click(activate);
+    expect(await within(card).findByText('1 syncs activated.')).toBeTruthy();
+    expect(calls.find((c) => c.operationName === 'ActivateAllSyncs')?.variables).toEqual({
+      connectionId: 'z1',
+    });
+  });
+});
