@@ -7,6 +7,7 @@ export {
   classifyBatch,
   type LeadStatusLookup,
 } from './classify/classify-batch.ts';
+export { EmailSet } from './classify/email-set.ts';
 export {
   type ClassifiedRecord,
   IGNORED_REASONS,

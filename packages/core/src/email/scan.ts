@@ -25,17 +25,27 @@ export function newScanResult(): ScanResult {
   return { status: EMPTY, normalized: undefined, suggestion: undefined, hash: 0 };
 }
 
-/** Role names compiled for the scanner: a quick filter on the hash, then the exact name. */
+/** Role names compiled for the scanner: a 64-kbit filter on the base's hash, then the exact name. */
 export interface RoleTable {
   readonly names: ReadonlySet<string>;
-  readonly hashes: ReadonlySet<number>;
+  readonly filter: Uint8Array;
 }
+
+const FILTER_MASK = 0xffff;
 
 export function compileRoles(extraRoles?: Iterable<string>): RoleTable {
   const names = roleSet(extraRoles);
-  const hashes = new Set<number>();
-  for (const name of names) hashes.add(hashFolded(name) & 0x3fffffff);
-  return { names, hashes };
+  const filter = new Uint8Array((FILTER_MASK + 1) >> 3);
+  for (const name of names) {
+    const bit = hashFolded(name) & FILTER_MASK;
+    filter[bit >> 3]! |= 1 << (bit & 7);
+  }
+  return { names, filter };
+}
+
+function mayBeRole(roles: RoleTable, baseHash: number): boolean {
+  const bit = baseHash & FILTER_MASK;
+  return (roles.filter[bit >> 3]! & (1 << (bit & 7))) !== 0;
 }
 
 /** RFC 5322 atext, ASCII only: letters, digits and ! # $ % & ' * + - / = ? ^ _ ` { | } ~ */
@@ -123,9 +133,7 @@ export function scanEmail(raw: string, roles: RoleTable, out: ScanResult): ScanS
   }
   out.suggestion = undefined;
   out.status =
-    roles.hashes.has(baseHash & 0x3fffffff) && roles.names.has(normalized.slice(0, baseEnd - start))
-      ? ROLE
-      : VALID;
+    mayBeRole(roles, baseHash) && roles.names.has(normalized.slice(0, baseEnd - start)) ? ROLE : VALID;
   return out.status;
 }
 
