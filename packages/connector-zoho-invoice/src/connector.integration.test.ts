@@ -88,29 +88,43 @@ describe('reading contacts', () => {
     },
   );
 
-  it('misses no contact when others are modified or deleted during the read', async () => {
+  it('misses no contact and delivers none twice when others are modified or deleted during the read', async () => {
     const s = await sim();
     const contacts = s.addContacts(ORG.organization_id, generateContacts(3, 1_000));
     const early = contacts.slice(0, 5).map((c) => c.contact_id);
+    const late = contacts.slice(-2).map((c) => c.contact_id);
     s.injectFault({
       type: 'deleteContacts',
       organizationId: ORG.organization_id,
       contactIds: early.slice(0, 3),
       afterRequests: 2,
     });
+    // Zoho's times have whole seconds: the changes come more than a second after the read started.
+    s.injectFault({ type: 'delay', ms: 1_100, path: '/contacts', afterRequests: 2 });
     s.injectFault({
       type: 'modifyContacts',
       organizationId: ORG.organization_id,
-      contactIds: early.slice(3),
-      patch: { phone: '+1 555' },
+      contactIds: [...early.slice(3), ...late],
+      patch: { phone: '+1 555 0100' },
       afterRequests: 3,
     });
-    const read = ids(await readAll(connector, contextFor(s), { organizationId: ORG.organization_id }));
+    const pages = await readAll(connector, contextFor(s), { organizationId: ORG.organization_id });
+    const read = ids(pages);
+    expect(new Set(read).size).toBe(read.length);
+    // Every contact that was there when the read started and not changed since is read.
     const survivors = s.contacts(ORG.organization_id).map((c) => c.contact_id);
     expect(survivors).toHaveLength(997);
-    for (const id of survivors) expect(read).toContain(id);
-    // Unchanged contacts come exactly once; the two modified ones once before and once after their change.
-    expect(read.length).toBe(1_000 + 2);
+    for (const id of survivors.filter((id) => !late.includes(id))) expect(read).toContain(id);
+    // The late ones changed before the read reached them: they come with the next run, from its high-water mark.
+    for (const id of late) expect(read).not.toContain(id);
+    const highWater = Math.max(...pages.flatMap((p) => p.records.map((r) => Date.parse(r.modifiedAt!))));
+    const next = ids(
+      await readAll(connector, contextFor(s), {
+        organizationId: ORG.organization_id,
+        since: new Date(highWater - 1_000),
+      }),
+    );
+    expect(next).toEqual(expect.arrayContaining([...late, ...early.slice(3)]));
   });
 
   it('turns each field into its source key, custom fields under their api name', async () => {
@@ -200,6 +214,23 @@ describe('reading contacts', () => {
       listed.push(...batch);
     expect(listed).toHaveLength(449);
     expect(listed).not.toContain(contacts[10]!.contact_id);
+  });
+
+  it('lists each id exactly once even when contacts change during the listing', async () => {
+    const s = await sim();
+    const contacts = s.addContacts(ORG.organization_id, generateContacts(6, 450));
+    const changed = [contacts[0]!.contact_id, contacts[300]!.contact_id];
+    s.injectFault({
+      type: 'modifyContacts',
+      organizationId: ORG.organization_id,
+      contactIds: changed,
+      afterRequests: 1,
+    });
+    const listed: string[] = [];
+    for await (const batch of connector.listIds!(contextFor(s), { organizationId: ORG.organization_id }))
+      listed.push(...batch);
+    expect(listed).toHaveLength(450);
+    expect(new Set(listed).size).toBe(450);
   });
 
   it('reports an unreadable row in page.rejected instead of failing the read', async () => {

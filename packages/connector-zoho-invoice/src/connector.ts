@@ -44,10 +44,12 @@ const PAGE_SIZE = 200;
  * Where a read resumes. Pages are read in `last_modified_time` order with a moving lower bound (keyset paging):
  * `lastModifiedTime` is the bound sent as Zoho's `last_modified_time` filter, `page` the page under that bound,
  * `seen` the ids at exactly that time already delivered. `filterIgnored`: the API ignored the filter, so the
- * read fell back to plain page numbers over the whole list, filtering on our side.
+ * read fell back to plain page numbers over the whole list, filtering on our side. `until`: the read's upper
+ * bound (ISO), the time it started: a contact changed after it is left to the next run.
  */
 export const zohoInvoiceCheckpointSchema = z.object({
   lastModifiedTime: z.string().optional(),
+  until: z.string().optional(),
   page: z.number().int().min(1),
   seen: z.array(z.string()).default([]),
   filterIgnored: z.boolean().default(false),
@@ -94,26 +96,37 @@ interface ScanPage {
   checkpoint: ZohoInvoiceCheckpoint;
 }
 
+interface ScanOptions {
+  since?: Date | undefined;
+  start?: ZohoInvoiceCheckpoint | undefined;
+  /** Leave out contacts modified after this instant (and stop there); unset: list to the end. */
+  until?: Date | undefined;
+  pageSize?: number;
+}
+
 /**
- * Every contact modified at or after `since`, exactly once, in pages of at most 200. Keyset paging on
- * `last_modified_time` keeps a contact modified or deleted during the read from shifting others past a page
- * boundary (plain page numbers would skip one). Rows older than `since` are dropped on our side as well, in
- * case the API ignores the filter.
+ * Every contact modified at or after `since` (and up to `until`), each id once, in pages of at most 200. Keyset
+ * paging on `last_modified_time` keeps a contact modified or deleted during the read from shifting others past a
+ * page boundary (plain page numbers would skip one). Rows older than `since` are dropped on our side as well, in
+ * case the API ignores the filter. Without `until`, a contact modified during the scan shows up again at the end
+ * of the list: it is delivered once.
  */
 async function* scanContacts(
   client: ZohoClient,
   organizationId: string,
-  since: Date | undefined,
-  start: ZohoInvoiceCheckpoint | undefined,
-  pageSize = PAGE_SIZE,
+  options: ScanOptions = {},
 ): AsyncGenerator<ScanPage> {
+  const { since, start, pageSize = PAGE_SIZE } = options;
   const sinceMs = since ? Math.floor(since.getTime() / 1000) * 1000 : undefined;
   let state: ZohoInvoiceCheckpoint = start ?? {
     lastModifiedTime: sinceMs === undefined ? undefined : formatZohoTime(sinceMs),
+    ...(options.until ? { until: options.until.toISOString() } : {}),
     page: 1,
     seen: [],
     filterIgnored: false,
   };
+  const untilMs = state.until ? Date.parse(state.until) : undefined;
+  const delivered = new Set<string>();
   for (;;) {
     const query: Record<string, string | number> = {
       page: state.page,
@@ -132,6 +145,7 @@ async function* scanContacts(
     const rows: ContactRow[] = [];
     const rejected: ScanPage['rejected'] = [];
     let filterIgnoredNow = false;
+    let reachedUntil = false;
     let newest: { ms: number; raw: string; ids: string[] } | undefined;
     const atCursor: string[] = [];
 
@@ -151,9 +165,15 @@ async function* scanContacts(
       if (!newest || ms > newest.ms) newest = { ms, raw: row.last_modified_time, ids: [row.contact_id] };
       else if (ms === newest.ms) newest.ids.push(row.contact_id);
       if (ms === cursorMs) atCursor.push(row.contact_id);
+      if (untilMs !== undefined && ms > untilMs) {
+        reachedUntil = true;
+        continue;
+      }
       if (sinceMs !== undefined && ms < sinceMs) continue;
       if (cursorMs !== undefined && (ms < cursorMs || (ms === cursorMs && seen.has(row.contact_id))))
         continue;
+      if (delivered.has(row.contact_id)) continue;
+      delivered.add(row.contact_id);
       rows.push(row);
     }
 
@@ -161,11 +181,12 @@ async function* scanContacts(
     if (filterIgnoredNow || state.filterIgnored)
       next = { ...state, filterIgnored: true, page: state.page + 1 };
     else if (newest && (cursorMs === undefined || newest.ms > cursorMs))
-      next = { lastModifiedTime: newest.raw, page: 1, seen: newest.ids, filterIgnored: false };
+      next = { ...state, lastModifiedTime: newest.raw, page: 1, seen: newest.ids, filterIgnored: false };
     else next = { ...state, page: state.page + 1, seen: [...new Set([...state.seen, ...atCursor])] };
 
     yield { rows, rejected, checkpoint: next };
-    if (!body.page_context.has_more_page) return;
+    // Sorted oldest first: once a row is past `until`, every later one is too.
+    if (!body.page_context.has_more_page || reachedUntil) return;
     state = next;
   }
 }
@@ -329,13 +350,15 @@ export function createZohoInvoiceConnector(
         : undefined;
       const pageSize = Math.min(PAGE_SIZE, Math.max(1, request.pageSize ?? PAGE_SIZE));
 
-      for await (const page of scanContacts(
-        client,
-        request.organizationId,
-        request.since,
-        checkpoint?.data,
+      // A snapshot as of now: a contact changed during the read comes with the next run (its time is above this
+      // run's high-water mark), so no contact is delivered twice in one read.
+      const until = checkpoint?.data ? undefined : new Date();
+      for await (const page of scanContacts(client, request.organizationId, {
+        since: request.since,
+        start: checkpoint?.data,
+        until,
         pageSize,
-      )) {
+      })) {
         const records: SourceRecord[] = [];
         for (const row of page.rows) {
           const fields = rowFields(row);
@@ -376,7 +399,7 @@ export function createZohoInvoiceConnector(
 
     async *listIds(ctx, request) {
       const { client, settings } = open(ctx, options);
-      for await (const page of scanContacts(client, request.organizationId, undefined, undefined)) {
+      for await (const page of scanContacts(client, request.organizationId)) {
         // A row we could not read still exists: it must not be taken for a deleted one.
         const ids = [
           ...page.rows.map((r) => r.contact_id),
@@ -395,7 +418,10 @@ export function createZohoInvoiceConnector(
       const { client, settings } = open(ctx, options);
       let contacts = 0;
       let listRequests = 0;
-      for await (const page of scanContacts(client, request.organizationId, request.since, undefined)) {
+      for await (const page of scanContacts(client, request.organizationId, {
+        since: request.since,
+        until: new Date(),
+      })) {
         listRequests++;
         contacts += page.rows.length;
       }
