@@ -1,1 +1,22 @@
-export {};
+export {
+  JOBS_TABLE,
+  type JobStore,
+  type JobStoreOptions,
+  JobStoreUnavailableError,
+  openJobStore,
+} from './job-store.ts';
+export { type JobData, jobName } from './jobs.ts';
+export {
+  createJobScheduler,
+  type JobScheduler,
+  type JobSchedulerOptions,
+  type NextRunAtFn,
+  type RunEngine,
+} from './scheduler.ts';
+export { exitOnShutdownSignals } from './shutdown.ts';
+export {
+  type RunningWorker,
+  type StartWorkerOptions,
+  startWorker,
+  UnknownConnectorIdError,
+} from './worker.ts';

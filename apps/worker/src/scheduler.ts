@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { Logger } from '@leadsync/connector-sdk';
 import { createDatabase, type DatabaseHandle } from '@leadsync/db';
 import {
   connections,
@@ -9,17 +10,9 @@ import {
   syncs,
 } from '@leadsync/db/schema';
 import { Agenda, type DrainResult, exponential, type Job } from 'agenda';
-import { and, eq, inArray, not } from 'drizzle-orm';
+import { and, eq, inArray, max, not } from 'drizzle-orm';
 import { type JobStore, openJobStore } from './job-store.ts';
 import { type JobData, jobDataSchema, jobName, type RunJobData, type ScheduleJobData } from './jobs.ts';
-
-/** The part of pino's logger the worker uses. */
-export interface Logger {
-  debug(object: object, message?: string): void;
-  info(object: object, message?: string): void;
-  warn(object: object, message?: string): void;
-  error(object: object, message?: string): void;
-}
 
 /** What the worker needs from `@leadsync/engine`'s `Engine` (helper-interfaces.md). */
 export interface RunEngine {
@@ -34,8 +27,15 @@ export interface RunEngine {
   ): Promise<SyncRun>;
 }
 
-/** `@leadsync/core`'s `nextRunAt`: the first due time strictly after `after`, or null when there is none (ONCE, past). */
-export type NextRunAtFn = (schedule: SyncSchedule, after: Date) => Date | null;
+/**
+ * `@leadsync/core`'s `nextRunAt`: the first due time strictly after `after` in the schedule's zone, or null when
+ * there is none (a ONCE schedule that has run: `lastRunAt`). Throws for an invalid schedule.
+ */
+export type NextRunAtFn = (
+  schedule: SyncSchedule,
+  after: Date,
+  options?: { lastRunAt?: Date | null },
+) => Date | null;
 
 export interface JobSchedulerOptions {
   databaseUrl: string;
@@ -335,7 +335,13 @@ export function createJobScheduler(options: JobSchedulerOptions): JobScheduler {
       await storeNextRunAt(syncId, null);
       return;
     }
-    const next = options.nextRunAt(sync.schedule, now());
+    let next: Date | null = null;
+    try {
+      // A run has just happened: a ONCE schedule is done.
+      next = options.nextRunAt(sync.schedule, now(), { lastRunAt: now() });
+    } catch (error) {
+      logger.error({ syncId, err: error }, 'the sync has an invalid schedule: it is not scheduled again');
+    }
     // Agenda saves this when the handler returns; null (a ONCE sync that ran) completes and removes the job.
     job.attrs.nextRunAt = next;
     await storeNextRunAt(syncId, next);
@@ -384,6 +390,16 @@ export function createJobScheduler(options: JobSchedulerOptions): JobScheduler {
     return row;
   }
 
+  /** When the schedule last queued a run of the sync (a ONCE schedule runs only once). */
+  async function lastScheduledRunAt(syncId: string): Promise<Date | null> {
+    const { database } = started();
+    const [row] = await database.db
+      .select({ at: max(syncRuns.createdAt) })
+      .from(syncRuns)
+      .where(and(eq(syncRuns.syncId, syncId), eq(syncRuns.trigger, 'schedule'), not(syncRuns.dryRun)));
+    return row?.at ?? null;
+  }
+
   async function storeNextRunAt(syncId: string, next: Date | null) {
     const { database } = started();
     await database.db.update(syncs).set({ nextRunAt: next }).where(eq(syncs.id, syncId));
@@ -393,7 +409,10 @@ export function createJobScheduler(options: JobSchedulerOptions): JobScheduler {
 
   async function scheduleSync(sync: Sync): Promise<Date | null> {
     const { agenda, database } = started();
-    const next = sync.status === 'active' ? options.nextRunAt(sync.schedule, now()) : null;
+    const next =
+      sync.status === 'active'
+        ? options.nextRunAt(sync.schedule, now(), { lastRunAt: await lastScheduledRunAt(sync.id) })
+        : null;
     if (!next) {
       await unscheduleSync(sync.id);
       return null;

@@ -1,4 +1,4 @@
-import type { Logger } from './scheduler.ts';
+import type { Logger } from '@leadsync/connector-sdk';
 
 /**
  * SIGTERM / SIGINT: `stop` (graceful: no new job, running pages finish and save their checkpoint), then exit

@@ -1,0 +1,271 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  startZohoInvoiceSimulator,
+  type ZohoInvoiceSimulator,
+} from '@leadsync/connector-zoho-invoice/simulator';
+import { createDatabase, type DatabaseHandle, SecretBox } from '@leadsync/db';
+import {
+  connections,
+  leads,
+  listMemberships,
+  mailingLists,
+  organizations,
+  runRecords,
+  type SyncRun,
+  syncRuns,
+  syncs,
+} from '@leadsync/db/schema';
+import { connectorRegistry, createEngine, type Engine } from '@leadsync/engine';
+import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
+import { asc, eq, sql } from 'drizzle-orm';
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createJobScheduler, type JobScheduler } from './scheduler.ts';
+import { killWorker, startWorkerProcess, type WorkerProcess } from './testing/processes.ts';
+import { waitFor } from './testing/wait.ts';
+
+/**
+ * Issue 5: kill the worker process (SIGKILL) in the middle of a Zoho Invoice run, start another: the run completes,
+ * and the leads and totals equal those of an uninterrupted run. Real worker processes (`src/main.ts`), the real
+ * engine, the simulator, PostgreSQL. `LEADSYNC_E2E_CONTACTS` sets the size: 5,000 in `pnpm test` (20,000 take a
+ * few minutes on two shared cores), 20,000 with `pnpm --filter @leadsync/worker test:kill`.
+ */
+const CONTACTS = Number(process.env.LEADSYNC_E2E_CONTACTS ?? 5_000);
+const PAGE = 200;
+const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+const logger = pino({ level: 'silent' });
+
+let tdb: TestDatabase;
+let handle: DatabaseHandle;
+let simulator: ZohoInvoiceSimulator;
+let engine: Engine;
+let secretKey: Buffer;
+let enqueuer: JobScheduler;
+let dataDir: string;
+/** One window for every tenant: a window that moved between two tenants would leave out contacts at its edge. */
+const retrieveFrom = new Date(Date.now() - 20 * 86_400_000);
+const workers: WorkerProcess[] = [];
+
+async function tenant(name: string) {
+  const { db } = handle;
+  const secretBox = new SecretBox(secretKey);
+  const [organization] = await db.insert(organizations).values({ name }).returning();
+  if (!organization) throw new Error('no organization');
+  const [list] = await db
+    .insert(mailingLists)
+    .values({ organizationId: organization.id, name: 'Customers' })
+    .returning();
+  if (!list) throw new Error('no list');
+  const [connection] = await db
+    .insert(connections)
+    .values({
+      organizationId: organization.id,
+      connectorId: 'zoho-invoice',
+      name: 'Zoho Invoice (simulator)',
+      credentialsEncrypted: '-',
+      settings: { dataCenter: 'com', apiUrl: simulator.apiUrl, accountsUrl: simulator.accountsUrl },
+    })
+    .returning();
+  if (!connection) throw new Error('no connection');
+  await db
+    .update(connections)
+    .set({ credentialsEncrypted: secretBox.sealJson(simulator.credentials, connection.id) })
+    .where(eq(connections.id, connection.id));
+  const [sync] = await db
+    .insert(syncs)
+    .values({
+      organizationId: organization.id,
+      connectionId: connection.id,
+      name: 'Contacts',
+      sourceOrganizationId: simulator.organizations[0]?.organization_id ?? '',
+      importMode: 'all',
+      mailingListId: list.id,
+      fieldMapping: [
+        { source: 'email', target: 'email' },
+        { source: 'first_name', target: 'firstName' },
+        { source: 'last_name', target: 'lastName' },
+        { source: 'company_name', target: 'fields.company' },
+      ],
+      schedule: { frequency: 'DAILY', time: '06:00', timeZone: 'UTC' },
+      retrieveFrom,
+      status: 'active',
+    })
+    .returning();
+  if (!sync) throw new Error('no sync');
+  return { organizationId: organization.id, listId: list.id, syncId: sync.id };
+}
+
+/** Everything a run leaves behind in one organization, without ids. */
+async function outcome(organizationId: string, listId: string, run: SyncRun) {
+  const { db } = handle;
+  const leadRows = await db
+    .select({
+      email: leads.email,
+      status: leads.status,
+      firstName: leads.firstName,
+      lastName: leads.lastName,
+      fields: leads.fields,
+    })
+    .from(leads)
+    .where(eq(leads.organizationId, organizationId))
+    .orderBy(asc(leads.email));
+  const [members] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(listMemberships)
+    .where(eq(listMemberships.mailingListId, listId));
+  const [records] = await db
+    .select({
+      count: sql<number>`count(*)::int`,
+      distinctSeq: sql<number>`count(DISTINCT ${runRecords.seq})::int`,
+    })
+    .from(runRecords)
+    .where(eq(runRecords.runId, run.id));
+  return {
+    leads: leadRows,
+    members: members?.count,
+    records: records?.count,
+    distinctSeq: records?.distinctSeq,
+    totals: {
+      status: run.status,
+      total: run.total,
+      newLeads: run.newLeads,
+      reAdded: run.reAdded,
+      duplicate: run.duplicate,
+      ignored: run.ignored,
+      deleted: run.deleted,
+      bounced: run.bounced,
+      doNotMail: run.doNotMail,
+      groupEmail: run.groupEmail,
+      fileDuplicate: run.fileDuplicate,
+      emptyEmail: run.emptyEmail,
+      invalidPattern: run.invalidPattern,
+      readCount: run.readCount,
+    },
+  };
+}
+
+async function workerProcess(label: string) {
+  const started = await startWorkerProcess(main, label, {
+    DATABASE_URL: tdb.url,
+    LEADSYNC_DATA_DIR: dataDir,
+    LEADSYNC_SECRET_KEY: secretKey.toString('hex'),
+    LEADSYNC_WORKER_CONNECTORS: 'zoho-invoice',
+    LEADSYNC_WORKER_LOCK_LIFETIME_MS: '3000',
+    LEADSYNC_WORKER_POLL_MS: '250',
+    LOG_LEVEL: 'info',
+  });
+  workers.push(started);
+  return started;
+}
+
+async function loadRun(runId: string) {
+  const [run] = await handle.db.select().from(syncRuns).where(eq(syncRuns.id, runId));
+  return run;
+}
+
+beforeAll(async () => {
+  const t0 = Date.now();
+  tdb = await createTestDatabase();
+  handle = createDatabase(tdb.url, { max: 6 });
+  dataDir = await mkdtemp(join(tmpdir(), 'leadsync-worker-e2e-'));
+  secretKey = randomBytes(32);
+  simulator = await startZohoInvoiceSimulator({
+    seed: 5,
+    organizations: [{ organization_id: '60000000001', name: 'Kill test' }],
+    contactsPerOrganization: CONTACTS,
+    rateLimit: false,
+    tokenMintLimit: false,
+    // Well inside the retrieval window.
+    generator: { spreadDays: 10 },
+  });
+  process.stderr.write(`setup with simulator: ${Date.now() - t0} ms\n`);
+  engine = createEngine({
+    db: handle.db,
+    secretBox: new SecretBox(secretKey),
+    registry: connectorRegistry,
+    allowedHosts: ['127.0.0.1', 'localhost', '::1'],
+    logger,
+  });
+  enqueuer = createJobScheduler({ databaseUrl: tdb.url, concurrency: 1, logger, nextRunAt: () => null });
+  await enqueuer.start();
+});
+
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map(killWorker));
+});
+
+afterAll(async () => {
+  await enqueuer?.stop();
+  await simulator?.close();
+  await handle?.close();
+  await tdb?.drop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('a worker killed in the middle of a run', () => {
+  it(`is replaced by another that resumes the run: leads and totals equal an uninterrupted run (${CONTACTS} contacts)`, async () => {
+    // The reference: the same source read by an uninterrupted run, in an organization of its own.
+    const reference = await tenant('Reference');
+    const t0 = Date.now();
+    const referenceRun = await engine.executeRun(
+      (await engine.queueRun(reference.organizationId, reference.syncId, { trigger: 'manual' })).id,
+    );
+    expect(referenceRun.status).toBe('succeeded');
+    process.stderr.write(`reference run: ${Date.now() - t0} ms, read ${referenceRun.readCount}\n`);
+    expect(referenceRun.readCount).toBe(CONTACTS);
+
+    // Slow pages down so that the kill lands in the middle of the run.
+    simulator.injectFault({
+      type: 'delay',
+      ms: 60,
+      path: '/contacts',
+      count: Math.ceil(CONTACTS / PAGE) + 10,
+    });
+    const killed = await tenant('Killed');
+    const first = await workerProcess('first');
+    const queued = await engine.queueRun(killed.organizationId, killed.syncId, { trigger: 'manual' });
+    await enqueuer.enqueueRun(queued, 'zoho-invoice');
+    const before = await waitFor(
+      'a third of the contacts',
+      async () => {
+        const run = await loadRun(queued.id);
+        return run && run.readCount >= CONTACTS / 3 ? run : undefined;
+      },
+      60_000,
+    );
+    first.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    await first.exited;
+    const atKill = await loadRun(queued.id);
+    expect(atKill?.status).toBe('running');
+    expect(atKill?.readCount).toBeLessThan(CONTACTS);
+    expect(atKill?.readCount).toBeGreaterThanOrEqual(before.readCount);
+
+    const second = await workerProcess('second');
+    const finished = await waitFor(
+      'the replacement worker to finish the run',
+      async () => {
+        const run = await loadRun(queued.id);
+        return run && (run.status === 'succeeded' || run.status === 'failed') ? run : undefined;
+      },
+      90_000,
+    );
+    expect(second.output()).toContain('run starting');
+    process.stderr.write(
+      `killed at ${atKill?.readCount}/${CONTACTS} read; replacement finished ${Date.now() - killedAt} ms after the kill\n`,
+    );
+
+    const expected = await outcome(reference.organizationId, reference.listId, referenceRun);
+    const actual = await outcome(killed.organizationId, killed.listId, finished);
+    expect(actual.totals).toEqual(expected.totals);
+    expect(actual.members).toBe(expected.members);
+    expect(actual.records).toBe(finished.total);
+    expect(actual.distinctSeq).toBe(finished.total);
+    expect(actual.records).toBe(expected.records);
+    expect(actual.leads).toEqual(expected.leads);
+  }, 180_000);
+});
