@@ -1,9 +1,15 @@
 import { useEffect, useState } from 'react';
-import { useQuery } from 'urql';
+import { useMutation, useQuery } from 'urql';
 import { errorMessage } from '../api/errors.ts';
-import { LeadsQuery, MailingListsQuery } from '../api/operations.ts';
+import {
+  DeleteLeadsMutation,
+  LeadsQuery,
+  MailingListsQuery,
+  MarkBouncedMutation,
+  MarkDoNotMailMutation,
+} from '../api/operations.ts';
 import type { Connection_, Lead, LeadStatus, MailingList } from '../api/types.ts';
-import { Badge, ErrorBanner, type Tone } from '../components/ui.tsx';
+import { Badge, ErrorBanner, Notice, type Tone } from '../components/ui.tsx';
 import { formatNumber } from '../lib/format.ts';
 import { navigate } from '../lib/router.ts';
 
@@ -44,18 +50,26 @@ export function LeadsPage({ mailingListId }: { mailingListId: string | null }) {
   const [status, setStatus] = useState<LeadStatus | ''>('');
   const debounced = useDebounced(search.trim(), 300);
   const [cursors, setCursors] = useState<string[]>(['']);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
   const [pages, setPages] = useState<Record<string, Lead[]>>({});
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new filter starts from the first page
   useEffect(() => {
     setCursors(['']);
     setPages({});
+    setSelected(new Set());
   }, [mailingListId, status, debounced]);
   const [listsResult] = useQuery<{ mailingLists: MailingList[] }>({
     query: MailingListsQuery,
     requestPolicy: 'cache-and-network',
   });
   const after = cursors[cursors.length - 1] ?? '';
-  const [{ data, fetching, error, operation }] = useQuery<{ leads: Connection_<Lead> }>({
+  const [notice, setNotice] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [bouncedState, markBounced] = useMutation<{ markBounced: number }>(MarkBouncedMutation);
+  const [doNotMailState, markDoNotMail] = useMutation<{ markDoNotMail: number }>(MarkDoNotMailMutation);
+  const [deleteState, deleteLeads] = useMutation<{ deleteLeads: number }>(DeleteLeadsMutation);
+  const acting = bouncedState.fetching || doNotMailState.fetching || deleteState.fetching;
+  const [{ data, fetching, error, operation }, reexecute] = useQuery<{ leads: Connection_<Lead> }>({
     query: LeadsQuery,
     variables: {
       mailingListId,
@@ -73,6 +87,38 @@ export function LeadsPage({ mailingListId }: { mailingListId: string | null }) {
   }, [page, pageCursor]);
   const rows = cursors.flatMap((c) => pages[c] ?? []);
   const lists = listsResult.data?.mailingLists ?? [];
+
+  async function act(kind: 'bounced' | 'doNotMail' | 'delete') {
+    const emails = [...selected];
+    setNotice(null);
+    setActionError(null);
+    const result =
+      kind === 'bounced'
+        ? await markBounced({ emails })
+        : kind === 'doNotMail'
+          ? await markDoNotMail({ emails })
+          : await deleteLeads({ emails });
+    if (result.error) {
+      setActionError(errorMessage(result.error));
+      return;
+    }
+    const data = result.data as Record<string, number> | undefined;
+    const changed = data ? (Object.values(data)[0] ?? 0) : 0;
+    const words = { bounced: 'marked bounced', doNotMail: 'marked do-not-mail', delete: 'deleted' }[kind];
+    setNotice(`${changed} ${changed === 1 ? 'lead' : 'leads'} ${words}.`);
+    setSelected(new Set());
+    setCursors(['']);
+    setPages({});
+    reexecute({ requestPolicy: 'network-only' });
+  }
+
+  const toggle = (email: string) =>
+    setSelected((old) => {
+      const next = new Set(old);
+      if (next.has(email)) next.delete(email);
+      else next.add(email);
+      return next;
+    });
   return (
     <div data-testid="leads-page">
       <h1>Leads</h1>
@@ -123,12 +169,38 @@ export function LeadsPage({ mailingListId }: { mailingListId: string | null }) {
           </span>
         ) : null}
       </div>
-      <ErrorBanner message={errorMessage(error)} />
+      <ErrorBanner message={errorMessage(error) ?? actionError} />
+      {notice ? <Notice testId="leads-notice">{notice}</Notice> : null}
+      {selected.size > 0 ? (
+        <div className="row wrap actions" data-testid="lead-actions">
+          <span>{selected.size} selected:</span>
+          <button type="button" className="secondary small" disabled={acting} onClick={() => act('bounced')}>
+            Mark bounced
+          </button>
+          <button
+            type="button"
+            className="secondary small"
+            disabled={acting}
+            onClick={() => act('doNotMail')}
+          >
+            Mark do not mail
+          </button>
+          <button type="button" className="danger small" disabled={acting} onClick={() => act('delete')}>
+            Delete
+          </button>
+          <button type="button" className="link" onClick={() => setSelected(new Set())}>
+            Clear selection
+          </button>
+        </div>
+      ) : null}
       <div className="table-wrap">
         <table className="table" data-testid="leads-table">
           <caption className="visually-hidden">Leads</caption>
           <thead>
             <tr>
+              <th scope="col">
+                <span className="visually-hidden">Select</span>
+              </th>
               <th scope="col">Email</th>
               <th scope="col">First name</th>
               <th scope="col">Last name</th>
@@ -139,6 +211,14 @@ export function LeadsPage({ mailingListId }: { mailingListId: string | null }) {
           <tbody>
             {rows.map((lead) => (
               <tr key={lead.id} data-testid="lead-row">
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ${lead.email}`}
+                    checked={selected.has(lead.email)}
+                    onChange={() => toggle(lead.email)}
+                  />
+                </td>
                 <td className="email">{lead.email}</td>
                 <td>{lead.firstName ?? ''}</td>
                 <td>{lead.lastName ?? ''}</td>
@@ -155,7 +235,7 @@ export function LeadsPage({ mailingListId }: { mailingListId: string | null }) {
             ))}
             {rows.length === 0 && !fetching ? (
               <tr>
-                <td colSpan={5} className="muted">
+                <td colSpan={6} className="muted">
                   No leads{debounced || status ? ' match this filter' : ' yet'}.
                 </td>
               </tr>
