@@ -20,7 +20,8 @@ const program = new Command()
     ],
     [] as string[],
   )
-  .parse();
+  // `pnpm start -- --connector x` passes the `--` through.
+  .parse(process.argv.filter((arg, index) => !(index === 2 && arg === '--')));
 
 const options = program.opts<{ connector: string[] }>();
 
