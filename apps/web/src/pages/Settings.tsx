@@ -209,7 +209,7 @@ function UpdateKeyForm({
 }) {
   const [values, setValues] = useState({ clientId: '', clientSecret: '', refreshToken: '' });
   const [raw, setRaw] = useState('{}');
-  const [csv, setCsv] = useState<string | null>(null);
+  const [csv, setCsv] = useState<{ name: string; text: string } | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [banner, setBanner] = useState<string | null>(null);
   const [credState, updateCredentials] = useMutation(UpdateConnectionCredentialsMutation);
@@ -227,7 +227,7 @@ function UpdateKeyForm({
         setErrors({ 'settings.csv': 'Choose the new CSV file.' });
         return;
       }
-      result = await updateSettings({ id: connection.id, settings: { csv } });
+      result = await updateSettings({ id: connection.id, settings: { csv: csv.text, fileName: csv.name } });
     } else {
       let credentials: Record<string, unknown> = {};
       if (isZoho) {
@@ -298,7 +298,7 @@ function UpdateKeyForm({
               accept=".csv,text/csv,text/plain"
               onChange={async (e) => {
                 const file = e.target.files?.[0];
-                setCsv(file ? await readFileText(file) : null);
+                setCsv(file ? { name: file.name, text: await readFileText(file) } : null);
               }}
             />
           )}

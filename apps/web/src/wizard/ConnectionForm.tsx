@@ -23,10 +23,17 @@ export interface CsvFile {
 
 /** A first look at a CSV file for the person uploading it: its columns and how many rows. */
 export function describeCsv(text: string): { columns: string[]; rows: number } {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r\n|\n|\r/)
+    .filter((l) => l.trim() !== '');
   const header = lines[0] ?? '';
+  // The delimiter the connector will pick: the most frequent of , ; tab | in the header.
+  const delimiter = [',', ';', '\t', '|'].reduce((best, d) =>
+    header.split(d).length > header.split(best).length ? d : best,
+  );
   const columns = header
-    .split(',')
+    .split(delimiter)
     .map((c) => c.trim().replace(/^"|"$/g, ''))
     .filter(Boolean);
   return { columns, rows: Math.max(0, lines.length - 1) };
@@ -92,7 +99,7 @@ export function ConnectionForm({ connectors, onCreated, onCancel }: Props) {
     } else if (connectorId === 'csv') {
       if (!csv) next['settings.csv'] = 'Choose a CSV file.';
       else if (csv.text.trim() === '') next['settings.csv'] = 'That file is empty.';
-      settings = { csv: csv?.text ?? '' };
+      settings = { csv: csv?.text ?? '', ...(csv ? { fileName: csv.name } : {}) };
     } else {
       try {
         credentials = JSON.parse(rawCredentials) as Record<string, unknown>;
