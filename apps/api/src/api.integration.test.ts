@@ -464,6 +464,22 @@ describe('the GraphQL API over HTTP', () => {
       expect(codeOf(dry)).toBe('BAD_USER_INPUT');
     });
 
+    it('answers syncs with their connection, list and last run in a constant number of queries (no N+1)', async () => {
+      const query = `{ syncs { id connection { id } mailingList { id leadCount } lastRun { id totals { total } } } }`;
+      const cost = async () => {
+        const before = api.queries();
+        const { syncs } = ok(await api.gql(query));
+        return { syncs: syncs.length as number, queries: api.queries() - before };
+      };
+      await newSync();
+      const few = await cost();
+      for (let i = 0; i < 5; i += 1) await newSync();
+      const many = await cost();
+      expect(many.syncs).toBe(few.syncs + 5);
+      expect(many.queries).toBe(few.queries);
+      expect(many.queries).toBeLessThanOrEqual(5);
+    });
+
     it('lists syncs with connection, list and last run', async () => {
       const { syncs } = ok(
         await api.gql(

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { ConnectorRegistry } from '@leadsync/connector-sdk';
-import { createDatabase, type DatabaseHandle, SecretBox } from '@leadsync/db';
+import { type Database, SecretBox } from '@leadsync/db';
 import { ApiKeyRepository, createOrganization } from '@leadsync/db/repositories';
 import type { Sync, SyncRun } from '@leadsync/db/schema';
 import { connectorRegistry, createEngine, type Engine } from '@leadsync/engine';
@@ -9,6 +9,7 @@ import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
 import pino from 'pino';
 import type { RateLimitOptions, SchedulerPort } from '../graphql/deps.ts';
 import { createApiServer } from '../server.ts';
+import { createCountingDatabase } from './counting-db.ts';
 
 /**
  * The worker's part, in the test process: a queued run is executed by the real engine right away, and every
@@ -53,7 +54,9 @@ export interface GraphQLResult<T = Record<string, unknown>> {
 
 export interface TestApi {
   url: string;
-  db: DatabaseHandle['db'];
+  db: Database;
+  /** Statements sent to PostgreSQL so far (all connections). */
+  queries(): number;
   /** The admin key of the first organization. */
   key: string;
   organizationId: string;
@@ -74,7 +77,7 @@ export async function startTestApi(
   options: { rateLimit?: RateLimitOptions | false; production?: boolean; registry?: ConnectorRegistry } = {},
 ): Promise<TestApi> {
   const tdb: TestDatabase = await createTestDatabase();
-  const handle = createDatabase(tdb.url, { max: 6 });
+  const handle = createCountingDatabase(tdb.url);
   const logger = pino({ level: 'silent' });
   const secretBox = new SecretBox(randomBytes(32));
   const allowedHosts = ['127.0.0.1', 'localhost', '::1'];
@@ -107,6 +110,7 @@ export async function startTestApi(
   return {
     url,
     db: handle.db,
+    queries: () => handle.counter.queries,
     key: first.key,
     organizationId: first.id,
     scheduler,
