@@ -121,7 +121,7 @@ describe('stopping a worker', () => {
     const [stopped] = await handle.db.select().from(syncRuns).where(eq(syncRuns.id, run.id));
     const donePages = (await pageCounts([run.id])).length;
     expect(exit).toEqual({ code: 0, signal: null });
-    expect(stopMs).toBeLessThan(3_000);
+    expect(stopMs).toBeLessThan(5_000);
     expect(stopped?.status).toBe('running');
     expect(stopped?.checkpoint).toEqual({ page: donePages });
 
@@ -169,8 +169,11 @@ describe('stopping a worker', () => {
     expect(resumed.length).toBeGreaterThan(0);
     const [firstResumed] = await handle.sql<{ at: number }[]>`
       SELECT extract(epoch FROM min(at))::float8 * 1000 AS at FROM test_pages WHERE run_id = ${run.id} AND worker = ${survivor.label}`;
+    process.stderr.write(
+      `SIGKILL: the other worker resumed ${Math.round((firstResumed?.at ?? 0) - killedAt)} ms after the kill\n`,
+    );
     // Not before the lock (2 s from the last heartbeat) expired, and not much later either.
     expect((firstResumed?.at ?? 0) - killedAt).toBeGreaterThan(1_500);
-    expect((firstResumed?.at ?? 0) - killedAt).toBeLessThan(5_000);
+    expect((firstResumed?.at ?? 0) - killedAt).toBeLessThan(8_000);
   }, 40_000);
 });
