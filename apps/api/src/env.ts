@@ -1,10 +1,11 @@
-import { commonEnvShape, parseEnvironment } from '@leadsync/worker/env';
+import { parseEnvironment, workerEnvShape } from '@leadsync/worker/env';
 import { z } from 'zod';
 
 const portError = 'an integer from 1 to 65535';
 
+/** The API process can run the worker too (`LEADSYNC_EMBEDDED_WORKER`), so it reads the worker's variables as well. */
 export const apiEnvShape = {
-  ...commonEnvShape,
+  ...workerEnvShape,
   PORT: z.coerce
     .number({ error: portError })
     .int(portError)

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { nextRunAt } from '@leadsync/core';
 import {
   createDatabase,
   loadOrCreateSecretKey,
@@ -7,10 +8,16 @@ import {
   runMigrations,
   SecretBox,
 } from '@leadsync/db';
-import express from 'express';
+import { connectorRegistry, createEngine } from '@leadsync/engine';
+import { createJobScheduler, type JobScheduler, type RunningWorker, startWorker } from '@leadsync/worker';
 import pino, { type Logger } from 'pino';
 import { bootstrapOrganization } from './bootstrap.ts';
 import type { ApiEnvironment } from './env.ts';
+import { type RunningSandbox, startSandbox } from './sandbox.ts';
+import { createApiServer } from './server.ts';
+
+/** The console's production build (`pnpm --filter @leadsync/web build`). */
+const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 export interface RunningLeadsync {
   url: string;
@@ -39,15 +46,56 @@ export async function startLeadsync(env: ApiEnvironment): Promise<RunningLeadsyn
     dataDir: env.LEADSYNC_DATA_DIR,
     adminKey: env.LEADSYNC_ADMIN_KEY,
   });
-  void secretBox;
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.get('/healthz', (_req, res) => {
-    res.status(200).json({ status: 'ok' });
+  // The worker runs in this process by default; otherwise only the job scheduler, to enqueue for outside workers.
+  let worker: RunningWorker | undefined;
+  let scheduler: JobScheduler;
+  if (env.LEADSYNC_EMBEDDED_WORKER) {
+    worker = await startWorker(env, { databaseUrl: database.url, logger });
+    scheduler = worker.scheduler;
+  } else {
+    scheduler = createJobScheduler({
+      databaseUrl: database.url,
+      mongodbUrl: env.MONGODB_URL,
+      connectors: [],
+      knownConnectors: connectorRegistry.list().map((connector) => connector.id),
+      concurrency: 1,
+      logger,
+      nextRunAt,
+    });
+    await scheduler.start();
+  }
+  const sandbox: RunningSandbox | undefined = env.LEADSYNC_SANDBOX
+    ? await startSandbox({ db: handle.db, secretBox, organizationId: bootstrap.organizationId, logger })
+    : undefined;
+
+  const engine = createEngine({
+    db: handle.db,
+    secretBox,
+    registry: connectorRegistry,
+    allowedHosts: env.LEADSYNC_ALLOWED_HOSTS,
+    logger,
   });
-
-  const server = await listen(app, env.PORT);
+  let ready = false;
+  const api = await createApiServer({
+    deps: {
+      db: handle.db,
+      secretBox,
+      registry: connectorRegistry,
+      engine,
+      scheduler,
+      logger,
+      allowedHosts: env.LEADSYNC_ALLOWED_HOSTS,
+    },
+    production: env.NODE_ENV === 'production',
+    webDist: WEB_DIST,
+    isReady: () => ready,
+  });
+  await new Promise<void>((resolve, reject) => {
+    api.httpServer.once('error', reject);
+    api.httpServer.listen(env.PORT, () => resolve());
+  });
+  ready = true;
   const url = `http://localhost:${env.PORT}`;
   logger.info({ url }, 'Leadsync is ready');
   if (bootstrap.generatedAdminKey) {
@@ -62,16 +110,14 @@ export async function startLeadsync(env: ApiEnvironment): Promise<RunningLeadsyn
     url,
     logger,
     async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      ready = false;
+      api.httpServer.closeAllConnections();
+      await api.stop();
+      if (worker) await worker.stop();
+      else await scheduler.stop();
+      await sandbox?.close();
       await handle.close();
       await database.stop();
     },
   };
-}
-
-function listen(app: express.Express, port: number): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(port, (error?: Error) => (error ? reject(error) : resolve(server)));
-  });
 }

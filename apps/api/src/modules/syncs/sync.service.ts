@@ -1,5 +1,5 @@
 import type { FieldDescriptor } from '@leadsync/connector-sdk';
-import { criteriaSchema } from '@leadsync/core';
+import { criteriaSchema, scheduleSchema } from '@leadsync/core';
 import {
   ConnectionRepository,
   isForeignKeyViolation,
@@ -27,7 +27,7 @@ import {
   syncIsInactive,
   syncNotFound,
 } from './sync.errors.ts';
-import { scheduleSchema } from './sync.schedule.ts';
+
 import { type Sync, UpdatePolicy } from './sync.type.ts';
 import {
   checkCriteriaFields,
