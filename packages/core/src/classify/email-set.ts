@@ -1,28 +1,38 @@
 import { hashNormalizedEmail } from '../email/hash.ts';
 
+const EMPTY_SLOT = 0;
+
 /**
- * The normalized emails seen so far in a run (rule 4). A hand-written open-addressing set keyed by the
- * hash the email scanner computes anyway: a probe compares 32-bit hashes in a typed array and touches a
- * string only on a hash match, so a run of a million distinct emails costs a fraction of a `Set<string>`
- * (fewer cache misses, no rehashing of strings on growth, half the memory). Exact: equal hashes are
- * always confirmed by comparing the strings.
+ * The normalized emails seen so far in a run (rule 4), hand-written for a million entries:
+ * an open-addressing table of the 32-bit hashes the email scanner computes anyway, and the emails'
+ * characters copied into one byte arena (normalized addresses are ASCII). A probe compares hashes in
+ * a typed array and the characters only on a hash match, so equality is exact; and the set holds no
+ * JavaScript objects, so the garbage collector has nothing to trace or promote however big a run gets.
+ * Strings with characters above U+00FF (never a normalized address) go to a plain `Set` beside it.
  */
 export class EmailSet implements Iterable<string> {
-  private keys: (string | undefined)[];
-  private hashes: Int32Array;
+  /** Pairs [hash, entry index + 1 or EMPTY_SLOT], interleaved so a probe touches one cache line. */
+  private table: Int32Array;
   private mask: number;
-  private count = 0;
+  private offsets: Int32Array;
+  private lengths: Int32Array;
+  private arena: Uint8Array;
+  private used = 0; // bytes of the arena in use
+  private count = 0; // entries in the arena
+  private wide = new Set<string>();
 
   constructor(emails?: Iterable<string>) {
     const capacity = 1024;
-    this.keys = new Array(capacity).fill(undefined);
-    this.hashes = new Int32Array(capacity);
+    this.table = new Int32Array(capacity * 2);
     this.mask = capacity - 1;
+    this.offsets = new Int32Array(capacity >> 1);
+    this.lengths = new Int32Array(capacity >> 1);
+    this.arena = new Uint8Array(capacity * 16);
     if (emails) for (const e of emails) this.add(e);
   }
 
   get size(): number {
-    return this.count;
+    return this.count + this.wide.size;
   }
 
   has(email: string): boolean {
@@ -36,49 +46,32 @@ export class EmailSet implements Iterable<string> {
 
   /** `has` with the hash already known (`hashNormalizedEmail(email)`). */
   hasHashed(email: string, hash: number): boolean {
-    const keys = this.keys;
-    const hashes = this.hashes;
-    const mask = this.mask;
-    let i = hash & mask;
-    for (;;) {
-      const key = keys[i];
-      if (key === undefined) return false;
-      if (hashes[i] === hash && key === email) return true;
-      i = (i + 1) & mask;
-    }
+    return this.find(email, hash) < 0 || this.wide.has(email);
   }
 
   /** `add` with the hash already known (`hashNormalizedEmail(email)`); true when it was new. */
   addHashed(email: string, hash: number): boolean {
-    const keys = this.keys;
-    const hashes = this.hashes;
-    const mask = this.mask;
-    let i = hash & mask;
-    for (;;) {
-      const key = keys[i];
-      if (key === undefined) break;
-      if (hashes[i] === hash && key === email) return false;
-      i = (i + 1) & mask;
-    }
-    keys[i] = email;
-    hashes[i] = hash;
-    if (++this.count * 2 > keys.length) this.grow();
-    return true;
+    const at = this.find(email, hash);
+    if (at < 0) return false;
+    if (this.insert(at, email, hash)) return true;
+    const before = this.wide.size;
+    this.wide.add(email);
+    return this.wide.size > before;
   }
 
   /** Removes emails (a failed page's); rare, so it rebuilds the table. */
   deleteAll(emails: Iterable<string>): void {
     const gone = new Set(emails);
-    const keep = [...this].filter((e) => !gone.has(e));
-    const fresh = new EmailSet(keep);
-    this.keys = fresh.keys;
-    this.hashes = fresh.hashes;
-    this.mask = fresh.mask;
-    this.count = fresh.count;
+    const fresh = new EmailSet([...this].filter((e) => !gone.has(e)));
+    Object.assign(this, fresh);
   }
 
   *[Symbol.iterator](): Iterator<string> {
-    for (const key of this.keys) if (key !== undefined) yield key;
+    for (let e = 0; e < this.count; e++) {
+      const from = this.offsets[e]!;
+      yield String.fromCharCode(...this.arena.subarray(from, from + this.lengths[e]!));
+    }
+    yield* this.wide;
   }
 
   values(): Iterator<string> {
@@ -89,24 +82,78 @@ export class EmailSet implements Iterable<string> {
     return [...this];
   }
 
-  private grow(): void {
-    const oldKeys = this.keys;
-    const oldHashes = this.hashes;
-    const capacity = oldKeys.length * 2;
-    const keys: (string | undefined)[] = new Array(capacity).fill(undefined);
-    const hashes = new Int32Array(capacity);
-    const mask = capacity - 1;
-    for (let j = 0; j < oldKeys.length; j++) {
-      const key = oldKeys[j];
-      if (key === undefined) continue;
-      const hash = oldHashes[j]!;
-      let i = hash & mask;
-      while (keys[i] !== undefined) i = (i + 1) & mask;
-      keys[i] = key;
-      hashes[i] = hash;
+  /** -1 when the arena holds the email, else the table position to insert it at. */
+  private find(email: string, hash: number): number {
+    const table = this.table;
+    const mask = this.mask;
+    let i = hash & mask;
+    for (;;) {
+      const slot = table[2 * i + 1]!;
+      if (slot === EMPTY_SLOT) return i;
+      if (table[2 * i] === hash && this.equals(slot - 1, email)) return -1;
+      i = (i + 1) & mask;
     }
-    this.keys = keys;
-    this.hashes = hashes;
+  }
+
+  private equals(entry: number, email: string): boolean {
+    const len = this.lengths[entry]!;
+    if (len !== email.length) return false;
+    const arena = this.arena;
+    const from = this.offsets[entry]!;
+    for (let k = 0; k < len; k++) if (arena[from + k] !== email.charCodeAt(k)) return false;
+    return true;
+  }
+
+  /** Copies the email into the arena at table position i; false (nothing kept) for a wide string. */
+  private insert(i: number, email: string, hash: number): boolean {
+    const len = email.length;
+    if (this.used + len > this.arena.length) {
+      const bigger = new Uint8Array(Math.max(this.arena.length * 2, this.used + len));
+      bigger.set(this.arena);
+      this.arena = bigger;
+    }
+    const arena = this.arena;
+    const from = this.used;
+    for (let k = 0; k < len; k++) {
+      const c = email.charCodeAt(k);
+      if (c > 0xff) return false;
+      arena[from + k] = c;
+    }
+    const entry = this.count;
+    if (entry === this.offsets.length) {
+      this.offsets = grown(this.offsets, this.offsets.length * 2);
+      this.lengths = grown(this.lengths, this.lengths.length * 2);
+    }
+    this.offsets[entry] = from;
+    this.lengths[entry] = len;
+    this.used += len;
+    this.count++;
+    this.table[2 * i] = hash;
+    this.table[2 * i + 1] = entry + 1;
+    if (this.count * 2 > this.mask + 1) this.rehash((this.mask + 1) * 2);
+    return true;
+  }
+
+  private rehash(capacity: number): void {
+    const old = this.table;
+    const table = new Int32Array(capacity * 2);
+    const mask = capacity - 1;
+    for (let j = 0; j < old.length; j += 2) {
+      const slot = old[j + 1]!;
+      if (slot === EMPTY_SLOT) continue;
+      const hash = old[j]!;
+      let i = hash & mask;
+      while (table[2 * i + 1] !== EMPTY_SLOT) i = (i + 1) & mask;
+      table[2 * i] = hash;
+      table[2 * i + 1] = slot;
+    }
+    this.table = table;
     this.mask = mask;
   }
+}
+
+function grown(a: Int32Array, length: number): Int32Array {
+  const b = new Int32Array(length);
+  b.set(a);
+  return b;
 }

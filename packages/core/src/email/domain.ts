@@ -11,9 +11,16 @@ export interface DomainVerdict {
   readonly suggestion: string | null;
   /** `hashExact(ascii)`, for the run's seen-email set. */
   readonly asciiHash: number;
+  /** The domain as written is already its normalized form. */
+  readonly asWritten: boolean;
 }
 
-const INVALID: DomainVerdict = Object.freeze({ ascii: null, suggestion: null, asciiHash: 0 });
+const INVALID: DomainVerdict = Object.freeze({
+  ascii: null,
+  suggestion: null,
+  asciiHash: 0,
+  asWritten: false,
+});
 
 export const MAX_DOMAIN_LENGTH = 253;
 const MAX_LABEL_LENGTH = 63;
@@ -102,9 +109,9 @@ export function judgeDomain(raw: string): DomainVerdict {
   if (!isValidAsciiDomain(ascii)) {
     // `gmailcom`: a well-known domain with its dot left out is still worth a suggestion.
     const fixed = ascii.includes('.') ? null : suggestMissingDot(ascii);
-    return fixed ? { ascii: null, suggestion: fixed, asciiHash: 0 } : INVALID;
+    return fixed ? { ascii: null, suggestion: fixed, asciiHash: 0, asWritten: false } : INVALID;
   }
-  return { ascii, suggestion: suggestDomain(ascii), asciiHash: hashExact(ascii) };
+  return { ascii, suggestion: suggestDomain(ascii), asciiHash: hashExact(ascii), asWritten: ascii === raw };
 }
 
 const CACHE_BITS = 17;

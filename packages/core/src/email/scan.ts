@@ -121,8 +121,7 @@ export function scanEmail(raw: string, roles: RoleTable, out: ScanResult): ScanS
   }
   if (at - start + 1 + ascii.length > MAX_ADDRESS_LENGTH) return fail(out, INVALID);
 
-  const same =
-    !upper && start === 0 && end === raw.length && ascii.length === end - at - 1 && raw.endsWith(ascii);
+  const same = !upper && verdict.asWritten && start === 0 && end === raw.length;
   const normalized = same ? raw : `${localPart(raw, start, at, upper)}@${ascii}`;
   out.normalized = normalized;
   out.hash = combineEmailHash(h, verdict.asciiHash);
