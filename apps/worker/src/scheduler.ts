@@ -282,7 +282,24 @@ export function createJobScheduler(options: JobSchedulerOptions): JobScheduler {
     const timer = setInterval(() => void heartbeat(), Math.max(1_000, Math.floor(lockLifetimeMs / 3)));
     try {
       const result = await engine.executeRun(runId, { signal, heartbeat });
-      return isActive(result.status) ? 'interrupted' : 'finished';
+      if (isActive(result.status)) {
+        logger.info(
+          { runId, syncId: result.syncId, processed: result.processedCount },
+          'run stopped between pages',
+        );
+        return 'interrupted';
+      }
+      logger.info(
+        {
+          runId,
+          syncId: result.syncId,
+          status: result.status,
+          total: result.total,
+          error: result.error ?? undefined,
+        },
+        'run finished',
+      );
+      return 'finished';
     } catch (error) {
       if (signal.aborted) return 'interrupted';
       throw error;
