@@ -114,49 +114,77 @@ export function judgeDomain(raw: string): DomainVerdict {
   return { ascii, suggestion: suggestDomain(ascii), asciiHash: hashExact(ascii), asWritten: ascii === raw };
 }
 
-const CACHE_BITS = 17;
-const CACHE_CAPACITY = 1 << CACHE_BITS;
-const CACHE_MASK = CACHE_CAPACITY - 1;
-const CACHE_LIMIT = CACHE_CAPACITY >> 1;
+const MAX_CAPACITY = 1 << 17;
+
+/** Whether `raw` holds `key` at `from` (a plain loop: faster than `startsWith` with a position). */
+function sameChars(raw: string, from: number, key: string): boolean {
+  for (let k = 0; k < key.length; k++) if (raw.charCodeAt(from + k) !== key.charCodeAt(k)) return false;
+  return true;
+}
 
 /**
  * Verdicts per domain as written, in an open-addressing table probed with the hash the scanner already
- * computed and compared in place (`startsWith` at the offset), so a hit allocates nothing. Real files
- * repeat a few thousand domains over and over. Bounded: emptied when half full, so memory stays flat.
+ * computed and compared in place (character by character at the offset), so a hit allocates nothing. Real files
+ * repeat a few thousand domains over and over; the table grows with them (staying small enough for
+ * the processor's cache) and is emptied when it reaches its bound, so memory stays flat.
  */
 class DomainCache {
-  private keys: (string | undefined)[] = new Array(CACHE_CAPACITY).fill(undefined);
-  private hashes = new Int32Array(CACHE_CAPACITY);
-  private verdicts: (DomainVerdict | undefined)[] = new Array(CACHE_CAPACITY).fill(undefined);
+  private keys: (string | undefined)[] = [];
+  private hashes = new Int32Array(0);
+  private verdicts: (DomainVerdict | undefined)[] = [];
+  private mask = 0;
   private size = 0;
+
+  constructor() {
+    this.reset(1024);
+  }
 
   /** The verdict for `raw[from, to)`, whose `hashExact` is `hash`. */
   get(raw: string, from: number, to: number, hash: number): DomainVerdict {
     const len = to - from;
-    let i = mix(hash) & CACHE_MASK;
+    const mask = this.mask;
+    const hashes = this.hashes;
+    let i = mix(hash) & mask;
     for (;;) {
       const key = this.keys[i];
       if (key === undefined) break;
-      if (this.hashes[i] === hash && key.length === len && raw.startsWith(key, from))
-        return this.verdicts[i]!;
-      i = (i + 1) & CACHE_MASK;
+      if (hashes[i] === hash && key.length === len && sameChars(raw, from, key)) return this.verdicts[i]!;
+      i = (i + 1) & mask;
     }
     const domain = raw.slice(from, to);
     const verdict = judgeDomain(domain);
-    if (this.size >= CACHE_LIMIT) {
-      this.clear();
-      i = mix(hash) & CACHE_MASK;
+    this.insert(domain, hash, verdict);
+    return verdict;
+  }
+
+  private insert(domain: string, hash: number, verdict: DomainVerdict): void {
+    const capacity = this.mask + 1;
+    if ((this.size + 1) * 2 > capacity) {
+      if (capacity < MAX_CAPACITY) this.grow(capacity * 2);
+      else this.reset(capacity);
     }
+    let i = mix(hash) & this.mask;
+    while (this.keys[i] !== undefined) i = (i + 1) & this.mask;
     this.keys[i] = domain;
     this.hashes[i] = hash;
     this.verdicts[i] = verdict;
     this.size++;
-    return verdict;
   }
 
-  clear(): void {
-    this.keys.fill(undefined);
-    this.verdicts.fill(undefined);
+  private grow(capacity: number): void {
+    const { keys, hashes, verdicts } = this;
+    this.reset(capacity);
+    for (let j = 0; j < keys.length; j++) {
+      const key = keys[j];
+      if (key !== undefined) this.insert(key, hashes[j]!, verdicts[j]!);
+    }
+  }
+
+  private reset(capacity: number): void {
+    this.keys = new Array(capacity).fill(undefined);
+    this.hashes = new Int32Array(capacity);
+    this.verdicts = new Array(capacity).fill(undefined);
+    this.mask = capacity - 1;
     this.size = 0;
   }
 }
