@@ -207,7 +207,7 @@ afterAll(async () => {
 });
 
 describe('a worker killed in the middle of a run', () => {
-  it(`is replaced by another that resumes the run: leads and totals equal an uninterrupted run (${CONTACTS} contacts)`, async () => {
+  it(`is replaced by another that resumes the run: leads and totals equal an uninterrupted run (${CONTACTS} contacts; SIGTERM, then SIGKILL)`, async () => {
     // The reference: the same source read by an uninterrupted run, in an organization of its own.
     const reference = await tenant('Reference');
     const t0 = Date.now();
@@ -225,27 +225,39 @@ describe('a worker killed in the middle of a run', () => {
       path: '/contacts',
       count: Math.ceil(CONTACTS / PAGE) + 10,
     });
-    const killed = await tenant('Killed');
+    const killed = await tenant('Interrupted');
+    const readAtLeast = (share: number) => async () => {
+      const run = await loadRun(queued.id);
+      return run && run.readCount >= CONTACTS * share ? run : undefined;
+    };
     const first = await workerProcess('first');
     const queued = await engine.queueRun(killed.organizationId, killed.syncId, { trigger: 'manual' });
     await enqueuer.enqueueRun(queued, 'zoho-invoice');
-    const before = await waitFor(
-      'a third of the contacts',
-      async () => {
-        const run = await loadRun(queued.id);
-        return run && run.readCount >= CONTACTS / 3 ? run : undefined;
-      },
-      60_000,
-    );
-    first.child.kill('SIGKILL');
+
+    // SIGTERM: the page in progress is finished and checkpointed, the process exits 0, the run stays resumable.
+    await waitFor('a quarter of the contacts', readAtLeast(1 / 4), 60_000);
+    const terminatedAt = Date.now();
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toEqual({ code: 0, signal: null });
+    const stopMs = Date.now() - terminatedAt;
+    const atTerm = await loadRun(queued.id);
+    expect(atTerm?.status).toBe('running');
+    expect(stopMs).toBeLessThan(10_000);
+
+    // The next worker resumes at once (the job was left due); SIGKILL it in the middle.
+    const second = await workerProcess('second');
+    const before = await waitFor('half of the contacts', readAtLeast(1 / 2), 60_000);
+    second.child.kill('SIGKILL');
     const killedAt = Date.now();
-    await first.exited;
+    await second.exited;
     const atKill = await loadRun(queued.id);
     expect(atKill?.status).toBe('running');
     expect(atKill?.readCount).toBeLessThan(CONTACTS);
     expect(atKill?.readCount).toBeGreaterThanOrEqual(before.readCount);
+    expect(second.output()).toContain('run starting');
 
-    const second = await workerProcess('second');
+    // A third worker takes the job once the killed one's lock expired, and completes the run.
+    const third = await workerProcess('third');
     const finished = await waitFor(
       'the replacement worker to finish the run',
       async () => {
@@ -254,9 +266,10 @@ describe('a worker killed in the middle of a run', () => {
       },
       90_000,
     );
-    expect(second.output()).toContain('run starting');
+    expect(third.output()).toContain('run starting');
     process.stderr.write(
-      `killed at ${atKill?.readCount}/${CONTACTS} read; replacement finished ${Date.now() - killedAt} ms after the kill\n`,
+      `SIGTERM at ${atTerm?.readCount}/${CONTACTS} read (exit after ${stopMs} ms); SIGKILL at ${atKill?.readCount}; ` +
+        `replacement finished ${Date.now() - killedAt} ms after the kill\n`,
     );
 
     const expected = await outcome(reference.organizationId, reference.listId, referenceRun);
