@@ -1,4 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -36,6 +37,30 @@ function cleanEnvironment(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** The `tsx src/main.ts` processes under `root` (the product's server), found through `ps`. */
+function serverProcesses(root: number): number[] {
+  const table = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3] ?? '' }));
+  const descendants = new Set([root]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const p of table) {
+      if (descendants.has(p.ppid) && !descendants.has(p.pid)) {
+        descendants.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  const servers = table.filter((p) => descendants.has(p.pid) && /tsx.*src\/main\.ts/.test(p.args));
+  // The outermost one (tsx's CLI) passes the signal on to the Node process it started.
+  const outer = servers.filter((p) => !servers.some((q) => q.pid === p.ppid));
+  return outer.map((p) => p.pid);
+}
+
 export interface RunningProduct {
   baseUrl: string;
   adminKey: string;
@@ -60,7 +85,7 @@ export async function startProduct(timeoutMs = 360_000): Promise<RunningProduct>
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'leadsync-e2e-'));
   const port = await freePort();
-  const adminKey = `e2e-admin-${Math.random().toString(36).slice(2)}`;
+  const adminKey = `e2e-admin-${randomBytes(18).toString('hex')}`;
   const logFile = join(dataDir, 'product.log');
   const log = createWriteStream(logFile);
   const child: ChildProcess = spawn('pnpm', ['start'], {
@@ -83,23 +108,39 @@ export async function startProduct(timeoutMs = 360_000): Promise<RunningProduct>
   });
   const baseUrl = `http://127.0.0.1:${port}`;
 
+  const waitForExit = (ms: number) =>
+    new Promise<boolean>((resolve) => {
+      if (exited !== null) return resolve(true);
+      const timer = setTimeout(() => resolve(false), ms);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+
   const stop = async () => {
     if (exited === null && child.pid) {
-      const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-      const timer = setTimeout(() => {
+      // First the server process alone, as an operator's Ctrl-C would reach it: it stops the worker and its
+      // embedded PostgreSQL in order. Then whatever is left of the process group.
+      for (const pid of serverProcesses(child.pid)) {
         try {
-          if (child.pid) process.kill(-child.pid, 'SIGKILL');
+          process.kill(pid, 'SIGTERM');
         } catch {
           // already gone
         }
-      }, 15_000);
-      await done;
-      clearTimeout(timer);
+      }
+      if (!(await waitForExit(30_000))) {
+        signalGroup('SIGTERM');
+        if (!(await waitForExit(15_000))) signalGroup('SIGKILL');
+        await waitForExit(5_000);
+      }
     }
     log.end();
     if (!process.env.LEADSYNC_E2E_KEEP) await rm(dataDir, { recursive: true, force: true });
