@@ -1,0 +1,213 @@
+import { resolve } from 'node:path';
+import type { Writable } from 'node:stream';
+import { SecretBoxError } from '@leadsync/db';
+import { connectorRegistry, createEngine, EngineError } from '@leadsync/engine';
+import { EnvironmentError } from '@leadsync/worker/env';
+import { Command, CommanderError } from 'commander';
+import pino from 'pino';
+import { doctor } from './commands/doctor.ts';
+import { exportRunCsv, exportRunCsvToFile } from './commands/export-run.ts';
+import { migrate, prepareJobStore } from './commands/migrate.ts';
+import { listSyncs } from './commands/sync-list.ts';
+import { runSync } from './commands/sync-run.ts';
+import {
+  openCliDatabase,
+  openSecretBox,
+  openServer,
+  readSecretKey,
+  SecretKeyMissingError,
+} from './database.ts';
+import { type CliEnvironment, loadCliEnvironment } from './env.ts';
+import { formatCount, writeLine } from './format.ts';
+import { CliError } from './lookup.ts';
+import { progressBar } from './progress.ts';
+
+export interface CliIo {
+  out: Writable;
+  err: Writable;
+  env?: NodeJS.ProcessEnv;
+  /** Ctrl-C: the first stops a sync run after its page, so it can resume. */
+  interrupts?: AbortSignal;
+}
+
+function loggerFor(env: CliEnvironment, err: Writable) {
+  return pino({ level: env.LOG_LEVEL, base: { service: 'leadsync-cli' } }, err);
+}
+
+/** The `leadsync` program; `runCli` parses arguments with it and turns failures into messages and exit codes. */
+export function createProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const env = () => loadCliEnvironment(io.env);
+  const program = new Command()
+    .name('leadsync')
+    .description(
+      'Operator tool for Leadsync. Reads DATABASE_URL (unset: the embedded PostgreSQL in LEADSYNC_DATA_DIR), ' +
+        'MONGODB_URL, LEADSYNC_DATA_DIR, LEADSYNC_SECRET_KEY, LEADSYNC_ALLOWED_HOSTS and LOG_LEVEL.',
+    )
+    .showHelpAfterError()
+    .configureOutput({
+      writeOut: (text) => io.out.write(text),
+      writeErr: (text) => io.err.write(text),
+    })
+    .exitOverride();
+
+  program
+    .command('migrate')
+    .description('apply the pending database migrations and prepare the job store')
+    .action(async () => {
+      const config = env();
+      const logger = loggerFor(config, io.err);
+      const server = await openServer(config, logger);
+      try {
+        await migrate(
+          { databaseUrl: server.url, prepareJobStore: () => prepareJobStore(server.url, config.MONGODB_URL) },
+          io.out,
+        );
+      } finally {
+        if (server.owned) await server.stop();
+      }
+    });
+
+  program
+    .command('doctor')
+    .description('check the database, migrations, job store, secret key and every connection’s account key')
+    .option('--timeout <seconds>', 'how long each connection’s source may take to answer', '20')
+    .action(async (options: { timeout: string }) => {
+      const config = env();
+      const timeout = Number(options.timeout);
+      if (!Number.isFinite(timeout) || timeout <= 0)
+        throw new CliError('--timeout takes a number of seconds.');
+      const logger = loggerFor(config, io.err);
+      const result = await doctor(
+        {
+          openDatabase: () => openServer(config, logger),
+          mongodbUrl: config.MONGODB_URL,
+          secretKey: async () => {
+            try {
+              return await readSecretKey(config);
+            } catch (error) {
+              if (error instanceof SecretKeyMissingError) return undefined;
+              throw error;
+            }
+          },
+          allowedHosts: config.LEADSYNC_ALLOWED_HOSTS,
+          logger,
+          checkTimeoutMs: timeout * 1000,
+        },
+        io.out,
+      );
+      if (!result.ok) setExitCode(1);
+    });
+
+  const sync = program.command('sync').description('run and list syncs');
+  sync
+    .command('run')
+    .description(
+      'queue a manual run of a sync and execute it here, with a progress bar and the report at the end',
+    )
+    .argument('<syncId>', 'the sync to run')
+    .option('--org <id>', 'the organization the sync must belong to (default: the sync’s own)')
+    .option(
+      '--estimate',
+      'ask the source for the record count first, for a bar with a percentage (costs requests)',
+    )
+    .action(async (syncId: string, options: { org?: string; estimate?: boolean }) => {
+      const config = env();
+      const logger = loggerFor(config, io.err);
+      const database = await openCliDatabase(config, logger);
+      try {
+        const engine = createEngine({
+          db: database.db,
+          secretBox: await openSecretBox(config),
+          registry: connectorRegistry,
+          allowedHosts: config.LEADSYNC_ALLOWED_HOSTS,
+          logger,
+        });
+        const result = await runSync(
+          {
+            db: database.db,
+            sql: database.sql,
+            engine,
+            progress: progressBar(io.err),
+            signal: io.interrupts,
+            estimate: options.estimate,
+          },
+          syncId,
+          { organizationId: options.org },
+          io.out,
+        );
+        if (result.interrupted) setExitCode(130);
+        else if (result.run.status === 'failed') setExitCode(1);
+      } finally {
+        await database.close();
+      }
+    });
+
+  sync
+    .command('list')
+    .description('list the syncs: id, name, connector, status, next run')
+    .option('--org <id>', 'only this organization’s syncs')
+    .action(async (options: { org?: string }) => {
+      const config = env();
+      const database = await openCliDatabase(config, loggerFor(config, io.err));
+      try {
+        await listSyncs(database.db, { organizationId: options.org }, io.out);
+      } finally {
+        await database.close();
+      }
+    });
+
+  program
+    .command('export-run')
+    .description('export every record of a run: source_id,email,outcome,reason,suggestion')
+    .argument('<runId>', 'the run to export')
+    .option('--csv', 'as CSV (RFC 4180, with a header line); the only format so far')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .action(async (runId: string, options: { csv?: boolean; out?: string }) => {
+      if (!options.csv) throw new CliError('Choose the format: `leadsync export-run <runId> --csv`.');
+      const config = env();
+      const database = await openCliDatabase(config, loggerFor(config, io.err));
+      try {
+        if (options.out) {
+          const path = resolve(config.INIT_CWD ?? process.cwd(), options.out);
+          const count = await exportRunCsvToFile(database.db, runId, path);
+          writeLine(io.err, `Wrote ${formatCount(count)} records to ${path}`);
+        } else {
+          await exportRunCsv(database.db, runId, io.out);
+        }
+      } finally {
+        await database.close();
+      }
+    });
+
+  return program;
+}
+
+/** Runs the program on `argv` (as `process.argv`) and returns the exit code; messages go to `io.err`. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  const program = createProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    io.err.write(`leadsync: ${describeError(error)}\n`);
+    return 1;
+  }
+}
+
+function describeError(error: unknown): string {
+  if (
+    error instanceof CliError ||
+    error instanceof EnvironmentError ||
+    error instanceof EngineError ||
+    error instanceof SecretKeyMissingError ||
+    error instanceof SecretBoxError
+  ) {
+    return error.message;
+  }
+  if (error instanceof Error) return error.stack ?? error.message;
+  return String(error);
+}
