@@ -13,14 +13,9 @@ export interface DomainVerdict {
   readonly asciiHash: number;
   /** The domain as written is already its normalized form. */
   readonly asWritten: boolean;
+  /** The domain as written (the cache's key). */
+  readonly written: string;
 }
-
-const INVALID: DomainVerdict = Object.freeze({
-  ascii: null,
-  suggestion: null,
-  asciiHash: 0,
-  asWritten: false,
-});
 
 export const MAX_DOMAIN_LENGTH = 253;
 const MAX_LABEL_LENGTH = 63;
@@ -105,13 +100,23 @@ function toAsciiDomain(raw: string): string | null {
 /** Judges a domain from scratch: syntax, IDN conversion, typo suggestion. Use `domainVerdict` (cached). */
 export function judgeDomain(raw: string): DomainVerdict {
   const ascii = toAsciiDomain(raw);
-  if (ascii === null) return INVALID;
+  if (ascii === null) return invalid(raw);
   if (!isValidAsciiDomain(ascii)) {
     // `gmailcom`: a well-known domain with its dot left out is still worth a suggestion.
     const fixed = ascii.includes('.') ? null : suggestMissingDot(ascii);
-    return fixed ? { ascii: null, suggestion: fixed, asciiHash: 0, asWritten: false } : INVALID;
+    return invalid(raw, fixed);
   }
-  return { ascii, suggestion: suggestDomain(ascii), asciiHash: hashExact(ascii), asWritten: ascii === raw };
+  return {
+    ascii,
+    suggestion: suggestDomain(ascii),
+    asciiHash: hashExact(ascii),
+    asWritten: ascii === raw,
+    written: raw,
+  };
+}
+
+function invalid(written: string, suggestion: string | null = null): DomainVerdict {
+  return { ascii: null, suggestion, asciiHash: 0, asWritten: false, written };
 }
 
 const MAX_CAPACITY = 1 << 17;
@@ -129,7 +134,7 @@ function sameChars(raw: string, from: number, key: string): boolean {
  * the processor's cache) and is emptied when it reaches its bound, so memory stays flat.
  */
 class DomainCache {
-  private keys: (string | undefined)[] = [];
+  /** Hashes with the low bit set (so 0 marks an empty slot), beside the verdicts that carry their key. */
   private hashes = new Int32Array(0);
   private verdicts: (DomainVerdict | undefined)[] = [];
   private mask = 0;
@@ -141,47 +146,47 @@ class DomainCache {
 
   /** The verdict for `raw[from, to)`, whose `hashExact` is `hash`. */
   get(raw: string, from: number, to: number, hash: number): DomainVerdict {
+    const tag = hash | 1;
     const len = to - from;
     const mask = this.mask;
     const hashes = this.hashes;
     let i = mix(hash) & mask;
     for (;;) {
-      const key = this.keys[i];
-      if (key === undefined) break;
-      if (hashes[i] === hash && key.length === len && sameChars(raw, from, key)) return this.verdicts[i]!;
+      const h = hashes[i]!;
+      if (h === 0) break;
+      if (h === tag) {
+        const verdict = this.verdicts[i]!;
+        const key = verdict.written;
+        if (key.length === len && sameChars(raw, from, key)) return verdict;
+      }
       i = (i + 1) & mask;
     }
-    const domain = raw.slice(from, to);
-    const verdict = judgeDomain(domain);
-    this.insert(domain, hash, verdict);
+    const verdict = judgeDomain(raw.slice(from, to));
+    this.insert(hash, verdict);
     return verdict;
   }
 
-  private insert(domain: string, hash: number, verdict: DomainVerdict): void {
+  private insert(hash: number, verdict: DomainVerdict): void {
     const capacity = this.mask + 1;
     if ((this.size + 1) * 2 > capacity) {
       if (capacity < MAX_CAPACITY) this.grow(capacity * 2);
       else this.reset(capacity);
     }
     let i = mix(hash) & this.mask;
-    while (this.keys[i] !== undefined) i = (i + 1) & this.mask;
-    this.keys[i] = domain;
-    this.hashes[i] = hash;
+    while (this.hashes[i] !== 0) i = (i + 1) & this.mask;
+    this.hashes[i] = hash | 1;
     this.verdicts[i] = verdict;
     this.size++;
   }
 
   private grow(capacity: number): void {
-    const { keys, hashes, verdicts } = this;
+    const { verdicts } = this;
     this.reset(capacity);
-    for (let j = 0; j < keys.length; j++) {
-      const key = keys[j];
-      if (key !== undefined) this.insert(key, hashes[j]!, verdicts[j]!);
-    }
+    for (const verdict of verdicts)
+      if (verdict !== undefined) this.insert(hashExact(verdict.written), verdict);
   }
 
   private reset(capacity: number): void {
-    this.keys = new Array(capacity).fill(undefined);
     this.hashes = new Int32Array(capacity);
     this.verdicts = new Array(capacity).fill(undefined);
     this.mask = capacity - 1;
