@@ -10,7 +10,10 @@ registerEnumType(ApiKeyRole, {
   valuesConfig: { ADMIN: { description: "Also manages the organization's API keys." } },
 });
 
-@ObjectType({ description: 'An API key, masked: the key itself is shown once, when created.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'An API key, masked: the key itself is shown once, when created.',
+})
 export class ApiKey {
   @Field(() => ID)
   id!: string;
@@ -34,7 +37,7 @@ export class ApiKey {
   revokedAt!: Date | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CreatedApiKey {
   @Field(() => ApiKey)
   apiKey!: ApiKey;
@@ -43,7 +46,7 @@ export class CreatedApiKey {
   key!: string;
 }
 
-@ObjectType({ description: 'Who is calling: the API key and its organization.' })
+@ObjectType({ simpleResolvers: true, description: 'Who is calling: the API key and its organization.' })
 export class Viewer {
   @Field(() => ID)
   organizationId!: string;

@@ -6,7 +6,10 @@ export enum ConnectionStatus {
 }
 registerEnumType(ConnectionStatus, { name: 'ConnectionStatus' });
 
-@ObjectType({ description: "An organization's account at a source. Credentials are never returned." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "An organization's account at a source. Credentials are never returned.",
+})
 export class Connection {
   @Field(() => ID)
   id!: string;
@@ -27,7 +30,7 @@ export class Connection {
   maskedKey!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SourceOrganization {
   @Field(() => ID)
   id!: string;
@@ -36,7 +39,7 @@ export class SourceOrganization {
   name!: string;
 }
 
-@ObjectType({ description: 'A field of the source, for mapping and criteria.' })
+@ObjectType({ simpleResolvers: true, description: 'A field of the source, for mapping and criteria.' })
 export class SourceField {
   @Field(() => String)
   key!: string;

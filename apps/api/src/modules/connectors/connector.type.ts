@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'A source app Leadsync can import leads from.' })
+@ObjectType({ simpleResolvers: true, description: 'A source app Leadsync can import leads from.' })
 export class Connector {
   @Field(() => ID)
   id!: string;

@@ -10,7 +10,10 @@ export enum LeadStatus {
 }
 registerEnumType(LeadStatus, { name: 'LeadStatus' });
 
-@ObjectType({ description: 'A person in the organization, keyed by normalized email.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'A person in the organization, keyed by normalized email.',
+})
 export class Lead {
   @Field(() => ID)
   id!: string;
@@ -31,7 +34,7 @@ export class Lead {
   fields!: Record<string, unknown>;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class LeadEdge {
   @Field(() => Lead)
   node!: Lead;
@@ -40,7 +43,7 @@ export class LeadEdge {
   cursor!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class LeadConnection {
   @Field(() => [LeadEdge])
   edges!: LeadEdge[];

@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'A named list of leads.' })
+@ObjectType({ simpleResolvers: true, description: 'A named list of leads.' })
 export class MailingList {
   @Field(() => ID)
   id!: string;

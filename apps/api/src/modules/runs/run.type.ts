@@ -30,6 +30,7 @@ export enum IgnoredReason {
 registerEnumType(IgnoredReason, { name: 'IgnoredReason' });
 
 @ObjectType({
+  simpleResolvers: true,
   description: '`total = newLeads + reAdded + duplicate + ignored`; `deleted` is counted apart.',
 })
 export class RunTotals {
@@ -52,7 +53,7 @@ export class RunTotals {
   deleted!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class IgnoredBreakdown {
   @Field(() => Int)
   bounced!: number;
@@ -73,7 +74,7 @@ export class IgnoredBreakdown {
   invalidPattern!: number;
 }
 
-@ObjectType({ description: 'Source records read and classified so far.' })
+@ObjectType({ simpleResolvers: true, description: 'Source records read and classified so far.' })
 export class RunProgress {
   @Field(() => Int)
   read!: number;
@@ -82,7 +83,7 @@ export class RunProgress {
   processed!: number;
 }
 
-@ObjectType({ description: 'What a run did with one source record.' })
+@ObjectType({ simpleResolvers: true, description: 'What a run did with one source record.' })
 export class RunRecord {
   @Field(() => String)
   sourceId!: string;
@@ -100,7 +101,7 @@ export class RunRecord {
   suggestion!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class RunRecordEdge {
   @Field(() => RunRecord)
   node!: RunRecord;
@@ -109,7 +110,7 @@ export class RunRecordEdge {
   cursor!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class RunRecordConnection {
   @Field(() => [RunRecordEdge])
   edges!: RunRecordEdge[];
@@ -121,7 +122,7 @@ export class RunRecordConnection {
   totalCount!: number;
 }
 
-@ObjectType({ description: 'One execution of a sync.' })
+@ObjectType({ simpleResolvers: true, description: 'One execution of a sync.' })
 export class SyncRun {
   @Field(() => ID)
   id!: string;
@@ -163,7 +164,7 @@ export class SyncRun {
   syncId!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SyncRunEdge {
   @Field(() => SyncRun)
   node!: SyncRun;
@@ -172,7 +173,7 @@ export class SyncRunEdge {
   cursor!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SyncRunConnection {
   @Field(() => [SyncRunEdge])
   edges!: SyncRunEdge[];

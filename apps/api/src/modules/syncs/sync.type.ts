@@ -36,7 +36,7 @@ registerEnumType(UpdatePolicy, {
   },
 });
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class FieldMapping {
   @Field(() => String, { description: 'A source field key.' })
   source!: string;
@@ -45,7 +45,7 @@ export class FieldMapping {
   target!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Schedule {
   @Field(() => Frequency)
   frequency!: Frequency;
@@ -64,7 +64,7 @@ export class Schedule {
 }
 
 /** The GraphQL `Sync`; `connection`, `mailingList`, `lastRun` and `runs` are resolved from the ids below. */
-@ObjectType({ description: 'A sync from a source organization into a mailing list.' })
+@ObjectType({ simpleResolvers: true, description: 'A sync from a source organization into a mailing list.' })
 export class Sync {
   @Field(() => ID)
   id!: string;
