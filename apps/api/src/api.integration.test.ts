@@ -458,6 +458,13 @@ describe('the GraphQL API over HTTP', () => {
         ok(await api.gql(`query($l: ID!) { leads(mailingListId: $l) { totalCount } }`, { l: list })).leads
           .totalCount,
       ).toBe(0);
+      const rerunId = ok(await api.gql(`mutation($id: ID!) { runSyncNow(id: $id) { id } }`, { id }))
+        .runSyncNow.id;
+      expect((await waitForRun(rerunId)).totals).toEqual(run.totals);
+      expect(codeOf(await api.gql(`mutation($id: ID!) { undoSyncRun(id: $id) { id } }`, { id: runId }))).toBe(
+        'BAD_USER_INPUT',
+      );
+      ok(await api.gql(`mutation($id: ID!) { undoSyncRun(id: $id) { id } }`, { id: rerunId }));
       const again = await api.gql(`mutation($id: ID!) { undoSyncRun(id: $id) { id } }`, { id: runId });
       expect(codeOf(again)).toBe('BAD_USER_INPUT');
       const dry = await api.gql(`mutation($id: ID!) { undoSyncRun(id: $id) { id } }`, { id: preview.id });
@@ -592,9 +599,22 @@ describe('the API under limits and in production', () => {
     }
   });
 
-  it('refuses introspection in production', async () => {
+  it('offers the landing page outside production only', async () => {
+    const development = await startTestApi();
+    try {
+      const page = await fetch(`${development.url}/graphql`, { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toMatch(/<html/i);
+    } finally {
+      await development.close();
+    }
+  });
+
+  it('refuses introspection and offers no landing page in production', async () => {
     const api = await startTestApi({ production: true });
     try {
+      const page = await fetch(`${api.url}/graphql`, { headers: { accept: 'text/html' } });
+      expect(await page.text()).not.toMatch(/<html/i);
       const result = await api.gql(`{ __schema { types { name } } }`);
       expect(codeOf(result)).toBe('GRAPHQL_VALIDATION_FAILED');
       expect(JSON.stringify(result)).not.toMatch(/stacktrace/);
