@@ -11,7 +11,7 @@ import {
 } from '../email/scan.ts';
 import type { ClassifiedRecord, IgnoredReason, LeadStatus, Outcome } from './outcome.ts';
 import type { RunState } from './run-state.ts';
-import { emptyTotals, type RunTotals } from './totals.ts';
+import { addTotals, emptyTotals, type RunTotals } from './totals.ts';
 
 /** One source record to classify: its id and the value mapped to the lead's email. */
 export interface ClassifyInput {
@@ -163,7 +163,7 @@ export async function classifyBatch(
     ignoredBy.invalidPattern;
   page.total = records.length;
   addInto(state.totals, page);
-  return { results, pageTotals: page, totals: structuredClone(state.totals) };
+  return { results, pageTotals: page, totals: addTotals(emptyTotals(), state.totals) };
 }
 
 function addInto(into: RunTotals, page: RunTotals): void {

@@ -48,12 +48,19 @@ function mayBeRole(roles: RoleTable, baseHash: number): boolean {
   return (roles.filter[bit >> 3]! & (1 << (bit & 7))) !== 0;
 }
 
-/** RFC 5322 atext, ASCII only: letters, digits and ! # $ % & ' * + - / = ? ^ _ ` { | } ~ */
-const ATEXT = new Uint8Array(128);
-for (let c = 48; c <= 57; c++) ATEXT[c] = 1;
-for (let c = 65; c <= 90; c++) ATEXT[c] = 1;
-for (let c = 97; c <= 122; c++) ATEXT[c] = 1;
-for (const ch of "!#$%&'*+-/=?^_`{|}~") ATEXT[ch.charCodeAt(0)] = 1;
+/** Character classes of the local part: RFC 5322 atext (ASCII only), split where the scanner acts. */
+const BAD = 0;
+const ATEXT = 1; // a-z 0-9 ! # $ % & ' * - / = ? ^ _ ` { | } ~
+const UPPER = 2; // A-Z: folded to lowercase
+const PLUS = 3; // + : ends the role base
+const DOT = 4;
+const AT = 5;
+const CLASS = new Uint8Array(128);
+for (const ch of "!#$%&'*-/=?^_`{|}~0123456789abcdefghijklmnopqrstuvwxyz") CLASS[ch.charCodeAt(0)] = ATEXT;
+for (let c = 65; c <= 90; c++) CLASS[c] = UPPER;
+CLASS[43] = PLUS;
+CLASS[46] = DOT;
+CLASS[64] = AT;
 
 function fail(out: ScanResult, status: ScanStatus): ScanStatus {
   out.status = status;
@@ -85,20 +92,26 @@ export function scanEmail(raw: string, roles: RoleTable, out: ScanResult): ScanS
   let baseEnd = -1;
   for (; i < end; i++) {
     let c = raw.charCodeAt(i);
-    if (c === 64) break;
-    if (c === 46) {
+    const kind = c < 128 ? CLASS[c]! : BAD;
+    if (kind === ATEXT) {
+      afterDot = false;
+    } else if (kind === AT) {
+      break;
+    } else if (kind === DOT) {
       if (afterDot) return fail(out, INVALID);
       afterDot = true;
-    } else {
-      if (c > 127 || ATEXT[c] === 0) return fail(out, INVALID);
-      if (c <= 90 && c >= 65) {
-        upper = true;
-        c |= 32;
-      } else if (c === 43 && baseEnd < 0) {
+    } else if (kind === UPPER) {
+      upper = true;
+      c |= 32;
+      afterDot = false;
+    } else if (kind === PLUS) {
+      if (baseEnd < 0) {
         baseEnd = i;
         baseHash = h;
       }
       afterDot = false;
+    } else {
+      return fail(out, INVALID);
     }
     h = Math.imul(h ^ c, FNV_PRIME);
   }
