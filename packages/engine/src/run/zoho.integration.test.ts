@@ -5,7 +5,7 @@ import {
 import { connections, leads, runRecords, syncs } from '@leadsync/db/schema';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertInvariants, createFixture, type Fixture, totals } from '../testing/fixture.ts';
+import { assertInvariants, createFixture, type Fixture } from '../testing/fixture.ts';
 import { fastRegistry, simulatorSettings } from '../testing/zoho.ts';
 
 describe('a Zoho Invoice sync against the simulator', () => {

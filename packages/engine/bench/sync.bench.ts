@@ -1,0 +1,189 @@
+// `pnpm bench`: 100,000 contacts from the Zoho Invoice simulator (rate limit off, in a child process) through the
+// real engine into a scratch PostgreSQL database, and, as a floor, COPY of the same rows into an empty table of the
+// same shape. Prints one JSON line. BENCH_N changes n; TEST_DATABASE_URL or DATABASE_URL names the server.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { createDatabase, runMigrations, SecretBox } from '@leadsync/db';
+import { connections, mailingLists, organizations, syncs } from '@leadsync/db/schema';
+import { eq } from 'drizzle-orm';
+import postgres from 'postgres';
+import { createEngine } from '../src/engine.ts';
+import { silentLogger } from '../src/testing/fixture.ts';
+import { fastRegistry } from '../src/testing/zoho.ts';
+
+const n = Number(process.env.BENCH_N ?? 100_000);
+const serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+if (!serverUrl) {
+  console.error(
+    'Set TEST_DATABASE_URL or DATABASE_URL to a PostgreSQL server (a scratch database is created there).',
+  );
+  process.exit(2);
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+interface SimulatorInfo {
+  apiUrl: string;
+  accountsUrl: string;
+  credentials: Record<string, string>;
+  organizationId: string;
+}
+
+async function startSimulator(): Promise<{ child: ChildProcess; info: SimulatorInfo }> {
+  const script = fileURLToPath(new URL('./simulator-child.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, String(n)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const first = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the simulator exited with ${code}`)));
+  });
+  return { child, info: JSON.parse(first) as SimulatorInfo };
+}
+
+const scratch = `leadsync_bench_${randomBytes(4).toString('hex')}`;
+const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+await admin.unsafe(`create database "${scratch}"`);
+const url = withDatabase(serverUrl, scratch);
+let child: ChildProcess | undefined;
+const dir = await mkdtemp(join(tmpdir(), 'leadsync-bench-'));
+try {
+  await runMigrations(url);
+  const simulator = await startSimulator();
+  child = simulator.child;
+  const { info } = simulator;
+
+  const handle = createDatabase(url, { max: 4 });
+  const { db } = handle;
+  const secretBox = new SecretBox(randomBytes(32));
+  const registry = fastRegistry();
+  const engine = createEngine({
+    db,
+    secretBox,
+    registry,
+    allowedHosts: ['127.0.0.1', 'localhost', '::1'],
+    logger: silentLogger,
+  });
+  const [org] = await db.insert(organizations).values({ name: 'Bench' }).returning();
+  const [list] = await db
+    .insert(mailingLists)
+    .values({ organizationId: org!.id, name: 'Bench list' })
+    .returning();
+  const [conn] = await db
+    .insert(connections)
+    .values({
+      organizationId: org!.id,
+      connectorId: 'zoho-invoice',
+      name: 'Simulator',
+      credentialsEncrypted: '-',
+      settings: { dataCenter: 'com', apiUrl: info.apiUrl, accountsUrl: info.accountsUrl },
+    })
+    .returning();
+  const [connection] = await db
+    .update(connections)
+    .set({ credentialsEncrypted: secretBox.sealJson(info.credentials, conn!.id) })
+    .where(eq(connections.id, conn!.id))
+    .returning();
+  const [sync] = await db
+    .insert(syncs)
+    .values({
+      organizationId: org!.id,
+      connectionId: conn!.id,
+      mailingListId: list!.id,
+      sourceOrganizationId: info.organizationId,
+      name: 'Bench sync',
+      importMode: 'all',
+      fieldMapping: [
+        { source: 'email', target: 'email' },
+        { source: 'first_name', target: 'firstName' },
+        { source: 'last_name', target: 'lastName' },
+        { source: 'company_name', target: 'fields.company' },
+      ],
+      schedule: { frequency: 'DAILY', time: '06:00', timeZone: 'UTC' },
+      status: 'active',
+    })
+    .returning();
+
+  const queued = await engine.queueRun(org!.id, sync!.id, { trigger: 'manual' });
+  const started = performance.now();
+  const run = await engine.executeRun(queued.id);
+  const engineSeconds = (performance.now() - started) / 1000;
+  const rssMb = process.resourceUsage().maxRSS / 1024;
+  if (run.status !== 'succeeded') throw new Error(`the run failed: ${run.error}`);
+
+  // The floor: COPY the imported rows into an empty table of the same shape (indexes included).
+  const file = join(dir, 'leads.copy');
+  await handle.close();
+  const exporter = postgres(url, { max: 1, onnotice: () => {} });
+  await pipeline(
+    await exporter`copy (select organization_id, email, first_name, last_name, fields from leads) to stdout`.readable(),
+    createWriteStream(file),
+  );
+  await exporter.end();
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  await sql`create table leads_copy (like leads including all)`;
+  let copySeconds = 0;
+  await sql.begin(async (tx) => {
+    const copyStarted = performance.now();
+    await pipeline(
+      createReadStream(file),
+      await tx`copy leads_copy (organization_id, email, first_name, last_name, fields) from stdin`.writable(),
+    );
+    copySeconds = (performance.now() - copyStarted) / 1000;
+  });
+  const [counted] = await sql<{ copied: number }[]>`select count(*)::int as copied from leads_copy`;
+  const copied = counted?.copied;
+  await sql.end();
+
+  // For context: the same read through the connector alone, without the engine (the source's own floor).
+  const connector = registry.get('zoho-invoice');
+  const ctx = engine.connectorContext(connection!);
+  const sourceStarted = performance.now();
+  let sourceRecords = 0;
+  for await (const page of connector.read(ctx, {
+    organizationId: info.organizationId,
+    fields: ['email', 'first_name', 'last_name', 'company_name'],
+  })) {
+    sourceRecords += page.records.length;
+  }
+  const sourceSeconds = (performance.now() - sourceStarted) / 1000;
+
+  console.log(
+    JSON.stringify({
+      bench: 'sync.e2e',
+      value: Math.round(run.total / engineSeconds),
+      unit: 'leads/s',
+      n,
+      rss_mb: Math.round(rssMb),
+      ratio_vs_copy: Number((engineSeconds / copySeconds).toFixed(2)),
+      seconds: Number(engineSeconds.toFixed(2)),
+      copy_seconds: Number(copySeconds.toFixed(3)),
+      copy_rows: copied,
+      copy_file_mb: Number(((await stat(file)).size / 1e6).toFixed(1)),
+      source_only_seconds: Number(sourceSeconds.toFixed(2)),
+      source_only_records: sourceRecords,
+      new_leads: run.newLeads,
+      ignored: run.ignored,
+      total: run.total,
+    }),
+  );
+} finally {
+  child?.stdin?.end();
+  child?.kill();
+  await rm(dir, { recursive: true, force: true });
+  await admin.unsafe(`drop database if exists "${scratch}" with (force)`);
+  await admin.end();
+}
