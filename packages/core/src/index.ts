@@ -59,7 +59,7 @@ export {
   MAX_ADDRESS_LENGTH,
   MAX_LOCAL_LENGTH,
 } from './email/check.ts';
-export { editDistance } from './email/distance.ts';
+export { editDistance, keyboardSubstitutionCost, typoDistance } from './email/distance.ts';
 export { hashNormalizedEmail } from './email/hash.ts';
 export { REAL_MAIL_DOMAINS, SUGGESTION_TARGETS } from './email/known-domains.ts';
 export { DEFAULT_ROLE_LOCAL_PARTS, roleSet } from './email/roles.ts';

@@ -158,6 +158,10 @@ describe('checkEmail: typo domains', () => {
       'gmail.de',
       'mail.gmail.com',
       'outloud.com',
+      'xcloud.com',
+      'ecloud.com',
+      'wahoo.com',
+      'amail.com',
     ]) {
       expect(checkEmail(`john@${domain}`).status, domain).toBe('valid');
     }

@@ -1,4 +1,4 @@
-import { editDistance } from './distance.ts';
+import { typoDistance } from './distance.ts';
 import { REAL_MAIL_DOMAINS, SUGGESTION_TARGETS, TWO_LABEL_SUFFIXES } from './known-domains.ts';
 
 interface Target {
@@ -50,7 +50,8 @@ export function isKnownRealDomain(asciiDomain: string): boolean {
 /**
  * The well-known mailbox domain a valid ASCII domain is a likely typo of, or null.
  * Compares name with name and suffix with suffix (so `gnail.com` → `gmail.com`, `gmail.con` → `gmail.com`),
- * allows one typo for names of 5–7 letters and two for longer ones (a swap of neighbours counts once),
+ * allows one typo for names of 5–7 letters and two for longer ones (`typoDistance`: a swap of neighbours,
+ * a dropped or doubled letter and a neighbouring key count once, any other substitution twice),
  * at most one in total for short names, and never flags a domain on the real-domain list.
  */
 export function suggestDomain(asciiDomain: string): string | null {
@@ -61,11 +62,11 @@ export function suggestDomain(asciiDomain: string): string | null {
   let bestScore = Number.POSITIVE_INFINITY;
   for (const t of TARGETS) {
     const suffixEdits =
-      parts.suffix === t.suffix ? 0 : t.suffixTypos ? editDistance(parts.suffix, t.suffix, 1) : 2;
+      parts.suffix === t.suffix ? 0 : t.suffixTypos ? typoDistance(parts.suffix, t.suffix, 1) : 2;
     if (suffixEdits > 1) continue;
     const budget = Math.max(t.maxNameEdits, 1) - suffixEdits;
     const nameBound = Math.min(t.maxNameEdits, budget);
-    const nameEdits = editDistance(parts.name, t.name, nameBound);
+    const nameEdits = typoDistance(parts.name, t.name, nameBound);
     if (nameEdits > nameBound) continue;
     const score = nameEdits + suffixEdits;
     if (score > 0 && score < bestScore) {
