@@ -95,8 +95,11 @@ describe('the GraphQL API over HTTP', () => {
       expect(listed.map((k: { id: string }) => k.id)).toContain(created.apiKey.id);
       expect(JSON.stringify(listed)).not.toContain(created.key);
 
-      const viewer = ok(await api.gql(`{ viewer { role organizationId } }`, {}, created.key)).viewer;
+      const { viewer, organization } = ok(
+        await api.gql(`{ viewer { role organizationId } organization { id name } }`, {}, created.key),
+      );
       expect(viewer).toEqual({ role: 'MEMBER', organizationId: api.organizationId });
+      expect(organization).toEqual({ id: api.organizationId, name: 'Acme' });
 
       const forbidden = await api.gql(`{ apiKeys { id } }`, {}, created.key);
       expect(codeOf(forbidden)).toBe('FORBIDDEN');
@@ -610,13 +613,15 @@ describe('the API under limits and in production', () => {
     }
   });
 
-  it('refuses introspection and offers no landing page in production', async () => {
+  it('refuses whole-schema introspection and offers no landing page in production; __type still answers', async () => {
     const api = await startTestApi({ production: true });
     try {
       const page = await fetch(`${api.url}/graphql`, { headers: { accept: 'text/html' } });
       expect(await page.text()).not.toMatch(/<html/i);
       const result = await api.gql(`{ __schema { types { name } } }`);
       expect(codeOf(result)).toBe('GRAPHQL_VALIDATION_FAILED');
+      const typeLookup = ok(await api.gql(`{ __type(name: "SyncRun") { fields { name } } }`));
+      expect(typeLookup.__type.fields.map((f: { name: string }) => f.name)).toContain('dryRun');
       expect(JSON.stringify(result)).not.toMatch(/stacktrace/);
     } finally {
       await api.close();

@@ -12,6 +12,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express from 'express';
+import { GraphQLError, type ValidationRule } from 'graphql';
 import { authenticate } from './graphql/auth.ts';
 import { type ApiContext, createContext } from './graphql/context.ts';
 import type { ApiDeps, RateLimitOptions } from './graphql/deps.ts';
@@ -41,6 +42,17 @@ export interface ApiServer {
   stop(): Promise<void>;
 }
 
+/** Refuses `__schema` (the whole-schema introspection that tools dump) in production. */
+const noSchemaDump: ValidationRule = (context) => ({
+  Field(node) {
+    if (node.name.value === '__schema') {
+      context.reportError(
+        new GraphQLError('Schema introspection is turned off in production', { nodes: node }),
+      );
+    }
+  },
+});
+
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { burst: 300, perSecond: 50 };
 
 /** Express 5 with `/healthz`, `/graphql`, `/runs/:id/records.csv` and the console; not yet listening. */
@@ -63,11 +75,13 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
 
   const apollo = new ApolloServer<ApiContext>({
     schema: await buildLeadsyncSchema(),
-    introspection: !production,
+    // Production: no whole-schema dumps (`__schema`); `__type` stays, so the console can ask which optional
+    // fields this API has (apps/web capabilities) without learning more than the names it asks about.
+    introspection: true,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     formatError: createFormatError(deps.logger),
-    validationRules: armor.validationRules,
+    validationRules: [...armor.validationRules, ...(production ? [noSchemaDump] : [])],
     plugins: [
       ...(armor.plugins as ApolloServerPlugin<ApiContext>[]),
       ApolloServerPluginDrainHttpServer({ httpServer }),

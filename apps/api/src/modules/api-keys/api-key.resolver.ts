@@ -1,7 +1,10 @@
+import { OrganizationRepository } from '@leadsync/db/repositories';
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { ApiContext } from '../../graphql/context.ts';
+import { notFound } from '../../graphql/errors.ts';
 import { toApiKey } from './api-key.service.ts';
 import { ApiKey, ApiKeyRole, CreatedApiKey, Viewer } from './api-key.type.ts';
+import { Organization } from './organization.type.ts';
 
 @Resolver(() => ApiKey)
 export class ApiKeyResolver {
@@ -13,6 +16,13 @@ export class ApiKeyResolver {
       apiKeyName: ctx.principal.name,
       role: ctx.principal.role as ApiKeyRole,
     };
+  }
+
+  @Query(() => Organization)
+  async organization(@Ctx() ctx: ApiContext): Promise<Organization> {
+    const row = await new OrganizationRepository(ctx.deps.db, ctx.principal.organizationId).get();
+    if (!row) throw notFound('Organization');
+    return { id: row.id, name: row.name };
   }
 
   @Query(() => [ApiKey], { description: 'Admin only.' })
