@@ -32,7 +32,10 @@ export function RunReport({ run, timeZone, refreshKey, actions }: Props) {
     <section className="run-report" aria-labelledby={`run-${run.id}-heading`} data-testid="run-report">
       <div className="row wrap space-between">
         <h2 id={`run-${run.id}-heading`}>
-          {run.dryRun ? 'Preview' : 'Run'} of {formatDateTime(run.startedAt ?? run.finishedAt, timeZone)}{' '}
+          {run.dryRun ? 'Preview' : 'Run'}
+          {run.startedAt || run.finishedAt
+            ? ` of ${formatDateTime(run.startedAt ?? run.finishedAt, timeZone)}`
+            : ' waiting to start'}{' '}
           <RunStatusBadge run={run} />
         </h2>
         <div className="row wrap">{actions}</div>

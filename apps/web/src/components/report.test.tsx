@@ -105,6 +105,6 @@ describe('the run report', () => {
     );
     const bar = screen.getByLabelText('Run progress') as HTMLProgressElement;
     expect(bar.value).toBeCloseTo(0.25);
-    expect(screen.getByTestId('run-progress').textContent).toContain('100 of 400');
+    expect(screen.getByTestId('run-progress').textContent).toContain('100 of the 400 records read so far are processed');
   });
 });

@@ -94,7 +94,11 @@ export function RunHistoryTable({ runs, selectedRunId, runHref, timeZone }: Hist
               aria-current={run.id === selectedRunId ? 'true' : undefined}
             >
               <th scope="row">
-                <a href={runHref(run.id)}>{formatDateTime(run.startedAt ?? run.finishedAt, timeZone)}</a>
+                <a href={runHref(run.id)}>
+                  {run.startedAt || run.finishedAt
+                    ? formatDateTime(run.startedAt ?? run.finishedAt, timeZone)
+                    : 'Waiting to start'}
+                </a>
               </th>
               <td>
                 <RunStatusBadge run={run} />
@@ -138,7 +142,7 @@ function shortDate(iso: string | null, timeZone?: string): string {
 /** Stacked bars of each run's outcomes over time, oldest on the left. Plain SVG. */
 export function RunsChart({ runs, timeZone }: { runs: SyncRunSummary[]; timeZone?: string }) {
   const shown = runs
-    .filter((r) => !r.dryRun)
+    .filter((r) => !r.dryRun && !isInProgress(r))
     .slice(0, 30)
     .reverse();
   if (shown.length === 0) return null;
@@ -284,10 +288,16 @@ export function RunProgressView({ run }: { run: SyncRunSummary }) {
   return (
     <div className="progress-box" data-testid="run-progress" aria-live="polite">
       <p>
-        <strong>{run.status === 'QUEUED' ? 'Waiting for a worker…' : 'Running…'}</strong>{' '}
-        {progress
-          ? `${formatNumber(progress.processed)} of ${formatNumber(progress.read)} records read so far processed.`
-          : `${formatNumber(run.totals.total)} records processed so far.`}
+        {run.status === 'QUEUED' ? (
+          <strong>Waiting for a worker to start the run…</strong>
+        ) : (
+          <>
+            <strong>Running…</strong>{' '}
+            {progress
+              ? `${formatNumber(progress.processed)} of the ${formatNumber(progress.read)} records read so far are processed.`
+              : `${formatNumber(run.totals.total)} records processed so far.`}
+          </>
+        )}
       </p>
       {ratio === null ? (
         <progress aria-label="Run progress" />
