@@ -105,6 +105,8 @@ describe('the run report', () => {
     );
     const bar = screen.getByLabelText('Run progress') as HTMLProgressElement;
     expect(bar.value).toBeCloseTo(0.25);
-    expect(screen.getByTestId('run-progress').textContent).toContain('100 of the 400 records read so far are processed');
+    expect(screen.getByTestId('run-progress').textContent).toContain(
+      '100 of the 400 records read so far are processed',
+    );
   });
 });
