@@ -34,7 +34,8 @@ export const criteriaRuleSchema = z.discriminatedUnion('op', [
     op: z.enum(['contains', 'not_contains', 'starts_with', 'ends_with']),
     value: z.union([z.string().min(1, 'give some text to look for'), z.number()]),
   }),
-  z.object({ field, op: z.enum(['is_empty', 'is_not_empty']), value: z.null().optional() }),
+  // A value given with is_empty / is_not_empty (forms often send '') is ignored.
+  z.object({ field, op: z.enum(['is_empty', 'is_not_empty']), value: z.unknown().optional() }),
   z.object({ field, op: z.literal('in'), value: z.array(scalar).min(1, 'give at least one value') }),
   z.object({ field, op: z.enum(['before', 'after']), value: comparable }),
 ]);
