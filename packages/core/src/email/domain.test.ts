@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { domainVerdict, isValidAsciiDomain, judgeDomain } from './domain.ts';
 
@@ -24,5 +25,19 @@ describe('domain verdicts', () => {
     expect(judgeDomain('exa mple.com').ascii).toBeNull();
     expect(judgeDomain('ex\u00a0ample.com').ascii).toBeNull();
     expect(judgeDomain('ÉCOLE.fr').ascii).toBe('xn--cole-9oa.fr');
+  });
+
+  it('converts internationalized domains as WHATWG URL (UTS 46) does, for ordinary names', () => {
+    for (const domain of [
+      'bücher.de',
+      'MÜNCHEN.de',
+      'ελληνικά.gr',
+      '例え.テスト',
+      'яндекс.рф',
+      'café.fr',
+      'ñandú.com.ar',
+    ]) {
+      expect(judgeDomain(domain).ascii, domain).toBe(domainToASCII(domain));
+    }
   });
 });
