@@ -412,6 +412,8 @@ describe('the GraphQL API over HTTP', () => {
       expect(mode.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'importMode' });
       expect(mode.errors?.[0]?.message).toMatch(/cannot change after creation: create a new sync/);
 
+      const estimate = ok(await api.gql(`query($id: ID!) { syncCostEstimate(id: $id) { records } }`, { id }));
+      expect(estimate.syncCostEstimate).toEqual({ records: 2 });
       const policy = ok(
         await api.gql(
           `mutation($id: ID!) { updateSyncPolicy(id: $id, updatePolicy: FILL_EMPTY) { updatePolicy } }`,

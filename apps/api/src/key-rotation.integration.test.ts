@@ -134,6 +134,12 @@ describe('Zoho Invoice account key rotation over HTTP', () => {
       syncIds.push(created.id);
       ok(await api.gql(`mutation($id: ID!) { initiateSync(id: $id) { id } }`, { id: created.id }));
     }
+    const estimate = ok(
+      await api.gql(`query($id: ID!) { syncCostEstimate(id: $id) { records requests note } }`, {
+        id: syncIds[0],
+      }),
+    ).syncCostEstimate;
+    expect(estimate).toMatchObject({ records: 3, requests: 1 });
     const first = await run(syncIds[0] ?? '');
     expect(first).toMatchObject({ status: 'SUCCEEDED', totals: { total: 3, newLeads: 3 } });
   });

@@ -10,7 +10,7 @@ import { toSyncRun } from '../runs/run.service.ts';
 import { SyncRun, SyncRunConnection } from '../runs/run.type.ts';
 import { CreateSyncInput, FieldMappingInput, ScheduleInput } from './sync.input.ts';
 import { toSync } from './sync.service.ts';
-import { ImportMode, Sync, UpdatePolicy } from './sync.type.ts';
+import { CostEstimate, ImportMode, Sync, UpdatePolicy } from './sync.type.ts';
 
 @Resolver(() => Sync)
 export class SyncResolver {
@@ -23,6 +23,15 @@ export class SyncResolver {
   async sync(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<Sync | null> {
     const row = await ctx.services.syncs.find(id);
     return row ? toSync(row) : null;
+  }
+
+  @Query(() => CostEstimate, {
+    nullable: true,
+    description:
+      'What a run would cost at the source now (null: the connector cannot tell). Reads the source.',
+  })
+  syncCostEstimate(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<CostEstimate | null> {
+    return ctx.services.syncs.estimateCost(id);
   }
 
   @FieldResolver(() => Connection)

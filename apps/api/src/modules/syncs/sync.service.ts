@@ -1,5 +1,5 @@
 import type { FieldDescriptor } from '@leadsync/connector-sdk';
-import { criteriaSchema, scheduleSchema } from '@leadsync/core';
+import { type Criteria, criteriaFields, criteriaSchema, scheduleSchema } from '@leadsync/core';
 import {
   ConnectionRepository,
   isForeignKeyViolation,
@@ -305,6 +305,27 @@ export class SyncService {
     const updated = await this.syncs.update(id, { updatePolicy: policy });
     if (!updated) throw syncNotFound(id);
     return updated;
+  }
+
+  /**
+   * The connector's estimate of what the next run costs at the source (records, requests), counting the detail
+   * requests the mapping and criteria need; `null` when the connector cannot estimate.
+   */
+  async estimateCost(id: string): Promise<{ records: number; requests: number; note: string | null } | null> {
+    const sync = await this.get(id);
+    const connection = await this.connectionOf(sync.connectionId);
+    const connector = this.connector(connection);
+    if (!connector.estimateCost) return null;
+    const fields = new Set(sync.fieldMapping.map((entry) => entry.source));
+    if (sync.criteria) {
+      for (const field of criteriaFields(sync.criteria as unknown as Criteria)) fields.add(field);
+    }
+    const estimate = await connector.estimateCost(this.deps.engine.connectorContext(connection), {
+      organizationId: sync.sourceOrganizationId,
+      since: sync.highWaterMark ?? sync.retrieveFrom ?? undefined,
+      fields: [...fields],
+    });
+    return { records: estimate.records, requests: estimate.requests, note: estimate.note ?? null };
   }
 
   /** Queues a real run for the worker; at most one per sync is queued or running (that one is returned). */

@@ -108,3 +108,18 @@ export class Sync {
   connectionId!: string;
   mailingListId!: string;
 }
+
+@ObjectType({
+  simpleResolvers: true,
+  description: 'What a run of the sync would cost at the source right now.',
+})
+export class CostEstimate {
+  @Field(() => Int)
+  records!: number;
+
+  @Field(() => Int, { description: 'Requests to the source (list pages, detail requests).' })
+  requests!: number;
+
+  @Field(() => String, { nullable: true })
+  note!: string | null;
+}
