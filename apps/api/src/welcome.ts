@@ -1,0 +1,35 @@
+export interface WelcomeFacts {
+  url: string;
+  adminKeyFile: string;
+  /** Only on the start that generated the key. */
+  generatedAdminKey?: string;
+  adminKeyFromEnvironment: boolean;
+  sandbox: boolean;
+}
+
+/** What `pnpm start` prints once it is ready: where the console is and how to sign in. */
+export function welcomeText(facts: WelcomeFacts): string {
+  const lines = ['', `  Leadsync is running: open ${facts.url} in a browser.`, ''];
+  if (facts.generatedAdminKey) {
+    lines.push(
+      '  Sign in with this admin API key (shown once; it is also saved, mode 0600, in',
+      `  ${facts.adminKeyFile}):`,
+      '',
+      `    ${facts.generatedAdminKey}`,
+      '',
+    );
+  } else if (facts.adminKeyFromEnvironment) {
+    lines.push('  Sign in with the admin API key in LEADSYNC_ADMIN_KEY.', '');
+  } else {
+    lines.push(`  Sign in with the admin API key saved in ${facts.adminKeyFile}.`, '');
+  }
+  if (facts.sandbox) {
+    lines.push(
+      '  A "Zoho Invoice (sandbox)" connection with a few thousand sample contacts is ready:',
+      '  choose "New sync" to import them (LEADSYNC_SANDBOX=false turns the sandbox off).',
+      '',
+    );
+  }
+  lines.push(`  GraphQL API: ${facts.url}/graphql (Authorization: Bearer <api key>)`, '');
+  return `${lines.join('\n')}\n`;
+}
