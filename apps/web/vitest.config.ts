@@ -6,6 +6,8 @@ export default leadsyncVitestConfig({
       environment: 'jsdom',
       include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
       setupFiles: ['./src/test/setup.ts'],
+      // One jsdom for all files (each test cleans up after itself): environment start-up dominated the run.
+      isolate: false,
     },
   },
 });
