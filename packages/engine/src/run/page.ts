@@ -7,7 +7,7 @@ import {
 } from '@leadsync/core';
 import type { Transaction } from '@leadsync/db';
 import type { LeadFields, RunRecordPrevious } from '@leadsync/db/schema';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { lockOrganization, textArray } from '../sql.ts';
 import { applyUpdatePolicy } from '../update-policy.ts';
 import type { PreparedRecord, RunCheckpoint, RunScope } from './types.ts';
@@ -68,21 +68,22 @@ export async function writePage(scope: RunScope, state: RunState, page: PageWrit
     const changes: LeadChanges = scope.dryRun
       ? { ids: new Map([...existing].map(([email, lead]) => [email, lead.id])), previous: new Map() }
       : await applyLeadChanges(tx, scope, page, results, existing);
-    await insertRunRecords(tx, scope, page, results, changes);
-    await updateRun(tx, scope, page, pageTotals);
+    await updateRun(tx, scope, page, pageTotals, runRecordsInsert(scope, page, results, changes));
     return pageTotals;
   });
 }
 
-/** The one batched lookup of a page: the leads with these emails, and whether each is on the sync's list. */
+/**
+ * The one batched lookup of a page: the leads with these emails, and whether each is on the sync's list. No row
+ * locks: engine writers of one organization take turns on the advisory lock, and the update re-reads a lead's status.
+ */
 async function lookupLeads(tx: Transaction, scope: RunScope, emails: string[]): Promise<ExistingLead[]> {
   const rows = await tx.execute<ExistingLead>(sql`
     select l.id, lower(l.email) as email, l.status, l.first_name, l.last_name, l.fields,
            (m.lead_id is not null) as member
     from leads l
     left join list_memberships m on m.mailing_list_id = ${scope.mailingListId} and m.lead_id = l.id
-    where l.organization_id = ${scope.organizationId} and lower(l.email) = any(${textArray(emails)})
-    ${scope.dryRun ? sql`` : sql`for update of l`}`);
+    where l.organization_id = ${scope.organizationId} and lower(l.email) = any(${textArray(emails)})`);
   return [...rows];
 }
 
@@ -150,17 +151,21 @@ async function applyLeadChanges(
   }
 
   if (fresh.email.length > 0) {
+    // New leads and their memberships in one statement.
     const inserted = await tx.execute<{ id: string; email: string }>(sql`
+    with ins as (
       insert into leads (organization_id, email, first_name, last_name, fields)
       select ${scope.organizationId}, u.email, u.first_name, u.last_name, u.fields::jsonb
       from unnest(${textArray(fresh.email)}, ${textArray(fresh.first)}, ${textArray(fresh.last)},
                   ${textArray(fresh.fields)}) as u(email, first_name, last_name, fields)
       on conflict (organization_id, lower(email)) do nothing
-      returning id, lower(email) as email`);
-    for (const row of inserted) {
-      ids.set(row.email, row.id);
-      join.push(row.id);
-    }
+      returning id, lower(email) as email
+    ), joined as (
+      insert into list_memberships (mailing_list_id, lead_id, organization_id, added_by_sync_id)
+      select ${scope.mailingListId}, ins.id, ${scope.organizationId}, ${scope.syncId} from ins
+    )
+    select id, email from ins`);
+    for (const row of inserted) ids.set(row.email, row.id);
     if (inserted.length < fresh.email.length) {
       // Someone outside the engine created some of these leads since the lookup: link to theirs.
       const missing = fresh.email.filter((email) => !ids.has(email));
@@ -247,14 +252,14 @@ async function upsertSourceRecords(
         last_seen_run_id = excluded.last_seen_run_id, deleted_at = null`);
 }
 
-async function insertRunRecords(
-  tx: Transaction,
+/** The insert of the page's run records, to run as a CTE of the run update. */
+function runRecordsInsert(
   scope: RunScope,
   page: PageWrite,
   results: ClassifiedRecord[],
   changes: LeadChanges,
-): Promise<void> {
-  if (results.length === 0) return;
+): SQL | undefined {
+  if (results.length === 0) return undefined;
   const n = results.length;
   const seq: string[] = new Array(n);
   const sourceId: string[] = new Array(n);
@@ -279,14 +284,14 @@ async function insertRunRecords(
     const before = changes.previous.get(i);
     previous[i] = before ? JSON.stringify(before) : null;
   }
-  await tx.execute(sql`
+  return sql`
     insert into run_records (run_id, organization_id, seq, source_id, email, lead_id, outcome, reason, suggestion,
                              previous)
     select ${scope.runId}, ${scope.organizationId}, u.seq::integer, u.source_id, u.email, u.lead_id::uuid,
            u.outcome::run_outcome, u.reason::ignored_reason, u.suggestion, u.previous::jsonb
     from unnest(${textArray(seq)}, ${textArray(sourceId)}, ${textArray(email)}, ${textArray(leadId)},
                 ${textArray(outcome)}, ${textArray(reason)}, ${textArray(suggestion)}, ${textArray(previous)})
-         as u(seq, source_id, email, lead_id, outcome, reason, suggestion, previous)`);
+         as u(seq, source_id, email, lead_id, outcome, reason, suggestion, previous)`;
 }
 
 async function updateRun(
@@ -294,9 +299,11 @@ async function updateRun(
   scope: RunScope,
   page: PageWrite,
   totals: RunTotals,
+  records: SQL | undefined,
 ): Promise<void> {
   const b = totals.ignoredBreakdown;
   await tx.execute(sql`
+    ${records ? sql`with records as (${records})` : sql``}
     update sync_runs set
       total = total + ${totals.total}, new_leads = new_leads + ${totals.newLeads},
       re_added = re_added + ${totals.reAdded}, duplicate = duplicate + ${totals.duplicate},
