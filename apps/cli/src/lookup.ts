@@ -10,13 +10,9 @@ import {
 } from '@leadsync/db/schema';
 import { and, eq } from 'drizzle-orm';
 
-/** A mistake of the operator's (unknown id, missing option): printed as one line, exit code 1, no stack. */
-export class CliError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CliError';
-  }
-}
+import { CliError } from './errors.ts';
+
+export { CliError };
 
 /**
  * The CLI is an operator's tool with database access, so it finds a sync by id alone (across organizations); with

@@ -1,26 +1,12 @@
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { SecretBoxError } from '@leadsync/db';
-import { connectorRegistry, createEngine, EngineError } from '@leadsync/engine';
 import { EnvironmentError } from '@leadsync/worker/env';
 import { Command, CommanderError } from 'commander';
-import pino from 'pino';
-import { doctor } from './commands/doctor.ts';
-import { exportRunCsv, exportRunCsvToFile } from './commands/export-run.ts';
-import { migrate, prepareJobStore } from './commands/migrate.ts';
-import { listSyncs } from './commands/sync-list.ts';
-import { runSync } from './commands/sync-run.ts';
-import {
-  openCliDatabase,
-  openSecretBox,
-  openServer,
-  readSecretKey,
-  SecretKeyMissingError,
-} from './database.ts';
 import { type CliEnvironment, loadCliEnvironment } from './env.ts';
+import { CliError } from './errors.ts';
 import { formatCount, writeLine } from './format.ts';
-import { CliError } from './lookup.ts';
-import { progressBar } from './progress.ts';
+
+// The commands, the engine and the database driver are loaded by the command that needs them: `--help` stays quick.
 
 export interface CliIo {
   out: Writable;
@@ -30,7 +16,8 @@ export interface CliIo {
   interrupts?: AbortSignal;
 }
 
-function loggerFor(env: CliEnvironment, err: Writable) {
+async function loggerFor(env: CliEnvironment, err: Writable) {
+  const { pino } = await import('pino');
   return pino({ level: env.LOG_LEVEL, base: { service: 'leadsync-cli' } }, err);
 }
 
@@ -55,7 +42,9 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     .description('apply the pending database migrations and prepare the job store')
     .action(async () => {
       const config = env();
-      const logger = loggerFor(config, io.err);
+      const logger = await loggerFor(config, io.err);
+      const { openServer } = await import('./database.ts');
+      const { migrate, prepareJobStore } = await import('./commands/migrate.ts');
       const server = await openServer(config, logger);
       try {
         await migrate(
@@ -76,7 +65,9 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
       const timeout = Number(options.timeout);
       if (!Number.isFinite(timeout) || timeout <= 0)
         throw new CliError('--timeout takes a number of seconds.');
-      const logger = loggerFor(config, io.err);
+      const logger = await loggerFor(config, io.err);
+      const { openServer, readSecretKey, SecretKeyMissingError } = await import('./database.ts');
+      const { doctor } = await import('./commands/doctor.ts');
       const result = await doctor(
         {
           openDatabase: () => openServer(config, logger),
@@ -112,7 +103,11 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     )
     .action(async (syncId: string, options: { org?: string; estimate?: boolean }) => {
       const config = env();
-      const logger = loggerFor(config, io.err);
+      const logger = await loggerFor(config, io.err);
+      const { openCliDatabase, openSecretBox } = await import('./database.ts');
+      const { connectorRegistry, createEngine } = await import('@leadsync/engine');
+      const { runSync } = await import('./commands/sync-run.ts');
+      const { progressBar } = await import('./progress.ts');
       const database = await openCliDatabase(config, logger);
       try {
         const engine = createEngine({
@@ -148,7 +143,9 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     .option('--org <id>', 'only this organization’s syncs')
     .action(async (options: { org?: string }) => {
       const config = env();
-      const database = await openCliDatabase(config, loggerFor(config, io.err));
+      const { openCliDatabase } = await import('./database.ts');
+      const { listSyncs } = await import('./commands/sync-list.ts');
+      const database = await openCliDatabase(config, await loggerFor(config, io.err));
       try {
         await listSyncs(database.db, { organizationId: options.org }, io.out);
       } finally {
@@ -165,10 +162,12 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     .action(async (runId: string, options: { csv?: boolean; out?: string }) => {
       if (!options.csv) throw new CliError('Choose the format: `leadsync export-run <runId> --csv`.');
       const config = env();
-      const database = await openCliDatabase(config, loggerFor(config, io.err));
+      const { openCliDatabase } = await import('./database.ts');
+      const { exportRunCsv, exportRunCsvToFile } = await import('./commands/export-run.ts');
+      const database = await openCliDatabase(config, await loggerFor(config, io.err));
       try {
         if (options.out) {
-          const path = resolve(config.INIT_CWD ?? process.cwd(), options.out);
+          const path = resolve(config.invocationDir, options.out);
           const count = await exportRunCsvToFile(database.db, runId, path);
           writeLine(io.err, `Wrote ${formatCount(count)} records to ${path}`);
         } else {
@@ -193,12 +192,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    io.err.write(`leadsync: ${describeError(error)}\n`);
+    io.err.write(`leadsync: ${await describeError(error)}\n`);
     return 1;
   }
 }
 
-function describeError(error: unknown): string {
+/** The message alone for the errors written for people; the stack for anything unexpected. */
+async function describeError(error: unknown): Promise<string> {
+  const { SecretBoxError } = await import('@leadsync/db');
+  const { EngineError } = await import('@leadsync/engine');
+  const { SecretKeyMissingError } = await import('./database.ts');
   if (
     error instanceof CliError ||
     error instanceof EnvironmentError ||
@@ -208,6 +211,15 @@ function describeError(error: unknown): string {
   ) {
     return error.message;
   }
-  if (error instanceof Error) return error.stack ?? error.message;
-  return String(error);
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? error.cause.message : '';
+  if (/^relation ".+" does not exist$/.test(cause)) {
+    return `The database has no Leadsync schema (${cause}): run \`leadsync migrate\` first.`;
+  }
+  // drizzle wraps the driver's error ("Failed query: …"): its cause says what went wrong.
+  let text = error.stack ?? error.message;
+  for (let cause = error.cause; cause; cause = cause instanceof Error ? cause.cause : undefined) {
+    text += `\nCaused by: ${cause instanceof Error ? cause.message : String(cause)}`;
+  }
+  return text;
 }

@@ -11,14 +11,22 @@ import { findRun } from '../lookup.ts';
 export const EXPORT_BATCH = 2_000;
 
 /** Writes with back-pressure: waits for `drain` when the stream's buffer is full. */
-async function write(stream: Writable, chunk: string): Promise<void> {
-  if (stream.write(chunk)) return;
-  await Promise.race([
-    once(stream, 'drain'),
-    once(stream, 'close').then(() => {
-      throw new Error('the output was closed');
-    }),
-  ]);
+function write(stream: Writable, chunk: string): Promise<void> {
+  if (stream.write(chunk)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const settle = (error?: Error) => {
+      stream.off('drain', onDrain);
+      stream.off('close', onClose);
+      stream.off('error', settle);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onDrain = () => settle();
+    const onClose = () => settle(new Error('the output was closed before the export ended'));
+    stream.on('drain', onDrain);
+    stream.on('close', onClose);
+    stream.on('error', settle);
+  });
 }
 
 /**
