@@ -1,0 +1,103 @@
+import { render, screen, waitFor, within } from '@testing-library/react';
+import { Provider } from 'urql';
+import { describe, expect, it } from 'vitest';
+import { CapabilitiesContext, minimalCapabilities } from '../api/capabilities.ts';
+import { fakeClient } from '../test/fakeApi.ts';
+import { SyncDetailsPage } from './SyncDetails.tsx';
+
+const zero = { total: 0, newLeads: 0, reAdded: 0, duplicate: 0, ignored: 0, deleted: 0 };
+const noneIgnored = {
+  bounced: 0,
+  doNotMail: 0,
+  groupEmail: 0,
+  fileDuplicate: 0,
+  emptyEmail: 0,
+  invalidPattern: 0,
+};
+
+function runAt(poll: number) {
+  const done = poll >= 3;
+  return {
+    id: 'run1',
+    status: done ? 'SUCCEEDED' : 'RUNNING',
+    startedAt: '2026-11-25T10:00:00.000Z',
+    finishedAt: done ? '2026-11-25T10:00:05.000Z' : null,
+    error: null,
+    totals: done
+      ? { total: 600, newLeads: 550, reAdded: 0, duplicate: 0, ignored: 50, deleted: 0 }
+      : { ...zero, total: poll * 200, newLeads: poll * 200 },
+    ignoredBreakdown: done ? { ...noneIgnored, groupEmail: 50 } : noneIgnored,
+    progress: { read: 600, processed: poll * 200 },
+  };
+}
+
+describe('the sync page', () => {
+  it('follows a run in progress until it ends, without a reload', async () => {
+    let polls = 0;
+    const { client } = fakeClient({
+      sync: () => {
+        polls += 1;
+        const run = runAt(polls);
+        return {
+          data: {
+            sync: {
+              id: 's1',
+              name: 'Customers',
+              status: 'ACTIVE',
+              inactiveReason: null,
+              importMode: 'ALL',
+              sourceOrganizationId: 'o1',
+              nextRunAt: '2026-11-26T04:00:00.000Z',
+              criteria: null,
+              retrieveFrom: null,
+              connection: { id: 'c1', name: 'Zoho', connector: 'zoho-invoice', status: 'ACTIVE' },
+              mailingList: { id: 'l1', name: 'Newsletter' },
+              fieldMapping: [{ source: 'email', target: 'email' }],
+              schedule: {
+                frequency: 'DAILY',
+                time: '09:30',
+                timeZone: 'Asia/Kolkata',
+                weekday: null,
+                dayOfMonth: null,
+              },
+              lastRun: run,
+              runs: {
+                totalCount: 1,
+                pageInfo: { hasNextPage: false, endCursor: null },
+                edges: [{ cursor: 'a', node: run }],
+              },
+            },
+            connectors: [
+              { id: 'zoho-invoice', displayName: 'Zoho Invoice', maxLookbackDays: 30, detectsDeletes: false },
+            ],
+          },
+        };
+      },
+      runRecords: () => ({
+        data: {
+          syncRun: {
+            id: 'run1',
+            records: { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] },
+          },
+        },
+      }),
+    });
+    render(
+      <Provider value={client}>
+        <CapabilitiesContext.Provider value={{ ...minimalCapabilities, runProgress: true }}>
+          <SyncDetailsPage id="s1" runId={null} />
+        </CapabilitiesContext.Provider>
+      </Provider>,
+    );
+    expect((await screen.findByTestId('sync-schedule')).textContent).toBe('Daily at 09:30, Asia/Kolkata');
+    expect((await screen.findByTestId('run-progress')).textContent).toMatch(/200 of the 600/);
+    expect((screen.getByTestId('run-now') as HTMLButtonElement).disabled).toBe(true);
+    await waitFor(() => expect(screen.queryByTestId('run-progress')).toBeNull(), { timeout: 8000 });
+    const report = screen.getByTestId('run-report');
+    expect(within(report).getByTestId('run-status').textContent).toBe('Succeeded');
+    expect(within(report).getByTestId('total-newLeads').textContent).toContain('550');
+    expect(within(report).getByTestId('ignored-GROUP_EMAIL-count').textContent).toBe('50');
+    expect(polls).toBeGreaterThanOrEqual(3);
+    expect((screen.getByTestId('run-now') as HTMLButtonElement).disabled).toBe(false);
+  });
+});
