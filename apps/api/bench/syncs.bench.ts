@@ -141,11 +141,13 @@ async function main() {
     const queriesPerRequest = handle.counter.queries - before;
 
     await autocannon({ url: target, ...request, connections: CONNECTIONS, duration: 2 }); // warm-up
+    // The load generator runs in a worker thread, so it does not share the server's event loop.
     const result = await autocannon({
       url: target,
       ...request,
       connections: CONNECTIONS,
       duration: DURATION_S,
+      workers: 1,
     });
     await api.stop();
     if (result.non2xx > 0 || result.errors > 0) {
