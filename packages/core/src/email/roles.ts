@@ -93,9 +93,3 @@ export function roleSet(extraRoles?: Iterable<string>): ReadonlySet<string> {
   }
   return set;
 }
-
-/** The local part a role is matched on: everything before the first `+` (sub-addressing tag). */
-export function roleBase(localPart: string): string {
-  const plus = localPart.indexOf('+');
-  return plus < 0 ? localPart : localPart.slice(0, plus);
-}
