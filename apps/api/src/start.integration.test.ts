@@ -1,0 +1,121 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadApiEnvironment } from './env.ts';
+import { type RunningLeadsync, startLeadsync } from './start.ts';
+import type { Json } from './testing/harness.ts';
+
+/** `pnpm start` in this process: the API with the real worker (Agenda on PostgreSQL) running a CSV sync. */
+
+const ADMIN_KEY = 'lsk_start-test-admin-key-0123456789';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+describe('pnpm start with the embedded worker', () => {
+  let tdb: TestDatabase;
+  let dataDir: string;
+  let app: RunningLeadsync;
+  let base: string;
+
+  const gql = async (query: string, variables: Record<string, unknown> = {}) => {
+    const response = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data?: Record<string, Json>; errors?: unknown };
+    if (body.errors || !body.data) throw new Error(JSON.stringify(body.errors));
+    return body.data;
+  };
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase();
+    dataDir = await mkdtemp(join(tmpdir(), 'leadsync-start-'));
+    const port = await freePort();
+    app = await startLeadsync(
+      loadApiEnvironment({
+        DATABASE_URL: tdb.url,
+        PORT: String(port),
+        LEADSYNC_DATA_DIR: dataDir,
+        LEADSYNC_ADMIN_KEY: ADMIN_KEY,
+        LEADSYNC_SANDBOX: 'false',
+        LEADSYNC_WORKER_POLL_MS: '500',
+        LOG_LEVEL: 'silent',
+      }),
+    );
+    base = `http://127.0.0.1:${port}`;
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await tdb?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers /healthz, schedules an initiated sync and runs it through the worker', async () => {
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const list = (await gql(`mutation { createMailingList(name: "Start") { id } }`)).createMailingList.id;
+    const connection = (
+      await gql(`mutation($i: CreateConnectionInput!) { createConnection(input: $i) { id } }`, {
+        i: {
+          connector: 'csv',
+          name: 'File',
+          credentials: {},
+          settings: { csv: 'email\na@example.com\nsales@example.com\n' },
+        },
+      })
+    ).createConnection.id;
+    const sync = (
+      await gql(`mutation($i: CreateSyncInput!) { createSync(input: $i) { id } }`, {
+        i: {
+          name: 'Start sync',
+          connectionId: connection,
+          sourceOrganizationId: 'file',
+          importMode: 'ALL',
+          mailingListId: list,
+          fieldMapping: [{ source: 'email', target: 'email' }],
+          schedule: { frequency: 'DAILY', time: '04:00', timeZone: 'Europe/Paris' },
+        },
+      })
+    ).createSync.id;
+    const initiated = (
+      await gql(`mutation($id: ID!) { initiateSync(id: $id) { status nextRunAt } }`, { id: sync })
+    ).initiateSync;
+    expect(initiated.status).toBe('ACTIVE');
+    expect(new Date(initiated.nextRunAt).getTime()).toBeGreaterThan(Date.now());
+
+    const run = (await gql(`mutation($id: ID!) { runSyncNow(id: $id) { id } }`, { id: sync })).runSyncNow.id;
+    const deadline = Date.now() + 30_000;
+    let status = 'QUEUED';
+    let totals: unknown;
+    while (Date.now() < deadline) {
+      const found = (
+        await gql(`query($id: ID!) { syncRun(id: $id) { status totals { total newLeads ignored } } }`, {
+          id: run,
+        })
+      ).syncRun;
+      status = found.status;
+      totals = found.totals;
+      if (status === 'SUCCEEDED' || status === 'FAILED') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(status).toBe('SUCCEEDED');
+    expect(totals).toEqual({ total: 2, newLeads: 1, ignored: 1 });
+
+    const deactivated = (
+      await gql(`mutation($id: ID!) { deactivateSync(id: $id) { status nextRunAt } }`, { id: sync })
+    ).deactivateSync;
+    expect(deactivated).toEqual({ status: 'INACTIVE', nextRunAt: null });
+  });
+});
