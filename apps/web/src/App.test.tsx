@@ -11,6 +11,7 @@ function server(
   acceptedKey: string,
   extra: Record<string, Handler> = {},
   queryFields = ['syncs', 'connectors'],
+  viewerFields: string[] = [],
 ) {
   const fake = fakeFetch({
     capabilities: () => ({
@@ -19,6 +20,7 @@ function server(
         mutation: fields('createSync'),
         syncRun: fields('id', 'status'),
         sync: fields('id'),
+        viewerType: viewerFields.length > 0 ? fields(...viewerFields) : null,
       },
     }),
     syncs: () => ({ data: { syncs: [], connectors: [] } }),
@@ -61,6 +63,21 @@ describe('signing in', () => {
     expect((await screen.findByTestId('organization-name')).textContent).toBe('Acme Traders');
     expect(await screen.findByText(/No syncs yet/)).toBeTruthy();
     expect(sessionStorage.getItem(apiKeyStorageKey)).toBe('right-key');
+  });
+
+  it("takes the organization's name from the viewer when it is there, with the key's name", async () => {
+    const api = server(
+      'right-key',
+      { viewer: () => ({ data: { viewer: { apiKeyName: 'Admin key', organizationName: 'Northwind' } } }) },
+      ['syncs', 'viewer'],
+      ['apiKeyName', 'organizationName'],
+    );
+    const user = userEvent.setup();
+    render(<App fetchImpl={api.fetch} />);
+    await user.type(screen.getByTestId('api-key'), 'right-key');
+    await user.click(screen.getByTestId('sign-in'));
+    expect((await screen.findByTestId('organization-name')).textContent).toBe('Northwind');
+    expect(screen.getByTestId('key-name').textContent).toContain('Admin key');
   });
 
   it('falls back to a neutral name when the schema has no organization', async () => {

@@ -16,6 +16,8 @@ export interface Capabilities {
   organizationField: string | null;
   /** `Query.viewer { apiKeyName }`: who is signed in, the fallback when the organization has no name. */
   viewer: boolean;
+  /** `Viewer.organizationName`, when the API offers it there. */
+  viewerOrganizationName: boolean;
   /** `sourceFields(connectionId, sourceOrganizationId)`: fields differ per source organization. */
   sourceFieldsByOrganization: boolean;
   /** `SourceField.availability` (`list` or `detail`): detail fields cost a request per changed record. */
@@ -31,6 +33,7 @@ export const minimalCapabilities: Capabilities = {
   recordsCsv: false,
   organizationField: null,
   viewer: false,
+  viewerOrganizationName: false,
   sourceFieldsByOrganization: false,
   fieldAvailability: false,
 };
@@ -45,6 +48,7 @@ export interface IntrospectionResult {
   syncRun: TypeFields | null;
   sync: TypeFields | null;
   sourceField?: TypeFields | null;
+  viewerType?: TypeFields | null;
 }
 
 export const CapabilitiesQuery = /* GraphQL */ `
@@ -54,6 +58,7 @@ export const CapabilitiesQuery = /* GraphQL */ `
     syncRun: __type(name: "SyncRun") { fields { name } }
     sync: __type(name: "Sync") { fields { name } }
     sourceField: __type(name: "SourceField") { fields { name } }
+    viewerType: __type(name: "Viewer") { fields { name } }
   }
 `;
 
@@ -75,6 +80,7 @@ export function capabilitiesFrom(result: IntrospectionResult): Capabilities {
     recordsCsv: mutation.has('previewSync') || mutation.has('undoSyncRun'),
     organizationField: organizationFieldNames.find((n) => query.has(n)) ?? null,
     viewer: query.has('viewer'),
+    viewerOrganizationName: query.has('viewer') && names(result.viewerType ?? null).has('organizationName'),
     sourceFieldsByOrganization: (result.query?.fields ?? []).some(
       (f) => f.name === 'sourceFields' && (f.args ?? []).some((a) => a.name === 'sourceOrganizationId'),
     ),

@@ -46,10 +46,15 @@ export async function openSession(client: Client): Promise<Session> {
   }
   let keyName: string | null = null;
   if (capabilities.viewer) {
+    const fields = capabilities.viewerOrganizationName ? 'apiKeyName organizationName' : 'apiKeyName';
     const viewer = await client
-      .query<{ viewer: { apiKeyName?: string } | null }>('query Viewer { viewer { apiKeyName } }', {})
+      .query<{ viewer: { apiKeyName?: string; organizationName?: string } | null }>(
+        `query Viewer { viewer { ${fields} } }`,
+        {},
+      )
       .toPromise();
     keyName = viewer.data?.viewer?.apiKeyName ?? null;
+    organizationName ??= viewer.data?.viewer?.organizationName ?? null;
   }
   return { capabilities, organizationName, keyName };
 }
