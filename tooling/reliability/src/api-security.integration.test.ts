@@ -1,0 +1,595 @@
+import {
+  startZohoInvoiceSimulator,
+  type ZohoInvoiceSimulator,
+} from '@leadsync/connector-zoho-invoice/simulator';
+import { ApiKeyRepository, createDatabase, createOrganization, type DatabaseHandle } from '@leadsync/db';
+import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningProduct, rootFields, startProduct } from './support/product.ts';
+
+/**
+ * Security over real HTTP against the real product process (`pnpm start`'s main.ts with the worker in process):
+ * authentication of every root operation, tenant isolation, secrets in answers, logs and errors, and the limits on
+ * request size and query shape.
+ */
+
+// biome-ignore lint/suspicious/noExplicitAny: answers are untyped JSON; the assertions that read them check them.
+type Json = any;
+
+interface Answer {
+  status: number;
+  text: string;
+  json: Json;
+}
+
+/** The ids of organization B that A is not allowed to touch. */
+interface Foreign {
+  connectionId: string;
+  syncId: string;
+  runId: string;
+  mailingListId: string;
+  apiKeyId: string;
+  emails: string[];
+  sourceOrganizationId: string;
+}
+
+type Expectation =
+  /** A nullable lookup: `null`, or NOT_FOUND. */
+  | 'lookup'
+  /** Must be refused: NOT_FOUND or BAD_USER_INPUT, nothing changes. */
+  | 'refused'
+  /** The caller's own list: answered, without anything of B. */
+  | 'own'
+  /** Emails of B's leads: nothing changes (0). */
+  | 'emails';
+
+interface Operation {
+  document: string;
+  variables: (b: Foreign) => Record<string, unknown>;
+  expect: Expectation;
+}
+
+const SCHEDULE = { frequency: 'DAILY', time: '06:00', timeZone: 'UTC' };
+
+/** One case per root field of the schema; the test fails when the schema gains a field without a case here. */
+const OPERATIONS: Record<string, Operation> = {
+  apiKeys: { document: 'query { apiKeys { id name maskedKey } }', variables: () => ({}), expect: 'own' },
+  connection: {
+    document: 'query ($id: ID!) { connection(id: $id) { id name maskedKey } }',
+    variables: (b) => ({ id: b.connectionId }),
+    expect: 'lookup',
+  },
+  connections: {
+    document: 'query { connections { id name maskedKey primaryEmail } }',
+    variables: () => ({}),
+    expect: 'own',
+  },
+  connectors: { document: 'query { connectors { id } }', variables: () => ({}), expect: 'own' },
+  leads: {
+    document: 'query ($list: ID) { leads(mailingListId: $list) { totalCount edges { node { email } } } }',
+    variables: (b) => ({ list: b.mailingListId }),
+    expect: 'lookup',
+  },
+  mailingLists: {
+    document: 'query { mailingLists { id name leadCount } }',
+    variables: () => ({}),
+    expect: 'own',
+  },
+  organization: { document: 'query { organization { id name } }', variables: () => ({}), expect: 'own' },
+  sourceFields: {
+    document: 'query ($id: ID!) { sourceFields(connectionId: $id) { key } }',
+    variables: (b) => ({ id: b.connectionId }),
+    expect: 'refused',
+  },
+  sourceOrganizations: {
+    document: 'query ($id: ID!) { sourceOrganizations(connectionId: $id) { id name } }',
+    variables: (b) => ({ id: b.connectionId }),
+    expect: 'refused',
+  },
+  sync: {
+    document: 'query ($id: ID!) { sync(id: $id) { id name } }',
+    variables: (b) => ({ id: b.syncId }),
+    expect: 'lookup',
+  },
+  syncCostEstimate: {
+    document: 'query ($id: ID!) { syncCostEstimate(id: $id) { __typename } }',
+    variables: (b) => ({ id: b.syncId }),
+    expect: 'lookup',
+  },
+  syncRun: {
+    document:
+      'query ($id: ID!) { syncRun(id: $id) { id totals { total } records { edges { node { email } } } } }',
+    variables: (b) => ({ id: b.runId }),
+    expect: 'lookup',
+  },
+  syncs: { document: 'query { syncs { id name } }', variables: () => ({}), expect: 'own' },
+  viewer: { document: 'query { viewer { organizationId } }', variables: () => ({}), expect: 'own' },
+
+  activateAllSyncs: {
+    document: 'mutation ($id: ID!) { activateAllSyncs(connectionId: $id) { id } }',
+    variables: (b) => ({ id: b.connectionId }),
+    expect: 'refused',
+  },
+  activateSync: {
+    document: 'mutation ($id: ID!) { activateSync(id: $id) { id } }',
+    variables: (b) => ({ id: b.syncId }),
+    expect: 'refused',
+  },
+  createApiKey: {
+    document: 'mutation { createApiKey(name: "reliability") { key apiKey { id } } }',
+    variables: () => ({}),
+    expect: 'own',
+  },
+  createConnection: {
+    document: 'mutation ($input: CreateConnectionInput!) { createConnection(input: $input) { id } }',
+    variables: () => ({
+      input: { connector: 'csv', name: 'A file', credentials: {}, settings: { csv: 'email\na@example.com' } },
+    }),
+    expect: 'own',
+  },
+  createMailingList: {
+    document: 'mutation { createMailingList(name: "A list") { id } }',
+    variables: () => ({}),
+    expect: 'own',
+  },
+  createSync: {
+    document: 'mutation ($input: CreateSyncInput!) { createSync(input: $input) { id } }',
+    variables: (b) => ({
+      input: {
+        name: 'Steal',
+        connectionId: b.connectionId,
+        sourceOrganizationId: b.sourceOrganizationId,
+        importMode: 'ALL',
+        mailingListId: b.mailingListId,
+        fieldMapping: [{ source: 'email', target: 'email' }],
+        schedule: SCHEDULE,
+      },
+    }),
+    expect: 'refused',
+  },
+  deactivateSync: {
+    document: 'mutation ($id: ID!) { deactivateSync(id: $id) { id } }',
+    variables: (b) => ({ id: b.syncId }),
+    expect: 'refused',
+  },
+  deleteConnection: {
+    document: 'mutation ($id: ID!) { deleteConnection(id: $id) }',
+    variables: (b) => ({ id: b.connectionId }),
+    expect: 'refused',
+  },
+  deleteLeads: {
+    document: 'mutation ($emails: [String!]!) { deleteLeads(emails: $emails) }',
+    variables: (b) => ({ emails: b.emails }),
+    expect: 'emails',
+  },
+  deleteSync: {
+    document: 'mutation ($id: ID!) { deleteSync(id: $id) }',
+    variables: (b) => ({ id: b.syncId }),
+    expect: 'refused',
+  },
+  initiateSync: {
+    document: 'mutation ($id: ID!) { initiateSync(id: $id) { id } }',
+    variables: (b) => ({ id: b.syncId }),
+    expect: 'refused',
+  },
+  markBounced: {
+    document: 'mutation ($emails: [String!]!) { markBounced(emails: $emails) }',
+    variables: (b) => ({ emails: b.emails }),
+    expect: 'emails',
+  },
+  markDoNotMail: {
+    document: 'mutation ($emails: [String!]!) { markDoNotMail(emails: $emails) }',
+    variables: (b) => ({ emails: b.emails }),
+    expect: 'emails',
+  },
+  previewSync: {
+    document: 'mutation ($id: ID!) { previewSync(id: $id) { id } }',
+    variables: (b) => ({ id: b.syncId }),
+    expect: 'refused',
+  },
+  renameConnection: {
+    document: 'mutation ($id: ID!) { renameConnection(id: $id, name: "pwned") { id } }',
+    variables: (b) => ({ id: b.connectionId }),
+    expect: 'refused',
+  },
+  renameSync: {
+    document: 'mutation ($id: ID!) { renameSync(id: $id, name: "pwned") { id } }',
+    variables: (b) => ({ id: b.syncId }),
+    expect: 'refused',
+  },
+  revokeApiKey: {
+    document: 'mutation ($id: ID!) { revokeApiKey(id: $id) }',
+    variables: (b) => ({ id: b.apiKeyId }),
+    expect: 'refused',
+  },
+  runSyncNow: {
+    document: 'mutation ($id: ID!) { runSyncNow(id: $id) { id } }',
+    variables: (b) => ({ id: b.syncId }),
+    expect: 'refused',
+  },
+  undoSyncRun: {
+    document: 'mutation ($id: ID!) { undoSyncRun(id: $id) { id } }',
+    variables: (b) => ({ id: b.runId }),
+    expect: 'refused',
+  },
+  updateConnectionCredentials: {
+    document:
+      'mutation ($id: ID!, $c: JSONObject!) { updateConnectionCredentials(id: $id, credentials: $c) { id } }',
+    variables: (b) => ({ id: b.connectionId, c: { clientId: 'x', clientSecret: 'y', refreshToken: 'z' } }),
+    expect: 'refused',
+  },
+  updateConnectionSettings: {
+    document:
+      'mutation ($id: ID!, $s: JSONObject!) { updateConnectionSettings(id: $id, settings: $s) { id } }',
+    variables: (b) => ({ id: b.connectionId, s: { dataCenter: 'eu' } }),
+    expect: 'refused',
+  },
+  updateSyncMapping: {
+    document:
+      'mutation ($id: ID!) { updateSyncMapping(id: $id, fieldMapping: [{ source: "email", target: "email" }]) { id } }',
+    variables: (b) => ({ id: b.syncId }),
+    expect: 'refused',
+  },
+  updateSyncPolicy: {
+    document: 'mutation ($id: ID!) { updateSyncPolicy(id: $id, updatePolicy: NEVER) { id } }',
+    variables: (b) => ({ id: b.syncId }),
+    expect: 'refused',
+  },
+  updateSyncRetrieval: {
+    document: 'mutation ($id: ID!, $s: ScheduleInput) { updateSyncRetrieval(id: $id, schedule: $s) { id } }',
+    variables: (b) => ({ id: b.syncId, s: { ...SCHEDULE, frequency: 'WEEKLY', weekday: 1 } }),
+    expect: 'refused',
+  },
+};
+
+describe('API security over HTTP against the running product', () => {
+  let tdb: TestDatabase;
+  let handle: DatabaseHandle;
+  let product: RunningProduct;
+  let sim: ZohoInvoiceSimulator;
+  let bKey: string;
+  let b: Foreign;
+  /** Every answer body the API sent in this file, for the secrets check. */
+  const answers: string[] = [];
+  const secrets = new Set<string>();
+
+  async function post(body: string, key?: string | null, contentType = 'application/json'): Promise<Answer> {
+    const response = await fetch(`${product.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body,
+    });
+    const text = await response.text();
+    answers.push(text);
+    let json: Json;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, text, json };
+  }
+
+  const gql = (
+    document: string,
+    variables: Record<string, unknown> = {},
+    key: string | null = product.adminKey,
+  ) => post(JSON.stringify({ query: document, variables }), key);
+
+  async function ok(document: string, variables: Record<string, unknown>, key: string): Promise<Json> {
+    const answer = await gql(document, variables, key);
+    if (answer.json?.errors?.length || !answer.json?.data) throw new Error(`GraphQL errors: ${answer.text}`);
+    return answer.json.data;
+  }
+
+  async function waitForRun(runId: string, key: string): Promise<Json> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const data = await ok(
+        'query ($id: ID!) { syncRun(id: $id) { id status error totals { total newLeads } } }',
+        { id: runId },
+        key,
+      );
+      if (data.syncRun.status === 'SUCCEEDED' || data.syncRun.status === 'FAILED') return data.syncRun;
+      if (Date.now() > deadline) throw new Error(`run ${runId} did not finish: ${JSON.stringify(data)}`);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  }
+
+  /** B's state as B sees it: compared before and after A's attempts. */
+  async function bState() {
+    return ok(
+      `query ($sync: ID!, $conn: ID!, $run: ID!) {
+        sync(id: $sync) { id name status updatePolicy fieldMapping { source target } schedule { frequency weekday }
+          mailingList { id name leadCount } }
+        connection(id: $conn) { id name status maskedKey }
+        syncRun(id: $run) { id status undoneAt }
+        mailingLists { id name leadCount }
+        leads(first: 200) { totalCount edges { node { email status } } }
+        apiKeys { id revokedAt }
+      }`,
+      { sync: b.syncId, conn: b.connectionId, run: b.runId },
+      bKey,
+    );
+  }
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase();
+    handle = createDatabase(tdb.url, { max: 2 });
+    sim = await startZohoInvoiceSimulator({
+      seed: 5,
+      contactsPerOrganization: 60,
+      rateLimit: false,
+      tokenMintLimit: false,
+    });
+    secrets.add(sim.credentials.clientSecret);
+    secrets.add(sim.credentials.refreshToken);
+    product = await startProduct(tdb.url);
+
+    // Organization B, with a key of its own, sets up a Zoho Invoice sync through the API and runs it.
+    const orgB = await createOrganization(handle.db, 'Other Corp');
+    bKey = (await new ApiKeyRepository(handle.db, orgB.id).create({ name: 'B admin', role: 'admin' }))
+      .plainKey;
+    const connection = await ok(
+      'mutation ($input: CreateConnectionInput!) { createConnection(input: $input) { id maskedKey } }',
+      {
+        input: {
+          connector: 'zoho-invoice',
+          name: 'B secret connection',
+          credentials: sim.credentials,
+          settings: { dataCenter: 'com', apiUrl: sim.apiUrl, accountsUrl: sim.accountsUrl },
+        },
+      },
+      bKey,
+    );
+    const list = await ok('mutation { createMailingList(name: "B secret list") { id } }', {}, bKey);
+    const orgs = await ok(
+      'query ($id: ID!) { sourceOrganizations(connectionId: $id) { id } }',
+      { id: connection.createConnection.id },
+      bKey,
+    );
+    const sync = await ok(
+      'mutation ($input: CreateSyncInput!) { createSync(input: $input) { id } }',
+      {
+        input: {
+          name: 'B secret sync',
+          connectionId: connection.createConnection.id,
+          sourceOrganizationId: orgs.sourceOrganizations[0].id,
+          importMode: 'ALL',
+          mailingListId: list.createMailingList.id,
+          fieldMapping: [
+            { source: 'email', target: 'email' },
+            { source: 'first_name', target: 'firstName' },
+          ],
+          schedule: SCHEDULE,
+        },
+      },
+      bKey,
+    );
+    await ok('mutation ($id: ID!) { initiateSync(id: $id) { id } }', { id: sync.createSync.id }, bKey);
+    const queued = await ok(
+      'mutation ($id: ID!) { runSyncNow(id: $id) { id } }',
+      { id: sync.createSync.id },
+      bKey,
+    );
+    const run = await waitForRun(queued.runSyncNow.id, bKey);
+    expect(run.status, run.error ?? '').toBe('SUCCEEDED');
+    const leads = await ok('query { leads(first: 200) { edges { node { email } } } }', {}, bKey);
+    const keys = await ok('query { viewer { apiKeyId } }', {}, bKey);
+    b = {
+      connectionId: connection.createConnection.id,
+      syncId: sync.createSync.id,
+      runId: run.id,
+      mailingListId: list.createMailingList.id,
+      apiKeyId: keys.viewer.apiKeyId,
+      emails: leads.leads.edges.map((e: Json) => e.node.email),
+      sourceOrganizationId: orgs.sourceOrganizations[0].id,
+    };
+    expect(b.emails.length).toBeGreaterThan(10);
+  }, 150_000);
+
+  afterAll(async () => {
+    await product?.stop();
+    await sim?.close();
+    await handle?.close();
+    await tdb?.drop();
+  });
+
+  it('the cases cover every root field of the schema', async () => {
+    const fields = await rootFields();
+    expect(fields.query.length + fields.mutation.length).toBeGreaterThan(30);
+    expect(Object.keys(OPERATIONS).sort()).toEqual([...fields.query, ...fields.mutation].sort());
+  });
+
+  it('every operation without a key, with an unknown key and with a revoked key is UNAUTHENTICATED (401), with no data', async () => {
+    const created = await ok(
+      'mutation { createApiKey(name: "to revoke", role: ADMIN) { key apiKey { id } } }',
+      {},
+      product.adminKey,
+    );
+    const revoked: string = created.createApiKey.key;
+    expect((await ok('query { viewer { role } }', {}, revoked)).viewer.role).toBe('ADMIN');
+    await ok(
+      'mutation ($id: ID!) { revokeApiKey(id: $id) }',
+      { id: created.createApiKey.apiKey.id },
+      product.adminKey,
+    );
+
+    for (const [name, operation] of Object.entries(OPERATIONS)) {
+      for (const key of [
+        null,
+        'lsk_not_a_real_key_000000000000000000',
+        revoked,
+        `Basic ${bKey}`,
+        'x'.repeat(5_000),
+      ]) {
+        const answer = await gql(operation.document, operation.variables(b), key);
+        const label = `${name} with ${key === null ? 'no key' : key === revoked ? 'a revoked key' : 'a bad key'}`;
+        expect(answer.status, label).toBe(401);
+        expect(answer.json?.errors?.[0]?.extensions?.code, label).toBe('UNAUTHENTICATED');
+        expect(answer.json?.data ?? null, label).toBeNull();
+      }
+    }
+  });
+
+  it("every operation with another organization's ids is refused or answers nothing of it, and changes nothing", async () => {
+    const before = await bState();
+    // What must never show in an answer to A: names and lead emails of B.
+    const markers = ['B secret connection', 'B secret list', 'B secret sync', ...b.emails];
+    const problems: string[] = [];
+    for (const [name, operation] of Object.entries(OPERATIONS)) {
+      const answer = await gql(operation.document, operation.variables(b));
+      const code = answer.json?.errors?.[0]?.extensions?.code;
+      const data = answer.json?.data;
+      for (const marker of markers)
+        if (answer.text.includes(marker)) problems.push(`${name} shows "${marker}"`);
+      if (answer.status >= 500 || code === 'INTERNAL_SERVER_ERROR') problems.push(`${name}: ${answer.text}`);
+      switch (operation.expect) {
+        case 'lookup': {
+          const value = data?.[name];
+          const empty = value === null || (name === 'leads' && value?.totalCount === 0);
+          if (!(empty || code === 'NOT_FOUND')) problems.push(`${name} answered ${answer.text}`);
+          break;
+        }
+        case 'refused':
+          if (code !== 'NOT_FOUND' && code !== 'BAD_USER_INPUT')
+            problems.push(`${name} was not refused: ${answer.text}`);
+          break;
+        case 'emails':
+          if (data?.[name] !== 0) problems.push(`${name} changed B's leads: ${answer.text}`);
+          break;
+        case 'own':
+          if (answer.json?.errors?.length) problems.push(`${name} failed: ${answer.text}`);
+          break;
+      }
+    }
+    expect(problems).toEqual([]);
+    const viewer = await ok('query { viewer { organizationId } }', {}, product.adminKey);
+    expect(viewer.viewer.organizationId).not.toBe(
+      (await ok('query { viewer { organizationId } }', {}, bKey)).viewer.organizationId,
+    );
+    expect(await bState()).toEqual(before);
+  });
+
+  it('secrets never come back: masked key only, and refused or malformed credentials are not echoed', async () => {
+    const connections = await ok('query { connections { id maskedKey } }', {}, bKey);
+    const masked: string | null = connections.connections[0].maskedKey;
+    expect(masked === null || masked.replace(/[^A-Za-z0-9]/g, '').length <= 4).toBe(true);
+
+    // A key the source refuses, and credentials of the wrong shape: the errors name the problem, not the values.
+    const rejected = await gql(
+      'mutation ($id: ID!, $c: JSONObject!) { updateConnectionCredentials(id: $id, credentials: $c) { id } }',
+      { id: b.connectionId, c: { ...sim.credentials, refreshToken: `${sim.credentials.refreshToken}x` } },
+      bKey,
+    );
+    expect(rejected.json?.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    secrets.add(`${sim.credentials.refreshToken}x`);
+    const malformed = await gql(
+      'mutation ($input: CreateConnectionInput!) { createConnection(input: $input) { id } }',
+      {
+        input: {
+          connector: 'zoho-invoice',
+          name: 'bad',
+          credentials: {
+            clientId: 42,
+            clientSecret: sim.credentials.clientSecret,
+            refreshToken: [sim.credentials.refreshToken],
+          },
+          settings: { dataCenter: 'com', apiUrl: sim.apiUrl, accountsUrl: sim.accountsUrl },
+        },
+      },
+      bKey,
+    );
+    expect(malformed.json?.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
+    // The key is rotated at the source: the next run fails with a sentence for a person, no secret in it.
+    const fresh = sim.rotateKey();
+    secrets.add(fresh.refreshToken);
+    await ok('mutation ($id: ID!) { activateSync(id: $id) { id } }', { id: b.syncId }, bKey).catch(
+      () => undefined,
+    );
+    const queued = await ok('mutation ($id: ID!) { runSyncNow(id: $id) { id } }', { id: b.syncId }, bKey);
+    const failed = await waitForRun(queued.runSyncNow.id, bKey);
+    expect(failed.status).toBe('FAILED');
+    expect(failed.error).toMatch(/key/);
+
+    const everything = answers.join('\n');
+    expect(answers.length).toBeGreaterThan(100);
+    for (const secret of secrets) expect(everything).not.toContain(secret);
+  });
+
+  it('oversized bodies, batches and deep, wide or costly queries are refused before they run', async () => {
+    const big = await post(
+      JSON.stringify({ query: '{ viewer { role } }', variables: { pad: 'x'.repeat(11 * 1024 * 1024) } }),
+    );
+    expect(big.status).toBe(413);
+
+    const batch = await post(
+      JSON.stringify([{ query: '{ viewer { role } }' }, { query: '{ viewer { role } }' }]),
+      product.adminKey,
+    );
+    expect(batch.status).toBe(400);
+
+    const refusals: Record<string, string> = {
+      // The schema itself has no cycle (at most 6 levels deep); introspection has one:
+      // __Type.fields.type.fields… is a cycle: every level multiplies the answer (a classic introspection bomb).
+      introspectionCycle: `{ __type(name: "Sync") { ${'fields { type { '.repeat(8)}name${' } }'.repeat(8)} } }`,
+      aliases: `{ ${Array.from({ length: 60 }, (_, i) => `a${i}: viewer { role }`).join(' ')} }`,
+      directives: `{ viewer { role ${'@include(if: true) '.repeat(60)} } }`,
+      costly: `{ ${Array.from({ length: 19 }, (_, i) => `s${i}: syncs { runs(first: 100) { edges { node { records(first: 100) { edges { node { sourceId email outcome reason suggestion } } } totals { total newLeads reAdded duplicate ignored deleted } ignoredBreakdown { bounced doNotMail groupEmail fileDuplicate emptyEmail invalidPattern } } } } }`).join(' ')} }`,
+    };
+    const problems: string[] = [];
+    for (const [name, document] of Object.entries(refusals)) {
+      const answer = await gql(document);
+      const code = answer.json?.errors?.[0]?.extensions?.code;
+      if (answer.status !== 400 || code !== 'GRAPHQL_VALIDATION_FAILED')
+        problems.push(`${name}: HTTP ${answer.status} ${answer.text.slice(0, 300)}`);
+    }
+    expect(problems).toEqual([]);
+
+    // A page size far beyond the maximum is refused or cut down, never served whole.
+    const huge = await gql('{ leads(first: 1000000) { edges { node { email } } } }', {}, bKey);
+    expect(huge.status).toBeLessThan(500);
+    expect(huge.json?.data?.leads?.edges?.length ?? 0).toBeLessThanOrEqual(1_000);
+  });
+
+  it('a CSV file holding a NUL character is refused as bad input (PostgreSQL jsonb cannot store it), not a 500', async () => {
+    const answer = await gql(
+      'mutation ($input: CreateConnectionInput!) { createConnection(input: $input) { id } }',
+      {
+        input: {
+          connector: 'csv',
+          name: 'nul',
+          credentials: {},
+          settings: { csv: 'email,name\na@example.com,x\u0000y' },
+        },
+      },
+    );
+    expect(answer.status).toBeLessThan(500);
+    expect(answer.json?.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  // A query of more than 2,000 tokens is refused (it never runs), but with the wrong status: graphql-armor's token
+  // limit throws from an Apollo plugin hook (parsingDidStart), which Apollo answers as HTTP 500. Reported; when
+  // fixed, the `it.fails` below starts failing: turn it into a plain `it`.
+  const TOKEN_FLOOD = `{ viewer { ${'role '.repeat(3_000)} } }`;
+
+  it('a query of more than 2,000 tokens is refused before it runs', async () => {
+    const answer = await gql(TOKEN_FLOOD);
+    expect(answer.json?.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(answer.json?.data).toBeUndefined();
+  });
+
+  it.fails('KNOWN BUG: the token-limit refusal is HTTP 400, not 500 (apps/api/src/server.ts, maxTokens)', async () => {
+    const answer = await gql(TOKEN_FLOOD);
+    expect(answer.status).toBe(400);
+  });
+
+  it("the product's logs hold no secret: no client secret, refresh token, or API key", () => {
+    const logs = product.output();
+    expect(logs).toMatch(/"level":\d+/);
+    expect(logs.split('\n').length).toBeGreaterThan(20);
+    for (const secret of [...secrets, product.adminKey, bKey]) expect(logs).not.toContain(secret);
+    expect(logs).not.toMatch(/Zoho-oauthtoken|"access_token"/);
+  });
+});
