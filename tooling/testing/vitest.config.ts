@@ -1,3 +1,3 @@
 import { leadsyncVitestConfig } from '@leadsync/testing/vitest';
 
-export default leadsyncVitestConfig();
+export default leadsyncVitestConfig({ database: true });
