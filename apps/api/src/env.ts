@@ -13,6 +13,8 @@ export const apiEnvShape = {
     .max(65535, portError)
     .default(4000),
   LEADSYNC_ADMIN_KEY: z.string().min(24, 'at least 24 characters').optional(),
+  /** When set, `/metrics` needs `Authorization: Bearer <token>`. */
+  LEADSYNC_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   /** `false` turns off the Zoho Invoice sandbox that `pnpm start` offers a new user. */
   LEADSYNC_SANDBOX: z
     .enum(['true', 'false', '1', '0'], { error: 'true or false' })

@@ -19,6 +19,7 @@ import type { ApiDeps, RateLimitOptions } from './graphql/deps.ts';
 import { createFormatError, DomainError, toRequestError } from './graphql/errors.ts';
 import { RateLimiter } from './graphql/rate-limit.ts';
 import { buildLeadsyncSchema } from './graphql/schema.ts';
+import { metricsRoute } from './http/metrics.ts';
 import { recordsCsvRoute } from './http/records-csv.ts';
 
 export interface ApiServerOptions {
@@ -33,6 +34,8 @@ export interface ApiServerOptions {
   bodyLimit?: string;
   /** `/healthz` answers 200 only while this is true (database, API and worker ready). */
   isReady?: () => boolean;
+  /** When set, `/metrics` asks for `Authorization: Bearer <token>`. */
+  metricsToken?: string;
 }
 
 export interface ApiServer {
@@ -116,13 +119,19 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   );
 
   app.get('/runs/:id/records.csv', recordsCsvRoute(deps, limiter));
+  app.get('/metrics', metricsRoute(deps.db, options.metricsToken));
 
   const webDist = options.webDist ? resolve(options.webDist) : undefined;
   if (webDist && existsSync(join(webDist, 'index.html'))) {
     app.use(express.static(webDist, { index: 'index.html', maxAge: production ? '1h' : 0 }));
     // The console routes on the client: any other GET that wants a page gets index.html.
     app.get('/{*path}', (req, res, next) => {
-      if (req.path.startsWith('/graphql') || req.path.startsWith('/runs/') || !req.accepts('html'))
+      if (
+        req.path.startsWith('/graphql') ||
+        req.path.startsWith('/runs/') ||
+        req.path === '/metrics' ||
+        !req.accepts('html')
+      )
         return next();
       res.sendFile(join(webDist, 'index.html'));
     });

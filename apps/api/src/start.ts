@@ -92,6 +92,7 @@ export async function startLeadsync(env: ApiEnvironment): Promise<RunningLeadsyn
     production: env.NODE_ENV === 'production',
     webDist: WEB_DIST,
     isReady: () => ready,
+    metricsToken: env.LEADSYNC_METRICS_TOKEN,
   });
   await new Promise<void>((resolve, reject) => {
     api.httpServer.once('error', reject);
