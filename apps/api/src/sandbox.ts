@@ -5,6 +5,7 @@ import {
 } from '@leadsync/connector-zoho-invoice/simulator';
 import { ConnectionRepository, type Database, type SecretBox } from '@leadsync/db';
 import type { Logger } from 'pino';
+import { maskKey } from './modules/connections/connection.service.ts';
 
 export const SANDBOX_CONNECTION_NAME = 'Zoho Invoice (sandbox)';
 /** Fixed, so the sandbox's contacts and credentials are the same on every start. */
@@ -39,7 +40,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const existing = (await repository.list({ connectorId: zohoInvoiceConnector.id })).find(
     (connection) => connection.name === SANDBOX_CONNECTION_NAME,
   );
-  const maskedKey = zohoInvoiceConnector.maskedKey?.(simulator.credentials) ?? null;
+  const maskedKey = maskKey(zohoInvoiceConnector.maskedKey?.(simulator.credentials));
   let connectionId: string;
   if (existing) {
     connectionId = existing.id;

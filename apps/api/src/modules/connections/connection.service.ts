@@ -35,7 +35,7 @@ export function toConnection(row: ConnectionRow): Connection {
 }
 
 /** Never more than the last 4 characters of a key, whatever a connector offers. */
-function maskKey(raw: string | undefined): string | null {
+export function maskKey(raw: string | undefined): string | null {
   if (!raw) return null;
   const visible = raw.replace(/[^A-Za-z0-9]/g, '').slice(-4);
   return visible ? `…${visible}` : null;
