@@ -17,6 +17,11 @@ export interface JobStoreOptions {
   mongodbUrl?: string;
   /** Connections of the job store's pool (PostgreSQL). */
   poolSize?: number;
+  /**
+   * Errors of the store's LISTEN connection (a database restart): the channel reconnects by itself and jobs are
+   * still found by polling meanwhile, so they are reported here instead of crashing the process.
+   */
+  onBackgroundError?: (error: unknown) => void;
 }
 
 export interface JobStore {
@@ -66,9 +71,12 @@ async function openPostgresStore(options: JobStoreOptions): Promise<JobStore> {
     await pool.end().catch(() => {});
     throw new JobStoreUnavailableError('postgres', error);
   }
+  const backend = new PostgresBackend({ pool, tableName: JOBS_TABLE, ensureSchema: false });
+  // Agenda listens to nothing on this emitter, and an 'error' with no listener throws out of the event loop.
+  backend.notificationChannel?.on('error', (error: unknown) => options.onBackgroundError?.(error));
   return {
     kind: 'postgres',
-    backend: new PostgresBackend({ pool, tableName: JOBS_TABLE, ensureSchema: false }),
+    backend,
     async ensureSchema() {
       const client = await pool.connect();
       try {

@@ -118,6 +118,8 @@ export function createJobScheduler(options: JobSchedulerOptions): JobScheduler {
           databaseUrl: options.databaseUrl,
           mongodbUrl: options.mongodbUrl,
           poolSize: options.concurrency + 4,
+          onBackgroundError: (error) =>
+            options.logger.warn({ err: error }, 'job store notification channel: reconnecting'),
         });
         await store.ensureSchema();
         const agenda = new Agenda({
