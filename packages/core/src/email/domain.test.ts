@@ -1,6 +1,7 @@
 import { domainToASCII } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { domainVerdict, isValidAsciiDomain, judgeDomain } from './domain.ts';
+import { DomainCache, domainVerdict, isValidAsciiDomain, judgeDomain } from './domain.ts';
+import { hashExact } from './hash.ts';
 
 describe('domain verdicts', () => {
   it('stay right while the cache grows past its bound and starts over', () => {
@@ -39,5 +40,18 @@ describe('domain verdicts', () => {
     ]) {
       expect(judgeDomain(domain).ascii, domain).toBe(domainToASCII(domain));
     }
+  });
+
+  it('finds every domain again after the table grows, and judges over-long ones without caching them', () => {
+    const cache = new DomainCache();
+    const domains = Array.from({ length: 5000 }, (_, i) => `d${i}.example.org`);
+    const slotOf = (d: string) => cache.slot(d, 0, d.length, hashExact(d));
+    for (const d of domains) slotOf(d);
+    const slots = domains.map(slotOf);
+    expect(domains.map(slotOf)).toEqual(slots);
+    expect(new Set(slots).size).toBe(domains.length);
+    expect(cache.verdict(slots[1234]!).written).toBe('d1234.example.org');
+    const long = `${'a'.repeat(2000)}.com`;
+    expect(cache.verdict(slotOf(long))).toMatchObject({ ascii: null, written: long });
   });
 });

@@ -120,88 +120,142 @@ function invalid(written: string, suggestion: string | null = null): DomainVerdi
 }
 
 const MAX_CAPACITY = 1 << 17;
+const MAX_ARENA = 1 << 22;
+/** Longer domains (always invalid) are judged without being cached. */
+const MAX_CACHED_LENGTH = 1024;
 
-/** Whether `raw` holds `key` at `from` (a plain loop: faster than `startsWith` with a position). */
-function sameChars(raw: string, from: number, key: string): boolean {
-  for (let k = 0; k < key.length; k++) if (raw.charCodeAt(from + k) !== key.charCodeAt(k)) return false;
-  return true;
-}
+/** Slot layout: four int32 per slot, so one probe reads one cache line. */
+const STRIDE = 4;
+const TAG = 0; // hash with the low bit set; 0 marks an empty slot
+const LENGTH = 1; // length of the domain as written, and the PLAIN flag
+const OFFSET = 2; // where its characters start in the arena
+const ASCII_HASH = 3;
+/** The domain is valid, already normalized as written, and no typo: the scanner needs nothing else. */
+export const PLAIN = 1 << 16;
 
 /**
  * Verdicts per domain as written, in an open-addressing table probed with the hash the scanner already
- * computed and compared in place (character by character at the offset), so a hit allocates nothing. Real files
- * repeat a few thousand domains over and over; the table grows with them (staying small enough for
- * the processor's cache) and is emptied when it reaches its bound, so memory stays flat.
+ * computed. A slot keeps what the common case needs in four integers, and the domain's characters sit in
+ * one arena, so a hit reads two cache lines and allocates nothing; equality is exact (the characters are
+ * compared). Real files repeat a few thousand domains over and over; the table grows with them and is
+ * emptied when it reaches its bound, so memory stays flat.
  */
-class DomainCache {
-  /** Hashes with the low bit set (so 0 marks an empty slot), beside the verdicts that carry their key. */
-  private hashes = new Int32Array(0);
-  private verdicts: (DomainVerdict | undefined)[] = [];
+export class DomainCache {
+  slots = new Int32Array(0);
+  verdicts: (DomainVerdict | undefined)[] = [];
+  private arena = new Uint16Array(0);
+  private used = 0;
   private mask = 0;
   private size = 0;
 
   constructor() {
-    this.reset(1024);
+    this.reset(1024, 16 * 1024);
   }
 
-  /** The verdict for `raw[from, to)`, whose `hashExact` is `hash`. */
-  get(raw: string, from: number, to: number, hash: number): DomainVerdict {
+  /** The slot (index into `slots`) of `raw[from, to)`, whose `hashExact` is `hash`; judged and added if new. */
+  slot(raw: string, from: number, to: number, hash: number): number {
     const tag = hash | 1;
     const len = to - from;
+    const slots = this.slots;
     const mask = this.mask;
-    const hashes = this.hashes;
     let i = mix(hash) & mask;
     for (;;) {
-      const h = hashes[i]!;
-      if (h === 0) break;
-      if (h === tag) {
-        const verdict = this.verdicts[i]!;
-        const key = verdict.written;
-        if (key.length === len && sameChars(raw, from, key)) return verdict;
+      const at = i * STRIDE;
+      const t = slots[at + TAG]!;
+      if (t === 0) break;
+      if (
+        t === tag &&
+        (slots[at + LENGTH]! & 0xffff) === len &&
+        this.same(raw, from, len, slots[at + OFFSET]!)
+      ) {
+        return at;
       }
       i = (i + 1) & mask;
     }
-    const verdict = judgeDomain(raw.slice(from, to));
-    this.insert(hash, verdict);
-    return verdict;
+    return this.insert(raw.slice(from, to), hash);
   }
 
-  private insert(hash: number, verdict: DomainVerdict): void {
+  private same(raw: string, from: number, len: number, offset: number): boolean {
+    const arena = this.arena;
+    for (let k = 0; k < len; k++) if (raw.charCodeAt(from + k) !== arena[offset + k]) return false;
+    return true;
+  }
+
+  /** The verdict of a slot `slot` returned. */
+  verdict(slot: number): DomainVerdict {
+    return this.verdicts[slot / STRIDE]!;
+  }
+
+  private insert(domain: string, hash: number): number {
+    const verdict = judgeDomain(domain);
+    if (domain.length > MAX_CACHED_LENGTH) return this.scratch(verdict, hash);
     const capacity = this.mask + 1;
-    if ((this.size + 1) * 2 > capacity) {
-      if (capacity < MAX_CAPACITY) this.grow(capacity * 2);
-      else this.reset(capacity);
+    const needSlots = (this.size + 1) * 2 > capacity;
+    const needChars = this.used + domain.length > this.arena.length;
+    if (needSlots || needChars) {
+      const slots = needSlots ? capacity * 2 : capacity;
+      const chars = needChars ? this.arena.length * 2 : this.arena.length;
+      if (slots <= MAX_CAPACITY && chars <= MAX_ARENA) this.rebuild(slots, chars);
+      else this.reset(capacity, this.arena.length);
     }
+    return this.place(domain, hash, verdict);
+  }
+
+  private place(domain: string, hash: number, verdict: DomainVerdict): number {
     let i = mix(hash) & this.mask;
-    while (this.hashes[i] !== 0) i = (i + 1) & this.mask;
-    this.hashes[i] = hash | 1;
+    while (this.slots[i * STRIDE + TAG] !== 0) i = (i + 1) & this.mask;
+    const at = i * STRIDE;
+    const plain = verdict.ascii !== null && verdict.asWritten && verdict.suggestion === null;
+    this.slots[at + TAG] = hash | 1;
+    this.slots[at + LENGTH] = domain.length | (plain ? PLAIN : 0);
+    this.slots[at + OFFSET] = this.used;
+    this.slots[at + ASCII_HASH] = verdict.asciiHash;
+    for (let k = 0; k < domain.length; k++) this.arena[this.used + k] = domain.charCodeAt(k);
+    this.used += domain.length;
     this.verdicts[i] = verdict;
     this.size++;
+    return at;
   }
 
-  private grow(capacity: number): void {
-    const { verdicts } = this;
-    this.reset(capacity);
-    for (const verdict of verdicts)
-      if (verdict !== undefined) this.insert(hashExact(verdict.written), verdict);
+  /** A slot outside the table for a domain too long to cache (overwritten by the next one). */
+  private scratch(verdict: DomainVerdict, hash: number): number {
+    const at = (this.mask + 1) * STRIDE;
+    this.slots[at + TAG] = hash | 1;
+    this.slots[at + LENGTH] = 0;
+    this.slots[at + OFFSET] = 0;
+    this.slots[at + ASCII_HASH] = verdict.asciiHash;
+    this.verdicts[this.mask + 1] = verdict;
+    return at;
   }
 
-  private reset(capacity: number): void {
-    this.hashes = new Int32Array(capacity);
-    this.verdicts = new Array(capacity).fill(undefined);
+  private rebuild(capacity: number, arenaLength: number): void {
+    const oldVerdicts = this.verdicts;
+    const oldCapacity = this.mask + 1;
+    this.reset(capacity, arenaLength);
+    for (let i = 0; i < oldCapacity; i++) {
+      const verdict = oldVerdicts[i];
+      if (verdict !== undefined) this.place(verdict.written, hashExact(verdict.written), verdict);
+    }
+  }
+
+  private reset(capacity: number, arenaLength: number): void {
+    // One spare slot past the table for `scratch`.
+    this.slots = new Int32Array((capacity + 1) * STRIDE);
+    this.verdicts = new Array(capacity + 1).fill(undefined);
+    this.arena = new Uint16Array(arenaLength);
+    this.used = 0;
     this.mask = capacity - 1;
     this.size = 0;
   }
 }
 
-const cache = new DomainCache();
+/** Offsets of the scanner's fields in a slot, for `scan.ts`. */
+export const SLOT_ASCII_HASH = ASCII_HASH;
+export const SLOT_LENGTH = LENGTH;
 
-/** `judgeDomain` of `raw[from, to)`, cached; `hash` must be `hashExact(raw, from, to)`. */
-export function cachedDomainVerdict(raw: string, from: number, to: number, hash: number): DomainVerdict {
-  return cache.get(raw, from, to, hash);
-}
+export const domainCache = new DomainCache();
 
 /** `judgeDomain`, cached per domain as written. */
 export function domainVerdict(domain: string): DomainVerdict {
-  return cache.get(domain, 0, domain.length, hashExact(domain));
+  return domainCache.verdict(domainCache.slot(domain, 0, domain.length, hashExact(domain)));
 }

@@ -1,4 +1,4 @@
-import { cachedDomainVerdict } from './domain.ts';
+import { domainCache, PLAIN, SLOT_ASCII_HASH, SLOT_LENGTH } from './domain.ts';
 import { combineEmailHash, FNV_OFFSET, FNV_PRIME, hashFolded } from './hash.ts';
 import { roleSet } from './roles.ts';
 
@@ -124,25 +124,37 @@ export function scanEmail(raw: string, roles: RoleTable, out: ScanResult): ScanS
 
   let dh = FNV_OFFSET;
   for (let j = at + 1; j < end; j++) dh = Math.imul(dh ^ raw.charCodeAt(j), FNV_PRIME);
-  const verdict = cachedDomainVerdict(raw, at + 1, end, dh);
-  const ascii = verdict.ascii;
-  if (ascii === null) {
-    if (verdict.suggestion === null) return fail(out, INVALID);
-    fail(out, INVALID);
-    out.suggestion = `${localPart(raw, start, at, upper)}@${verdict.suggestion}`;
-    return INVALID;
+  const slot = domainCache.slot(raw, at + 1, end, dh);
+  const slots = domainCache.slots;
+  let normalized: string;
+  if ((slots[slot + SLOT_LENGTH]! & PLAIN) !== 0) {
+    // The common case: a valid domain, written in its normalized form, not a typo.
+    if (end - start > MAX_ADDRESS_LENGTH) return fail(out, INVALID);
+    normalized =
+      !upper && start === 0 && end === raw.length
+        ? raw
+        : `${localPart(raw, start, at, upper)}@${raw.slice(at + 1, end)}`;
+  } else {
+    const verdict = domainCache.verdict(slot);
+    const ascii = verdict.ascii;
+    if (ascii === null) {
+      if (verdict.suggestion === null) return fail(out, INVALID);
+      fail(out, INVALID);
+      out.suggestion = `${localPart(raw, start, at, upper)}@${verdict.suggestion}`;
+      return INVALID;
+    }
+    if (at - start + 1 + ascii.length > MAX_ADDRESS_LENGTH) return fail(out, INVALID);
+    normalized = `${localPart(raw, start, at, upper)}@${ascii}`;
+    if (verdict.suggestion !== null) {
+      out.normalized = normalized;
+      out.hash = combineEmailHash(h, verdict.asciiHash);
+      out.status = INVALID;
+      out.suggestion = `${normalized.slice(0, at - start)}@${verdict.suggestion}`;
+      return INVALID;
+    }
   }
-  if (at - start + 1 + ascii.length > MAX_ADDRESS_LENGTH) return fail(out, INVALID);
-
-  const same = !upper && verdict.asWritten && start === 0 && end === raw.length;
-  const normalized = same ? raw : `${localPart(raw, start, at, upper)}@${ascii}`;
   out.normalized = normalized;
-  out.hash = combineEmailHash(h, verdict.asciiHash);
-  if (verdict.suggestion !== null) {
-    out.status = INVALID;
-    out.suggestion = `${normalized.slice(0, at - start)}@${verdict.suggestion}`;
-    return INVALID;
-  }
+  out.hash = combineEmailHash(h, slots[slot + SLOT_ASCII_HASH]!);
   out.suggestion = undefined;
   out.status =
     mayBeRole(roles, baseHash) && roles.names.has(normalized.slice(0, baseEnd - start)) ? ROLE : VALID;
