@@ -70,6 +70,13 @@ export {
   SyncRepository,
   type UpdateSyncInput,
 } from './repositories/syncs.ts';
+export {
+  type AttemptResult,
+  type ClaimedDelivery,
+  type CreateWebhookInput,
+  WEBHOOK_DELETED,
+  WebhookRepository,
+} from './repositories/webhooks.ts';
 export { type DatabaseServer, type DatabaseServerOptions, openDatabaseServer } from './runtime.ts';
 export {
   generateSecretKey,

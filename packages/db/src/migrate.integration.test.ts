@@ -53,6 +53,8 @@ describe('migrations', () => {
       'source_records',
       'sync_runs',
       'syncs',
+      'webhook_deliveries',
+      'webhooks',
     ]);
     const sqlFiles = (await readdir(migrationsFolder)).filter((f) => f.endsWith('.sql'));
     const applied = await sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`;

@@ -60,3 +60,10 @@ export {
   SyncRepository,
   type UpdateSyncInput,
 } from './syncs.ts';
+export {
+  type AttemptResult,
+  type ClaimedDelivery,
+  type CreateWebhookInput,
+  WEBHOOK_DELETED,
+  WebhookRepository,
+} from './webhooks.ts';

@@ -6,3 +6,4 @@ export * from './organizations.ts';
 export * from './runs.ts';
 export * from './source-records.ts';
 export * from './syncs.ts';
+export * from './webhooks.ts';
