@@ -471,7 +471,7 @@ describe('API security over HTTP against the running product', () => {
     expect(await bState()).toEqual(before);
   });
 
-  it('secrets never come back: masked key only, and refused or malformed credentials are not echoed', async () => {
+  it('secrets never come back and are not stored in clear: masked key only, refused or malformed credentials not echoed', async () => {
     const connections = await ok('query { connections { id maskedKey } }', {}, bKey);
     const masked: string | null = connections.connections[0].maskedKey;
     expect(masked === null || masked.replace(/[^A-Za-z0-9]/g, '').length <= 4).toBe(true);
@@ -512,6 +512,21 @@ describe('API security over HTTP against the running product', () => {
     const failed = await waitForRun(queued.runSyncNow.id, bKey);
     expect(failed.status).toBe('FAILED');
     expect(failed.error).toMatch(/key/);
+
+    // At rest: no table of the database holds a secret in plain text (credentials are sealed with the secret key).
+    const tables = await handle.sql<{ name: string }[]>`
+      select quote_ident(table_name) as name from information_schema.tables
+      where table_schema = 'public' and table_type = 'BASE TABLE'`;
+    expect(tables.length).toBeGreaterThan(5);
+    for (const secret of secrets) {
+      for (const { name } of tables) {
+        const [row] = await handle.sql.unsafe<{ n: number }[]>(
+          `select count(*)::int as n from ${name} t where strpos(t::text, $1) > 0`,
+          [secret],
+        );
+        expect(row?.n, `${name} holds a secret`).toBe(0);
+      }
+    }
 
     const everything = answers.join('\n');
     expect(answers.length).toBeGreaterThan(100);
