@@ -322,6 +322,42 @@ describe('source faults during a Zoho Invoice run', () => {
     expect(now.state.leads[late.email!]).toMatchObject({ firstName: 'Renamed', lastName: 'Midrun' });
   });
 
+  it('a failure while listing ids for deletion detection applies no deletion; the next run applies it once', async () => {
+    const sim = await simulator();
+    const ref = await reference(sim);
+    const tenant = await zohoTenant(sim);
+    const first = await tenant.run();
+    expect(first.status, first.error ?? '').toBe('succeeded');
+    const records = await recordsOf(h.db, ref.run.id);
+    const emailCount = new Map<string, number>();
+    for (const r of records) if (r.email) emailCount.set(r.email, (emailCount.get(r.email) ?? 0) + 1);
+    const gone = records.find((r) => r.outcome === 'new' && emailCount.get(r.email!) === 1)!;
+    sim.deleteContact(ORG.organization_id, gone.sourceId);
+    const before = await tenant.state();
+
+    // The incremental read is one request; the full listing for deletions comes after it and fails for good.
+    sim.clearRequests();
+    sim.injectFault({ type: 'status', status: 503, path: '/contacts', afterRequests: 1, count: 50 });
+    const failed = await tenant.run();
+    expectUserSafeError(failed, sim);
+    await expectConsistent(failed, tenant);
+    expect(failed.deleted).toBe(0);
+    expect(failed.checkpoint).toMatchObject({ phase: 'deletes' });
+    expect(await tenant.state()).toEqual(before);
+
+    sim.clearFaults();
+    const next = await tenant.run();
+    expect(next.status, next.error ?? '').toBe('succeeded');
+    await expectConsistent(next, tenant);
+    expect(next.deleted).toBe(1);
+    const state = await tenant.state();
+    expect(state.leads[gone.email!]?.status).toBe('deleted');
+    expect(state.members).not.toContain(gone.email);
+    const now = await reference(sim);
+    expect(state.members).toEqual(now.state.members);
+    expect(state.tracked).toEqual(now.state.tracked);
+  });
+
   it('no secret of the connection reaches the engine logs during all of the above', () => {
     const text = logger.text();
     expect(logger.lines.length).toBeGreaterThan(5);
