@@ -1,11 +1,22 @@
 import type { CheckResult, ConnectorContext, ConnectorRegistry, Logger } from '@leadsync/connector-sdk';
 import type { Database, SecretBox } from '@leadsync/db';
-import { type Connection, connections, type SyncRun, syncRuns, syncs } from '@leadsync/db/schema';
-import { and, eq, sql } from 'drizzle-orm';
+import { type Connection, connections, type Sync, type SyncRun, syncRuns, syncs } from '@leadsync/db/schema';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import { checkCredentials, connectionContext } from './context.ts';
 import { NotFoundError } from './errors.ts';
 import { type ExecuteRunOptions, executeRun } from './run/execute.ts';
 import { undoRun } from './undo.ts';
+
+/**
+ * Told after the fact (webhooks). Called once the change is committed; a listener that throws is logged and never
+ * changes the run's outcome.
+ */
+export interface EngineEvents {
+  /** A real (not dry) run has just ended, `succeeded` or `failed`. */
+  runFinished(run: SyncRun, sync: Sync): Promise<void>;
+  /** The connection has just become `needs_new_key` (it was `active`). */
+  connectionNeedsNewKey(connection: Connection): Promise<void>;
+}
 
 export interface EngineDeps {
   db: Database;
@@ -14,6 +25,7 @@ export interface EngineDeps {
   allowedHosts: readonly string[];
   logger: Logger;
   now?: () => Date;
+  events?: EngineEvents;
 }
 
 export type RunTrigger = 'manual' | 'schedule' | 'preview';
@@ -50,11 +62,18 @@ export function createEngine(deps: EngineDeps): Engine {
 
   async function handleRejectedCredentials(organizationId: string, connectionId: string): Promise<void> {
     if (!UUID.test(connectionId)) throw new NotFoundError('Connection', connectionId);
-    await db.transaction(async (tx) => {
-      await tx
+    const changed = await db.transaction(async (tx) => {
+      const [connection] = await tx
         .update(connections)
         .set({ status: 'needs_new_key', updatedAt: sql`now()` })
-        .where(and(eq(connections.organizationId, organizationId), eq(connections.id, connectionId)));
+        .where(
+          and(
+            eq(connections.organizationId, organizationId),
+            eq(connections.id, connectionId),
+            ne(connections.status, 'needs_new_key'),
+          ),
+        )
+        .returning();
       await tx
         .update(syncs)
         .set({
@@ -70,8 +89,41 @@ export function createEngine(deps: EngineDeps): Engine {
             eq(syncs.status, 'active'),
           ),
         );
+      return connection;
     });
     deps.logger.warn({ organizationId, connectionId }, 'account key rejected: connection needs a new key');
+    if (changed) await tell(() => deps.events?.connectionNeedsNewKey(changed));
+  }
+
+  async function tell(listener: () => Promise<void> | undefined): Promise<void> {
+    try {
+      await listener();
+    } catch (error) {
+      deps.logger.error({ err: error }, 'an engine event listener failed');
+    }
+  }
+
+  /** `executeRun`, then `runFinished` when this call took a real run from queued/running to its end. */
+  async function executeAndTell(runId: string, options?: ExecuteRunOptions): Promise<SyncRun> {
+    const [before] =
+      deps.events && UUID.test(runId)
+        ? await db.select({ status: syncRuns.status }).from(syncRuns).where(eq(syncRuns.id, runId))
+        : [];
+    const run = await executeRun(runDeps, runId, options);
+    const finished = run.status === 'succeeded' || run.status === 'failed';
+    if (
+      deps.events &&
+      finished &&
+      !run.dryRun &&
+      (before?.status === 'queued' || before?.status === 'running')
+    ) {
+      const [sync] = await db
+        .select()
+        .from(syncs)
+        .where(and(eq(syncs.organizationId, run.organizationId), eq(syncs.id, run.syncId)));
+      if (sync) await tell(() => deps.events?.runFinished(run, sync));
+    }
+    return run;
   }
 
   const runDeps = { ...deps, now, handleRejectedCredentials };
@@ -109,7 +161,7 @@ export function createEngine(deps: EngineDeps): Engine {
       }
       throw new Error('Could not queue a run: another run of the sync keeps starting');
     },
-    executeRun: (runId, options) => executeRun(runDeps, runId, options),
+    executeRun: executeAndTell,
     handleRejectedCredentials,
     undoRun: (organizationId, runId) => undoRun(db, organizationId, runId),
   };

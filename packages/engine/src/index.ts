@@ -2,6 +2,7 @@ export {
   createEngine,
   type Engine,
   type EngineDeps,
+  type EngineEvents,
   type QueueRunOptions,
   type RunTrigger,
 } from './engine.ts';
