@@ -471,6 +471,50 @@ describe('API security over HTTP against the running product', () => {
     expect(await bState()).toEqual(before);
   });
 
+  it("the run report download and /metrics hold to the same rules: a key, the caller's own runs, no tenant data", async () => {
+    const csv = async (runId: string, key: string | null) => {
+      const response = await fetch(`${product.url}/runs/${runId}/records.csv`, {
+        headers: key ? { authorization: `Bearer ${key}` } : {},
+      });
+      const text = await response.text();
+      answers.push(text);
+      return { status: response.status, text };
+    };
+    const own = await csv(b.runId, bKey);
+    expect(own.status).toBe(200);
+    expect(own.text.split(/\r?\n/)[0]).toBe('source_id,email,outcome,reason,suggestion');
+    expect(own.text).toContain(b.emails[0]);
+    for (const [key, status] of [
+      [null, 401],
+      ['lsk_not_a_real_key_000000000000000000', 401],
+      [product.adminKey, 404],
+    ] as const) {
+      const answer = await csv(b.runId, key);
+      expect(answer.status, `records.csv with ${key ?? 'no key'}`).toBe(status);
+      for (const email of b.emails) expect(answer.text).not.toContain(email);
+    }
+    expect((await csv('not-a-uuid', product.adminKey)).status).toBe(404);
+
+    // Operators' metrics are aggregates: no organization, connection, list or lead appears in them.
+    const metrics = await fetch(`${product.url}/metrics`);
+    const text = await metrics.text();
+    if (metrics.status === 200) {
+      expect(text).toMatch(/^# (HELP|TYPE) /m);
+      for (const marker of [
+        'B secret',
+        'Other Corp',
+        b.connectionId,
+        b.syncId,
+        b.mailingListId,
+        ...b.emails,
+      ]) {
+        expect(text).not.toContain(marker);
+      }
+    } else {
+      expect(metrics.status).toBe(401);
+    }
+  });
+
   it('secrets never come back and are not stored in clear: masked key only, refused or malformed credentials not echoed', async () => {
     const connections = await ok('query { connections { id maskedKey } }', {}, bKey);
     const masked: string | null = connections.connections[0].maskedKey;
