@@ -258,5 +258,5 @@ describe('fuzzing CSV files through the CSV connector and the engine', () => {
     // The property must not pass by refusing everything.
     expect(stats.succeeded).toBeGreaterThan(stats.files / 2);
     expect(stats.rows).toBeGreaterThan(100);
-  });
+  }, 120_000);
 });

@@ -86,7 +86,7 @@ describe('PostgreSQL restarted during a run', () => {
     expect(await consistencyViolations(h.db, run, tenant.listId)).toEqual([]);
     expect(strip(await recordsOf(h.db, run.id))).toEqual(strip(referenceRecords));
     expect(await tenant.state()).toEqual(reference.state);
-  });
+  }, 60_000);
 
   it('the database down while a page is written: the run stops at its last committed page and resumes to the same leads and totals', async () => {
     const tenant = await csvTenant();
@@ -123,7 +123,7 @@ describe('PostgreSQL restarted during a run', () => {
     expect(await consistencyViolations(h.db, done, tenant.listId)).toEqual([]);
     expect(strip(await recordsOf(h.db, done.id))).toEqual(strip(referenceRecords));
     expect(await tenant.state()).toEqual(reference.state);
-  });
+  }, 60_000);
 
   it('a shutdown racing the page writes (fast shutdown aborts open transactions): no lost or duplicated lead after recovery', async () => {
     const tenant = await csvTenant();
@@ -154,5 +154,5 @@ describe('PostgreSQL restarted during a run', () => {
     expect(await consistencyViolations(h.db, done, tenant.listId)).toEqual([]);
     if (done.id === queued.id) expect(totals(done)).toEqual(totals(reference.run));
     expect(await tenant.state()).toEqual(reference.state);
-  });
+  }, 60_000);
 });
