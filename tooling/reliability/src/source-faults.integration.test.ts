@@ -125,6 +125,13 @@ describe('source faults during a Zoho Invoice run', () => {
     );
     const created = new Set(records.filter((r) => r.outcome === 'new').map((r) => r.email));
     expect(await leadCount(h.db, tenant.organizationId)).toBe(created.size);
+    // Source records: only ones the committed pages read, and every imported one of them.
+    const state = await tenant.state();
+    const read = new Set(records.map((r) => r.sourceId));
+    expect(Object.keys(state.tracked).filter((id) => !read.has(id))).toEqual([]);
+    for (const r of records.filter((r) => r.outcome === 'new'))
+      expect(state.tracked[r.sourceId]).toBe(r.email);
+    expect([...state.members].sort()).toEqual([...created].sort());
   }
 
   /** Executing the sync again after a failure ends where a clean run ends: same leads, list and tracked records. */
