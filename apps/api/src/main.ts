@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { exitOnShutdownSignals } from '@leadsync/worker';
 import { EnvironmentError } from '@leadsync/worker/env';
 import { loadApiEnvironment } from './env.ts';

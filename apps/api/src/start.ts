@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { nextRunAt } from '@leadsync/core';
