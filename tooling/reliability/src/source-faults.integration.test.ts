@@ -207,6 +207,25 @@ describe('source faults during a Zoho Invoice run', () => {
     expect(await tenant.state()).toEqual(ref.state);
   });
 
+  it('access tokens expiring mid-run are refreshed once and the run goes on: same report as a clean run', async () => {
+    const sim = await simulator();
+    const ref = await reference(sim);
+    const tenant = await zohoTenant(sim);
+    sim.clearRequests();
+    let pages = 0;
+    const run = await tenant.run({
+      heartbeat: async () => {
+        pages++;
+        if (pages === 1) sim.expireAccessTokens();
+      },
+    });
+    expect(run.status, run.error ?? '').toBe('succeeded');
+    expect(totals(run)).toEqual(totals(ref.run));
+    expect(await tenant.state()).toEqual(ref.state);
+    expect(sim.requests.filter((r) => r.status === 401).length).toBeGreaterThanOrEqual(1);
+    expect(sim.requests.filter((r) => r.path.endsWith('/oauth/v2/token')).length).toBe(1);
+  });
+
   it('malformed JSON on page 2 fails the run with a user-safe error, page 1 kept; the next run completes it', async () => {
     const sim = await simulator();
     const { ref, tenant, run } = await faultedRun(sim, [
