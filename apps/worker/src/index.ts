@@ -5,7 +5,7 @@ export {
   JobStoreUnavailableError,
   openJobStore,
 } from './job-store.ts';
-export { type JobData, jobName } from './jobs.ts';
+export { type JobData, jobName, WEBHOOK_JOB, type WebhookJobData } from './jobs.ts';
 export {
   createJobScheduler,
   type JobScheduler,

@@ -19,3 +19,17 @@ export const jobDataSchema = z.discriminatedUnion('kind', [
 export type JobData = z.infer<typeof jobDataSchema>;
 export type ScheduleJobData = Extract<JobData, { kind: 'schedule' }>;
 export type RunJobData = Extract<JobData, { kind: 'run' }>;
+
+/**
+ * Webhook deliveries are not per connector: every worker that runs jobs defines this name, and each attempt is
+ * claimed in the database (`WebhookRepository.claimAttempt`), so exactly one process sends it.
+ */
+export const WEBHOOK_JOB = 'webhook.deliver';
+
+export const webhookJobDataSchema = z.object({
+  kind: z.literal('webhook'),
+  organizationId: z.uuid(),
+  deliveryId: z.uuid(),
+});
+
+export type WebhookJobData = z.infer<typeof webhookJobDataSchema>;

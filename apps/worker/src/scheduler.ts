@@ -12,7 +12,17 @@ import {
 import { Agenda, type DrainResult, exponential, type Job } from 'agenda';
 import { and, eq, inArray, max, not } from 'drizzle-orm';
 import { type JobStore, openJobStore } from './job-store.ts';
-import { type JobData, jobDataSchema, jobName, type RunJobData, type ScheduleJobData } from './jobs.ts';
+import {
+  type JobData,
+  jobDataSchema,
+  jobName,
+  type RunJobData,
+  type ScheduleJobData,
+  WEBHOOK_JOB,
+  type WebhookJobData,
+  webhookJobDataSchema,
+} from './jobs.ts';
+import type { WebhookDeliverer } from './webhooks/deliver.ts';
 
 /** What the worker needs from `@leadsync/engine`'s `Engine` (helper-interfaces.md). */
 export interface RunEngine {
@@ -59,6 +69,13 @@ export interface JobSchedulerOptions {
   /** Shown as Agenda's `lastModifiedBy`. */
   name?: string;
   now?: () => Date;
+  /**
+   * Set: this process also sends webhooks (job `webhook.deliver`, not per connector: every worker defines it).
+   * Without it the scheduler only enqueues them.
+   */
+  webhookDelivery?: WebhookDeliverer;
+  /** Webhook attempts at the same time in this process, on top of `concurrency` (default 4). */
+  webhookConcurrency?: number;
 }
 
 export interface JobScheduler {
@@ -76,6 +93,8 @@ export interface JobScheduler {
   unscheduleSync(syncId: string): Promise<void>;
   /** A one-off job that executes this queued run now (run now, preview). */
   enqueueRun(run: SyncRun, connectorId: string): Promise<void>;
+  /** The job that sends one webhook delivery (and reschedules itself until delivered or given up); one per delivery. */
+  enqueueWebhookDelivery(organizationId: string, deliveryId: string): Promise<void>;
 }
 
 const ACTIVE_RUN_STATUSES = ['queued', 'running'] as const;
@@ -93,6 +112,7 @@ export function createJobScheduler(options: JobSchedulerOptions): JobScheduler {
     throw new Error('createJobScheduler: no connector to run (pass connectors or knownConnectors)');
   }
   const shutdown = new AbortController();
+  const webhookConcurrency = options.webhookDelivery ? (options.webhookConcurrency ?? 4) : 0;
 
   let state: { agenda: Agenda; store: JobStore; database: DatabaseHandle } | undefined;
   let starting: Promise<void> | undefined;
@@ -126,9 +146,10 @@ export function createJobScheduler(options: JobSchedulerOptions): JobScheduler {
           name: options.name ?? `leadsync-worker@${hostname()}:${process.pid}`,
           backend: store.backend,
           processEvery: options.processEveryMs ?? 5_000,
-          maxConcurrency: options.concurrency,
+          // Webhook attempts get slots of their own, so long runs never hold them up.
+          maxConcurrency: options.concurrency + webhookConcurrency,
           defaultConcurrency: options.concurrency,
-          lockLimit: options.concurrency,
+          lockLimit: options.concurrency + webhookConcurrency,
           defaultLockLimit: options.concurrency,
           defaultLockLifetime: lockLifetimeMs,
           removeOnComplete: true,
@@ -143,6 +164,14 @@ export function createJobScheduler(options: JobSchedulerOptions): JobScheduler {
             removeOnComplete: true,
             // Only for unexpected errors of a one-off job (a failed run is recorded on the run, not thrown).
             backoff: exponential({ delay: 10_000, maxRetries: 3 }),
+          });
+        }
+        if (options.webhookDelivery) {
+          agenda.define<WebhookJobData>(WEBHOOK_JOB, (job) => handleWebhookJob(job), {
+            concurrency: webhookConcurrency,
+            lockLimit: webhookConcurrency,
+            lockLifetime: lockLifetimeMs,
+            removeOnComplete: true,
           });
         }
         // Started before anything is enqueued, so that PostgreSQL's NOTIFY wakes the workers at once.
@@ -191,6 +220,25 @@ export function createJobScheduler(options: JobSchedulerOptions): JobScheduler {
     }
     if (parsed.data.kind === 'schedule') await runScheduled(job, parsed.data);
     else await runQueued(job, parsed.data);
+  }
+
+  /**
+   * One attempt of a webhook delivery. The attempt itself is claimed in the database, so it is sent once even when
+   * two processes hold the job (a lock taken over after expiry); a failed attempt leaves the job due at the retry time.
+   */
+  async function handleWebhookJob(job: Job<WebhookJobData>): Promise<void> {
+    const deliver = options.webhookDelivery;
+    const parsed = webhookJobDataSchema.safeParse(job.attrs.data);
+    if (!deliver || !parsed.success) {
+      logger.error(
+        { jobId: String(job.attrs._id), data: job.attrs.data },
+        'webhook job with unreadable data removed',
+      );
+      await job.remove();
+      return;
+    }
+    const next = await deliver(parsed.data);
+    if (next) job.attrs.nextRunAt = next;
   }
 
   /** The recurring job of a sync: queue (or resume) its run, execute it, then book the next due time. */
@@ -482,6 +530,16 @@ export function createJobScheduler(options: JobSchedulerOptions): JobScheduler {
       .save();
   }
 
+  async function enqueueWebhookDelivery(organizationId: string, deliveryId: string): Promise<void> {
+    const { agenda } = started();
+    const data: WebhookJobData = { kind: 'webhook', organizationId, deliveryId };
+    await agenda
+      .create<WebhookJobData>(WEBHOOK_JOB, data)
+      .unique({ 'data.deliveryId': deliveryId }, { insertOnly: true })
+      .schedule(now())
+      .save();
+  }
+
   return {
     runs,
     start,
@@ -501,6 +559,7 @@ export function createJobScheduler(options: JobSchedulerOptions): JobScheduler {
     scheduleSync,
     unscheduleSync,
     enqueueRun,
+    enqueueWebhookDelivery,
   };
 }
 

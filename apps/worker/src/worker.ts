@@ -12,6 +12,8 @@ import { connectorRegistry, createEngine } from '@leadsync/engine';
 import pino from 'pino';
 import type { WorkerEnvironment } from './env.ts';
 import { createJobScheduler, type JobScheduler } from './scheduler.ts';
+import { createWebhookDeliverer } from './webhooks/deliver.ts';
+import { createWebhookEvents } from './webhooks/events.ts';
 
 export interface StartWorkerOptions {
   /** `--connector`: the connectors this worker runs; overrides `LEADSYNC_WORKER_CONNECTORS`. Default: all. */
@@ -79,6 +81,15 @@ export async function startWorker(
       registry: connectorRegistry,
       allowedHosts: env.LEADSYNC_ALLOWED_HOSTS,
       logger,
+      // Webhooks: a finished run or a refused key becomes delivery rows and `webhook.deliver` jobs.
+      events: createWebhookEvents({
+        db: handle.db,
+        logger,
+        enqueue: async (organizationId, deliveryId) => {
+          if (!scheduler) throw new Error('the job scheduler is not started');
+          await scheduler.enqueueWebhookDelivery(organizationId, deliveryId);
+        },
+      }),
     });
     scheduler = createJobScheduler({
       databaseUrl,
@@ -91,6 +102,12 @@ export async function startWorker(
       nextRunAt,
       lockLifetimeMs: env.LEADSYNC_WORKER_LOCK_LIFETIME_MS,
       processEveryMs: env.LEADSYNC_WORKER_POLL_MS,
+      webhookDelivery: createWebhookDeliverer({
+        db: handle.db,
+        secretBox,
+        allowedHosts: env.LEADSYNC_ALLOWED_HOSTS,
+        logger,
+      }),
     });
     await scheduler.start();
   } catch (error) {

@@ -1,0 +1,17 @@
+export {
+  createWebhookDeliverer,
+  DEFAULT_WEBHOOK_RETRY,
+  retryDelayMs,
+  type WebhookDeliverer,
+  type WebhookDelivererDeps,
+  type WebhookRetrySettings,
+} from './deliver.ts';
+export {
+  connectionPayload,
+  createWebhookEvents,
+  type EnqueueDelivery,
+  runPayload,
+  type WebhookEventsDeps,
+} from './events.ts';
+export { webhookUrlProblem } from './hosts.ts';
+export { generateWebhookSecret, SIGNATURE_HEADER, signWebhookBody } from './signature.ts';
