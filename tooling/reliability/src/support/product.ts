@@ -38,11 +38,6 @@ function freePort(): Promise<number> {
 
 export interface RunningProduct {
   url: string;
-  /**
-   * `main.ts` crashed at start with `ReflectMetadataMissingError` and was started again with
-   * `--import reflect-metadata` (a bug of the API's import order, see README "Findings"); false when it starts as is.
-   */
-  neededReflectMetadataPreload: boolean;
   adminKey: string;
   /** Everything the process wrote to stdout and stderr so far (pino's JSON lines included). */
   output(): string;
@@ -54,44 +49,27 @@ export interface RunningProduct {
  * process, no sandbox, a fixed admin key and secret key, and debug logging so the logs say as much as they can.
  */
 export async function startProduct(databaseUrl: string): Promise<RunningProduct> {
-  try {
-    return await launch(databaseUrl, false);
-  } catch (error) {
-    if (!(error instanceof Error && error.message.includes('ReflectMetadataMissingError'))) throw error;
-    process.stderr.write(
-      'reliability: apps/api/src/main.ts crashes at start (ReflectMetadataMissingError: a decorated module is ' +
-        "imported before 'reflect-metadata'); started again with --import reflect-metadata\n",
-    );
-    return launch(databaseUrl, true);
-  }
-}
-
-async function launch(databaseUrl: string, preload: boolean): Promise<RunningProduct> {
   const dataDir = await mkdtemp(join(tmpdir(), 'leadsync-product-'));
   const port = await freePort();
   const adminKey = `lsk_reliability_${randomBytes(18).toString('hex')}`;
   const apiDir = apiPackageDir();
   const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
   let output = '';
-  const child: ChildProcess = spawn(
-    tsx,
-    [...(preload ? ['--import', 'reflect-metadata'] : []), 'src/main.ts'],
-    {
-      cwd: apiDir,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        DATABASE_URL: databaseUrl,
-        PORT: String(port),
-        LEADSYNC_DATA_DIR: dataDir,
-        LEADSYNC_SECRET_KEY: randomBytes(32).toString('hex'),
-        LEADSYNC_ADMIN_KEY: adminKey,
-        LEADSYNC_SANDBOX: 'false',
-        LOG_LEVEL: 'debug',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const child: ChildProcess = spawn(tsx, ['src/main.ts'], {
+    cwd: apiDir,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      LEADSYNC_DATA_DIR: dataDir,
+      LEADSYNC_SECRET_KEY: randomBytes(32).toString('hex'),
+      LEADSYNC_ADMIN_KEY: adminKey,
+      LEADSYNC_SANDBOX: 'false',
+      LOG_LEVEL: 'debug',
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString('utf8');
   });
@@ -128,5 +106,5 @@ async function launch(databaseUrl: string, preload: boolean): Promise<RunningPro
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { url, adminKey, neededReflectMetadataPreload: preload, output: () => output, stop };
+  return { url, adminKey, output: () => output, stop };
 }
