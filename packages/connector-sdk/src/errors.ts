@@ -35,7 +35,7 @@ export class RateLimitedError extends ConnectorError {
   constructor(
     message: string,
     readonly retryAfterMs: number,
-    userMessage = 'The source asked us to slow down; the run will continue later.',
+    userMessage = 'The source asked us to slow down; nothing is lost: the next run reads again from the last successful one.',
   ) {
     super(message, userMessage);
   }

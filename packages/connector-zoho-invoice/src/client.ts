@@ -169,7 +169,7 @@ export class ZohoClient {
         if (attempt >= this.options.maxAttempts)
           throw new SourceUnavailableError(
             `Zoho accounts server could not be reached for a token refresh after ${attempt} attempts: ${(error as Error).message}`,
-            'Zoho could not be reached; the run will be tried again.',
+            'Zoho could not be reached; nothing is lost: the next run reads again from the last successful one.',
           );
         await sleep(this.backoff(attempt), this.signal);
         continue;
@@ -178,7 +178,7 @@ export class ZohoClient {
         if (attempt >= this.options.maxAttempts)
           throw new SourceUnavailableError(
             `Zoho accounts server answered HTTP ${response.status} to a token refresh ${attempt} times`,
-            'Zoho is unavailable; the run will be tried again.',
+            'Zoho is unavailable; nothing is lost: the next run reads again from the last successful one.',
           );
         await sleep(this.backoff(attempt), this.signal);
         continue;
@@ -189,7 +189,7 @@ export class ZohoClient {
       } catch {
         throw new SourceUnavailableError(
           `Zoho accounts server answered a token refresh with a body that is not JSON (HTTP ${response.status}: "${describeBody(text)}")`,
-          'Zoho sent an unreadable answer; the run will be tried again.',
+          'Zoho sent an unreadable answer; nothing is lost: the next run reads again from the last successful one.',
         );
       }
       if (response.status === 400 && /too many requests/i.test(String(json.error_description ?? ''))) {
@@ -211,7 +211,7 @@ export class ZohoClient {
       if (typeof json.access_token !== 'string' || !json.access_token) {
         throw new SourceUnavailableError(
           `Zoho accounts server answered a token refresh without an access token: "${describeBody(text)}"`,
-          'Zoho sent an unreadable answer; the run will be tried again.',
+          'Zoho sent an unreadable answer; nothing is lost: the next run reads again from the last successful one.',
         );
       }
       const lifetimeMs =
@@ -264,7 +264,7 @@ export class ZohoClient {
         if (attempt >= this.options.maxAttempts) {
           throw new SourceUnavailableError(
             `Zoho Invoice ${what} failed ${attempt} times; last: ${reason}`,
-            'Zoho Invoice could not be reached; the run will be tried again.',
+            'Zoho Invoice could not be reached; nothing is lost: the next run reads again from the last successful one.',
           );
         }
         this.logger.warn({ attempt, reason, path }, 'zoho-invoice: request failed, retrying');
@@ -287,7 +287,7 @@ export class ZohoClient {
         if (attempt >= this.options.maxAttempts) {
           throw new SourceUnavailableError(
             `Zoho Invoice answered HTTP ${response.status} to ${what} ${attempt} times`,
-            'Zoho Invoice is unavailable; the run will be tried again.',
+            'Zoho Invoice is unavailable; nothing is lost: the next run reads again from the last successful one.',
           );
         }
         this.logger.warn({ attempt, status: response.status, path }, 'zoho-invoice: server error, retrying');
@@ -323,7 +323,7 @@ export class ZohoClient {
       if (!json) {
         throw new SourceUnavailableError(
           `Zoho Invoice answered ${what} with a body that is not JSON (HTTP ${response.status}, ${text.length} bytes: "${describeBody(text)}"). The run can resume from its last checkpoint.`,
-          'Zoho Invoice sent an answer that could not be read; the run will be tried again from where it stopped.',
+          'Zoho Invoice sent an answer that could not be read; nothing is lost: the next run reads again from the last successful one.',
         );
       }
       if (response.status === 404 || code === 1002)
