@@ -71,7 +71,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     maxDepth: { n: 12 },
     costLimit: { maxCost: 20_000 },
     maxAliases: { n: 20 },
-    maxTokens: { n: 2_000 },
+    // Tokens are limited by the parser itself (parseOptions below), which answers 400 instead of a 500.
+    maxTokens: { enabled: false },
     maxDirectives: { n: 20 },
     blockFieldSuggestion: { enabled: production },
   }).protect();
@@ -83,6 +84,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     introspection: true,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: 2_000 },
     formatError: createFormatError(deps.logger),
     validationRules: [...armor.validationRules, ...(production ? [noSchemaDump] : [])],
     plugins: [
