@@ -9,6 +9,7 @@ import { LeadService } from '../modules/leads/lead.service.ts';
 import { MailingListService } from '../modules/mailing-lists/mailing-list.service.ts';
 import { RunService } from '../modules/runs/run.service.ts';
 import { SyncService } from '../modules/syncs/sync.service.ts';
+import { WebhookService } from '../modules/webhooks/webhook.service.ts';
 import type { ApiDeps } from './deps.ts';
 
 export interface Services {
@@ -18,6 +19,7 @@ export interface Services {
   leads: LeadService;
   syncs: SyncService;
   runs: RunService;
+  webhooks: WebhookService;
 }
 
 /** Per-request batching: a list of syncs costs one query per related table, not one per sync. */
@@ -74,6 +76,7 @@ export function createContext(
       leads: new LeadService(deps, organizationId),
       syncs: new SyncService(deps, organizationId),
       runs: new RunService(deps, organizationId),
+      webhooks: new WebhookService(deps, organizationId),
     },
     loaders: createLoaders(deps, organizationId),
   };

@@ -8,6 +8,7 @@ import { LeadResolver } from '../modules/leads/lead.resolver.ts';
 import { MailingListResolver } from '../modules/mailing-lists/mailing-list.resolver.ts';
 import { RunResolver } from '../modules/runs/run.resolver.ts';
 import { SyncResolver } from '../modules/syncs/sync.resolver.ts';
+import { WebhookResolver } from '../modules/webhooks/webhook.resolver.ts';
 import { DateTimeScalar } from './scalars.ts';
 
 let built: Promise<GraphQLSchema> | undefined;
@@ -23,6 +24,7 @@ export function buildLeadsyncSchema(): Promise<GraphQLSchema> {
       LeadResolver,
       SyncResolver,
       RunResolver,
+      WebhookResolver,
     ],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,

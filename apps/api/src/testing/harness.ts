@@ -62,6 +62,8 @@ export interface TestApi {
   organizationId: string;
   scheduler: InlineScheduler;
   engine: Engine;
+  /** The API's secret box (to play the worker's part in tests that send webhooks). */
+  secretBox: SecretBox;
   gql<T = Json>(
     query: string,
     variables?: Record<string, unknown>,
@@ -115,6 +117,7 @@ export async function startTestApi(
     organizationId: first.id,
     scheduler,
     engine,
+    secretBox,
     newOrganization,
     newKey,
     async gql(query, variables = {}, key = first.key) {
