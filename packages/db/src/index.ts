@@ -74,6 +74,7 @@ export {
   type AttemptResult,
   type ClaimedDelivery,
   type CreateWebhookInput,
+  findPendingWebhookDeliveries,
   WEBHOOK_DELETED,
   WebhookRepository,
 } from './repositories/webhooks.ts';

@@ -64,6 +64,7 @@ export {
   type AttemptResult,
   type ClaimedDelivery,
   type CreateWebhookInput,
+  findPendingWebhookDeliveries,
   WEBHOOK_DELETED,
   WebhookRepository,
 } from './webhooks.ts';

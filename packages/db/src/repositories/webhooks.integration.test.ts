@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../test-support.ts';
 import { createOrganization } from './organizations.ts';
-import { WEBHOOK_DELETED, WebhookRepository } from './webhooks.ts';
+import { findPendingWebhookDeliveries, WEBHOOK_DELETED, WebhookRepository } from './webhooks.ts';
 
 const t = useTestDatabase();
 
@@ -122,5 +122,21 @@ describe('webhooks', () => {
       repository.create({ ...base, id: randomUUID(), events: ['RUN_EXPLODED' as 'RUN_FAILED'] }),
     ).rejects.toThrow();
     await expect(repository.create({ ...base, id: randomUUID(), events: [] })).rejects.toThrow();
+  });
+
+  it('the start-up sweep finds the pending deliveries of every organization, and only those', async () => {
+    const a = await newWebhooks(['RUN_SUCCEEDED']);
+    const b = await newWebhooks(['RUN_SUCCEEDED']);
+    const [pendingA] = await a.repository.enqueue('RUN_SUCCEEDED', 'run:sweep', {});
+    const [pendingB] = await b.repository.enqueue('RUN_SUCCEEDED', 'run:sweep', {});
+    const [done] = await b.repository.enqueue('RUN_SUCCEEDED', 'run:done', {});
+    if (!pendingA || !pendingB || !done) throw new Error('no delivery');
+    const now = new Date(Date.now() + 1_000);
+    await b.repository.claimAttempt(done, { now, leaseUntil: now });
+    await b.repository.recordAttempt(done, 1, { delivered: true, statusCode: 200 });
+    const found = await findPendingWebhookDeliveries(t.db);
+    expect(found).toContainEqual({ id: pendingA, organizationId: a.organization.id });
+    expect(found).toContainEqual({ id: pendingB, organizationId: b.organization.id });
+    expect(found.map((row) => row.id)).not.toContain(done);
   });
 });

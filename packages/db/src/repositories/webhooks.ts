@@ -237,3 +237,19 @@ export class WebhookRepository {
     return row;
   }
 }
+
+/**
+ * Pending deliveries of every organization, oldest first. Unscoped, for the worker's start-up sweep that gives a job
+ * to a delivery whose job was never created (the job store unreachable right after the event).
+ */
+export async function findPendingWebhookDeliveries(
+  db: Executor,
+  limit = 10_000,
+): Promise<{ id: string; organizationId: string }[]> {
+  return db
+    .select({ id: webhookDeliveries.id, organizationId: webhookDeliveries.organizationId })
+    .from(webhookDeliveries)
+    .where(eq(webhookDeliveries.status, 'pending'))
+    .orderBy(asc(webhookDeliveries.createdAt))
+    .limit(limit);
+}
