@@ -139,4 +139,14 @@ describe('webhooks', () => {
     expect(found).toContainEqual({ id: pendingB, organizationId: b.organization.id });
     expect(found.map((row) => row.id)).not.toContain(done);
   });
+
+  it('a new delivery is due at once, even for a claim made within the same millisecond', async () => {
+    const { repository } = await newWebhooks(['RUN_FAILED']);
+    for (let i = 0; i < 20; i++) {
+      const [id] = await repository.enqueue('RUN_FAILED', `run:now-${i}`, {});
+      if (!id) throw new Error('no delivery');
+      const now = new Date();
+      expect(await repository.claimAttempt(id, { now, leaseUntil: now }), `claim ${i}`).toBeDefined();
+    }
+  });
 });

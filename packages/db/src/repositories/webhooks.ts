@@ -108,12 +108,14 @@ export class WebhookRepository {
 
   /**
    * One pending delivery per webhook of the organization subscribed to `event`, in one statement; an `eventKey`
-   * already delivered to (or queued for) a webhook adds nothing. Returns the new deliveries' ids.
+   * already delivered to (or queued for) a webhook adds nothing. Returns the new deliveries' ids. Due at once, to
+   * the millisecond (a JS Date has no microseconds: a claim made within the same millisecond must find it due).
    */
   async enqueue(event: WebhookEvent, eventKey: string, payload: Record<string, unknown>): Promise<string[]> {
     const rows = await this.db.execute<{ id: string }>(sql`
-      insert into ${webhookDeliveries} (webhook_id, organization_id, event, event_key, payload)
-      select ${webhooks.id}, ${webhooks.organizationId}, ${event}, ${eventKey}, ${JSON.stringify(payload)}::jsonb
+      insert into ${webhookDeliveries} (webhook_id, organization_id, event, event_key, payload, next_attempt_at)
+      select ${webhooks.id}, ${webhooks.organizationId}, ${event}, ${eventKey}, ${JSON.stringify(payload)}::jsonb,
+        date_trunc('milliseconds', now())
       from ${webhooks}
       where ${webhooks.organizationId} = ${this.organizationId}
         and ${webhooks.deletedAt} is null
