@@ -76,14 +76,25 @@ export async function writePage(scope: RunScope, state: RunState, page: PageWrit
 /**
  * The one batched lookup of a page: the leads with these emails, and whether each is on the sync's list. No row
  * locks: engine writers of one organization take turns on the advisory lock, and the update re-reads a lead's status.
+ *
+ * Written so that its cost is one index probe per email whatever the planner believes: during a first large import
+ * the tables have no statistics yet (autovacuum has not analyzed them), and the plain join form was planned as a
+ * scan of all the organization's leads and a hash of all the list's memberships, per page (quadratic in the run).
+ * The lateral subquery (`offset 0` keeps it from being flattened into a join) is run per email on the unique
+ * `(organization_id, lower(email))` index, the membership is a per-lead probe of the list's primary key (a scalar
+ * subquery: an `exists` would be planned as a hash of the whole list).
  */
 async function lookupLeads(tx: Transaction, scope: RunScope, emails: string[]): Promise<ExistingLead[]> {
   const rows = await tx.execute<ExistingLead>(sql`
-    select l.id, lower(l.email) as email, l.status, l.first_name, l.last_name, l.fields,
-           (m.lead_id is not null) as member
-    from leads l
-    left join list_memberships m on m.mailing_list_id = ${scope.mailingListId} and m.lead_id = l.id
-    where l.organization_id = ${scope.organizationId} and lower(l.email) = any(${textArray(emails)})`);
+    select l.id, e.email, l.status, l.first_name, l.last_name, l.fields,
+           coalesce((select true from list_memberships m
+                     where m.mailing_list_id = ${scope.mailingListId} and m.lead_id = l.id), false) as member
+    from unnest(${textArray(emails)}) as e(email)
+    cross join lateral (
+      select id, status, first_name, last_name, fields from leads
+      where organization_id = ${scope.organizationId} and lower(email) = e.email
+      offset 0
+    ) as l`);
   return [...rows];
 }
 
