@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Logger } from '@leadsync/connector-sdk';
-import { createDatabase, type DatabaseHandle } from '@leadsync/db';
+import { createDatabase, type DatabaseHandle, findPendingWebhookDeliveries } from '@leadsync/db';
 import {
   connections,
   type Sync,
@@ -177,6 +177,7 @@ export function createJobScheduler(options: JobSchedulerOptions): JobScheduler {
         // Started before anything is enqueued, so that PostgreSQL's NOTIFY wakes the workers at once.
         await agenda.start();
         state = { agenda, store, database };
+        if (options.webhookDelivery) await requeuePendingDeliveries();
         logger.info({ store: store.kind, runs, concurrency: options.concurrency }, 'job scheduler started');
       } catch (error) {
         await store?.close().catch(() => {});
@@ -528,6 +529,21 @@ export function createJobScheduler(options: JobSchedulerOptions): JobScheduler {
       .unique({ 'data.runId': run.id }, { insertOnly: true })
       .schedule(now())
       .save();
+  }
+
+  /**
+   * Gives a job to every pending delivery (idempotent: a delivery's job is unique), so that deliveries whose job was
+   * never created (the job store unreachable right after the event) are sent once a worker starts.
+   */
+  async function requeuePendingDeliveries(): Promise<void> {
+    try {
+      const pending = await findPendingWebhookDeliveries(started().database.db);
+      for (const delivery of pending) await enqueueWebhookDelivery(delivery.organizationId, delivery.id);
+      if (pending.length > 0)
+        logger.info({ deliveries: pending.length }, 'pending webhook deliveries re-queued');
+    } catch (error) {
+      logger.warn({ err: error }, 'could not re-queue pending webhook deliveries');
+    }
   }
 
   async function enqueueWebhookDelivery(organizationId: string, deliveryId: string): Promise<void> {

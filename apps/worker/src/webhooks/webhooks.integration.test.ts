@@ -286,6 +286,30 @@ describe('webhook delivery through the job store', () => {
   });
 });
 
+describe('a worker that starts', () => {
+  it('sends the pending deliveries that never got a job', async () => {
+    const [organization] = await handle.db.insert(organizations).values({ name: 'Orphans' }).returning();
+    if (!organization) throw new Error('no organization');
+    const hook = await createWebhook('/orphan', ['RUN_SUCCEEDED'], organization.id);
+    // Rows without jobs: as if the job store was unreachable right after the event.
+    const ids = await new WebhookRepository(handle.db, organization.id).enqueue(
+      'RUN_SUCCEEDED',
+      'run:orphan',
+      {
+        event: 'RUN_SUCCEEDED',
+      },
+    );
+    expect(ids).toHaveLength(1);
+    const late = startScheduler({ name: 'worker-c' });
+    await late.start();
+    await waitFor(
+      'the orphan delivery',
+      async () => (await deliveriesOf(hook.id))[0]?.status === 'delivered',
+    );
+    expect(receiver.to('/orphan')).toHaveLength(1);
+  });
+});
+
 describe('one delivery attempt', () => {
   /** A webhook alone in an organization of its own, with one pending delivery (and no job: the test is the job). */
   async function pendingDelivery(path: string) {
