@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkEmail } from './check.ts';
 
@@ -40,7 +40,9 @@ function parseCases(xml: string): Case[] {
   return cases;
 }
 
-const cases = parseCases(readFileSync(TESTS_XML, 'utf8'));
+// A clone without shared/ beside it (a user's machine) skips this file, visibly; CI always has it, and fails here.
+const available = existsSync(TESTS_XML) || Boolean(process.env.CI);
+const cases = available ? parseCases(readFileSync(TESTS_XML, 'utf8')) : [];
 const NOT_VALID = new Set([
   'ISEMAIL_ERR',
   'ISEMAIL_CFWS',
@@ -52,7 +54,7 @@ const NOT_VALID = new Set([
 const VALID_HERE = new Set([157, 158]);
 const INVALID_HERE = new Set([5]);
 
-describe('is_email conformance (shared/testdata/isemail/tests.xml)', () => {
+describe.skipIf(!available)('is_email conformance (shared/testdata/isemail/tests.xml)', () => {
   it('reads the whole test set, control characters included', () => {
     expect(cases.length).toBeGreaterThan(150);
     expect(cases.find((c) => c.id === 88)?.address).toBe('\r\n test@iana.org');
