@@ -1,4 +1,6 @@
+import { createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,5 +119,82 @@ describe('pnpm start with the embedded worker', () => {
       await gql(`mutation($id: ID!) { deactivateSync(id: $id) { status nextRunAt } }`, { id: sync })
     ).deactivateSync;
     expect(deactivated).toEqual({ status: 'INACTIVE', nextRunAt: null });
+  });
+
+  it('sends a signed RUN_SUCCEEDED webhook from the embedded worker when a run finishes', async () => {
+    const received: { headers: IncomingMessage['headers']; body: string }[] = [];
+    const receiver = createHttpServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+        response.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = receiver.address();
+      const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hook`;
+      const webhook = (
+        await gql(
+          `mutation($url: String!) { createWebhook(url: $url, events: [RUN_SUCCEEDED]) { id secret } }`,
+          {
+            url,
+          },
+        )
+      ).createWebhook;
+      const list = (await gql(`mutation { createMailingList(name: "Hooked") { id } }`)).createMailingList.id;
+      const connection = (
+        await gql(`mutation($i: CreateConnectionInput!) { createConnection(input: $i) { id } }`, {
+          i: {
+            connector: 'csv',
+            name: 'Hooked file',
+            credentials: {},
+            settings: { csv: 'email\nb@example.com\n' },
+          },
+        })
+      ).createConnection.id;
+      const sync = (
+        await gql(`mutation($i: CreateSyncInput!) { createSync(input: $i) { id } }`, {
+          i: {
+            name: 'Hooked sync',
+            connectionId: connection,
+            sourceOrganizationId: 'file',
+            importMode: 'ALL',
+            mailingListId: list,
+            fieldMapping: [{ source: 'email', target: 'email' }],
+            schedule: { frequency: 'DAILY', time: '04:00', timeZone: 'Europe/Paris' },
+          },
+        })
+      ).createSync.id;
+      await gql(`mutation($id: ID!) { initiateSync(id: $id) { id } }`, { id: sync });
+      const run = (await gql(`mutation($id: ID!) { runSyncNow(id: $id) { id } }`, { id: sync })).runSyncNow
+        .id;
+
+      const deadline = Date.now() + 30_000;
+      while (received.length === 0 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      const [request] = received;
+      expect(JSON.parse(request?.body ?? '{}')).toMatchObject({
+        event: 'RUN_SUCCEEDED',
+        sync: { id: sync, name: 'Hooked sync' },
+        run: { id: run, status: 'SUCCEEDED', totals: { total: 1, newLeads: 1 } },
+      });
+      const [, t, v1] =
+        /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(request?.headers['leadsync-signature'])) ?? [];
+      expect(createHmac('sha256', webhook.secret).update(`${t}.${request?.body}`).digest('hex')).toBe(v1);
+
+      let deliveries: unknown;
+      while (Date.now() < deadline) {
+        deliveries = (await gql(`query { webhooks { deliveries { event status attempts } } }`)).webhooks[0]
+          .deliveries;
+        if (JSON.stringify(deliveries).includes('DELIVERED')) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(deliveries).toEqual([{ event: 'RUN_SUCCEEDED', status: 'DELIVERED', attempts: 1 }]);
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   });
 });
