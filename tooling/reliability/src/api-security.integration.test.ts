@@ -29,6 +29,7 @@ interface Foreign {
   runId: string;
   mailingListId: string;
   apiKeyId: string;
+  webhookId: string;
   emails: string[];
   sourceOrganizationId: string;
 }
@@ -161,6 +162,22 @@ const OPERATIONS: Record<string, Operation> = {
     document: 'mutation ($emails: [String!]!) { deleteLeads(emails: $emails) }',
     variables: (b) => ({ emails: b.emails }),
     expect: 'emails',
+  },
+  webhooks: {
+    document: 'query { webhooks { id url secret deliveries { status } } }',
+    variables: () => ({}),
+    expect: 'own',
+  },
+  createWebhook: {
+    document:
+      'mutation { createWebhook(url: "http://127.0.0.1:9/hook", events: [RUN_FAILED]) { id secret } }',
+    variables: () => ({}),
+    expect: 'own',
+  },
+  deleteWebhook: {
+    document: 'mutation ($id: ID!) { deleteWebhook(id: $id) }',
+    variables: (b) => ({ id: b.webhookId }),
+    expect: 'refused',
   },
   deleteSync: {
     document: 'mutation ($id: ID!) { deleteSync(id: $id) }',
@@ -376,12 +393,18 @@ describe('API security over HTTP against the running product', () => {
     expect(run.status, run.error ?? '').toBe('SUCCEEDED');
     const leads = await ok('query { leads(first: 200) { edges { node { email } } } }', {}, bKey);
     const keys = await ok('query { viewer { apiKeyId } }', {}, bKey);
+    const webhook = await ok(
+      'mutation { createWebhook(url: "http://127.0.0.1:9/b-hook", events: [RUN_SUCCEEDED]) { id } }',
+      {},
+      bKey,
+    );
     b = {
       connectionId: connection.createConnection.id,
       syncId: sync.createSync.id,
       runId: run.id,
       mailingListId: list.createMailingList.id,
       apiKeyId: keys.viewer.apiKeyId,
+      webhookId: webhook.createWebhook.id,
       emails: leads.leads.edges.map((e: Json) => e.node.email),
       sourceOrganizationId: orgs.sourceOrganizations[0].id,
     };
@@ -642,20 +665,14 @@ describe('API security over HTTP against the running product', () => {
     expect(answer.json?.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
-  // A query of more than 2,000 tokens is refused (it never runs), but today with the wrong status: graphql-armor's
-  // token limit throws from an Apollo plugin hook (parsingDidStart), which Apollo answers as HTTP 500 (README,
-  // "Findings"). Both statuses pass here so that the fix does not break this suite; anything that runs the query,
-  // or another status, fails it.
-  it('a query of more than 2,000 tokens is refused before it runs', async () => {
+  // A query of more than 2,000 tokens is refused by the parser before it runs, as a client error (it was a 500 while
+  // graphql-armor's token hook did it: README, "Findings").
+  it('a query of more than 2,000 tokens is refused before it runs, with a 400', async () => {
     const answer = await gql(`{ viewer { ${'role '.repeat(3_000)} } }`);
-    expect(answer.json?.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(answer.json?.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect(answer.json?.errors?.[0]?.message).toMatch(/token/i);
     expect(answer.json?.data).toBeUndefined();
-    expect([400, 500]).toContain(answer.status);
-    if (answer.status === 500) {
-      process.stderr.write(
-        'reliability: the token limit still answers HTTP 500 (apps/api/src/server.ts maxTokens)\n',
-      );
-    }
+    expect(answer.status).toBe(400);
   });
 
   it("the product's logs hold no secret: no client secret, refresh token, or API key", () => {
