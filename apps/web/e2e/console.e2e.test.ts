@@ -234,6 +234,32 @@ describe('the admin console in a browser', () => {
     await page.getByTestId('settings-page').getByText('Trade fair 2026').waitFor();
     await shot('11-settings');
 
+    // Webhooks: add one to an allowed loopback host; the secret is shown once, the list never has it.
+    const webhooks = page.getByTestId('webhooks-section');
+    await webhooks.getByTestId('add-webhook').click();
+    await webhooks.getByTestId('webhook-url').fill('http://127.0.0.1:9/hook');
+    await webhooks.getByTestId('webhook-event-RUN_SUCCEEDED').check();
+    await webhooks.getByTestId('webhook-event-RUN_FAILED').check();
+    await webhooks.getByTestId('create-webhook').click();
+    await webhooks.getByTestId('webhook-secret-box').waitFor();
+    const secret = await webhooks.getByTestId('webhook-secret').inputValue();
+    expect(secret.length).toBeGreaterThanOrEqual(32);
+    expect(await webhooks.getByTestId('webhook-secret-box').textContent()).toMatch(
+      /you will not see this secret again/,
+    );
+    await webhooks.getByText('http://127.0.0.1:9/hook', { exact: true }).first().waitFor();
+    const { webhooks: listed } = await graphql<{
+      webhooks: { url: string; events: string[]; secret: null }[];
+    }>(product, 'query { webhooks { url events secret } }');
+    expect(listed.map((w) => ({ ...w, events: [...w.events].sort() }))).toEqual([
+      { url: 'http://127.0.0.1:9/hook', events: ['RUN_FAILED', 'RUN_SUCCEEDED'], secret: null },
+    ]);
+    await webhooks.getByText('How to verify the Leadsync-Signature header').click();
+    await webhooks.getByTestId('webhook-secret-box').scrollIntoViewIfNeeded();
+    await shot('18-settings-webhooks');
+    await webhooks.getByTestId('secret-done').click();
+    expect(await webhooks.getByTestId('webhook-secret-box').count()).toBe(0);
+
     // Phone width.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByTestId('nav-syncs').click();

@@ -22,6 +22,8 @@ export interface Capabilities {
   sourceFieldsByOrganization: boolean;
   /** `SourceField.availability` (`list` or `detail`): detail fields cost a request per changed record. */
   fieldAvailability: boolean;
+  /** `webhooks`, `createWebhook`, `deleteWebhook`: the Webhooks section of Settings. */
+  webhooks: boolean;
 }
 
 export const minimalCapabilities: Capabilities = {
@@ -36,6 +38,7 @@ export const minimalCapabilities: Capabilities = {
   viewerOrganizationName: false,
   sourceFieldsByOrganization: false,
   fieldAvailability: false,
+  webhooks: false,
 };
 
 interface TypeFields {
@@ -85,6 +88,7 @@ export function capabilitiesFrom(result: IntrospectionResult): Capabilities {
       (f) => f.name === 'sourceFields' && (f.args ?? []).some((a) => a.name === 'sourceOrganizationId'),
     ),
     fieldAvailability: names(result.sourceField ?? null).has('availability'),
+    webhooks: query.has('webhooks') && mutation.has('createWebhook') && mutation.has('deleteWebhook'),
   };
 }
 

@@ -254,3 +254,25 @@ export const MarkDoNotMailMutation = /* GraphQL */ `
 export const DeleteLeadsMutation = /* GraphQL */ `
   mutation DeleteLeads($emails: [String!]!) { deleteLeads(emails: $emails) }
 `;
+
+// Webhooks (optional; used only when capabilities.webhooks). The secret is asked for only at creation.
+const webhookDeliveryFields =
+  'id event status attempts lastError lastStatusCode nextAttemptAt deliveredAt createdAt';
+
+export const WebhooksQuery = /* GraphQL */ `
+  query Webhooks {
+    webhooks { id url events createdAt deliveries(first: 5) { ${webhookDeliveryFields} } }
+  }
+`;
+
+export const CreateWebhookMutation = /* GraphQL */ `
+  mutation CreateWebhook($url: String!, $events: [WebhookEvent!]!) {
+    createWebhook(url: $url, events: $events) { id url events secret createdAt }
+  }
+`;
+
+export const DeleteWebhookMutation = /* GraphQL */ `
+  mutation DeleteWebhook($id: ID!) {
+    deleteWebhook(id: $id)
+  }
+`;

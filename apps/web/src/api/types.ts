@@ -192,3 +192,28 @@ export interface CreateSyncInput {
   schedule: ScheduleInput;
   retrieveFrom: string | null;
 }
+
+export type WebhookEvent = 'RUN_SUCCEEDED' | 'RUN_FAILED' | 'CONNECTION_NEEDS_NEW_KEY';
+export type WebhookDeliveryStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
+
+export interface WebhookDelivery {
+  id: string;
+  event: WebhookEvent;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  lastError: string | null;
+  lastStatusCode: number | null;
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+}
+
+export interface Webhook {
+  id: string;
+  url: string;
+  events: WebhookEvent[];
+  /** Only in the answer of createWebhook; null everywhere else. */
+  secret: string | null;
+  createdAt: string;
+  deliveries: WebhookDelivery[];
+}

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
+import { useCapabilities } from '../api/capabilities.ts';
 import { errorMessage, fieldErrors } from '../api/errors.ts';
 import {
   ActivateAllSyncsMutation,
@@ -12,6 +13,7 @@ import { SyncStatusBadge } from '../components/syncStatus.tsx';
 import { Badge, ErrorBanner, Field, Loading, Notice } from '../components/ui.tsx';
 import { href } from '../lib/router.ts';
 import { ConnectionForm, readFileText } from '../wizard/ConnectionForm.tsx';
+import { WebhooksSection } from './Webhooks.tsx';
 
 interface SettingsData {
   connections: Connection[];
@@ -31,6 +33,7 @@ export function SettingsPage() {
     requestPolicy: 'cache-and-network',
   });
   const [adding, setAdding] = useState(false);
+  const caps = useCapabilities();
   const refresh = () => reexecute({ requestPolicy: 'network-only' });
   return (
     <div data-testid="settings-page">
@@ -73,6 +76,7 @@ export function SettingsPage() {
           </li>
         ))}
       </ul>
+      {caps.webhooks ? <WebhooksSection /> : null}
     </div>
   );
 }
