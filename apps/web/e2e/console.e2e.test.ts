@@ -270,6 +270,10 @@ describe('the admin console in a browser', () => {
     await shot('13-sync-details-phone');
     // Nothing wider than the phone: wide tables scroll inside their own box.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('webhooks-section').getByTestId('delete-webhook').waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot('18b-settings-webhooks-phone');
     await page.getByTestId('nav-syncs').click();
     await page.getByTestId('new-sync').click();
     await page.getByTestId('new-sync-wizard').waitFor();
@@ -368,6 +372,20 @@ describe('the admin console in a browser', () => {
       'Matching: email is not empty and (first_name is not empty or last_name is not empty)',
     );
     await shot('17-sandbox-run-report');
+    // The finished run was announced to the webhook (127.0.0.1:9 refuses): its log shows the attempt.
+    await page.getByTestId('nav-settings').click();
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.getByTestId('webhooks-section').getByTestId('delete-webhook').waitFor();
+          return page.getByTestId('webhook-delivery').count();
+        },
+        { timeout: 60_000, interval: 1_000 },
+      )
+      .toBeGreaterThan(0);
+    expect(await page.getByTestId('webhook-delivery').first().textContent()).toMatch(/A run succeeded/);
+    await shot('18c-settings-webhook-deliveries');
     expect(consoleErrors).toEqual([]);
   });
 });
