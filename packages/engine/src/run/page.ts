@@ -5,10 +5,9 @@ import {
   type RunState,
   type RunTotals,
 } from '@leadsync/core';
-import type { Transaction } from '@leadsync/db';
 import type { LeadFields, RunRecordPrevious } from '@leadsync/db/schema';
 import { type SQL, sql } from 'drizzle-orm';
-import { lockOrganization, textArray } from '../sql.ts';
+import { lockOrganization, pipelinedTransaction, textArray } from '../sql.ts';
 import { applyUpdatePolicy } from '../update-policy.ts';
 import type { PreparedRecord, RunCheckpoint, RunScope } from './types.ts';
 
@@ -33,29 +32,27 @@ type ExistingLead = {
   member: boolean;
 };
 
-interface LeadChanges {
-  /** Lead id by normalized email, for every lead the page touched or looked up. */
-  ids: Map<string, string>;
-  /** What undo needs, by record index. */
-  previous: Map<number, RunRecordPrevious>;
-}
-
 /**
  * Classifies one page against the organization's leads and writes it in ONE transaction, with set-based statements
  * only: the lookup of the page's leads, new leads, updated/restored leads, list memberships, source records, run
  * records, and the run's counters and checkpoint. A dry run writes only the run records and the run row.
  *
+ * Two round trips (a pipelined transaction): BEGIN, the organization lock and the lookup go out together; then the
+ * insert of new leads, one statement for everything else and COMMIT. That statement finds the leads the insert
+ * created by email, so nothing waits for the insert's answer.
+ *
  * `state` (seen emails, totals) is updated by the classifier; when the transaction fails the run fails, and a
  * resumed run rebuilds its state from the database, so a half-applied in-memory state never survives.
  */
 export async function writePage(scope: RunScope, state: RunState, page: PageWrite): Promise<RunTotals> {
-  return scope.db.transaction(async (tx) => {
-    if (!scope.dryRun) await tx.execute(lockOrganization(scope.organizationId));
+  return pipelinedTransaction(scope.db, async (tx) => {
+    // The lookup runs once the lock is held (a failed lock aborts the transaction, and the lookup with it).
+    if (!scope.dryRun) tx.send(lockOrganization(scope.organizationId));
     const existing = new Map<string, ExistingLead>();
     const { results, pageTotals } = await classifyBatch(
       page.records.map((r) => ({ sourceId: r.sourceId, email: r.mapped.email })),
       async (emails) => {
-        const rows = await lookupLeads(tx, scope, emails);
+        const rows = await tx.send<ExistingLead>(lookupLeads(scope, emails));
         const statuses = new Map<string, LeadStatus>();
         for (const row of rows) {
           existing.set(row.email, row);
@@ -65,77 +62,69 @@ export async function writePage(scope: RunScope, state: RunState, page: PageWrit
       },
       state,
     );
-    const changes: LeadChanges = scope.dryRun
-      ? { ids: new Map([...existing].map(([email, lead]) => [email, lead.id])), previous: new Map() }
-      : await applyLeadChanges(tx, scope, page, results, existing);
-    await updateRun(tx, scope, page, pageTotals, runRecordsInsert(scope, page, results, changes));
+    const plan = planPage(scope, page, results, existing);
+    if (plan.fresh.email.length > 0) tx.send(insertLeads(scope, plan.fresh));
+    tx.send(pageStatement(scope, page, pageTotals, plan));
     return pageTotals;
   });
 }
 
-/**
- * The one batched lookup of a page: the leads with these emails, and whether each is on the sync's list. No row
- * locks: engine writers of one organization take turns on the advisory lock, and the update re-reads a lead's status.
- *
- * Written so that its cost is one index probe per email whatever the planner believes: during a first large import
- * the tables have no statistics yet (autovacuum has not analyzed them), and the plain join form was planned as a
- * scan of all the organization's leads and a hash of all the list's memberships, per page (quadratic in the run).
- * The lateral subquery (`offset 0` keeps it from being flattened into a join) is run per email on the unique
- * `(organization_id, lower(email))` index, the membership is a per-lead probe of the list's primary key (a scalar
- * subquery: an `exists` would be planned as a hash of the whole list).
- */
-async function lookupLeads(tx: Transaction, scope: RunScope, emails: string[]): Promise<ExistingLead[]> {
-  const rows = await tx.execute<ExistingLead>(sql`
-    select l.id, e.email, l.status, l.first_name, l.last_name, l.fields,
-           coalesce((select true from list_memberships m
-                     where m.mailing_list_id = ${scope.mailingListId} and m.lead_id = l.id), false) as member
-    from unnest(${textArray(emails)}) as e(email)
-    cross join lateral (
-      select id, status, first_name, last_name, fields from leads
-      where organization_id = ${scope.organizationId} and lower(email) = e.email
-      offset 0
-    ) as l`);
-  return [...rows];
+/** New leads, as columns. */
+interface FreshLeads {
+  email: string[];
+  first: (string | null)[];
+  last: (string | null)[];
+  fields: string[];
 }
 
-async function applyLeadChanges(
-  tx: Transaction,
+/** Everything a page writes besides new leads, worked out from the classification. */
+interface PagePlan {
+  /** The classification, one per record. */
+  results: ClassifiedRecord[];
+  fresh: FreshLeads;
+  update: {
+    id: string[];
+    first: (string | null)[];
+    last: (string | null)[];
+    fields: string[];
+    restore: string[];
+  };
+  /** Existing leads that join the sync's list. */
+  join: string[];
+  /** The lead id of each record when the lookup knew it; null otherwise. */
+  leadIds: (string | null)[];
+  /** What undo needs, by record index. */
+  previous: Map<number, RunRecordPrevious>;
+}
+
+function planPage(
   scope: RunScope,
   page: PageWrite,
   results: ClassifiedRecord[],
   existing: Map<string, ExistingLead>,
-): Promise<LeadChanges> {
-  const ids = new Map<string, string>();
-  const previous = new Map<number, RunRecordPrevious>();
-  for (const [email, lead] of existing) ids.set(email, lead.id);
-
-  const fresh = {
-    email: [] as string[],
-    first: [] as (string | null)[],
-    last: [] as (string | null)[],
-    fields: [] as string[],
+): PagePlan {
+  const plan: PagePlan = {
+    results,
+    fresh: { email: [], first: [], last: [], fields: [] },
+    update: { id: [], first: [], last: [], fields: [], restore: [] },
+    join: [],
+    leadIds: new Array(results.length),
+    previous: new Map(),
   };
-  const update = {
-    id: [] as string[],
-    first: [] as (string | null)[],
-    last: [] as (string | null)[],
-    fields: [] as string[],
-    restore: [] as string[],
-  };
-  const join: string[] = [];
-
+  const { fresh, update, join, previous } = plan;
   for (let i = 0; i < results.length; i++) {
     const result = results[i]!;
-    const record = page.records[i]!;
     const email = result.email;
-    if (email === undefined) continue;
+    const lead = email === undefined ? undefined : existing.get(email);
+    plan.leadIds[i] = lead?.id ?? null;
+    if (scope.dryRun || email === undefined) continue;
+    const record = page.records[i]!;
     if (result.outcome === 'new') {
       fresh.email.push(email);
       fresh.first.push(record.mapped.firstName ?? null);
       fresh.last.push(record.mapped.lastName ?? null);
       fresh.fields.push(JSON.stringify(record.mapped.fields));
-    } else if (result.outcome === 'duplicate' || result.outcome === 're_added') {
-      const lead = existing.get(email)!;
+    } else if ((result.outcome === 'duplicate' || result.outcome === 're_added') && lead) {
       const restore = result.outcome === 're_added';
       const next = applyUpdatePolicy(
         scope.updatePolicy,
@@ -160,59 +149,41 @@ async function applyLeadChanges(
       if (!lead.member) join.push(lead.id);
     }
   }
+  return plan;
+}
 
-  if (fresh.email.length > 0) {
-    // New leads and their memberships in one statement.
-    const inserted = await tx.execute<{ id: string; email: string }>(sql`
-    with ins as (
-      insert into leads (organization_id, email, first_name, last_name, fields)
-      select ${scope.organizationId}, u.email, u.first_name, u.last_name, u.fields::jsonb
-      from unnest(${textArray(fresh.email)}, ${textArray(fresh.first)}, ${textArray(fresh.last)},
-                  ${textArray(fresh.fields)}) as u(email, first_name, last_name, fields)
-      on conflict (organization_id, lower(email)) do nothing
-      returning id, lower(email) as email
-    ), joined as (
-      insert into list_memberships (mailing_list_id, lead_id, organization_id, added_by_sync_id)
-      select ${scope.mailingListId}, ins.id, ${scope.organizationId}, ${scope.syncId} from ins
-    )
-    select id, email from ins`);
-    for (const row of inserted) ids.set(row.email, row.id);
-    if (inserted.length < fresh.email.length) {
-      // Someone outside the engine created some of these leads since the lookup: link to theirs.
-      const missing = fresh.email.filter((email) => !ids.has(email));
-      const rows = await tx.execute<{ id: string; email: string }>(sql`
-        select id, lower(email) as email from leads
-        where organization_id = ${scope.organizationId} and lower(email) = any(${textArray(missing)})`);
-      for (const row of rows) {
-        ids.set(row.email, row.id);
-        join.push(row.id);
-      }
-    }
-  }
+/** New leads (their memberships are in the page statement). A lead someone else created meanwhile is left as it is. */
+function insertLeads(scope: RunScope, fresh: FreshLeads): SQL {
+  return sql`
+    insert into leads (organization_id, email, first_name, last_name, fields)
+    select ${scope.organizationId}, u.email, u.first_name, u.last_name, u.fields::jsonb
+    from unnest(${textArray(fresh.email)}, ${textArray(fresh.first)}, ${textArray(fresh.last)},
+                ${textArray(fresh.fields)}) as u(email, first_name, last_name, fields)
+    on conflict (organization_id, lower(email)) do nothing`;
+}
 
-  if (update.id.length > 0) {
-    await tx.execute(sql`
-      update leads as l
-      set first_name = u.first_name, last_name = u.last_name, fields = u.fields::jsonb,
-          status = case when u.restore::boolean then 'active'::lead_status else l.status end,
-          status_changed_at = case when u.restore::boolean then now() else l.status_changed_at end,
-          updated_at = now()
-      from unnest(${textArray(update.id)}, ${textArray(update.first)}, ${textArray(update.last)},
-                  ${textArray(update.fields)}, ${textArray(update.restore)})
-           as u(id, first_name, last_name, fields, restore)
-      where l.organization_id = ${scope.organizationId} and l.id = u.id::uuid`);
-  }
-
-  if (join.length > 0) {
-    await tx.execute(sql`
-      insert into list_memberships (mailing_list_id, lead_id, organization_id, added_by_sync_id)
-      select ${scope.mailingListId}, u.id::uuid, ${scope.organizationId}, ${scope.syncId}
-      from unnest(${textArray(join)}) as u(id)
-      on conflict do nothing`);
-  }
-
-  await upsertSourceRecords(tx, scope, page, results, ids);
-  return { ids, previous };
+/**
+ * The one batched lookup of a page: the leads with these emails, and whether each is on the sync's list. No row
+ * locks: engine writers of one organization take turns on the advisory lock, and the update re-reads a lead's status.
+ *
+ * Written so that its cost is one index probe per email whatever the planner believes: during a first large import
+ * the tables have no statistics yet (autovacuum has not analyzed them), and the plain join form was planned as a
+ * scan of all the organization's leads and a hash of all the list's memberships, per page (quadratic in the run).
+ * The lateral subquery (`offset 0` keeps it from being flattened into a join) is run per email on the unique
+ * `(organization_id, lower(email))` index, the membership is a per-lead probe of the list's primary key (a scalar
+ * subquery: an `exists` would be planned as a hash of the whole list).
+ */
+function lookupLeads(scope: RunScope, emails: string[]): SQL {
+  return sql`
+    select l.id, e.email, l.status, l.first_name, l.last_name, l.fields,
+           coalesce((select true from list_memberships m
+                     where m.mailing_list_id = ${scope.mailingListId} and m.lead_id = l.id), false) as member
+    from unnest(${textArray(emails)}) as e(email)
+    cross join lateral (
+      select id, status, first_name, last_name, fields from leads
+      where organization_id = ${scope.organizationId} and lower(email) = e.email
+      offset 0
+    ) as l`;
 }
 
 /** Outcomes whose record names a usable address, tracked per source id (for change and deletion detection). */
@@ -223,98 +194,60 @@ function tracked(result: ClassifiedRecord): boolean {
   );
 }
 
-async function upsertSourceRecords(
-  tx: Transaction,
-  scope: RunScope,
-  page: PageWrite,
-  results: ClassifiedRecord[],
-  ids: Map<string, string>,
-): Promise<void> {
-  // One row per source id (a page could carry a record twice; ON CONFLICT may touch a row only once).
-  const bySourceId = new Map<string, number>();
-  for (let i = 0; i < results.length; i++) if (tracked(results[i]!)) bySourceId.set(results[i]!.sourceId, i);
-  if (bySourceId.size === 0) return;
-  const sourceId: string[] = [];
-  const leadId: (string | null)[] = [];
-  const email: string[] = [];
-  const hash: string[] = [];
-  const modified: (string | null)[] = [];
-  for (const [id, i] of bySourceId) {
-    const result = results[i]!;
-    const record = page.records[i]!;
-    sourceId.push(id);
-    email.push(result.email!);
-    leadId.push(ids.get(result.email!) ?? null);
-    hash.push(record.hash);
-    modified.push(record.modifiedAt?.toISOString() ?? null);
-  }
-  await tx.execute(sql`
-    insert into source_records (sync_id, source_id, organization_id, lead_id, email, content_hash,
-                                source_modified_at, last_seen_at, last_seen_run_id, deleted_at)
-    select ${scope.syncId}, u.source_id, ${scope.organizationId},
-           coalesce(u.lead_id::uuid, (select l.id from leads l where l.organization_id = ${scope.organizationId}
-                                      and lower(l.email) = u.email)),
-           u.email, u.hash, u.modified::timestamptz, now(), ${scope.runId}, null
-    from unnest(${textArray(sourceId)}, ${textArray(leadId)}, ${textArray(email)}, ${textArray(hash)},
-                ${textArray(modified)}) as u(source_id, lead_id, email, hash, modified)
-    on conflict (sync_id, source_id) do update
-    set lead_id = excluded.lead_id, email = excluded.email, content_hash = excluded.content_hash,
-        source_modified_at = excluded.source_modified_at, last_seen_at = excluded.last_seen_at,
-        last_seen_run_id = excluded.last_seen_run_id, deleted_at = null`);
+/** A record's lead found by email, for records whose lead the lookup did not know (created by this page). */
+function leadByEmail(scope: RunScope, email: SQL): SQL {
+  return sql`(select l.id from leads l where l.organization_id = ${scope.organizationId} and lower(l.email) = ${email})`;
 }
 
-/** The insert of the page's run records, to run as a CTE of the run update. */
-function runRecordsInsert(
-  scope: RunScope,
-  page: PageWrite,
-  results: ClassifiedRecord[],
-  changes: LeadChanges,
-): SQL | undefined {
-  if (results.length === 0) return undefined;
-  const n = results.length;
-  const seq: string[] = new Array(n);
-  const sourceId: string[] = new Array(n);
-  const email: (string | null)[] = new Array(n);
-  const leadId: (string | null)[] = new Array(n);
-  const outcome: string[] = new Array(n);
-  const reason: (string | null)[] = new Array(n);
-  const suggestion: (string | null)[] = new Array(n);
-  const previous: (string | null)[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const result = results[i]!;
-    seq[i] = String(page.seqStart + i);
-    sourceId[i] = result.sourceId;
-    email[i] = result.email ?? null;
-    leadId[i] =
-      result.email !== undefined && result.reason !== 'file_duplicate' && tracked(result)
-        ? (changes.ids.get(result.email) ?? null)
-        : null;
-    outcome[i] = result.outcome;
-    reason[i] = result.reason ?? null;
-    suggestion[i] = result.suggestion ?? null;
-    const before = changes.previous.get(i);
-    previous[i] = before ? JSON.stringify(before) : null;
+/**
+ * One statement for the rest of the page, as data-modifying CTEs of the run row's update: updated/restored leads,
+ * memberships of existing leads, source records, run records, counters and checkpoint. Runs after the insert of new
+ * leads in the same transaction, so it finds their ids by email.
+ */
+function pageStatement(scope: RunScope, page: PageWrite, totals: RunTotals, plan: PagePlan): SQL {
+  const ctes: SQL[] = [];
+  const { update, join } = plan;
+  if (update.id.length > 0) {
+    // By primary key, one probe per lead: the organization is checked as a filter (text), not as an index condition,
+    // which the planner, without statistics during a first import, took for a cheap scan of the organization's leads.
+    ctes.push(sql`updated as (
+      update leads as l
+      set first_name = u.first_name, last_name = u.last_name, fields = u.fields::jsonb,
+          status = case when u.restore::boolean then 'active'::lead_status else l.status end,
+          status_changed_at = case when u.restore::boolean then now() else l.status_changed_at end,
+          updated_at = now()
+      from unnest(${textArray(update.id)}, ${textArray(update.first)}, ${textArray(update.last)},
+                  ${textArray(update.fields)}, ${textArray(update.restore)})
+           as u(id, first_name, last_name, fields, restore)
+      where l.id = u.id::uuid and l.organization_id::text = ${scope.organizationId})`);
   }
-  return sql`
-    insert into run_records (run_id, organization_id, seq, source_id, email, lead_id, outcome, reason, suggestion,
-                             previous)
-    select ${scope.runId}, ${scope.organizationId}, u.seq::integer, u.source_id, u.email, u.lead_id::uuid,
-           u.outcome::run_outcome, u.reason::ignored_reason, u.suggestion, u.previous::jsonb
-    from unnest(${textArray(seq)}, ${textArray(sourceId)}, ${textArray(email)}, ${textArray(leadId)},
-                ${textArray(outcome)}, ${textArray(reason)}, ${textArray(suggestion)}, ${textArray(previous)})
-         as u(seq, source_id, email, lead_id, outcome, reason, suggestion, previous)`;
-}
-
-async function updateRun(
-  tx: Transaction,
-  scope: RunScope,
-  page: PageWrite,
-  totals: RunTotals,
-  records: SQL | undefined,
-): Promise<void> {
+  if (plan.fresh.email.length > 0) {
+    // New leads join the list; so does a lead someone else created meanwhile (the insert left it as it was).
+    ctes.push(sql`created as (
+      insert into list_memberships (mailing_list_id, lead_id, organization_id, added_by_sync_id)
+      select ${scope.mailingListId}, l.id, ${scope.organizationId}, ${scope.syncId}
+      from unnest(${textArray(plan.fresh.email)}) as e(email)
+      cross join lateral (
+        select id from leads where organization_id = ${scope.organizationId} and lower(email) = e.email offset 0
+      ) as l
+      on conflict do nothing)`);
+  }
+  if (join.length > 0) {
+    ctes.push(sql`joined as (
+      insert into list_memberships (mailing_list_id, lead_id, organization_id, added_by_sync_id)
+      select ${scope.mailingListId}, u.id::uuid, ${scope.organizationId}, ${scope.syncId}
+      from unnest(${textArray(join)}) as u(id)
+      on conflict do nothing)`);
+  }
+  if (!scope.dryRun) {
+    const sources = sourceRecordsInsert(scope, page, plan);
+    if (sources) ctes.push(sql`sources as (${sources})`);
+  }
+  const records = runRecordsInsert(scope, page, plan);
+  if (records) ctes.push(sql`records as (${records})`);
   const b = totals.ignoredBreakdown;
-  await tx.execute(sql`
-    ${records ? sql`with records as (${records})` : sql``}
+  return sql`
+    ${ctes.length > 0 ? sql`with ${sql.join(ctes, sql`, `)}` : sql``}
     update sync_runs set
       total = total + ${totals.total}, new_leads = new_leads + ${totals.newLeads},
       re_added = re_added + ${totals.reAdded}, duplicate = duplicate + ${totals.duplicate},
@@ -325,5 +258,79 @@ async function updateRun(
       read_count = read_count + ${page.readCount}, processed_count = processed_count + ${page.records.length},
       checkpoint = ${JSON.stringify(page.checkpoint)}::jsonb,
       high_water_mark = greatest(high_water_mark, ${page.highWaterMark?.toISOString() ?? null}::timestamptz)
-    where id = ${scope.runId}`);
+    where id = ${scope.runId}`;
+}
+
+function sourceRecordsInsert(scope: RunScope, page: PageWrite, plan: PagePlan): SQL | undefined {
+  // One row per source id (a page could carry a record twice; ON CONFLICT may touch a row only once).
+  const results = plan.results;
+  const bySourceId = new Map<string, number>();
+  for (let i = 0; i < results.length; i++) if (tracked(results[i]!)) bySourceId.set(results[i]!.sourceId, i);
+  if (bySourceId.size === 0) return undefined;
+  const sourceId: string[] = [];
+  const leadId: (string | null)[] = [];
+  const email: string[] = [];
+  const hash: string[] = [];
+  const modified: (string | null)[] = [];
+  for (const [id, i] of bySourceId) {
+    const record = page.records[i]!;
+    sourceId.push(id);
+    email.push(results[i]!.email!);
+    leadId.push(plan.leadIds[i]!);
+    hash.push(record.hash);
+    modified.push(record.modifiedAt?.toISOString() ?? null);
+  }
+  return sql`
+    insert into source_records (sync_id, source_id, organization_id, lead_id, email, content_hash,
+                                source_modified_at, last_seen_at, last_seen_run_id, deleted_at)
+    select ${scope.syncId}, u.source_id, ${scope.organizationId},
+           coalesce(u.lead_id::uuid, ${leadByEmail(scope, sql`u.email`)}),
+           u.email, u.hash, u.modified::timestamptz, now(), ${scope.runId}, null
+    from unnest(${textArray(sourceId)}, ${textArray(leadId)}, ${textArray(email)}, ${textArray(hash)},
+                ${textArray(modified)}) as u(source_id, lead_id, email, hash, modified)
+    on conflict (sync_id, source_id) do update
+    set lead_id = excluded.lead_id, email = excluded.email, content_hash = excluded.content_hash,
+        source_modified_at = excluded.source_modified_at, last_seen_at = excluded.last_seen_at,
+        last_seen_run_id = excluded.last_seen_run_id, deleted_at = null`;
+}
+
+/** The insert of the page's run records. */
+function runRecordsInsert(scope: RunScope, page: PageWrite, plan: PagePlan): SQL | undefined {
+  const results = plan.results;
+  if (results.length === 0) return undefined;
+  const n = results.length;
+  const seq: string[] = new Array(n);
+  const sourceId: string[] = new Array(n);
+  const email: (string | null)[] = new Array(n);
+  const leadId: (string | null)[] = new Array(n);
+  const link: string[] = new Array(n);
+  const outcome: string[] = new Array(n);
+  const reason: (string | null)[] = new Array(n);
+  const suggestion: (string | null)[] = new Array(n);
+  const previous: (string | null)[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const result = results[i]!;
+    seq[i] = String(page.seqStart + i);
+    sourceId[i] = result.sourceId;
+    email[i] = result.email ?? null;
+    const linked = result.email !== undefined && result.reason !== 'file_duplicate' && tracked(result);
+    leadId[i] = linked ? plan.leadIds[i]! : null;
+    // A lead this page created is found by email (a dry run creates none: its new records have no lead).
+    link[i] = linked && leadId[i] === null && !scope.dryRun ? 't' : 'f';
+    outcome[i] = result.outcome;
+    reason[i] = result.reason ?? null;
+    suggestion[i] = result.suggestion ?? null;
+    const before = plan.previous.get(i);
+    previous[i] = before ? JSON.stringify(before) : null;
+  }
+  return sql`
+    insert into run_records (run_id, organization_id, seq, source_id, email, lead_id, outcome, reason, suggestion,
+                             previous)
+    select ${scope.runId}, ${scope.organizationId}, u.seq::integer, u.source_id, u.email,
+           case when u.link::boolean then ${leadByEmail(scope, sql`u.email`)} else u.lead_id::uuid end,
+           u.outcome::run_outcome, u.reason::ignored_reason, u.suggestion, u.previous::jsonb
+    from unnest(${textArray(seq)}, ${textArray(sourceId)}, ${textArray(email)}, ${textArray(leadId)},
+                ${textArray(link)}, ${textArray(outcome)}, ${textArray(reason)}, ${textArray(suggestion)},
+                ${textArray(previous)})
+         as u(seq, source_id, email, lead_id, link, outcome, reason, suggestion, previous)`;
 }
