@@ -11,7 +11,9 @@ const zohoTime = z
   .string()
   .refine((v) => zohoTimeToMillis(v) !== undefined, { message: 'not an ISO 8601 time' });
 
-export const customFieldValueSchema = z.looseObject({
+// Rows are read with z.object (unknown keys dropped, not copied): a list page is 200 rows of ~40 keys, and only
+// these are used.
+export const customFieldValueSchema = z.object({
   label: z.string().min(1),
   api_name: z.string().optional(),
   data_type: z.string().optional(),
@@ -19,7 +21,7 @@ export const customFieldValueSchema = z.looseObject({
 });
 
 /** A row of `GET /contacts`: the primary contact person's names and email, custom fields, times; no addresses. */
-export const contactRowSchema = z.looseObject({
+export const contactRowSchema = z.object({
   contact_id: id,
   contact_name: text,
   company_name: text,

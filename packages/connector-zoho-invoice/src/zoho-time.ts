@@ -36,8 +36,19 @@ export function formatZohoTime(time: DateTime | Date | number, zone = 'UTC'): st
 const FAST_ISO =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3})\d*)?(Z|([+-])(\d{2}):?(\d{2}))$/;
 
+const parsedTimes = new Map<string, number | undefined>();
+
 /** Epoch milliseconds of a Zoho time (or any ISO 8601 time with an offset); `undefined` when it is not one. */
 export function zohoTimeToMillis(value: string): number | undefined {
+  // A list row's times are parsed several times over (validation, paging, field values): remember the recent ones.
+  if (parsedTimes.has(value)) return parsedTimes.get(value);
+  if (parsedTimes.size >= 4096) parsedTimes.clear();
+  const ms = parseTime(value);
+  parsedTimes.set(value, ms);
+  return ms;
+}
+
+function parseTime(value: string): number | undefined {
   const m = FAST_ISO.exec(value.trim());
   if (m) {
     const [, y, mo, d, h, mi, s, frac, z, sign, oh, om] = m;
