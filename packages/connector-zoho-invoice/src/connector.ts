@@ -126,7 +126,13 @@ async function* scanContacts(
     filterIgnored: false,
   };
   const untilMs = state.until ? Date.parse(state.until) : undefined;
-  const delivered = new Set<string>();
+  /**
+   * Ids delivered by this scan, so none comes twice. With an upper bound (a read), a contact changed during the scan
+   * moves past it and is left out, so in keyset paging an id older than the moving bound cannot come again: the set is
+   * restarted at each move of the bound and stays as small as a page, whatever the number of contacts. Without an
+   * upper bound (the id listing) or after a fallback to page numbers, it keeps every id.
+   */
+  let delivered = new Set<string>();
   for (;;) {
     const query: Record<string, string | number> = {
       page: state.page,
@@ -180,9 +186,10 @@ async function* scanContacts(
     let next: ZohoInvoiceCheckpoint;
     if (filterIgnoredNow || state.filterIgnored)
       next = { ...state, filterIgnored: true, page: state.page + 1 };
-    else if (newest && (cursorMs === undefined || newest.ms > cursorMs))
+    else if (newest && (cursorMs === undefined || newest.ms > cursorMs)) {
       next = { ...state, lastModifiedTime: newest.raw, page: 1, seen: newest.ids, filterIgnored: false };
-    else next = { ...state, page: state.page + 1, seen: [...new Set([...state.seen, ...atCursor])] };
+      if (untilMs !== undefined) delivered = new Set(newest.ids.filter((id) => delivered.has(id)));
+    } else next = { ...state, page: state.page + 1, seen: [...new Set([...state.seen, ...atCursor])] };
 
     yield { rows, rejected, checkpoint: next };
     // Sorted oldest first: once a row is past `until`, every later one is too.
