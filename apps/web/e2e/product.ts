@@ -142,6 +142,13 @@ export async function startProduct(timeoutMs = 360_000): Promise<RunningProduct>
         await waitForExit(5_000);
       }
     }
+    // Anything of the group that outlived pnpm (a tsx wrapper was seen orphaned) is ended too, so no test run
+    // leaves a server behind.
+    if (child.pid) {
+      signalGroup('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      signalGroup('SIGKILL');
+    }
     log.end();
     if (!process.env.LEADSYNC_E2E_KEEP) await rm(dataDir, { recursive: true, force: true });
   };
