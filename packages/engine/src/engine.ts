@@ -26,6 +26,8 @@ export interface EngineDeps {
   logger: Logger;
   now?: () => Date;
   events?: EngineEvents;
+  /** Source records written per transaction (whole pages); default WRITE_UNIT_RECORDS. */
+  writeUnitRecords?: number;
 }
 
 export type RunTrigger = 'manual' | 'schedule' | 'preview';

@@ -212,13 +212,16 @@ describe('source faults during a Zoho Invoice run', () => {
     const ref = await reference(sim);
     const tenant = await zohoTenant(sim);
     sim.clearRequests();
-    let pages = 0;
-    const run = await tenant.run({
-      heartbeat: async () => {
-        pages++;
-        if (pages === 1) sim.expireAccessTokens();
-      },
-    });
+    // The tokens expire once page 1 is answered, while page 2 is held back: pages 2 and 3 meet an expired token
+    // whenever the engine asks for them (it reads ahead of its writes).
+    sim.injectFault({ type: 'delay', ms: 300, path: '/contacts', afterRequests: 1, count: 1 });
+    const expiring = setInterval(() => {
+      if (sim.requests.some((r) => r.path.endsWith('/contacts'))) {
+        sim.expireAccessTokens();
+        clearInterval(expiring);
+      }
+    }, 2);
+    const run = await tenant.run().finally(() => clearInterval(expiring));
     expect(run.status, run.error ?? '').toBe('succeeded');
     expect(totals(run)).toEqual(totals(ref.run));
     expect(await tenant.state()).toEqual(ref.state);

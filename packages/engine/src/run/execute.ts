@@ -2,6 +2,7 @@ import {
   type AnyConnector,
   ConnectorError,
   InvalidCredentialsError,
+  type RecordPage,
   type SourceRecord,
 } from '@leadsync/connector-sdk';
 import { createRunState, emptyTotals, type RunTotals } from '@leadsync/core';
@@ -15,6 +16,7 @@ import { compileMapping, contentHash, type Mapper } from '../mapping.ts';
 import { lockOrganization } from '../sql.ts';
 import { applyDeletions, hasDeletionCandidates } from './deletions.ts';
 import { writePage } from './page.ts';
+import { ReadAhead } from './read-ahead.ts';
 import type { PreparedRecord, RunCheckpoint, RunScope } from './types.ts';
 
 /** Later runs read from the last high-water mark minus this, so a record changed while a run read is not missed. */
@@ -25,6 +27,8 @@ export interface RunDeps extends ContextDeps {
   db: Database;
   now: () => Date;
   handleRejectedCredentials(organizationId: string, connectionId: string): Promise<void>;
+  /** Records per write unit (see WRITE_UNIT_RECORDS). */
+  writeUnitRecords?: number;
 }
 
 export interface ExecuteRunOptions {
@@ -239,6 +243,15 @@ export async function executeRun(
   }
 }
 
+/**
+ * Source pages are written in units of at least this many records (whole pages; fewer at the end): one transaction,
+ * one checkpoint and one heartbeat per unit. Small source pages (Zoho Invoice sends 200) would otherwise pay the
+ * per-transaction round trips and the engine/database turn-taking for every 200 records.
+ */
+export const WRITE_UNIT_RECORDS = 500;
+/** Source pages read ahead of the unit being written. */
+const READ_AHEAD_PAGES = 8;
+
 /** Reads and writes pages until the source is done (false) or a graceful stop was asked for (true). */
 async function readPages(
   deps: RunDeps,
@@ -258,48 +271,63 @@ async function readPages(
   ];
   const state = createRunState({ seen: await seenEmails(scope.db, scope.runId), totals: totalsOf(run) });
   let seq = run.processedCount;
+  const unitRecords = deps.writeUnitRecords ?? WRITE_UNIT_RECORDS;
 
-  const iterator = connector
-    .read(ctx, {
-      organizationId: sync.sourceOrganizationId,
-      since: checkpoint.since ? new Date(checkpoint.since) : undefined,
-      checkpoint: checkpoint.source,
-      fields,
-    })
-    [Symbol.asyncIterator]();
-  let next = iterator.next();
-  let finished = false;
+  const pages = new ReadAhead<RecordPage>(
+    connector
+      .read(ctx, {
+        organizationId: sync.sourceOrganizationId,
+        since: checkpoint.since ? new Date(checkpoint.since) : undefined,
+        checkpoint: checkpoint.source,
+        fields,
+      })
+      [Symbol.asyncIterator](),
+    READ_AHEAD_PAGES,
+  );
   try {
     for (;;) {
-      const step = await next;
-      if (step.done) {
-        finished = true;
+      const records: PreparedRecord[] = [];
+      let readCount = 0;
+      let rejected = 0;
+      let highWaterMark: Date | undefined;
+      let sourceCheckpoint: RecordPage['checkpoint'] | undefined;
+      let sourceFailure: { error: unknown } | undefined;
+      while (readCount < unitRecords) {
+        let page: RecordPage | undefined;
+        try {
+          page = await pages.take();
+        } catch (error) {
+          // The pages read before the failure are still written (and checkpointed): the next run goes on from there.
+          sourceFailure = { error };
+          break;
+        }
+        if (!page) break;
+        for (const record of prepare(page.records, mapper, inScope)) records.push(record);
+        readCount += page.records.length + (page.rejected?.length ?? 0);
+        rejected += page.rejected?.length ?? 0;
+        sourceCheckpoint = page.checkpoint;
+        for (const record of page.records) {
+          const t = record.modifiedAt ? Date.parse(record.modifiedAt) : Number.NaN;
+          if (!Number.isNaN(t) && (!highWaterMark || t > highWaterMark.getTime()))
+            highWaterMark = new Date(t);
+        }
+      }
+      if (sourceCheckpoint === undefined) {
+        if (sourceFailure) throw sourceFailure.error;
         return false;
       }
-      // Ask the source for the next page while this one is written.
-      next = iterator.next();
-      next.catch(() => {});
-      const page = step.value;
-      const records = prepare(page.records, mapper, inScope);
-      if (page.rejected?.length) {
-        deps.logger.warn(
-          { runId: scope.runId, rejected: page.rejected.length },
-          'the source sent unreadable records',
-        );
-      }
-      let highWaterMark: Date | undefined;
-      for (const record of page.records) {
-        const t = record.modifiedAt ? Date.parse(record.modifiedAt) : Number.NaN;
-        if (!Number.isNaN(t) && (!highWaterMark || t > highWaterMark.getTime())) highWaterMark = new Date(t);
+      if (rejected > 0) {
+        deps.logger.warn({ runId: scope.runId, rejected }, 'the source sent unreadable records');
       }
       await writePage(scope, state, {
         records,
-        readCount: page.records.length + (page.rejected?.length ?? 0),
+        readCount,
         highWaterMark,
-        checkpoint: { ...checkpoint, source: page.checkpoint },
+        checkpoint: { ...checkpoint, source: sourceCheckpoint },
         seqStart: seq,
       });
       seq += records.length;
+      if (sourceFailure) throw sourceFailure.error;
       if (options.heartbeat) {
         try {
           await options.heartbeat();
@@ -310,7 +338,7 @@ async function readPages(
       if (options.signal?.aborted) return true;
     }
   } finally {
-    if (!finished) void Promise.resolve(iterator.return?.()).catch(() => {});
+    pages.stop();
   }
 }
 
