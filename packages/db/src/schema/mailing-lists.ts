@@ -1,9 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { foreignKey, index, pgTable, primaryKey, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, pgTable, primaryKey, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, timestamptz } from './columns.ts';
-import { leads } from './leads.ts';
 import { organizations } from './organizations.ts';
-import { syncs } from './syncs.ts';
 
 export const mailingLists = pgTable(
   'mailing_lists',
@@ -28,22 +26,12 @@ export const listMemberships = pgTable(
     leadId: uuid().notNull(),
     organizationId: uuid().notNull(),
     addedAt: timestamptz().notNull().defaultNow(),
-    addedBySyncId: uuid().references(() => syncs.id, { onDelete: 'set null' }),
+    addedBySyncId: uuid(),
   },
   (t) => [
     primaryKey({ columns: [t.mailingListId, t.leadId] }),
     index('list_memberships_lead_id_idx').on(t.leadId),
     index('list_memberships_organization_id_idx').on(t.organizationId),
-    foreignKey({
-      name: 'list_memberships_mailing_list_fk',
-      columns: [t.organizationId, t.mailingListId],
-      foreignColumns: [mailingLists.organizationId, mailingLists.id],
-    }).onDelete('cascade'),
-    foreignKey({
-      name: 'list_memberships_lead_fk',
-      columns: [t.organizationId, t.leadId],
-      foreignColumns: [leads.organizationId, leads.id],
-    }).onDelete('cascade'),
   ],
 );
 

@@ -15,7 +15,6 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { createdAt, id, timestamptz } from './columns.ts';
-import { leads } from './leads.ts';
 import { organizations } from './organizations.ts';
 import { syncs } from './syncs.ts';
 
@@ -110,7 +109,7 @@ export const runRecords = pgTable(
     seq: integer().notNull(),
     sourceId: text().notNull(),
     email: text(),
-    leadId: uuid().references(() => leads.id, { onDelete: 'set null' }),
+    leadId: uuid(),
     outcome: runOutcome().notNull(),
     reason: ignoredReason(),
     suggestion: text(),
@@ -125,11 +124,6 @@ export const runRecords = pgTable(
     ),
     index('run_records_run_outcome_reason_seq_idx').on(t.runId, t.outcome, t.reason, t.seq),
     index('run_records_lead_id_idx').on(t.leadId),
-    foreignKey({
-      name: 'run_records_run_fk',
-      columns: [t.organizationId, t.runId],
-      foreignColumns: [syncRuns.organizationId, syncRuns.id],
-    }).onDelete('cascade'),
   ],
 );
 

@@ -1,8 +1,5 @@
-import { foreignKey, index, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { index, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { timestamptz } from './columns.ts';
-import { leads } from './leads.ts';
-import { syncRuns } from './runs.ts';
-import { syncs } from './syncs.ts';
 
 /** One row per source record a sync imported: source id → lead, for change and deletion detection. */
 export const sourceRecords = pgTable(
@@ -11,24 +8,19 @@ export const sourceRecords = pgTable(
     syncId: uuid().notNull(),
     sourceId: text().notNull(),
     organizationId: uuid().notNull(),
-    leadId: uuid().references(() => leads.id, { onDelete: 'set null' }),
+    leadId: uuid(),
     email: text(),
     /** Hash of the mapped content: unchanged records can be skipped (and need no detail request). */
     contentHash: text(),
     sourceModifiedAt: timestamptz(),
     lastSeenAt: timestamptz().notNull().defaultNow(),
-    lastSeenRunId: uuid().references(() => syncRuns.id, { onDelete: 'set null' }),
+    lastSeenRunId: uuid(),
     deletedAt: timestamptz(),
   },
   (t) => [
     primaryKey({ columns: [t.syncId, t.sourceId] }),
     index('source_records_lead_id_idx').on(t.leadId),
     index('source_records_organization_id_idx').on(t.organizationId),
-    foreignKey({
-      name: 'source_records_sync_fk',
-      columns: [t.organizationId, t.syncId],
-      foreignColumns: [syncs.organizationId, syncs.id],
-    }).onDelete('cascade'),
   ],
 );
 
