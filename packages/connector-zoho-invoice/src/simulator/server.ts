@@ -27,6 +27,10 @@ const ORG_HEADER = 'x-com-zoho-invoice-organizationid';
 const DAILY_LIMIT = 1000;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const MAX_RECORDED_REQUESTS = 20_000;
+const EMPTY = Buffer.alloc(0);
+const ROW_SLAB_BYTES = 1 << 20;
+const COMMA = Buffer.from(',');
+const LIST_HEAD = Buffer.from('{"code":0,"message":"success","contacts":[');
 
 const DEFAULT_ORGANIZATIONS: SimulatorOrganization[] = [
   { organization_id: '60012345678', name: 'Northwind Trading Co.', time_zone: 'America/New_York' },
@@ -49,6 +53,8 @@ interface StoredContact {
   customValues: Map<string, string | number | boolean>;
   createdMs: number;
   modifiedMs: number;
+  /** The contact's `GET /contacts` row as UTF-8 JSON, written whenever the contact changes (see `listRowJson`). */
+  listRow: Buffer;
 }
 
 interface OrgState {
@@ -60,8 +66,6 @@ interface OrgState {
   /** Bumped on every change; keys the sorted-list cache. */
   version: number;
   sorted?: { key: string; rows: StoredContact[] };
-  /** Formatted times by epoch ms (luxon's zone formatting is the simulator's hot spot). */
-  timeText: Map<number, { iso: string; date: string }>;
 }
 
 interface ActiveFault {
@@ -79,9 +83,9 @@ class ZohoError {
   ) {}
 }
 
-/** A body already written as JSON text. */
-class JsonText {
-  constructor(readonly text: string) {}
+/** A body already written as UTF-8 JSON. */
+class JsonBytes {
+  constructor(readonly bytes: Buffer) {}
 }
 
 function emptyAddress(id: string, input: AddressInput = {}): Address {
@@ -202,7 +206,6 @@ export async function startZohoInvoiceSimulator(
       window: { start: 0, count: 0 },
       daily: { day: '', count: 0 },
       version: 0,
-      timeText: new Map(),
     });
   }
 
@@ -212,15 +215,27 @@ export async function startZohoInvoiceSimulator(
     return state;
   };
 
+  // Every contact has its own times, so these are not cached (a cache of 200,000 of them cost more than it saved).
   const timeText = (state: OrgState, ms: number) => {
-    let text = state.timeText.get(ms);
-    if (!text) {
-      if (state.timeText.size > 200_000) state.timeText.clear();
-      const iso = formatZohoTime(ms, state.org.time_zone);
-      text = { iso, date: `${iso.slice(8, 10)} ${MONTHS[Number(iso.slice(5, 7)) - 1]} ${iso.slice(0, 4)}` };
-      state.timeText.set(ms, text);
+    const iso = formatZohoTime(ms, state.org.time_zone);
+    return { iso, date: `${iso.slice(8, 10)} ${MONTHS[Number(iso.slice(5, 7)) - 1]} ${iso.slice(0, 4)}` };
+  };
+
+  // List rows are kept in shared slabs rather than a Buffer each: 100,000 small Buffers cost far more to allocate
+  // and collect. A changed contact's old row stays in its slab until the slab's other rows are gone.
+  let slab = Buffer.allocUnsafeSlow(ROW_SLAB_BYTES);
+  let slabUsed = 0;
+  const rowBytes = (json: string): Buffer => {
+    const most = json.length * 3;
+    if (most > ROW_SLAB_BYTES / 8) return Buffer.from(json);
+    if (slabUsed + most > slab.length) {
+      slab = Buffer.allocUnsafeSlow(ROW_SLAB_BYTES);
+      slabUsed = 0;
     }
-    return text;
+    const length = slab.write(json, slabUsed);
+    const row = slab.subarray(slabUsed, slabUsed + length);
+    slabUsed += length;
+    return row;
   };
 
   const defineCustomField = (state: OrgState, label: string, value: string | number | boolean) => {
@@ -347,11 +362,13 @@ export async function startZohoInvoiceSimulator(
         customValues: new Map(),
         createdMs: timeOf(input.created_time, now),
         modifiedMs: timeOf(input.last_modified_time, now),
+        listRow: EMPTY,
       };
       applyInput(state, stored, input);
       const c = stored.contact;
       if (!c.contact_name)
         c.contact_name = c.company_name || `${c.first_name} ${c.last_name}`.trim() || c.email || id;
+      stored.listRow = rowBytes(listRowJson(state, stored));
       state.contacts.set(id, stored);
       state.version++;
       return stored;
@@ -369,6 +386,7 @@ export async function startZohoInvoiceSimulator(
     applyInput(state, stored, patch);
     state.version++;
     stored.modifiedMs = patch.last_modified_time ? timeOf(patch.last_modified_time, 0) : nowMs();
+    stored.listRow = rowBytes(listRowJson(state, stored));
     return render(state, stored);
   };
 
@@ -418,7 +436,9 @@ export async function startZohoInvoiceSimulator(
 
   /**
    * A list row: what `GET /contacts` returns for a contact (no addresses, no contact persons), as JSON text written
-   * directly (a page is 200 of these; building and cloning objects per row was the simulator's main cost).
+   * directly. It depends on nothing but the contact (custom field definitions never change, nor the org's zone),
+   * so it is written when the contact is stored or changed and a list page is these bytes put together: serving a
+   * page then costs a copy, not 200 serializations and a UTF-8 encoding of the whole body.
    */
   const listRowJson = (state: OrgState, stored: StoredContact): string => {
     const c = stored.contact;
@@ -494,10 +514,13 @@ export async function startZohoInvoiceSimulator(
     headers: Record<string, string> = {},
     malformed = false,
   ) => {
-    let text = body instanceof JsonText ? body.text : JSON.stringify(body);
-    if (malformed) text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
     res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', ...headers });
-    res.end(text);
+    if (body instanceof JsonBytes && !malformed) {
+      res.end(body.bytes);
+      return;
+    }
+    const text = body instanceof JsonBytes ? body.bytes.toString('utf8') : JSON.stringify(body);
+    res.end(malformed ? text.slice(0, Math.max(1, Math.floor(text.length / 2))) : text);
   };
 
   /** Applies mutation faults that are due and returns the response faults for this call. */
@@ -732,10 +755,13 @@ export async function startZohoInvoiceSimulator(
       sort_column: sortColumn,
       sort_order: sortOrder,
     };
-    return new JsonText(
-      `{"code":0,"message":"success","contacts":[${slice.map((s) => listRowJson(state, s)).join(',')}],` +
-        `"page_context":${JSON.stringify(pageContext)}}`,
-    );
+    const parts: Buffer[] = [LIST_HEAD];
+    for (let i = 0; i < slice.length; i++) {
+      if (i > 0) parts.push(COMMA);
+      parts.push(slice[i]!.listRow);
+    }
+    parts.push(Buffer.from(`],"page_context":${JSON.stringify(pageContext)}}`));
+    return new JsonBytes(Buffer.concat(parts));
   };
 
   const listContactPersons = (state: OrgState, url: URL, onlyContact?: string) => {

@@ -371,6 +371,81 @@ describe('Zoho Invoice simulator: controls', () => {
     expect(new Set(a.map((c) => c.billing_address?.country)).size).toBeGreaterThan(5);
   });
 
+  it('a list row shows the contact as stored, after every kind of change too', async () => {
+    const s = await startZohoInvoiceSimulator({ contactsPerOrganization: 40, rateLimit: false });
+    try {
+      const orgId = s.organizations[0]!.organization_id;
+      const t = String((await mintToken(s)).body.access_token);
+      const list = async () => {
+        const response = await fetch(
+          `${s.apiUrl}/contacts?organization_id=${orgId}&filter_by=Status.All&sort_column=last_modified_time`,
+          { headers: { Authorization: `Zoho-oauthtoken ${t}` } },
+        );
+        // biome-ignore lint/suspicious/noExplicitAny: raw JSON under test.
+        return ((await response.json()) as any).contacts as Record<string, unknown>[];
+      };
+      // The list row is the contact without its addresses, persons and primary person id, plus Zoho's list extras.
+      const expectRowsToMatch = async () => {
+        const rows = new Map((await list()).map((row) => [row.contact_id, row]));
+        const contacts = s.contacts(orgId);
+        expect(rows.size).toBe(contacts.length);
+        for (const contact of contacts) {
+          const row = rows.get(contact.contact_id)!;
+          expect(row).toMatchObject({
+            contact_id: contact.contact_id,
+            contact_name: contact.contact_name,
+            customer_name: contact.contact_name,
+            company_name: contact.company_name,
+            first_name: contact.first_name,
+            last_name: contact.last_name,
+            email: contact.email,
+            phone: contact.phone,
+            mobile: contact.mobile,
+            website: contact.website,
+            status: contact.status,
+            contact_type: contact.contact_type,
+            customer_sub_type: contact.customer_sub_type,
+            created_time: contact.created_time,
+            last_modified_time: contact.last_modified_time,
+            custom_fields: contact.custom_fields,
+          });
+          expect(row.custom_field_hash).toEqual(
+            Object.fromEntries(
+              contact.custom_fields.flatMap((f) => [
+                [f.api_name, String(f.value)],
+                [`${f.api_name}_unformatted`, f.value],
+              ]),
+            ),
+          );
+        }
+      };
+      await expectRowsToMatch();
+      const [first, second, third] = s.contacts(orgId);
+      s.updateContact(orgId, first!.contact_id, {
+        first_name: 'Zoë "Q" \\ 東京 😀',
+        email: 'zoë@例え.jp',
+        custom_fields: [
+          { label: 'Brand New Field', value: 42 },
+          { label: 'Industry', value: 'Ünïcödé\nline' },
+        ],
+      });
+      s.updateContact(orgId, second!.contact_id, { status: 'inactive', contact_type: 'vendor' });
+      s.deleteContact(orgId, third!.contact_id);
+      s.addContacts(orgId, [{ company_name: 'Ça Va SARL', email: 'x@ça.fr' }]);
+      await expectRowsToMatch();
+      const changed = (await list()).find((row) => row.contact_id === first!.contact_id)!;
+      expect(changed.first_name).toBe('Zoë "Q" \\ 東京 😀');
+      expect(changed.contact_type_formatted).toBe('Customer');
+      expect((await list()).find((row) => row.contact_id === second!.contact_id)).toMatchObject({
+        status: 'inactive',
+        contact_type: 'vendor',
+        contact_type_formatted: 'Vendor',
+      });
+    } finally {
+      await s.close();
+    }
+  });
+
   it('applies contact changes and deletions scheduled after N requests', async () => {
     const s = await startZohoInvoiceSimulator({ contactsPerOrganization: 3, rateLimit: false });
     try {
