@@ -40,10 +40,12 @@ BEGIN
     INTO key_list, not_null FROM unnest(child_columns) AS c;
   SELECT string_agg(format('p.%I = k.%I', p, c), ' AND ')
     INTO matches FROM unnest(parent_columns, child_columns) AS u(p, c);
+  -- One index probe per distinct key (the lateral subquery with its lock is never flattened into a join): the
+  -- transition table has no statistics, and a join was planned as a hash of the whole referenced table.
   EXECUTE format(
     'WITH k AS MATERIALIZED (SELECT DISTINCT %1$s FROM new_rows n WHERE %2$s) '
     'SELECT (SELECT count(*) FROM k), '
-    '(SELECT count(*) FROM (SELECT 1 FROM %3$I p JOIN k ON %4$s FOR KEY SHARE OF p) AS locked)',
+    '(SELECT count(*) FROM k CROSS JOIN LATERAL (SELECT 1 FROM %3$I p WHERE %4$s FOR KEY SHARE OF p) AS locked)',
     key_list, not_null, parent_table, matches)
     INTO expected, found;
   IF found < expected THEN

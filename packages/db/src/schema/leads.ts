@@ -26,11 +26,6 @@ export const leads = pgTable(
     uniqueIndex('leads_organization_email_idx').on(t.organizationId, sql`lower(${t.email})`),
     /** Target of composite foreign keys that keep references inside one organization. */
     unique('leads_organization_id_id_key').on(t.organizationId, t.id),
-    /** Prefix search on the email (`LIKE 'abc%'`). */
-    index('leads_organization_email_prefix_idx').on(
-      t.organizationId,
-      sql`lower(${t.email}) text_pattern_ops`,
-    ),
     index('leads_organization_status_idx').on(t.organizationId, t.status),
   ],
 );

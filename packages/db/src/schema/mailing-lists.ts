@@ -31,7 +31,6 @@ export const listMemberships = pgTable(
   (t) => [
     primaryKey({ columns: [t.mailingListId, t.leadId] }),
     index('list_memberships_lead_id_idx').on(t.leadId),
-    index('list_memberships_organization_id_idx').on(t.organizationId),
   ],
 );
 

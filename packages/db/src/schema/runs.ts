@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigint,
   boolean,
   check,
   foreignKey,
@@ -9,6 +8,7 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   unique,
   uniqueIndex,
@@ -102,7 +102,6 @@ export interface RunRecordPrevious {
 export const runRecords = pgTable(
   'run_records',
   {
-    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     runId: uuid().notNull(),
     organizationId: uuid().notNull(),
     /** Order within the run (source order). */
@@ -116,7 +115,7 @@ export const runRecords = pgTable(
     previous: jsonb().$type<RunRecordPrevious>(),
   },
   (t) => [
-    unique('run_records_run_seq_key').on(t.runId, t.seq),
+    primaryKey({ name: 'run_records_pkey', columns: [t.runId, t.seq] }),
     /** A reason exactly when ignored: lets a filter on the outcome alone (or the reason alone) use the index. */
     check(
       'run_records_reason_only_when_ignored',

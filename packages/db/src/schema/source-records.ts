@@ -17,11 +17,7 @@ export const sourceRecords = pgTable(
     lastSeenRunId: uuid(),
     deletedAt: timestamptz(),
   },
-  (t) => [
-    primaryKey({ columns: [t.syncId, t.sourceId] }),
-    index('source_records_lead_id_idx').on(t.leadId),
-    index('source_records_organization_id_idx').on(t.organizationId),
-  ],
+  (t) => [primaryKey({ columns: [t.syncId, t.sourceId] }), index('source_records_lead_id_idx').on(t.leadId)],
 );
 
 export type SourceRecord = typeof sourceRecords.$inferSelect;
