@@ -12,7 +12,6 @@ import { z } from 'zod';
 import { ZohoClient, type ZohoClientOptions, ZohoNotFoundError } from './client.ts';
 import {
   type ContactPersonRow,
-  type ContactRow,
   contactDetailSchema,
   contactPersonRowSchema,
   contactPersonsEnvelopeSchema,
@@ -21,10 +20,10 @@ import {
   customFieldKey,
   customFieldType,
   DETAIL_FIELD_KEYS,
-  isoTime,
+  type ListRow,
   listEnvelopeSchema,
   organizationsEnvelopeSchema,
-  rowFields,
+  readListRow,
   STANDARD_FIELDS,
   usersEnvelopeSchema,
 } from './records.ts';
@@ -91,7 +90,7 @@ function envelope<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
 }
 
 interface ScanPage {
-  rows: ContactRow[];
+  rows: ListRow[];
   rejected: { sourceId?: string; reason: string }[];
   checkpoint: ZohoInvoiceCheckpoint;
 }
@@ -178,7 +177,7 @@ async function* scanContacts(
     );
     const cursorMs = state.lastModifiedTime ? zohoTimeToMillis(state.lastModifiedTime) : undefined;
     const seen = new Set(state.seen);
-    const rows: ContactRow[] = [];
+    const rows: ListRow[] = [];
     const rejected: ScanPage['rejected'] = [];
     let filterIgnoredNow = false;
     let reachedUntil = false;
@@ -186,30 +185,25 @@ async function* scanContacts(
     const atCursor: string[] = [];
 
     for (const raw of body.contacts) {
-      const parsed = contactRowSchema.safeParse(raw);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        rejected.push({
-          sourceId: rawId(raw),
-          reason: `unreadable contact row: ${issue?.path.join('.')} ${issue?.message}`,
-        });
+      const read = readListRow(raw);
+      if (!read.ok) {
+        rejected.push({ sourceId: rawId(raw), reason: read.reason });
         continue;
       }
-      const row = parsed.data;
-      const ms = zohoTimeToMillis(row.last_modified_time) ?? 0;
+      const row = read.row;
+      const ms = row.modifiedMs;
       if (cursorMs !== undefined && ms < cursorMs && !state.filterIgnored) filterIgnoredNow = true;
-      if (!newest || ms > newest.ms) newest = { ms, raw: row.last_modified_time, ids: [row.contact_id] };
-      else if (ms === newest.ms) newest.ids.push(row.contact_id);
-      if (ms === cursorMs) atCursor.push(row.contact_id);
+      if (!newest || ms > newest.ms) newest = { ms, raw: row.modifiedTime, ids: [row.id] };
+      else if (ms === newest.ms) newest.ids.push(row.id);
+      if (ms === cursorMs) atCursor.push(row.id);
       if (untilMs !== undefined && ms > untilMs) {
         reachedUntil = true;
         continue;
       }
       if (sinceMs !== undefined && ms < sinceMs) continue;
-      if (cursorMs !== undefined && (ms < cursorMs || (ms === cursorMs && seen.has(row.contact_id))))
-        continue;
-      if (delivered.has(row.contact_id)) continue;
-      delivered.add(row.contact_id);
+      if (cursorMs !== undefined && (ms < cursorMs || (ms === cursorMs && seen.has(row.id)))) continue;
+      if (delivered.has(row.id)) continue;
+      delivered.add(row.id);
       rows.push(row);
     }
 
@@ -397,12 +391,12 @@ export function createZohoInvoiceConnector(
       })) {
         const records: SourceRecord[] = [];
         for (const row of page.rows) {
-          const fields = rowFields(row);
+          const fields = row.fields;
           if (wantDetail) {
             try {
               const body = envelope(
                 contactDetailSchema,
-                await client.get(`/contacts/${encodeURIComponent(row.contact_id)}`, request.organizationId),
+                await client.get(`/contacts/${encodeURIComponent(row.id)}`, request.organizationId),
                 'GET /contacts/{id}',
               );
               for (const kind of ['billing_address', 'shipping_address'] as const) {
@@ -413,17 +407,13 @@ export function createZohoInvoiceConnector(
             } catch (error) {
               if (!(error instanceof ZohoNotFoundError)) throw error;
               // Deleted between the list and the detail request: the next full listing reports it deleted.
-              ctx.logger.info({ contactId: row.contact_id }, 'zoho-invoice: contact deleted during the read');
+              ctx.logger.info({ contactId: row.id }, 'zoho-invoice: contact deleted during the read');
               continue;
             }
           }
-          const record: SourceRecord = {
-            sourceId: row.contact_id,
-            modifiedAt: isoTime(row.last_modified_time) ?? undefined,
-            fields,
-          };
+          const record: SourceRecord = { sourceId: row.id, modifiedAt: row.modifiedIso, fields };
           records.push(record);
-          for (const person of persons?.get(row.contact_id) ?? []) records.push(personRecord(record, person));
+          for (const person of persons?.get(row.id) ?? []) records.push(personRecord(record, person));
         }
         yield {
           records,
@@ -438,7 +428,7 @@ export function createZohoInvoiceConnector(
       for await (const page of scanContacts(client, request.organizationId)) {
         // A row we could not read still exists: it must not be taken for a deleted one.
         const ids = [
-          ...page.rows.map((r) => r.contact_id),
+          ...page.rows.map((r) => r.id),
           ...page.rejected.flatMap((r) => (r.sourceId ? [r.sourceId] : [])),
         ];
         if (ids.length) yield ids;
