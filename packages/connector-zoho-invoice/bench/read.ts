@@ -49,6 +49,7 @@ for (let run = 0; run < runs; run++) {
     rejected,
     seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
     clientCpuSeconds: Number(((used.user + used.system) / 1e6).toFixed(2)),
+    clientSystemCpuSeconds: Number((used.system / 1e6).toFixed(2)),
   });
 }
 child.stdin!.end();

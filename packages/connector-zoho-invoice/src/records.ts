@@ -1,6 +1,6 @@
 import type { FieldDescriptor, FieldType } from '@leadsync/connector-sdk';
 import { z } from 'zod';
-import { zohoTimeToMillis } from './zoho-time.ts';
+import { isoFromMillis, zohoTimeToMillis } from './zoho-time.ts';
 
 const id = z.union([z.string().min(1), z.number().int()]).transform(String);
 const text = z
@@ -185,7 +185,7 @@ export function customFieldType(dataType: string | undefined): FieldType {
 /** A Zoho time as an ISO 8601 UTC string (`2026-06-09T17:15:06.000Z`); `null` when absent or unreadable. */
 export function isoTime(value: string | null | undefined): string | null {
   const ms = value ? zohoTimeToMillis(value) : undefined;
-  return ms === undefined ? null : new Date(ms).toISOString();
+  return ms === undefined ? null : isoFromMillis(ms);
 }
 
 /** The source record fields of a list row, keyed by source field key. */
@@ -241,7 +241,7 @@ export function listRowOf(row: ContactRow): ListRow {
     id: row.contact_id,
     modifiedTime: row.last_modified_time,
     modifiedMs,
-    modifiedIso: new Date(modifiedMs).toISOString(),
+    modifiedIso: isoFromMillis(modifiedMs),
     fields: rowFields(row),
   };
 }
@@ -279,7 +279,7 @@ export function fastListRow(raw: unknown): ListRow | undefined {
   if (created !== null && created !== undefined) {
     const ms = typeof created === 'string' ? zohoTimeToMillis(created) : undefined;
     if (ms === undefined) return undefined;
-    createdIso = new Date(ms).toISOString();
+    createdIso = isoFromMillis(ms);
   }
   const email = fastText(raw.email);
   const firstName = fastText(raw.first_name);
@@ -304,7 +304,7 @@ export function fastListRow(raw: unknown): ListRow | undefined {
     contactType === undefined
   )
     return undefined;
-  const modifiedIso = new Date(modifiedMs).toISOString();
+  const modifiedIso = isoFromMillis(modifiedMs);
   // The same keys in the same order as `rowFields`.
   const fields: Record<string, unknown> = {
     email,

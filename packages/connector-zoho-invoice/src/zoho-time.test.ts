@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from './simulator/random.ts';
-import { fastTimeToMillis, formatZohoTime, generalTimeToMillis, zohoTimeToMillis } from './zoho-time.ts';
+import {
+  fastTimeToMillis,
+  formatZohoTime,
+  generalTimeToMillis,
+  isoFromMillis,
+  zohoTimeToMillis,
+} from './zoho-time.ts';
 
 describe('Zoho times', () => {
   it('F10 writes times with a numeric offset without a colon, in the given zone', () => {
@@ -158,5 +164,31 @@ describe('the fast time parser', () => {
     expect(zohoTimeToMillis(' 2026-06-09T13:15:06-0400')).toBe(Date.UTC(2026, 5, 9, 17, 15, 6));
     expect(zohoTimeToMillis('2026-02-29T00:00:00Z')).toBeUndefined();
     expect(fastTimeToMillis('2024-02-29T00:00:00.5Z')).toBe(Date.UTC(2024, 1, 29, 0, 0, 0, 500));
+  });
+});
+
+describe('ISO text of an instant', () => {
+  it('is exactly what toISOString writes, for generated instants and the edges of its range', () => {
+    const random = new SeededRandom(77);
+    const instants = [
+      0,
+      -1,
+      Date.UTC(999, 11, 31, 23, 59, 59, 999),
+      Date.UTC(1000, 0, 1),
+      Date.UTC(1900, 1, 28, 23, 59, 59, 999),
+      Date.UTC(2000, 1, 29, 12),
+      Date.UTC(2024, 1, 29, 23, 59, 59, 999),
+      Date.UTC(2100, 2, 1),
+      Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+      Date.UTC(10000, 0, 1),
+      1.5,
+      -8.64e15,
+      8.64e15,
+    ];
+    for (let i = 0; i < 50_000; i++)
+      instants.push(random.int(Date.UTC(1000, 0, 1), Date.UTC(10000, 0, 1) - 1));
+    for (let i = 0; i < 5_000; i++) instants.push(random.int(-1e12, 1e12) * 1000);
+    for (const ms of instants)
+      expect({ ms, iso: isoFromMillis(ms) }).toEqual({ ms, iso: new Date(ms).toISOString() });
   });
 });
