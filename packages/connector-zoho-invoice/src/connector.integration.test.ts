@@ -1,4 +1,5 @@
 import {
+  BadSourceDataError,
   InvalidConfigurationError,
   InvalidCredentialsError,
   RateLimitedError,
@@ -494,6 +495,32 @@ describe('limits and failures', () => {
     expect(error).toBeInstanceOf(SourceUnavailableError);
     expect((error as Error).message).toMatch(/GET \/contacts with a body that is not JSON \(HTTP 200/);
   });
+
+  it.each([
+    ['contacts is not a list', { contacts: 'none' }, 'contacts'],
+    ['no has_more_page', { page_context: { page: 1 } }, 'page_context.has_more_page'],
+    ['page_context is not an object', { page_context: 'x' }, 'page_context'],
+  ])(
+    'a contacts page of the wrong shape (%s) is a BadSourceDataError naming the field',
+    async (_, change, field) => {
+      const s = await sim();
+      s.addContacts(ORG.organization_id, [{ email: 'a@example.com' }]);
+      const tampering = createZohoInvoiceConnector({
+        ...FAST,
+        fetch: async (input, init) => {
+          const response = await fetch(input, init);
+          if (!String(input).includes('/contacts?')) return response;
+          const body = { ...((await response.json()) as Record<string, unknown>), ...change };
+          return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
+        },
+      });
+      const error = await readAll(tampering, contextFor(s), { organizationId: ORG.organization_id }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(BadSourceDataError);
+      expect((error as Error).message).toContain(`GET /contacts with an unexpected shape: ${field} `);
+    },
+  );
 });
 
 describe('settings', () => {
