@@ -6,6 +6,7 @@ export {
   type ClassifyOptions,
   classifyBatch,
   type LeadStatusLookup,
+  SEEN_EARLIER_IN_RUN,
 } from './classify/classify-batch.ts';
 export { EmailSet } from './classify/email-set.ts';
 export {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ClassifyInput, classifyBatch } from './classify-batch.ts';
+import { type ClassifyInput, classifyBatch, SEEN_EARLIER_IN_RUN } from './classify-batch.ts';
 import type { LeadStatus } from './outcome.ts';
 import { createRunState, snapshotRunState } from './run-state.ts';
 import { addTotals, emptyTotals, totalsViolations } from './totals.ts';
@@ -236,7 +236,54 @@ async function runInPages(emails: unknown[], existing: Record<string, LeadStatus
   return { outcomes, totals: state.totals };
 }
 
+/**
+ * As runInPages, but each page starts with an empty `state.seen` and the lookup answers SEEN_EARLIER_IN_RUN for the
+ * emails of earlier pages' results (as the engine does from its stored run records).
+ */
+async function runInPagesRememberedOutside(
+  emails: unknown[],
+  existing: Record<string, LeadStatus>,
+  pageSize: number,
+) {
+  let state = createRunState();
+  const recorded = new Set<string>();
+  const outcomes: { email?: string | undefined }[] = [];
+  for (let i = 0; i < emails.length; i += pageSize) {
+    state = createRunState({ totals: state.totals });
+    const page = emails.slice(i, i + pageSize).map((e, k) => rec(String(i + k), e));
+    const lookup = (candidates: string[]) => {
+      const answer = new Map<string, LeadStatus | typeof SEEN_EARLIER_IN_RUN>();
+      for (const email of candidates) {
+        const status = recorded.has(email) ? SEEN_EARLIER_IN_RUN : existing[email];
+        if (status) answer.set(email, status);
+      }
+      return answer;
+    };
+    const { results } = await classifyBatch(page, lookup, state);
+    outcomes.push(...results);
+    for (const result of results) if (result.email !== undefined) recorded.add(result.email);
+  }
+  return { outcomes, totals: state.totals };
+}
+
 describe('classifyBatch: properties', () => {
+  it('a run whose lookup remembers the earlier pages classifies exactly as one that keeps them in memory', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(emailArb, { maxLength: 60 }),
+        statusArb,
+        fc.integer({ min: 1, max: 25 }),
+        async (emails, existing, size) => {
+          const inMemory = await runInPages(emails, existing, size);
+          const outside = await runInPagesRememberedOutside(emails, existing, size);
+          expect(outside.outcomes).toEqual(inMemory.outcomes);
+          expect(outside.totals).toEqual(inMemory.totals);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('totals add up: total = new + re_added + duplicate + ignored, ignored = its breakdown', async () => {
     await fc.assert(
       fc.asyncProperty(

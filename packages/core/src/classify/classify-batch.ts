@@ -20,12 +20,21 @@ export interface ClassifyInput {
 }
 
 /**
- * Existing leads' statuses for a page's candidate emails (normalized, distinct, passed rules 1–4):
- * one call per page. Emails without a lead are simply absent from the map.
+ * What a lookup answers for an email recorded earlier in this run (rule 4). `state.seen` holds the emails seen in
+ * this process; a run that keeps the emails of its earlier pages elsewhere (the engine: in its stored records, so its
+ * memory does not grow with the run) starts each page with an empty `state.seen` and answers this instead.
+ */
+export const SEEN_EARLIER_IN_RUN = 'seen_earlier_in_run';
+
+/**
+ * Existing leads' statuses for a page's candidate emails (normalized, distinct, passed rules 1–4 as far as
+ * `state.seen` knows): one call per page. Emails without a lead are simply absent from the map.
  */
 export type LeadStatusLookup = (
   emails: string[],
-) => Promise<ReadonlyMap<string, LeadStatus>> | ReadonlyMap<string, LeadStatus>;
+) =>
+  | Promise<ReadonlyMap<string, LeadStatus | typeof SEEN_EARLIER_IN_RUN>>
+  | ReadonlyMap<string, LeadStatus | typeof SEEN_EARLIER_IN_RUN>;
 
 export interface ClassifyOptions extends EmailCheckOptions {
   /** Role names compiled once with `compileRoles` (wins over `extraRoles`); saves recompiling per page. */
@@ -130,7 +139,10 @@ export async function classifyBatch(
       const i = pending[k]!;
       const sourceId = records[i]!.sourceId;
       const lead = statuses?.get(email);
-      if (lead === undefined) {
+      if (lead === SEEN_EARLIER_IN_RUN) {
+        results[i] = record(sourceId, email, 'ignored', 'file_duplicate', undefined);
+        ignoredBy.fileDuplicate++;
+      } else if (lead === undefined) {
         results[i] = record(sourceId, email, 'new', undefined, undefined);
         page.newLeads++;
       } else if (lead === 'active') {
