@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { createdAt, id } from './columns.ts';
 
 export const organizations = pgTable(
@@ -10,6 +10,12 @@ export const organizations = pgTable(
     /** The organization that `pnpm start` creates; at most one row has it. */
     isDefault: boolean().notNull().default(false),
     createdAt: createdAt(),
+    /**
+     * Counts the transactions that changed the organization's leads under its write turn (the engine's pages,
+     * deletions and undo lock this row to take turns). The engine looks a page's leads up while the page before is
+     * still being written, and uses that lookup only if no other writer took a turn in between.
+     */
+    leadWrites: bigint({ mode: 'number' }).notNull().default(0),
   },
   (t) => [uniqueIndex('organizations_single_default_idx').on(t.isDefault).where(sql`${t.isDefault}`)],
 );

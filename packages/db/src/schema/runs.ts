@@ -123,6 +123,8 @@ export const runRecords = pgTable(
     ),
     index('run_records_run_outcome_reason_seq_idx').on(t.runId, t.outcome, t.reason, t.seq),
     index('run_records_lead_id_idx').on(t.leadId),
+    /** Rule 4 across a run's write units: was this email recorded earlier in the run? */
+    index('run_records_run_email_idx').on(t.runId, t.email),
   ],
 );
 

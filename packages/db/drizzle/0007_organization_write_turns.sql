@@ -1,0 +1,1 @@
+ALTER TABLE "organizations" ADD COLUMN "lead_writes" bigint DEFAULT 0 NOT NULL;
