@@ -11,12 +11,38 @@ export function textArray(values: readonly (string | null)[]): SQL {
   return sql`${sql.param(values)}::text[]`;
 }
 
-/** A transaction-scoped lock per organization: page writes, deletions and undo of one organization take turns. */
+/**
+ * The organization's write turn: page writes, deletions and undo of one organization take turns on its row (locked
+ * until commit), and count them. Returns one row, `lead_writes`: the turns taken so far, this one included.
+ */
 export function lockOrganization(organizationId: string): SQL {
-  return sql`select pg_advisory_xact_lock(hashtextextended(${organizationId}, 7101))`;
+  return sql`update organizations set lead_writes = lead_writes + 1 where id = ${organizationId} returning lead_writes`;
 }
 
 const dialect = new PgDialect();
+
+/** The organization's write turns taken so far (see lockOrganization). */
+export function organizationWriteTurns(organizationId: string): SQL {
+  return sql`select lead_writes from organizations where id = ${organizationId}`;
+}
+
+/** Runs one raw statement on any connection of the pool, as a named prepared statement (see pipelinedTransaction). */
+export function sendPrepared<T extends object = Record<string, unknown>>(
+  db: Database,
+  query: SQL,
+): Promise<T[]> {
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  return clientOf(db)
+    .unsafe(text, params as never[], { prepare: true })
+    .execute() as unknown as Promise<T[]>;
+}
+
+function clientOf(db: Database): Sql {
+  // `Database` is drizzle over postgres.js; drizzle keeps the client as `$client` (its type leaves it out).
+  const client = (db as Database & { $client?: Sql }).$client;
+  if (!client) throw new Error('the engine needs a drizzle database over postgres.js');
+  return client;
+}
 
 /** Statements of a pipelined transaction: each goes out at once, behind the ones before; the server runs them in order. */
 export interface Pipeline {
@@ -38,9 +64,7 @@ export async function pipelinedTransaction<T>(
   db: Database,
   fn: (pipeline: Pipeline) => Promise<T>,
 ): Promise<T> {
-  // `Database` is drizzle over postgres.js; drizzle keeps the client as `$client` (its type leaves it out).
-  const client = (db as Database & { $client?: Sql }).$client;
-  if (!client) throw new Error('pipelinedTransaction needs a drizzle database over postgres.js');
+  const client = clientOf(db);
   const sent: Promise<unknown>[] = [];
   const result = await client.begin(async (tx) => {
     const send = <R extends object>(query: SQL): Promise<R[]> => {

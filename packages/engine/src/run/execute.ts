@@ -5,17 +5,16 @@ import {
   type RecordPage,
   type SourceRecord,
 } from '@leadsync/connector-sdk';
-import { createRunState, emptyTotals, type RunTotals } from '@leadsync/core';
 import { type Database, SecretBoxError } from '@leadsync/db';
 import { type Connection, connections, type Sync, type SyncRun, syncRuns, syncs } from '@leadsync/db/schema';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { type ContextDeps, connectionContext } from '../context.ts';
 import { compileCriteria, criteriaFields, type Predicate } from '../criteria.ts';
 import { EngineError, NotFoundError } from '../errors.ts';
 import { compileMapping, contentHash, type Mapper } from '../mapping.ts';
-import { lockOrganization } from '../sql.ts';
+import { lockOrganization, sendPrepared } from '../sql.ts';
 import { applyDeletions, hasDeletionCandidates } from './deletions.ts';
-import { writePage } from './page.ts';
+import { type PageWrite, type PlannedUnit, planUnit, writeUnit } from './page.ts';
 import { ReadAhead } from './read-ahead.ts';
 import type { PreparedRecord, RunCheckpoint, RunScope } from './types.ts';
 
@@ -74,33 +73,6 @@ export function readSince(sync: Sync, connector: AnyConnector): Date | undefined
     );
   }
   return sync.retrieveFrom;
-}
-
-function totalsOf(run: SyncRun): RunTotals {
-  const totals = emptyTotals();
-  totals.total = run.total;
-  totals.newLeads = run.newLeads;
-  totals.reAdded = run.reAdded;
-  totals.duplicate = run.duplicate;
-  totals.ignored = run.ignored;
-  totals.deleted = run.deleted;
-  Object.assign(totals.ignoredBreakdown, {
-    bounced: run.bounced,
-    doNotMail: run.doNotMail,
-    groupEmail: run.groupEmail,
-    fileDuplicate: run.fileDuplicate,
-    emptyEmail: run.emptyEmail,
-    invalidPattern: run.invalidPattern,
-  });
-  return totals;
-}
-
-/** The emails a resumed run has already seen (rule 4), rebuilt from its stored run records. */
-async function seenEmails(db: Database, runId: string): Promise<string[]> {
-  const rows = await db.execute<{ email: string }>(
-    sql`select email from run_records where run_id = ${runId} and email is not null`,
-  );
-  return rows.map((row) => row.email);
 }
 
 function parseCheckpoint(value: unknown): RunCheckpoint | undefined {
@@ -269,9 +241,8 @@ async function readPages(
   const fields = [
     ...new Set([...sync.fieldMapping.map((m) => m.source), 'email', ...criteriaFields(sync.criteria)]),
   ];
-  const state = createRunState({ seen: await seenEmails(scope.db, scope.runId), totals: totalsOf(run) });
-  let seq = run.processedCount;
   const unitRecords = deps.writeUnitRecords ?? WRITE_UNIT_RECORDS;
+  let seq = run.processedCount;
 
   const pages = new ReadAhead<RecordPage>(
     connector
@@ -284,50 +255,74 @@ async function readPages(
       [Symbol.asyncIterator](),
     READ_AHEAD_PAGES,
   );
+
+  /** The next unit of whole pages; undefined when the source is done. A source failure after some pages comes with them. */
+  async function nextUnit(): Promise<SourceUnit | undefined> {
+    const records: PreparedRecord[] = [];
+    let readCount = 0;
+    let rejected = 0;
+    let highWaterMark: Date | undefined;
+    let sourceCheckpoint: RecordPage['checkpoint'] | undefined;
+    let failure: { error: unknown } | undefined;
+    while (readCount < unitRecords) {
+      let page: RecordPage | undefined;
+      try {
+        page = await pages.take();
+      } catch (error) {
+        // The pages read before the failure are still written (and checkpointed): the next run goes on from there.
+        failure = { error };
+        break;
+      }
+      if (!page) break;
+      for (const record of prepare(page.records, mapper, inScope)) records.push(record);
+      readCount += page.records.length + (page.rejected?.length ?? 0);
+      rejected += page.rejected?.length ?? 0;
+      sourceCheckpoint = page.checkpoint;
+      for (const record of page.records) {
+        const t = record.modifiedAt ? Date.parse(record.modifiedAt) : Number.NaN;
+        if (!Number.isNaN(t) && (!highWaterMark || t > highWaterMark.getTime())) highWaterMark = new Date(t);
+      }
+    }
+    if (sourceCheckpoint === undefined) {
+      if (failure) throw failure.error;
+      return undefined;
+    }
+    if (rejected > 0)
+      deps.logger.warn({ runId: scope.runId, rejected }, 'the source sent unreadable records');
+    const page: PageWrite = {
+      records,
+      readCount,
+      highWaterMark,
+      checkpoint: { ...checkpoint, source: sourceCheckpoint },
+      seqStart: seq,
+    };
+    seq += records.length;
+    return { page, failure };
+  }
+
+  const send = <T extends object>(query: SQL) => sendPrepared<T>(scope.db, query);
   try {
+    const first = await nextUnit();
+    if (!first) return false;
+    let unit = first;
+    let planned = await planUnit(scope, unit.page, [], undefined, send);
+    let carried: readonly string[] = [];
     for (;;) {
-      const records: PreparedRecord[] = [];
-      let readCount = 0;
-      let rejected = 0;
-      let highWaterMark: Date | undefined;
-      let sourceCheckpoint: RecordPage['checkpoint'] | undefined;
-      let sourceFailure: { error: unknown } | undefined;
-      while (readCount < unitRecords) {
-        let page: RecordPage | undefined;
-        try {
-          page = await pages.take();
-        } catch (error) {
-          // The pages read before the failure are still written (and checkpointed): the next run goes on from there.
-          sourceFailure = { error };
-          break;
-        }
-        if (!page) break;
-        for (const record of prepare(page.records, mapper, inScope)) records.push(record);
-        readCount += page.records.length + (page.rejected?.length ?? 0);
-        rejected += page.rejected?.length ?? 0;
-        sourceCheckpoint = page.checkpoint;
-        for (const record of page.records) {
-          const t = record.modifiedAt ? Date.parse(record.modifiedAt) : Number.NaN;
-          if (!Number.isNaN(t) && (!highWaterMark || t > highWaterMark.getTime()))
-            highWaterMark = new Date(t);
-        }
-      }
-      if (sourceCheckpoint === undefined) {
-        if (sourceFailure) throw sourceFailure.error;
-        return false;
-      }
-      if (rejected > 0) {
-        deps.logger.warn({ runId: scope.runId, rejected }, 'the source sent unreadable records');
-      }
-      await writePage(scope, state, {
-        records,
-        readCount,
-        highWaterMark,
-        checkpoint: { ...checkpoint, source: sourceCheckpoint },
-        seqStart: seq,
+      // While this unit is written, the next one is read, looked up and planned beside it (from the moment this
+      // unit holds the organization's write turn, so that the lookup misses only this unit's own writes).
+      let upcoming: Promise<{ unit: SourceUnit; planned: PlannedUnit } | undefined> | undefined;
+      const current = unit;
+      const written = await writeUnit(scope, planned, carried, (turn, writing) => {
+        if (current.failure) return;
+        upcoming = (async () => {
+          const next = await nextUnit();
+          return (
+            next && { unit: next, planned: await planUnit(scope, next.page, writing.emails, turn, send) }
+          );
+        })();
+        upcoming.catch(() => {});
       });
-      seq += records.length;
-      if (sourceFailure) throw sourceFailure.error;
+      if (current.failure) throw current.failure.error;
       if (options.heartbeat) {
         try {
           await options.heartbeat();
@@ -336,10 +331,21 @@ async function readPages(
         }
       }
       if (options.signal?.aborted) return true;
+      const next = await upcoming;
+      if (!next) return false;
+      carried = written.unit.emails;
+      unit = next.unit;
+      planned = next.planned;
     }
   } finally {
     pages.stop();
   }
+}
+
+/** Whole source pages written together (WRITE_UNIT_RECORDS), and the source's failure that ended them, if any. */
+interface SourceUnit {
+  page: PageWrite;
+  failure: { error: unknown } | undefined;
 }
 
 function prepare(records: SourceRecord[], mapper: Mapper, inScope: Predicate | undefined): PreparedRecord[] {

@@ -1,13 +1,14 @@
 import {
   type ClassifiedRecord,
   classifyBatch,
+  createRunState,
   type LeadStatus,
-  type RunState,
   type RunTotals,
+  SEEN_EARLIER_IN_RUN,
 } from '@leadsync/core';
 import type { LeadFields, RunRecordPrevious } from '@leadsync/db/schema';
 import { type SQL, sql } from 'drizzle-orm';
-import { lockOrganization, pipelinedTransaction, textArray } from '../sql.ts';
+import { lockOrganization, organizationWriteTurns, pipelinedTransaction, textArray } from '../sql.ts';
 import { applyUpdatePolicy } from '../update-policy.ts';
 import type { PreparedRecord, RunCheckpoint, RunScope } from './types.ts';
 
@@ -32,40 +33,101 @@ type ExistingLead = {
   member: boolean;
 };
 
+/** A unit classified against a lookup of the organization's leads, and planned: ready to be written. */
+export interface PlannedUnit {
+  page: PageWrite;
+  results: ClassifiedRecord[];
+  pageTotals: RunTotals;
+  plan: PagePlan;
+  /**
+   * The organization's write turns the lookup saw (see lockOrganization): the plan holds only if the unit's own turn
+   * is the next one. Undefined for a dry run, which takes no turn.
+   */
+  basis: number | undefined;
+  /** The unit's emails that reached rule 4: the next unit, looked up before this one commits, must know them. */
+  emails: string[];
+}
+
+type Send = <T extends object>(query: SQL) => Promise<T[]>;
+
 /**
- * Classifies one page against the organization's leads and writes it in ONE transaction, with set-based statements
- * only: the lookup of the page's leads, new leads, updated/restored leads, list memberships, source records, run
- * records, and the run's counters and checkpoint. A dry run writes only the run records and the run row.
- *
- * Two round trips (a pipelined transaction): BEGIN, the organization lock and the lookup go out together; then the
- * insert of new leads, one statement for everything else and COMMIT. That statement finds the leads the insert
- * created by email, so nothing waits for the insert's answer.
- *
- * `state` (seen emails, totals) is updated by the classifier; when the transaction fails the run fails, and a
- * resumed run rebuilds its state from the database, so a half-applied in-memory state never survives.
+ * Classifies a unit against the organization's leads (one batched lookup) and plans its writes. `carried`: the
+ * emails of a unit written meanwhile, not yet visible to the lookup (rule 4). `basis`: the write turns that the
+ * lookup's view includes (undefined: read here, before the lookup).
  */
-export async function writePage(scope: RunScope, state: RunState, page: PageWrite): Promise<RunTotals> {
+export async function planUnit(
+  scope: RunScope,
+  page: PageWrite,
+  carried: readonly string[],
+  basis: number | undefined,
+  send: Send,
+): Promise<PlannedUnit> {
+  if (basis === undefined && !scope.dryRun) {
+    // Read before the lookup: a writer that commits in between makes the basis look old, never new.
+    const [row] = await send<{ lead_writes: number | string }>(organizationWriteTurns(scope.organizationId));
+    basis = Number(row?.lead_writes ?? 0);
+  }
+  const state = createRunState({ seen: carried });
+  const existing = new Map<string, ExistingLead>();
+  const { results, pageTotals } = await classifyBatch(
+    page.records.map((r) => ({ sourceId: r.sourceId, email: r.mapped.email })),
+    async (emails) => {
+      const recordedRows = send<{ email: string }>(recordedEmails(scope, emails));
+      const rows = await send<ExistingLead>(lookupLeads(scope, emails));
+      const statuses = new Map<string, LeadStatus | typeof SEEN_EARLIER_IN_RUN>();
+      for (const row of rows) {
+        existing.set(row.email, row);
+        statuses.set(row.email, row.status);
+      }
+      for (const row of await recordedRows) statuses.set(row.email, SEEN_EARLIER_IN_RUN);
+      return statuses;
+    },
+    state,
+  );
+  const emails: string[] = [];
+  for (const result of results) if (result.email !== undefined && tracked(result)) emails.push(result.email);
+  return {
+    page,
+    results,
+    pageTotals,
+    plan: planPage(scope, page, results, existing),
+    basis,
+    emails,
+  };
+}
+
+/**
+ * Writes a planned unit in ONE transaction, with set-based statements only: new leads, updated/restored leads, list
+ * memberships, source records, run records, and the run's counters and checkpoint. A dry run writes only the run
+ * records and the run row.
+ *
+ * First the organization's write turn (BEGIN and the row lock in one flight); if another writer took a turn since
+ * the unit's lookup, the unit is looked up and planned again inside the transaction. Then the insert of new leads,
+ * one statement for everything else and COMMIT in one flight: that statement finds the leads the insert created by
+ * email, so nothing waits for the insert's answer. `onTurn` is told the turn (held until commit) once the writes
+ * are sent, with the unit as written: the next unit can be looked up from then on. Resolves to the same.
+ */
+export async function writeUnit(
+  scope: RunScope,
+  planned: PlannedUnit,
+  carried: readonly string[],
+  onTurn?: (turn: number | undefined, unit: PlannedUnit) => void,
+): Promise<{ unit: PlannedUnit; turn: number | undefined }> {
   return pipelinedTransaction(scope.db, async (tx) => {
-    // The lookup runs once the lock is held (a failed lock aborts the transaction, and the lookup with it).
-    if (!scope.dryRun) tx.send(lockOrganization(scope.organizationId));
-    const existing = new Map<string, ExistingLead>();
-    const { results, pageTotals } = await classifyBatch(
-      page.records.map((r) => ({ sourceId: r.sourceId, email: r.mapped.email })),
-      async (emails) => {
-        const rows = await tx.send<ExistingLead>(lookupLeads(scope, emails));
-        const statuses = new Map<string, LeadStatus>();
-        for (const row of rows) {
-          existing.set(row.email, row);
-          statuses.set(row.email, row.status);
-        }
-        return statuses;
-      },
-      state,
-    );
-    const plan = planPage(scope, page, results, existing);
+    let unit = planned;
+    let turn: number | undefined;
+    if (!scope.dryRun) {
+      const [row] = await tx.send<{ lead_writes: number | string }>(lockOrganization(scope.organizationId));
+      turn = Number(row?.lead_writes);
+      if (unit.basis === undefined || turn !== unit.basis + 1) {
+        unit = await planUnit(scope, unit.page, carried, turn - 1, tx.send);
+      }
+    }
+    const { plan, page, pageTotals } = unit;
     if (plan.fresh.email.length > 0) tx.send(insertLeads(scope, plan.fresh));
     tx.send(pageStatement(scope, page, pageTotals, plan));
-    return pageTotals;
+    onTurn?.(turn, unit);
+    return { unit, turn };
   });
 }
 
@@ -164,7 +226,7 @@ function insertLeads(scope: RunScope, fresh: FreshLeads): SQL {
 
 /**
  * The one batched lookup of a page: the leads with these emails, and whether each is on the sync's list. No row
- * locks: engine writers of one organization take turns on the advisory lock, and the update re-reads a lead's status.
+ * locks: engine writers of one organization take turns (lockOrganization), and the update re-reads a lead's status.
  *
  * Written so that its cost is one index probe per email whatever the planner believes: during a first large import
  * the tables have no statistics yet (autovacuum has not analyzed them), and the plain join form was planned as a
@@ -184,6 +246,20 @@ function lookupLeads(scope: RunScope, emails: string[]): SQL {
       where organization_id = ${scope.organizationId} and lower(email) = e.email
       offset 0
     ) as l`;
+}
+
+/**
+ * Rule 4 across write units: which of these emails the run has already recorded (any outcome). The engine keeps only
+ * the emails of the units not yet committed in memory, so a run's memory does not grow with its size; a resumed run
+ * needs nothing rebuilt.
+ */
+function recordedEmails(scope: RunScope, emails: string[]): SQL {
+  // Per email, like lookupLeads: without statistics the planner would read all of the run's records per unit.
+  return sql`
+    select e.email from unnest(${textArray(emails)}) as e(email)
+    where exists (
+      select 1 from run_records r where r.run_id = ${scope.runId} and r.email = e.email offset 0
+    )`;
 }
 
 /** Outcomes whose record names a usable address, tracked per source id (for change and deletion detection). */
