@@ -10,6 +10,7 @@ import {
 } from '@leadsync/connector-sdk';
 import { z } from 'zod';
 import { ZohoClient, type ZohoClientOptions, ZohoNotFoundError } from './client.ts';
+import { IdSet } from './id-set.ts';
 import {
   type ContactPersonRow,
   contactDetailSchema,
@@ -107,51 +108,6 @@ interface ScanPage {
   rows: ListRow[];
   rejected: { sourceId?: string; reason: string }[];
   checkpoint: ZohoInvoiceCheckpoint;
-}
-
-/**
- * A set of contact ids that stays small for a million of them: Zoho's ids are numbers of up to 18 digits, kept as two
- * small integers (the digits before the last nine, and the last nine) instead of a string each (about ten times the
- * memory in a Set). Any other id is kept as it is.
- */
-class IdSet {
-  private readonly numeric = new Map<number, Set<number>>();
-  private readonly other = new Set<string>();
-
-  /** Adds `id`; false when it was there already. */
-  add(id: string): boolean {
-    const low = IdSet.low(id);
-    if (low < 0) {
-      if (this.other.has(id)) return false;
-      this.other.add(id);
-      return true;
-    }
-    const high = Number(id.slice(0, -9));
-    let lows = this.numeric.get(high);
-    if (!lows) {
-      lows = new Set();
-      this.numeric.set(high, lows);
-    }
-    if (lows.has(low)) return false;
-    lows.add(low);
-    return true;
-  }
-
-  /**
-   * The last nine digits of a 10 to 18 digit id without a leading zero (with the digits before them, a unique
-   * pair of small integers), or -1 for any other id.
-   */
-  private static low(id: string): number {
-    const length = id.length;
-    if (length < 10 || length > 18 || id.charCodeAt(0) === 48) return -1;
-    let low = 0;
-    for (let i = 0; i < length; i++) {
-      const digit = id.charCodeAt(i) - 48;
-      if (digit < 0 || digit > 9) return -1;
-      if (i >= length - 9) low = low * 10 + digit;
-    }
-    return low;
-  }
 }
 
 interface ScanOptions {
