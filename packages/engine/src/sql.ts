@@ -1,4 +1,4 @@
-import type { Database } from '@leadsync/db';
+import { type Database, takeLeadWriteTurn } from '@leadsync/db';
 import { type SQL, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Sql } from 'postgres';
@@ -11,12 +11,9 @@ export function textArray(values: readonly (string | null)[]): SQL {
   return sql`${sql.param(values)}::text[]`;
 }
 
-/**
- * The organization's write turn: page writes, deletions and undo of one organization take turns on its row (locked
- * until commit), and count them. Returns one row, `lead_writes`: the turns taken so far, this one included.
- */
+/** The organization's lead-write turn (`takeLeadWriteTurn` of @leadsync/db): one row, `lead_writes`. */
 export function lockOrganization(organizationId: string): SQL {
-  return sql`update organizations set lead_writes = lead_writes + 1 where id = ${organizationId} returning lead_writes`;
+  return takeLeadWriteTurn(organizationId);
 }
 
 const dialect = new PgDialect();

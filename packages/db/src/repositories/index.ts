@@ -68,3 +68,4 @@ export {
   WEBHOOK_DELETED,
   WebhookRepository,
 } from './webhooks.ts';
+export { takeLeadWriteTurn } from './write-turns.ts';

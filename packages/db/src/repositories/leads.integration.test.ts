@@ -1,5 +1,7 @@
+import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { leads } from '../schema/leads.ts';
+import { organizations } from '../schema/organizations.ts';
 import { countQueries, seedOrganization, useTestDatabase } from '../test-support.ts';
 import { LeadRepository } from './leads.ts';
 import { MailingListRepository } from './mailing-lists.ts';
@@ -206,5 +208,28 @@ describe('LeadRepository.search', () => {
   it('refuses a cursor it did not issue', async () => {
     const repo = new LeadRepository(t.db, organizationId);
     await expect(repo.search({ after: 'bm90LWEtY3Vyc29y' })).rejects.toThrow('Invalid pagination cursor');
+  });
+});
+
+describe('lead-write turns', () => {
+  it('every change of leads or memberships takes the organization turn that imports check', async () => {
+    const { organization, mailingList } = await seedOrganization(t.db);
+    const [lead] = await insertLeads(organization.id, [{ email: 'turn@example.com' }]);
+    const repo = new LeadRepository(t.db, organization.id);
+    const lists = new MailingListRepository(t.db, organization.id);
+    const turns = async () => {
+      const [row] = await t.db
+        .select({ n: organizations.leadWrites })
+        .from(organizations)
+        .where(eq(organizations.id, organization.id));
+      return row!.n;
+    };
+    const before = await turns();
+    await repo.markBounced(['turn@example.com']);
+    await repo.markDoNotMail(['new@example.com'], { createMissing: true });
+    await lists.addLeads(mailingList.id, [lead!.id]);
+    await lists.removeLeads(mailingList.id, [lead!.id]);
+    await repo.deleteByEmails(['turn@example.com']);
+    expect(await turns()).toBe(before + 5);
   });
 });

@@ -5,6 +5,7 @@ import { type Lead, type LeadStatus, leads } from '../schema/leads.ts';
 import { listMemberships } from '../schema/mailing-lists.ts';
 import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from './cursor.ts';
 import { isUuid, onlyUuids } from './ids.ts';
+import { takeLeadWriteTurn } from './write-turns.ts';
 
 /** Lowercased and trimmed: how emails are compared. Full normalization (punycode, syntax) is `@leadsync/core`'s. */
 export function emailKey(email: string): string {
@@ -145,24 +146,28 @@ export class LeadRepository {
   ): Promise<number> {
     const keys = this.uniqueKeys(emails);
     if (keys.length === 0) return 0;
-    const changed = await this.db
-      .update(leads)
-      .set({ status, statusChangedAt: sql`now()`, updatedAt: sql`now()` })
-      .where(
-        and(
-          eq(leads.organizationId, this.organizationId),
-          sql`lower(${leads.email}) = any(${sql.param(keys)}::text[])`,
-          ne(leads.status, status),
-        ),
-      )
-      .returning({ id: leads.id });
-    if (!options.createMissing) return changed.length;
-    const created = await this.db
-      .insert(leads)
-      .values(keys.map((email) => ({ organizationId: this.organizationId, email, status })))
-      .onConflictDoNothing()
-      .returning({ id: leads.id });
-    return changed.length + created.length;
+    // A turn like the engine's: an import running beside this sees the change before it writes.
+    return this.db.transaction(async (tx) => {
+      await tx.execute(takeLeadWriteTurn(this.organizationId));
+      const changed = await tx
+        .update(leads)
+        .set({ status, statusChangedAt: sql`now()`, updatedAt: sql`now()` })
+        .where(
+          and(
+            eq(leads.organizationId, this.organizationId),
+            sql`lower(${leads.email}) = any(${sql.param(keys)}::text[])`,
+            ne(leads.status, status),
+          ),
+        )
+        .returning({ id: leads.id });
+      if (!options.createMissing) return changed.length;
+      const created = await tx
+        .insert(leads)
+        .values(keys.map((email) => ({ organizationId: this.organizationId, email, status })))
+        .onConflictDoNothing()
+        .returning({ id: leads.id });
+      return changed.length + created.length;
+    });
   }
 
   markBounced(emails: readonly string[], options?: { createMissing?: boolean }): Promise<number> {
@@ -177,7 +182,9 @@ export class LeadRepository {
   async deleteByEmails(emails: readonly string[]): Promise<number> {
     const keys = this.uniqueKeys(emails);
     if (keys.length === 0) return 0;
-    const rows = await this.db.execute<{ n: number }>(sql`
+    const rows = await this.db.transaction(async (tx) => {
+      await tx.execute(takeLeadWriteTurn(this.organizationId));
+      return tx.execute<{ n: number }>(sql`
       WITH matched AS (
         SELECT id, status FROM ${leads}
         WHERE organization_id = ${this.organizationId} AND lower(email) = any(${sql.param(keys)}::text[])
@@ -191,6 +198,7 @@ export class LeadRepository {
         WHERE organization_id = ${this.organizationId} AND lead_id IN (SELECT id FROM matched)
       )
       SELECT count(*)::int AS n FROM deleted`);
+    });
     return rows[0]?.n ?? 0;
   }
 }

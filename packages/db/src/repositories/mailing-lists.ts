@@ -4,6 +4,7 @@ import { leads } from '../schema/leads.ts';
 import { listMemberships, type MailingList, mailingLists } from '../schema/mailing-lists.ts';
 import { isUniqueViolation } from './errors.ts';
 import { isUuid, onlyUuids } from './ids.ts';
+import { takeLeadWriteTurn } from './write-turns.ts';
 
 export interface MailingListWithCount extends MailingList {
   /** Leads on the list (any status; deleting a lead takes it off its lists). */
@@ -94,7 +95,9 @@ export class MailingListRepository {
   ): Promise<number> {
     const ids = onlyUuids(leadIds);
     if (ids.length === 0 || !isUuid(mailingListId)) return 0;
-    const rows = await this.db.execute<{ n: number }>(sql`
+    const rows = await this.db.transaction(async (tx) => {
+      await tx.execute(takeLeadWriteTurn(this.organizationId));
+      return tx.execute<{ n: number }>(sql`
       WITH added AS (
         INSERT INTO ${listMemberships} (mailing_list_id, lead_id, organization_id, added_by_sync_id)
         SELECT l.id, ld.id, l.organization_id, ${addedBySyncId ?? null}::uuid
@@ -105,6 +108,7 @@ export class MailingListRepository {
         RETURNING 1
       )
       SELECT count(*)::int AS n FROM added`);
+    });
     return rows[0]?.n ?? 0;
   }
 
@@ -112,16 +116,19 @@ export class MailingListRepository {
   async removeLeads(mailingListId: string, leadIds: readonly string[]): Promise<number> {
     const ids = onlyUuids(leadIds);
     if (ids.length === 0 || !isUuid(mailingListId)) return 0;
-    const rows = await this.db
-      .delete(listMemberships)
-      .where(
-        and(
-          eq(listMemberships.organizationId, this.organizationId),
-          eq(listMemberships.mailingListId, mailingListId),
-          inArray(listMemberships.leadId, ids),
-        ),
-      )
-      .returning({ leadId: listMemberships.leadId });
+    const rows = await this.db.transaction(async (tx) => {
+      await tx.execute(takeLeadWriteTurn(this.organizationId));
+      return tx
+        .delete(listMemberships)
+        .where(
+          and(
+            eq(listMemberships.organizationId, this.organizationId),
+            eq(listMemberships.mailingListId, mailingListId),
+            inArray(listMemberships.leadId, ids),
+          ),
+        )
+        .returning({ leadId: listMemberships.leadId });
+    });
     return rows.length;
   }
 }
