@@ -124,7 +124,6 @@ export async function writeUnit(
       }
     }
     const { plan, page, pageTotals } = unit;
-    if (plan.fresh.email.length > 0) tx.send(insertLeads(scope, plan.fresh));
     tx.send(pageStatement(scope, page, pageTotals, plan));
     onTurn?.(turn, unit);
     return { unit, turn };
@@ -214,14 +213,22 @@ function planPage(
   return plan;
 }
 
-/** New leads (their memberships are in the page statement). A lead someone else created meanwhile is left as it is. */
-function insertLeads(scope: RunScope, fresh: FreshLeads): SQL {
-  return sql`
-    insert into leads (organization_id, email, first_name, last_name, fields)
-    select ${scope.organizationId}, u.email, u.first_name, u.last_name, u.fields::jsonb
-    from unnest(${textArray(fresh.email)}, ${textArray(fresh.first)}, ${textArray(fresh.last)},
-                ${textArray(fresh.fields)}) as u(email, first_name, last_name, fields)
-    on conflict (organization_id, lower(email)) do nothing`;
+/**
+ * New leads, and the id of each (`fresh_leads`): the inserted one, or for a lead that already existed (the unit's
+ * lookup missed it, e.g. created by a unit of this run still in flight at lookup time) the existing one, which is
+ * left as it is. Every writer of the organization's leads holds its turn, so nothing inserts beside this statement.
+ */
+function freshLeadsCtes(scope: RunScope, fresh: FreshLeads): SQL {
+  return sql`inserted as (
+      insert into leads (organization_id, email, first_name, last_name, fields)
+      select ${scope.organizationId}, u.email, u.first_name, u.last_name, u.fields::jsonb
+      from unnest(${textArray(fresh.email)}, ${textArray(fresh.first)}, ${textArray(fresh.last)},
+                  ${textArray(fresh.fields)}) as u(email, first_name, last_name, fields)
+      on conflict (organization_id, lower(email)) do nothing
+      returning id, lower(email) as email),
+    fresh_leads as (
+      select e.email, coalesce(i.id, ${leadByEmail(scope, sql`e.email`)}) as id
+      from unnest(${textArray(fresh.email)}) as e(email) left join inserted i on i.email = e.email)`;
 }
 
 /**
@@ -297,15 +304,13 @@ function pageStatement(scope: RunScope, page: PageWrite, totals: RunTotals, plan
            as u(id, first_name, last_name, fields, restore)
       where l.id = u.id::uuid and l.organization_id::text = ${scope.organizationId})`);
   }
-  if (plan.fresh.email.length > 0) {
-    // New leads join the list; so does a lead someone else created meanwhile (the insert left it as it was).
+  const fresh = plan.fresh.email.length > 0;
+  if (fresh) {
+    ctes.push(freshLeadsCtes(scope, plan.fresh));
+    // New leads join the list; so does a lead that existed already (the insert left it as it was).
     ctes.push(sql`created as (
       insert into list_memberships (mailing_list_id, lead_id, organization_id, added_by_sync_id)
-      select ${scope.mailingListId}, l.id, ${scope.organizationId}, ${scope.syncId}
-      from unnest(${textArray(plan.fresh.email)}) as e(email)
-      cross join lateral (
-        select id from leads where organization_id = ${scope.organizationId} and lower(email) = e.email offset 0
-      ) as l
+      select ${scope.mailingListId}, f.id, ${scope.organizationId}, ${scope.syncId} from fresh_leads f
       on conflict do nothing)`);
   }
   if (join.length > 0) {
@@ -316,10 +321,10 @@ function pageStatement(scope: RunScope, page: PageWrite, totals: RunTotals, plan
       on conflict do nothing)`);
   }
   if (!scope.dryRun) {
-    const sources = sourceRecordsInsert(scope, page, plan);
+    const sources = sourceRecordsInsert(scope, page, plan, fresh);
     if (sources) ctes.push(sql`sources as (${sources})`);
   }
-  const records = runRecordsInsert(scope, page, plan);
+  const records = runRecordsInsert(scope, page, plan, fresh);
   if (records) ctes.push(sql`records as (${records})`);
   const b = totals.ignoredBreakdown;
   return sql`
@@ -337,7 +342,12 @@ function pageStatement(scope: RunScope, page: PageWrite, totals: RunTotals, plan
     where id = ${scope.runId}`;
 }
 
-function sourceRecordsInsert(scope: RunScope, page: PageWrite, plan: PagePlan): SQL | undefined {
+function sourceRecordsInsert(
+  scope: RunScope,
+  page: PageWrite,
+  plan: PagePlan,
+  fresh: boolean,
+): SQL | undefined {
   // One row per source id (a page could carry a record twice; ON CONFLICT may touch a row only once).
   const results = plan.results;
   const bySourceId = new Map<string, number>();
@@ -360,10 +370,11 @@ function sourceRecordsInsert(scope: RunScope, page: PageWrite, plan: PagePlan): 
     insert into source_records (sync_id, source_id, organization_id, lead_id, email, content_hash,
                                 source_modified_at, last_seen_at, last_seen_run_id, deleted_at)
     select ${scope.syncId}, u.source_id, ${scope.organizationId},
-           coalesce(u.lead_id::uuid, ${leadByEmail(scope, sql`u.email`)}),
+           coalesce(u.lead_id::uuid, ${fresh ? sql`f.id, ` : sql``}${leadByEmail(scope, sql`u.email`)}),
            u.email, u.hash, u.modified::timestamptz, now(), ${scope.runId}, null
     from unnest(${textArray(sourceId)}, ${textArray(leadId)}, ${textArray(email)}, ${textArray(hash)},
                 ${textArray(modified)}) as u(source_id, lead_id, email, hash, modified)
+    ${fresh ? sql`left join fresh_leads f on f.email = u.email` : sql``}
     on conflict (sync_id, source_id) do update
     set lead_id = excluded.lead_id, email = excluded.email, content_hash = excluded.content_hash,
         source_modified_at = excluded.source_modified_at, last_seen_at = excluded.last_seen_at,
@@ -371,7 +382,7 @@ function sourceRecordsInsert(scope: RunScope, page: PageWrite, plan: PagePlan): 
 }
 
 /** The insert of the page's run records. */
-function runRecordsInsert(scope: RunScope, page: PageWrite, plan: PagePlan): SQL | undefined {
+function runRecordsInsert(scope: RunScope, page: PageWrite, plan: PagePlan, fresh: boolean): SQL | undefined {
   const results = plan.results;
   if (results.length === 0) return undefined;
   const n = results.length;
@@ -403,10 +414,12 @@ function runRecordsInsert(scope: RunScope, page: PageWrite, plan: PagePlan): SQL
     insert into run_records (run_id, organization_id, seq, source_id, email, lead_id, outcome, reason, suggestion,
                              previous)
     select ${scope.runId}, ${scope.organizationId}, u.seq::integer, u.source_id, u.email,
-           case when u.link::boolean then ${leadByEmail(scope, sql`u.email`)} else u.lead_id::uuid end,
+           case when u.link::boolean then ${fresh ? sql`coalesce(f.id, ${leadByEmail(scope, sql`u.email`)})` : leadByEmail(scope, sql`u.email`)}
+                else u.lead_id::uuid end,
            u.outcome::run_outcome, u.reason::ignored_reason, u.suggestion, u.previous::jsonb
     from unnest(${textArray(seq)}, ${textArray(sourceId)}, ${textArray(email)}, ${textArray(leadId)},
                 ${textArray(link)}, ${textArray(outcome)}, ${textArray(reason)}, ${textArray(suggestion)},
                 ${textArray(previous)})
-         as u(seq, source_id, email, lead_id, link, outcome, reason, suggestion, previous)`;
+         as u(seq, source_id, email, lead_id, link, outcome, reason, suggestion, previous)
+    ${fresh ? sql`left join fresh_leads f on f.email = u.email` : sql``}`;
 }
