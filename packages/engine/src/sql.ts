@@ -70,6 +70,9 @@ export async function pipelinedTransaction<T>(
         R[]
       >;
       sent.push(pending);
+      // Whoever needs the answer awaits `pending`; a statement nobody waits for (the transaction failed before its
+      // answers were checked) must not surface as an unhandled rejection.
+      pending.catch(() => {});
       return pending;
     };
     return fn({ send });

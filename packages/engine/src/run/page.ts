@@ -72,14 +72,17 @@ export async function planUnit(
   const { results, pageTotals } = await classifyBatch(
     page.records.map((r) => ({ sourceId: r.sourceId, email: r.mapped.email })),
     async (emails) => {
-      const recordedRows = send<{ email: string }>(recordedEmails(scope, emails));
-      const rows = await send<ExistingLead>(lookupLeads(scope, emails));
+      // Both go out at once; Promise.all so that a failure of either is handled, whichever fails first.
+      const [rows, recordedRows] = await Promise.all([
+        send<ExistingLead>(lookupLeads(scope, emails)),
+        send<{ email: string }>(recordedEmails(scope, emails)),
+      ]);
       const statuses = new Map<string, LeadStatus | typeof SEEN_EARLIER_IN_RUN>();
       for (const row of rows) {
         existing.set(row.email, row);
         statuses.set(row.email, row.status);
       }
-      for (const row of await recordedRows) statuses.set(row.email, SEEN_EARLIER_IN_RUN);
+      for (const row of recordedRows) statuses.set(row.email, SEEN_EARLIER_IN_RUN);
       return statuses;
     },
     state,
