@@ -76,6 +76,7 @@ try {
     registry,
     allowedHosts: ['127.0.0.1', 'localhost', '::1'],
     logger: silentLogger,
+    writeUnitRecords: process.env.BENCH_UNIT ? Number(process.env.BENCH_UNIT) : undefined,
   });
   const [org] = await db.insert(organizations).values({ name: 'Bench' }).returning();
   const [list] = await db
