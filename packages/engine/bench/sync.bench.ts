@@ -1,6 +1,7 @@
 // `pnpm bench`: 100,000 contacts from the Zoho Invoice simulator (rate limit off, in a child process) through the
 // real engine into a scratch PostgreSQL database, and, as a floor, COPY of the same rows into an empty table of the
-// same shape. Prints one JSON line. BENCH_N changes n; TEST_DATABASE_URL or DATABASE_URL names the server.
+// same shape. Prints one JSON line. BENCH_N changes n, BENCH_UNIT the engine's write unit (records);
+// TEST_DATABASE_URL or DATABASE_URL names the server.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
