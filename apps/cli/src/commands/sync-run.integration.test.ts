@@ -122,8 +122,8 @@ describe('leadsync sync run', () => {
     );
     expect(run).toMatchObject({ status: 'succeeded', total: 1_200, newLeads: 1_200 });
     expect(recorded.started()).toEqual({ runId: run.id, total: 1_200 });
-    // The start, one heartbeat per page of 500, and the end.
-    expect(recorded.updates.map((u) => u.read)).toEqual([0, 500, 1_000, 1_200, 1_200]);
+    // The start, one heartbeat per write unit of 1,000 records (two CSV pages of 500), and the end.
+    expect(recorded.updates.map((u) => u.read)).toEqual([0, 1_000, 1_200, 1_200]);
   });
 
   it('stops after a page when interrupted, and the next `sync run` resumes the same run', async () => {
@@ -141,7 +141,7 @@ describe('leadsync sync run', () => {
       out,
     );
     expect(first.interrupted).toBe(true);
-    expect(first.run).toMatchObject({ status: 'running', processedCount: 500 });
+    expect(first.run).toMatchObject({ status: 'running', processedCount: 1_000 });
     expect(out.text).toContain(`Run \`leadsync sync run ${sync.id}\` again to resume`);
 
     const resumedOut = collect();

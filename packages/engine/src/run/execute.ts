@@ -220,9 +220,9 @@ export async function executeRun(
  * one checkpoint and one heartbeat per unit. Small source pages (Zoho Invoice sends 200) would otherwise pay the
  * per-transaction round trips and the engine/database turn-taking for every 200 records.
  */
-export const WRITE_UNIT_RECORDS = 500;
+export const WRITE_UNIT_RECORDS = 1000;
 /** Source pages read ahead of the unit being written. */
-const READ_AHEAD_PAGES = 8;
+const READ_AHEAD_PAGES = 10;
 
 /** Reads and writes pages until the source is done (false) or a graceful stop was asked for (true). */
 async function readPages(

@@ -75,7 +75,8 @@ describe('resuming an interrupted run', () => {
       signal: stop.signal,
       heartbeat: async () => {
         pages++;
-        if (pages === 2) stop.abort();
+        // After the first write unit: 1,000 records, two CSV pages of 500.
+        if (pages === 1) stop.abort();
       },
     });
     expect(stopped.status).toBe('running');
@@ -96,7 +97,7 @@ describe('resuming an interrupted run', () => {
       f.engine.executeRun(queued.id, {
         heartbeat: async () => {
           pages++;
-          if (pages === 3) throw new Error('lock lost');
+          if (pages === 1) throw new Error('lock lost');
         },
       }),
     ).rejects.toThrow('lock lost');

@@ -5,9 +5,9 @@ import { lockOrganization } from '../sql.ts';
 import { assertInvariants, createFixture, csv, type Fixture } from '../testing/fixture.ts';
 
 const HEADER = ['email', 'first_name'];
-/** Two write units of 500 (one CSV page each); `late@example.com` is in the second. */
-const ROWS = Array.from({ length: 1_000 }, (_, i) => [
-  i === 700 ? 'late@example.com' : `person${i}@example.com`,
+/** Two write units of 1,000 (two CSV pages each); `late@example.com` is in the second. */
+const ROWS = Array.from({ length: 2_000 }, (_, i) => [
+  i === 1_500 ? 'late@example.com' : `person${i}@example.com`,
   `P${i}`,
 ]);
 
@@ -51,7 +51,7 @@ describe('write turns: a unit looked up while the one before was written', () =>
     expect(run.status, run.error ?? '').toBe('succeeded');
     expect(heartbeats).toBe(2);
     assertInvariants(run);
-    expect(run.newLeads).toBe(999);
+    expect(run.newLeads).toBe(1_999);
     expect(run.ignored).toBe(1);
     const [record] = await f.db
       .select()
