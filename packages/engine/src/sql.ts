@@ -1,4 +1,4 @@
-import { type Database, takeLeadWriteTurn } from '@leadsync/db';
+import type { Database } from '@leadsync/db';
 import { type SQL, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Sql } from 'postgres';
@@ -11,17 +11,7 @@ export function textArray(values: readonly (string | null)[]): SQL {
   return sql`${sql.param(values)}::text[]`;
 }
 
-/** The organization's lead-write turn (`takeLeadWriteTurn` of @leadsync/db): one row, `lead_writes`. */
-export function lockOrganization(organizationId: string): SQL {
-  return takeLeadWriteTurn(organizationId);
-}
-
 const dialect = new PgDialect();
-
-/** The organization's write turns taken so far (see lockOrganization). */
-export function organizationWriteTurns(organizationId: string): SQL {
-  return sql`select lead_writes from organizations where id = ${organizationId}`;
-}
 
 /** Runs one raw statement on any connection of the pool, as a named prepared statement (see pipelinedTransaction). */
 export function sendPrepared<T extends object = Record<string, unknown>>(

@@ -1,8 +1,7 @@
-import type { Database } from '@leadsync/db';
+import { type Database, takeLeadWriteTurn } from '@leadsync/db';
 import { type SyncRun, syncRuns, syncs } from '@leadsync/db/schema';
 import { and, eq, sql } from 'drizzle-orm';
 import { NotFoundError, UndoRefusedError } from './errors.ts';
-import { lockOrganization } from './sql.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -16,7 +15,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function undoRun(db: Database, organizationId: string, runId: string): Promise<SyncRun> {
   if (!UUID.test(runId)) throw new NotFoundError('Run', runId);
   return db.transaction(async (tx) => {
-    await tx.execute(lockOrganization(organizationId));
+    await tx.execute(takeLeadWriteTurn(organizationId));
     const [run] = await tx
       .select()
       .from(syncRuns)

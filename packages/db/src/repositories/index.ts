@@ -68,4 +68,4 @@ export {
   WEBHOOK_DELETED,
   WebhookRepository,
 } from './webhooks.ts';
-export { takeLeadWriteTurn } from './write-turns.ts';
+export { leadWriteTurns, takeLeadWriteTurn } from './write-turns.ts';

@@ -10,3 +10,8 @@ import { type SQL, sql } from 'drizzle-orm';
 export function takeLeadWriteTurn(organizationId: string): SQL {
   return sql`update organizations set lead_writes = lead_writes + 1 where id = ${organizationId} returning lead_writes`;
 }
+
+/** The lead-write turns taken so far, without taking one. One row: `lead_writes`. */
+export function leadWriteTurns(organizationId: string): SQL {
+  return sql`select lead_writes from organizations where id = ${organizationId}`;
+}

@@ -5,14 +5,14 @@ import {
   type RecordPage,
   type SourceRecord,
 } from '@leadsync/connector-sdk';
-import { type Database, SecretBoxError } from '@leadsync/db';
+import { type Database, SecretBoxError, takeLeadWriteTurn } from '@leadsync/db';
 import { type Connection, connections, type Sync, type SyncRun, syncRuns, syncs } from '@leadsync/db/schema';
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { type ContextDeps, connectionContext } from '../context.ts';
 import { compileCriteria, criteriaFields, type Predicate } from '../criteria.ts';
 import { EngineError, NotFoundError } from '../errors.ts';
 import { compileMapping, contentHash, type Mapper } from '../mapping.ts';
-import { lockOrganization, sendPrepared } from '../sql.ts';
+import { sendPrepared } from '../sql.ts';
 import { applyDeletions, hasDeletionCandidates } from './deletions.ts';
 import { type PageWrite, type PlannedUnit, planUnit, writeUnit } from './page.ts';
 import { ReadAhead } from './read-ahead.ts';
@@ -176,7 +176,7 @@ export async function executeRun(
     }
     const done: RunCheckpoint = { ...checkpoint, phase: 'done' };
     const finished = await db.transaction(async (tx) => {
-      if (!scope.dryRun) await tx.execute(lockOrganization(organizationId));
+      if (!scope.dryRun) await tx.execute(takeLeadWriteTurn(organizationId));
       const [current] = await tx
         .select({ processedCount: syncRuns.processedCount, highWaterMark: syncRuns.highWaterMark })
         .from(syncRuns)
@@ -274,14 +274,12 @@ async function readPages(
         break;
       }
       if (!page) break;
-      for (const record of prepare(page.records, mapper, inScope)) records.push(record);
+      const newest = prepare(page.records, mapper, inScope, records);
+      if (newest !== undefined && (!highWaterMark || newest > highWaterMark.getTime()))
+        highWaterMark = new Date(newest);
       readCount += page.records.length + (page.rejected?.length ?? 0);
       rejected += page.rejected?.length ?? 0;
       sourceCheckpoint = page.checkpoint;
-      for (const record of page.records) {
-        const t = record.modifiedAt ? Date.parse(record.modifiedAt) : Number.NaN;
-        if (!Number.isNaN(t) && (!highWaterMark || t > highWaterMark.getTime())) highWaterMark = new Date(t);
-      }
     }
     if (sourceCheckpoint === undefined) {
       if (failure) throw failure.error;
@@ -306,13 +304,12 @@ async function readPages(
     if (!first) return false;
     let unit = first;
     let planned = await planUnit(scope, unit.page, [], undefined, send);
-    let carried: readonly string[] = [];
     for (;;) {
       // While this unit is written, the next one is read, looked up and planned beside it (from the moment this
       // unit holds the organization's write turn, so that the lookup misses only this unit's own writes).
       let upcoming: Promise<{ unit: SourceUnit; planned: PlannedUnit } | undefined> | undefined;
       const current = unit;
-      const written = await writeUnit(scope, planned, carried, (turn, writing) => {
+      await writeUnit(scope, planned, (turn, writing) => {
         if (current.failure) return;
         upcoming = (async () => {
           const next = await nextUnit();
@@ -333,7 +330,6 @@ async function readPages(
       if (options.signal?.aborted) return true;
       const next = await upcoming;
       if (!next) return false;
-      carried = written.unit.emails;
       unit = next.unit;
       planned = next.planned;
     }
@@ -348,12 +344,22 @@ interface SourceUnit {
   failure: { error: unknown } | undefined;
 }
 
-function prepare(records: SourceRecord[], mapper: Mapper, inScope: Predicate | undefined): PreparedRecord[] {
-  const out: PreparedRecord[] = [];
+/**
+ * Appends the page's in-scope records, mapped, to `out`; returns the newest modification time (ms) of all its records,
+ * out-of-scope ones included (the run's high-water mark covers everything read).
+ */
+function prepare(
+  records: SourceRecord[],
+  mapper: Mapper,
+  inScope: Predicate | undefined,
+  out: PreparedRecord[],
+): number | undefined {
+  let newest: number | undefined;
   for (const record of records) {
+    const t = record.modifiedAt ? Date.parse(record.modifiedAt) : Number.NaN;
+    if (!Number.isNaN(t) && (newest === undefined || t > newest)) newest = t;
     if (inScope && !inScope(record.fields)) continue;
     const mapped = mapper(record.fields);
-    const t = record.modifiedAt ? Date.parse(record.modifiedAt) : Number.NaN;
     out.push({
       sourceId: record.sourceId,
       modifiedAt: Number.isNaN(t) ? undefined : new Date(t),
@@ -361,5 +367,5 @@ function prepare(records: SourceRecord[], mapper: Mapper, inScope: Predicate | u
       hash: contentHash(mapped),
     });
   }
-  return out;
+  return newest;
 }

@@ -6,9 +6,10 @@ import {
   type RunTotals,
   SEEN_EARLIER_IN_RUN,
 } from '@leadsync/core';
+import { leadWriteTurns, takeLeadWriteTurn } from '@leadsync/db';
 import type { LeadFields, RunRecordPrevious } from '@leadsync/db/schema';
 import { type SQL, sql } from 'drizzle-orm';
-import { lockOrganization, organizationWriteTurns, pipelinedTransaction, textArray } from '../sql.ts';
+import { pipelinedTransaction, textArray } from '../sql.ts';
 import { applyUpdatePolicy } from '../update-policy.ts';
 import type { PreparedRecord, RunCheckpoint, RunScope } from './types.ts';
 
@@ -40,7 +41,7 @@ export interface PlannedUnit {
   pageTotals: RunTotals;
   plan: PagePlan;
   /**
-   * The organization's write turns the lookup saw (see lockOrganization): the plan holds only if the unit's own turn
+   * The organization's write turns the lookup saw (see takeLeadWriteTurn in @leadsync/db): the plan holds only if the unit's own turn
    * is the next one. Undefined for a dry run, which takes no turn.
    */
   basis: number | undefined;
@@ -64,7 +65,7 @@ export async function planUnit(
 ): Promise<PlannedUnit> {
   if (basis === undefined && !scope.dryRun) {
     // Read before the lookup: a writer that commits in between makes the basis look old, never new.
-    const [row] = await send<{ lead_writes: number | string }>(organizationWriteTurns(scope.organizationId));
+    const [row] = await send<{ lead_writes: number | string }>(leadWriteTurns(scope.organizationId));
     basis = Number(row?.lead_writes ?? 0);
   }
   const state = createRunState({ seen: carried });
@@ -108,28 +109,27 @@ export async function planUnit(
  * the unit's lookup, the unit is looked up and planned again inside the transaction. Then the insert of new leads,
  * one statement for everything else and COMMIT in one flight: that statement finds the leads the insert created by
  * email, so nothing waits for the insert's answer. `onTurn` is told the turn (held until commit) once the writes
- * are sent, with the unit as written: the next unit can be looked up from then on. Resolves to the same.
+ * are sent, with the unit as written: the next unit can be looked up from then on.
  */
 export async function writeUnit(
   scope: RunScope,
   planned: PlannedUnit,
-  carried: readonly string[],
   onTurn?: (turn: number | undefined, unit: PlannedUnit) => void,
-): Promise<{ unit: PlannedUnit; turn: number | undefined }> {
+): Promise<void> {
   return pipelinedTransaction(scope.db, async (tx) => {
     let unit = planned;
     let turn: number | undefined;
     if (!scope.dryRun) {
-      const [row] = await tx.send<{ lead_writes: number | string }>(lockOrganization(scope.organizationId));
+      const [row] = await tx.send<{ lead_writes: number | string }>(takeLeadWriteTurn(scope.organizationId));
       turn = Number(row?.lead_writes);
       if (unit.basis === undefined || turn !== unit.basis + 1) {
-        unit = await planUnit(scope, unit.page, carried, turn - 1, tx.send);
+        // The unit before has committed: the lookup inside this transaction sees all of it, nothing is carried.
+        unit = await planUnit(scope, unit.page, [], turn - 1, tx.send);
       }
     }
     const { plan, page, pageTotals } = unit;
     tx.send(pageStatement(scope, page, pageTotals, plan));
     onTurn?.(turn, unit);
-    return { unit, turn };
   });
 }
 
@@ -236,7 +236,7 @@ function freshLeadsCtes(scope: RunScope, fresh: FreshLeads): SQL {
 
 /**
  * The one batched lookup of a page: the leads with these emails, and whether each is on the sync's list. No row
- * locks: engine writers of one organization take turns (lockOrganization), and the update re-reads a lead's status.
+ * locks: engine writers of one organization take turns (takeLeadWriteTurn), and the update re-reads a lead's status.
  *
  * Written so that its cost is one index probe per email whatever the planner believes: during a first large import
  * the tables have no statistics yet (autovacuum has not analyzed them), and the plain join form was planned as a

@@ -1,7 +1,7 @@
+import { takeLeadWriteTurn } from '@leadsync/db';
 import { leads, listMemberships, runRecords } from '@leadsync/db/schema';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lockOrganization } from '../sql.ts';
 import { assertInvariants, createFixture, csv, type Fixture } from '../testing/fixture.ts';
 
 const HEADER = ['email', 'first_name'];
@@ -39,7 +39,7 @@ describe('write turns: a unit looked up while the one before was written', () =>
           await new Promise((resolve) => setTimeout(resolve, 300));
           // Another writer (a run of another sync, an undo) takes the organization's turn and bounces that address.
           await f.db.transaction(async (tx) => {
-            await tx.execute(lockOrganization(f.org.id));
+            await tx.execute(takeLeadWriteTurn(f.org.id));
             await tx
               .insert(leads)
               .values({ organizationId: f.org.id, email: 'late@example.com', status: 'bounced' });
