@@ -41,8 +41,8 @@ export interface PlannedUnit {
   pageTotals: RunTotals;
   plan: PagePlan;
   /**
-   * The organization's write turns the lookup saw (see takeLeadWriteTurn in @leadsync/db): the plan holds only if the unit's own turn
-   * is the next one. Undefined for a dry run, which takes no turn.
+   * The organization's write turns the lookup saw (see takeLeadWriteTurn in @leadsync/db): the plan holds only if
+   * the unit's own turn is the next one. Undefined for a dry run, which takes no turn.
    */
   basis: number | undefined;
   /** The unit's emails that reached rule 4: the next unit, looked up before this one commits, must know them. */
@@ -106,9 +106,9 @@ export async function planUnit(
  * records and the run row.
  *
  * First the organization's write turn (BEGIN and the row lock in one flight); if another writer took a turn since
- * the unit's lookup, the unit is looked up and planned again inside the transaction. Then the insert of new leads,
- * one statement for everything else and COMMIT in one flight: that statement finds the leads the insert created by
- * email, so nothing waits for the insert's answer. `onTurn` is told the turn (held until commit) once the writes
+ * the unit's lookup, the unit is looked up and planned again inside the transaction. Then ONE statement (the new
+ * leads are inserted in it and the rows that refer to them take their ids from RETURNING) and COMMIT in one flight.
+ * `onTurn` is told the turn (held until commit) once the writes
  * are sent, with the unit as written: the next unit can be looked up from then on.
  */
 export async function writeUnit(
