@@ -1,6 +1,12 @@
 import type { Logger } from '@leadsync/connector-sdk';
 import { type Database, WebhookRepository } from '@leadsync/db';
-import type { Connection, Sync, SyncRun, WebhookEvent } from '@leadsync/db/schema';
+import {
+  type Connection,
+  runCounters,
+  type Sync,
+  type SyncRun,
+  type WebhookEvent,
+} from '@leadsync/db/schema';
 import type { EngineEvents } from '@leadsync/engine';
 
 /** Makes the job that sends one delivery (the scheduler's `enqueueWebhookDelivery`). */
@@ -26,22 +32,7 @@ export function runPayload(run: SyncRun, sync: Sync, occurredAt: Date): Record<s
       startedAt: run.startedAt?.toISOString() ?? null,
       finishedAt: run.finishedAt?.toISOString() ?? null,
       error: run.error ?? null,
-      totals: {
-        total: run.total,
-        newLeads: run.newLeads,
-        reAdded: run.reAdded,
-        duplicate: run.duplicate,
-        ignored: run.ignored,
-        deleted: run.deleted,
-      },
-      ignoredBreakdown: {
-        bounced: run.bounced,
-        doNotMail: run.doNotMail,
-        groupEmail: run.groupEmail,
-        fileDuplicate: run.fileDuplicate,
-        emptyEmail: run.emptyEmail,
-        invalidPattern: run.invalidPattern,
-      },
+      ...runCounters(run),
     },
     occurredAt: occurredAt.toISOString(),
   };

@@ -129,6 +129,28 @@ export const runRecords = pgTable(
 );
 
 export type SyncRun = typeof syncRuns.$inferSelect;
+
+/** A run's counters in the shape of the API's `RunTotals` and `IgnoredBreakdown` (also the webhook payload's). */
+export function runCounters(run: SyncRun) {
+  return {
+    totals: {
+      total: run.total,
+      newLeads: run.newLeads,
+      reAdded: run.reAdded,
+      duplicate: run.duplicate,
+      ignored: run.ignored,
+      deleted: run.deleted,
+    },
+    ignoredBreakdown: {
+      bounced: run.bounced,
+      doNotMail: run.doNotMail,
+      groupEmail: run.groupEmail,
+      fileDuplicate: run.fileDuplicate,
+      emptyEmail: run.emptyEmail,
+      invalidPattern: run.invalidPattern,
+    },
+  };
+}
 export type NewSyncRun = typeof syncRuns.$inferInsert;
 export type RunStatus = (typeof runStatus.enumValues)[number];
 export type RunRecord = typeof runRecords.$inferSelect;

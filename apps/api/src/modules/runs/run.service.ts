@@ -1,5 +1,5 @@
 import { type Page, RunRecordRepository, SyncRunRepository } from '@leadsync/db/repositories';
-import type { RunRecord as RunRecordRow, SyncRun as SyncRunRow } from '@leadsync/db/schema';
+import { type RunRecord as RunRecordRow, runCounters, type SyncRun as SyncRunRow } from '@leadsync/db/schema';
 import { z } from 'zod';
 import type { ApiDeps } from '../../graphql/deps.ts';
 import { MAX_FIRST } from '../../graphql/pagination.ts';
@@ -24,22 +24,7 @@ export function toSyncRun(row: SyncRunRow): SyncRun {
     trigger: row.trigger,
     dryRun: row.dryRun,
     undoneAt: row.undoneAt,
-    totals: {
-      total: row.total,
-      newLeads: row.newLeads,
-      reAdded: row.reAdded,
-      duplicate: row.duplicate,
-      ignored: row.ignored,
-      deleted: row.deleted,
-    },
-    ignoredBreakdown: {
-      bounced: row.bounced,
-      doNotMail: row.doNotMail,
-      groupEmail: row.groupEmail,
-      fileDuplicate: row.fileDuplicate,
-      emptyEmail: row.emptyEmail,
-      invalidPattern: row.invalidPattern,
-    },
+    ...runCounters(row),
     progress: { read: row.readCount, processed: row.processedCount },
   };
 }
