@@ -42,6 +42,31 @@ describe('pnpm start with the embedded worker', () => {
     return body.data;
   };
 
+  /** A mailing list, a CSV connection holding `csv` and a draft sync of it into the list; resolves to the sync's id. */
+  async function csvSync(listName: string, connectionName: string, csv: string, syncName: string) {
+    const list = (
+      await gql(`mutation($name: String!) { createMailingList(name: $name) { id } }`, { name: listName })
+    ).createMailingList.id;
+    const connection = (
+      await gql(`mutation($i: CreateConnectionInput!) { createConnection(input: $i) { id } }`, {
+        i: { connector: 'csv', name: connectionName, credentials: {}, settings: { csv } },
+      })
+    ).createConnection.id;
+    return (
+      await gql(`mutation($i: CreateSyncInput!) { createSync(input: $i) { id } }`, {
+        i: {
+          name: syncName,
+          connectionId: connection,
+          sourceOrganizationId: 'file',
+          importMode: 'ALL',
+          mailingListId: list,
+          fieldMapping: [{ source: 'email', target: 'email' }],
+          schedule: { frequency: 'DAILY', time: '04:00', timeZone: 'Europe/Paris' },
+        },
+      })
+    ).createSync.id;
+  }
+
   beforeAll(async () => {
     tdb = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'leadsync-start-'));
@@ -67,30 +92,7 @@ describe('pnpm start with the embedded worker', () => {
 
   it('answers /healthz, schedules an initiated sync and runs it through the worker', async () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
-    const list = (await gql(`mutation { createMailingList(name: "Start") { id } }`)).createMailingList.id;
-    const connection = (
-      await gql(`mutation($i: CreateConnectionInput!) { createConnection(input: $i) { id } }`, {
-        i: {
-          connector: 'csv',
-          name: 'File',
-          credentials: {},
-          settings: { csv: 'email\na@example.com\nsales@example.com\n' },
-        },
-      })
-    ).createConnection.id;
-    const sync = (
-      await gql(`mutation($i: CreateSyncInput!) { createSync(input: $i) { id } }`, {
-        i: {
-          name: 'Start sync',
-          connectionId: connection,
-          sourceOrganizationId: 'file',
-          importMode: 'ALL',
-          mailingListId: list,
-          fieldMapping: [{ source: 'email', target: 'email' }],
-          schedule: { frequency: 'DAILY', time: '04:00', timeZone: 'Europe/Paris' },
-        },
-      })
-    ).createSync.id;
+    const sync = await csvSync('Start', 'File', 'email\na@example.com\nsales@example.com\n', 'Start sync');
     const initiated = (
       await gql(`mutation($id: ID!) { initiateSync(id: $id) { status nextRunAt } }`, { id: sync })
     ).initiateSync;
@@ -143,30 +145,7 @@ describe('pnpm start with the embedded worker', () => {
           },
         )
       ).createWebhook;
-      const list = (await gql(`mutation { createMailingList(name: "Hooked") { id } }`)).createMailingList.id;
-      const connection = (
-        await gql(`mutation($i: CreateConnectionInput!) { createConnection(input: $i) { id } }`, {
-          i: {
-            connector: 'csv',
-            name: 'Hooked file',
-            credentials: {},
-            settings: { csv: 'email\nb@example.com\n' },
-          },
-        })
-      ).createConnection.id;
-      const sync = (
-        await gql(`mutation($i: CreateSyncInput!) { createSync(input: $i) { id } }`, {
-          i: {
-            name: 'Hooked sync',
-            connectionId: connection,
-            sourceOrganizationId: 'file',
-            importMode: 'ALL',
-            mailingListId: list,
-            fieldMapping: [{ source: 'email', target: 'email' }],
-            schedule: { frequency: 'DAILY', time: '04:00', timeZone: 'Europe/Paris' },
-          },
-        })
-      ).createSync.id;
+      const sync = await csvSync('Hooked', 'Hooked file', 'email\nb@example.com\n', 'Hooked sync');
       await gql(`mutation($id: ID!) { initiateSync(id: $id) { id } }`, { id: sync });
       const run = (await gql(`mutation($id: ID!) { runSyncNow(id: $id) { id } }`, { id: sync })).runSyncNow
         .id;
