@@ -5,7 +5,7 @@ import { RunRecordsQuery } from '../api/operations.ts';
 import type { Connection_, IgnoredReason, Outcome, RunRecord } from '../api/types.ts';
 import { formatNumber } from '../lib/format.ts';
 import { ignoredReasons, outcomeLabels, outcomes, reasonDescriptions, reasonLabels } from '../lib/reasons.ts';
-import { Badge, ErrorBanner, type Tone } from './ui.tsx';
+import { Badge, ErrorBanner, ShowMore, type Tone } from './ui.tsx';
 
 const outcomeTones: Record<Outcome, Tone> = {
   NEW: 'good',
@@ -153,20 +153,7 @@ export function RunRecords({ runId, filter, onFilterChange, refreshKey = '' }: P
           </tbody>
         </table>
       </div>
-      {page?.pageInfo.hasNextPage ? (
-        <button
-          type="button"
-          className="secondary"
-          disabled={fetching}
-          onClick={() => {
-            const next = page.pageInfo.endCursor;
-            if (next) setCursors((old) => (old.includes(next) ? old : [...old, next]));
-          }}
-          data-testid="records-more"
-        >
-          Show more
-        </button>
-      ) : null}
+      <ShowMore pageInfo={page?.pageInfo} fetching={fetching} setCursors={setCursors} testId="records-more" />
     </section>
   );
 }

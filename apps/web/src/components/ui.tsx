@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { Dispatch, ReactNode, SetStateAction } from 'react';
 import { useId } from 'react';
 
 export type Tone = 'good' | 'bad' | 'warn' | 'neutral' | 'info';
@@ -65,5 +65,37 @@ export function Field({ label, hint, error, children, testId }: FieldProps) {
         </p>
       ) : null}
     </div>
+  );
+}
+
+/**
+ * "Show more" under a cursor-paged list: asks for the page after `pageInfo.endCursor` by adding it to the cursors
+ * already shown (once). Nothing when there is no next page.
+ */
+export function ShowMore({
+  pageInfo,
+  fetching,
+  setCursors,
+  testId,
+}: {
+  pageInfo: { hasNextPage: boolean; endCursor?: string | null } | undefined;
+  fetching: boolean;
+  setCursors: Dispatch<SetStateAction<string[]>>;
+  testId?: string;
+}) {
+  if (!pageInfo?.hasNextPage) return null;
+  return (
+    <button
+      type="button"
+      className="secondary"
+      disabled={fetching}
+      onClick={() => {
+        const next = pageInfo.endCursor;
+        if (next) setCursors((old) => (old.includes(next) ? old : [...old, next]));
+      }}
+      data-testid={testId}
+    >
+      Show more
+    </button>
   );
 }

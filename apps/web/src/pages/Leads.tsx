@@ -9,7 +9,7 @@ import {
   MarkDoNotMailMutation,
 } from '../api/operations.ts';
 import type { Connection_, Lead, LeadStatus, MailingList } from '../api/types.ts';
-import { Badge, ErrorBanner, Notice, type Tone } from '../components/ui.tsx';
+import { Badge, ErrorBanner, Notice, ShowMore, type Tone } from '../components/ui.tsx';
 import { formatNumber } from '../lib/format.ts';
 import { navigate } from '../lib/router.ts';
 
@@ -243,19 +243,7 @@ export function LeadsPage({ mailingListId }: { mailingListId: string | null }) {
           </tbody>
         </table>
       </div>
-      {page?.pageInfo.hasNextPage ? (
-        <button
-          type="button"
-          className="secondary"
-          disabled={fetching}
-          onClick={() => {
-            const next = page.pageInfo.endCursor;
-            if (next) setCursors((old) => (old.includes(next) ? old : [...old, next]));
-          }}
-        >
-          Show more
-        </button>
-      ) : null}
+      <ShowMore pageInfo={page?.pageInfo} fetching={fetching} setCursors={setCursors} />
     </div>
   );
 }
