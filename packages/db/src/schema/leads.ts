@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, jsonb, pgEnum, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, timestamptz, updatedAt } from './columns.ts';
 
 export const leadStatus = pgEnum('lead_status', ['active', 'deleted', 'bounced', 'do_not_mail']);
@@ -24,8 +24,6 @@ export const leads = pgTable(
   },
   (t) => [
     uniqueIndex('leads_organization_email_idx').on(t.organizationId, sql`lower(${t.email})`),
-    /** Target of composite foreign keys that keep references inside one organization. */
-    unique('leads_organization_id_id_key').on(t.organizationId, t.id),
     index('leads_organization_status_idx').on(t.organizationId, t.status),
   ],
 );

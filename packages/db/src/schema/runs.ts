@@ -122,9 +122,15 @@ export const runRecords = pgTable(
       sql`(${t.outcome} = 'ignored') = (${t.reason} is not null)`,
     ),
     index('run_records_run_outcome_reason_seq_idx').on(t.runId, t.outcome, t.reason, t.seq),
-    index('run_records_lead_id_idx').on(t.leadId),
-    /** Rule 4 across a run's write units: was this email recorded earlier in the run? */
-    index('run_records_run_email_idx').on(t.runId, t.email),
+    /**
+     * A lead's records (kept in step when a lead is deleted), and rule 4 across a run's write units: has the run
+     * recorded this lead already? (`lead_id` first: every run adds one entry per lead it meets.)
+     */
+    index('run_records_lead_run_idx').on(t.leadId, t.runId),
+    /** Rule 4 in a dry run, whose new records have no lead yet; empty in any other run. */
+    index('run_records_run_email_unlinked_new_idx')
+      .on(t.runId, t.email)
+      .where(sql`${t.leadId} is null and ${t.outcome} = 'new'`),
   ],
 );
 

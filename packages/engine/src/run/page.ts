@@ -74,16 +74,16 @@ export async function planUnit(
     page.records.map((r) => ({ sourceId: r.sourceId, email: r.mapped.email })),
     async (emails) => {
       // Both go out at once; Promise.all so that a failure of either is handled, whichever fails first.
-      const [rows, recordedRows] = await Promise.all([
-        send<ExistingLead>(lookupLeads(scope, emails)),
-        send<{ email: string }>(recordedEmails(scope, emails)),
+      const [rows, unlinkedRows] = await Promise.all([
+        send<ExistingLead & { seen: boolean }>(lookupLeads(scope, emails)),
+        scope.dryRun ? send<{ email: string }>(recordedUnlinkedEmails(scope, emails)) : [],
       ]);
       const statuses = new Map<string, LeadStatus | typeof SEEN_EARLIER_IN_RUN>();
       for (const row of rows) {
         existing.set(row.email, row);
-        statuses.set(row.email, row.status);
+        statuses.set(row.email, row.seen ? SEEN_EARLIER_IN_RUN : row.status);
       }
-      for (const row of recordedRows) statuses.set(row.email, SEEN_EARLIER_IN_RUN);
+      for (const row of unlinkedRows) statuses.set(row.email, SEEN_EARLIER_IN_RUN);
       return statuses;
     },
     state,
@@ -235,21 +235,26 @@ function freshLeadsCtes(scope: RunScope, fresh: FreshLeads): SQL {
 }
 
 /**
- * The one batched lookup of a page: the leads with these emails, and whether each is on the sync's list. No row
- * locks: engine writers of one organization take turns (takeLeadWriteTurn), and the update re-reads a lead's status.
+ * The one batched lookup of a page: the leads with these emails, whether each is on the sync's list, and whether the
+ * run has recorded it already (rule 4 across write units: every record that reached rule 4 and was written names its
+ * lead, so the run's memory does not grow with its size and a resumed run needs nothing rebuilt). No row locks:
+ * engine writers of one organization take turns (takeLeadWriteTurn), and the update re-reads a lead's status.
  *
  * Written so that its cost is one index probe per email whatever the planner believes: during a first large import
  * the tables have no statistics yet (autovacuum has not analyzed them), and the plain join form was planned as a
  * scan of all the organization's leads and a hash of all the list's memberships, per page (quadratic in the run).
  * The lateral subquery (`offset 0` keeps it from being flattened into a join) is run per email on the unique
- * `(organization_id, lower(email))` index, the membership is a per-lead probe of the list's primary key (a scalar
- * subquery: an `exists` would be planned as a hash of the whole list).
+ * `(organization_id, lower(email))` index; the membership and the run's record are per-lead probes of the list's
+ * primary key and of run_records' `(lead_id, run_id)` index (scalar subqueries: an `exists` would be planned as a
+ * hash of the whole list).
  */
 function lookupLeads(scope: RunScope, emails: string[]): SQL {
   return sql`
     select l.id, e.email, l.status, l.first_name, l.last_name, l.fields,
            coalesce((select true from list_memberships m
-                     where m.mailing_list_id = ${scope.mailingListId} and m.lead_id = l.id), false) as member
+                     where m.mailing_list_id = ${scope.mailingListId} and m.lead_id = l.id), false) as member,
+           coalesce((select true from run_records r
+                     where r.lead_id = l.id and r.run_id = ${scope.runId} limit 1), false) as seen
     from unnest(${textArray(emails)}) as e(email)
     cross join lateral (
       select id, status, first_name, last_name, fields from leads
@@ -259,16 +264,16 @@ function lookupLeads(scope: RunScope, emails: string[]): SQL {
 }
 
 /**
- * Rule 4 across write units: which of these emails the run has already recorded (any outcome). The engine keeps only
- * the emails of the units not yet committed in memory, so a run's memory does not grow with its size; a resumed run
- * needs nothing rebuilt.
+ * Rule 4 across the write units of a dry run: its new records have no lead to be found by, so which of these emails
+ * it has recorded as new (the partial index of such records; any other run has none).
  */
-function recordedEmails(scope: RunScope, emails: string[]): SQL {
-  // Per email, like lookupLeads: without statistics the planner would read all of the run's records per unit.
+function recordedUnlinkedEmails(scope: RunScope, emails: string[]): SQL {
   return sql`
     select e.email from unnest(${textArray(emails)}) as e(email)
     where exists (
-      select 1 from run_records r where r.run_id = ${scope.runId} and r.email = e.email offset 0
+      select 1 from run_records r
+      where r.run_id = ${scope.runId} and r.email = e.email and r.lead_id is null and r.outcome = 'new'
+      offset 0
     )`;
 }
 
