@@ -121,8 +121,10 @@ try {
 
   const queued = await engine.queueRun(org!.id, sync!.id, { trigger: 'manual' });
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const run = await engine.executeRun(queued.id);
   const engineSeconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   const rssMb = process.resourceUsage().maxRSS / 1024;
   if (run.status !== 'succeeded') throw new Error(`the run failed: ${run.error}`);
 
@@ -172,6 +174,8 @@ try {
       rss_mb: Math.round(rssMb),
       ratio_vs_copy: Number((engineSeconds / copySeconds).toFixed(2)),
       seconds: Number(engineSeconds.toFixed(2)),
+      // CPU of this process during the run (the engine; not PostgreSQL's, nor the simulator's).
+      engine_cpu_seconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)),
       copy_seconds: Number(copySeconds.toFixed(3)),
       copy_rows: copied,
       copy_file_mb: Number(((await stat(file)).size / 1e6).toFixed(1)),
