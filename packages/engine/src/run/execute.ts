@@ -14,7 +14,7 @@ import { EngineError, NotFoundError } from '../errors.ts';
 import { compileMapping, contentHash, type Mapper } from '../mapping.ts';
 import { sendPrepared } from '../sql.ts';
 import { applyDeletions, hasDeletionCandidates } from './deletions.ts';
-import { type PageWrite, type PlannedUnit, planUnit, writeUnit } from './page.ts';
+import { NOTHING_CARRIED, type PageWrite, type PlannedUnit, planUnit, writeUnit } from './page.ts';
 import { ReadAhead } from './read-ahead.ts';
 import type { PreparedRecord, RunCheckpoint, RunScope } from './types.ts';
 
@@ -303,7 +303,7 @@ async function readPages(
     const first = await nextUnit();
     if (!first) return false;
     let unit = first;
-    let planned = await planUnit(scope, unit.page, [], undefined, send);
+    let planned = await planUnit(scope, unit.page, NOTHING_CARRIED, undefined, send);
     for (;;) {
       // While this unit is written, the next one is read, looked up and planned beside it (from the moment this
       // unit holds the organization's write turn, so that the lookup misses only this unit's own writes).
@@ -313,9 +313,7 @@ async function readPages(
         if (current.failure) return;
         upcoming = (async () => {
           const next = await nextUnit();
-          return (
-            next && { unit: next, planned: await planUnit(scope, next.page, writing.emails, turn, send) }
-          );
+          return next && { unit: next, planned: await planUnit(scope, next.page, writing.carry, turn, send) };
         })();
         upcoming.catch(() => {});
       });

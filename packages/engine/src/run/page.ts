@@ -45,21 +45,31 @@ export interface PlannedUnit {
    * the unit's own turn is the next one. Undefined for a dry run, which takes no turn.
    */
   basis: number | undefined;
-  /** The unit's emails that reached rule 4: the next unit, looked up before this one commits, must know them. */
-  emails: string[];
+  /** What the next unit, looked up before this one commits, must know of it. */
+  carry: Carried;
 }
+
+/** What a unit writes that the lookup of the next one, made before it commits, cannot see yet. */
+export interface Carried {
+  /** Emails that reached rule 4. */
+  emails: readonly string[];
+  /** Source ids whose source records it writes. */
+  sourceIds: readonly string[];
+}
+
+export const NOTHING_CARRIED: Carried = { emails: [], sourceIds: [] };
 
 type Send = <T extends object>(query: SQL) => Promise<T[]>;
 
 /**
- * Classifies a unit against the organization's leads (one batched lookup) and plans its writes. `carried`: the
- * emails of a unit written meanwhile, not yet visible to the lookup (rule 4). `basis`: the write turns that the
- * lookup's view includes (undefined: read here, before the lookup).
+ * Classifies a unit against the organization's leads (one batched lookup) and plans its writes, knowing which of its
+ * source records the sync has already. `carried`: what a unit written meanwhile writes, not yet visible to the
+ * lookup. `basis`: the write turns that the lookup's view includes (undefined: read here, before the lookup).
  */
 export async function planUnit(
   scope: RunScope,
   page: PageWrite,
-  carried: readonly string[],
+  carried: Carried,
   basis: number | undefined,
   send: Send,
 ): Promise<PlannedUnit> {
@@ -68,7 +78,16 @@ export async function planUnit(
     const [row] = await send<{ lead_writes: number | string }>(leadWriteTurns(scope.organizationId));
     basis = Number(row?.lead_writes ?? 0);
   }
-  const state = createRunState({ seen: carried });
+  const knownRows = scope.dryRun
+    ? Promise.resolve([])
+    : send<{ source_id: string }>(
+        knownSourceIds(
+          scope,
+          page.records.map((r) => r.sourceId),
+        ),
+      );
+  knownRows.catch(() => {}); // awaited below; a failure of the lookup first must not leave it unhandled
+  const state = createRunState({ seen: carried.emails });
   const existing = new Map<string, ExistingLead>();
   const { results, pageTotals } = await classifyBatch(
     page.records.map((r) => ({ sourceId: r.sourceId, email: r.mapped.email })),
@@ -88,15 +107,22 @@ export async function planUnit(
     },
     state,
   );
+  const known = new Set(carried.sourceIds);
+  for (const row of await knownRows) known.add(row.source_id);
   const emails: string[] = [];
-  for (const result of results) if (result.email !== undefined && tracked(result)) emails.push(result.email);
+  const sourceIds: string[] = [];
+  for (const result of results) {
+    if (result.email === undefined || !tracked(result)) continue;
+    emails.push(result.email);
+    sourceIds.push(result.sourceId);
+  }
   return {
     page,
     results,
     pageTotals,
-    plan: planPage(scope, page, results, existing),
+    plan: planPage(scope, page, results, existing, known),
     basis,
-    emails,
+    carry: { emails, sourceIds },
   };
 }
 
@@ -124,7 +150,7 @@ export async function writeUnit(
       turn = Number(row?.lead_writes);
       if (unit.basis === undefined || turn !== unit.basis + 1) {
         // The unit before has committed: the lookup inside this transaction sees all of it, nothing is carried.
-        unit = await planUnit(scope, unit.page, [], turn - 1, tx.send);
+        unit = await planUnit(scope, unit.page, NOTHING_CARRIED, turn - 1, tx.send);
       }
     }
     const { plan, page, pageTotals } = unit;
@@ -159,6 +185,8 @@ interface PagePlan {
   leadIds: (string | null)[];
   /** What undo needs, by record index. */
   previous: Map<number, RunRecordPrevious>;
+  /** Source ids the sync has a source record for (or will have once the unit written meanwhile commits). */
+  knownSources: Set<string>;
 }
 
 function planPage(
@@ -166,8 +194,10 @@ function planPage(
   page: PageWrite,
   results: ClassifiedRecord[],
   existing: Map<string, ExistingLead>,
+  knownSources: Set<string>,
 ): PagePlan {
   const plan: PagePlan = {
+    knownSources,
     results,
     fresh: { email: [], first: [], last: [], fields: [] },
     update: { id: [], first: [], last: [], fields: [], restore: [] },
@@ -217,9 +247,10 @@ function planPage(
 }
 
 /**
- * New leads, and the id of each (`fresh_leads`): the inserted one, or for a lead that already existed (the unit's
- * lookup missed it, e.g. created by a unit of this run still in flight at lookup time) the existing one, which is
- * left as it is. Every writer of the organization's leads holds its turn, so nothing inserts beside this statement.
+ * New leads, and the id of each (`fresh_leads`): the inserted one, or for a lead that already existed (not expected:
+ * every writer of the organization's leads holds its turn and the unit was planned against the turn before its own)
+ * the existing one, which is left as it is. Plain inserts behind a probe rather than ON CONFLICT, whose speculative
+ * insertion costs about as much again per row (here and for the memberships and source records below).
  */
 function freshLeadsCtes(scope: RunScope, fresh: FreshLeads): SQL {
   return sql`inserted as (
@@ -227,10 +258,10 @@ function freshLeadsCtes(scope: RunScope, fresh: FreshLeads): SQL {
       select ${scope.organizationId}, u.email, u.first_name, u.last_name, u.fields::jsonb
       from unnest(${textArray(fresh.email)}, ${textArray(fresh.first)}, ${textArray(fresh.last)},
                   ${textArray(fresh.fields)}) as u(email, first_name, last_name, fields)
-      on conflict (organization_id, lower(email)) do nothing
+      where ${leadByEmail(scope, sql`u.email`)} is null
       returning id, lower(email) as email),
     fresh_leads as (
-      select e.email, coalesce(i.id, ${leadByEmail(scope, sql`e.email`)}) as id
+      select e.email, coalesce(i.id, ${leadByEmail(scope, sql`e.email`)}) as id, i.id is not null as inserted
       from unnest(${textArray(fresh.email)}) as e(email) left join inserted i on i.email = e.email)`;
 }
 
@@ -277,6 +308,19 @@ function recordedUnlinkedEmails(scope: RunScope, emails: string[]): SQL {
     )`;
 }
 
+/**
+ * Which of these source ids the sync has a source record for: they are upserted, the others inserted plainly (only
+ * this sync's run writes them, one unit after another). One probe of the primary key per id, as in lookupLeads (as
+ * `= any(...)`, a table without statistics was read as all of the sync's records, filtered).
+ */
+function knownSourceIds(scope: RunScope, sourceIds: string[]): SQL {
+  return sql`
+    select e.source_id from unnest(${textArray(sourceIds)}) as e(source_id)
+    where exists (
+      select 1 from source_records s where s.sync_id = ${scope.syncId} and s.source_id = e.source_id offset 0
+    )`;
+}
+
 /** Outcomes whose record names a usable address, tracked per source id (for change and deletion detection). */
 function tracked(result: ClassifiedRecord): boolean {
   return (
@@ -315,11 +359,13 @@ function pageStatement(scope: RunScope, page: PageWrite, totals: RunTotals, plan
   const fresh = plan.fresh.email.length > 0;
   if (fresh) {
     ctes.push(freshLeadsCtes(scope, plan.fresh));
-    // New leads join the list; so does a lead that existed already (the insert left it as it was).
+    // New leads join the list (a lead just inserted is on no list); so does a lead that existed already.
     ctes.push(sql`created as (
       insert into list_memberships (mailing_list_id, lead_id, organization_id, added_by_sync_id)
       select ${scope.mailingListId}, f.id, ${scope.organizationId}, ${scope.syncId} from fresh_leads f
-      on conflict do nothing)`);
+      where f.inserted
+         or (select true from list_memberships m where m.mailing_list_id = ${scope.mailingListId} and m.lead_id = f.id)
+            is null)`);
   }
   if (join.length > 0) {
     ctes.push(sql`joined as (
@@ -329,8 +375,8 @@ function pageStatement(scope: RunScope, page: PageWrite, totals: RunTotals, plan
       on conflict do nothing)`);
   }
   if (!scope.dryRun) {
-    const sources = sourceRecordsInsert(scope, page, plan, fresh);
-    if (sources) ctes.push(sql`sources as (${sources})`);
+    const sources = sourceRecordsWrite(scope, page, plan, fresh);
+    if (sources) ctes.push(sources);
   }
   const records = runRecordsInsert(scope, page, plan, fresh);
   if (records) ctes.push(sql`records as (${records})`);
@@ -350,43 +396,70 @@ function pageStatement(scope: RunScope, page: PageWrite, totals: RunTotals, plan
     where id = ${scope.runId}`;
 }
 
-function sourceRecordsInsert(
+function sourceRecordsWrite(
   scope: RunScope,
   page: PageWrite,
   plan: PagePlan,
   fresh: boolean,
 ): SQL | undefined {
-  // One row per source id (a page could carry a record twice; ON CONFLICT may touch a row only once).
+  // One row per source id (a page could carry a record twice; a statement may change a row only once).
   const results = plan.results;
   const bySourceId = new Map<string, number>();
   for (let i = 0; i < results.length; i++) if (tracked(results[i]!)) bySourceId.set(results[i]!.sourceId, i);
   if (bySourceId.size === 0) return undefined;
-  const sourceId: string[] = [];
-  const leadId: (string | null)[] = [];
-  const email: string[] = [];
-  const hash: string[] = [];
-  const modified: (string | null)[] = [];
+  const seen = new SourceRows();
+  const unseen = new SourceRows();
   for (const [id, i] of bySourceId) {
     const record = page.records[i]!;
-    sourceId.push(id);
-    email.push(results[i]!.email!);
-    leadId.push(plan.leadIds[i]!);
-    hash.push(record.hash);
-    modified.push(record.modifiedAt?.toISOString() ?? null);
+    (plan.knownSources.has(id) ? seen : unseen).push(
+      id,
+      plan.leadIds[i]!,
+      results[i]!.email!,
+      record.hash,
+      record.modifiedAt?.toISOString() ?? null,
+    );
   }
-  return sql`
-    insert into source_records (sync_id, source_id, organization_id, lead_id, email, content_hash,
-                                source_modified_at, last_seen_at, last_seen_run_id, deleted_at)
-    select ${scope.syncId}, u.source_id, ${scope.organizationId},
-           coalesce(u.lead_id::uuid, ${fresh ? sql`f.id, ` : sql``}${leadByEmail(scope, sql`u.email`)}),
-           u.email, u.hash, u.modified::timestamptz, now(), ${scope.runId}, null
-    from unnest(${textArray(sourceId)}, ${textArray(leadId)}, ${textArray(email)}, ${textArray(hash)},
-                ${textArray(modified)}) as u(source_id, lead_id, email, hash, modified)
-    ${fresh ? sql`left join fresh_leads f on f.email = u.email` : sql``}
-    on conflict (sync_id, source_id) do update
-    set lead_id = excluded.lead_id, email = excluded.email, content_hash = excluded.content_hash,
-        source_modified_at = excluded.source_modified_at, last_seen_at = excluded.last_seen_at,
-        last_seen_run_id = excluded.last_seen_run_id, deleted_at = null`;
+  const rows = (columns: SourceRows) => sql`
+      select u.source_id, coalesce(u.lead_id::uuid, ${fresh ? sql`f.id, ` : sql``}${leadByEmail(scope, sql`u.email`)}) as lead_id,
+             u.email, u.hash, u.modified::timestamptz as modified
+      from unnest(${textArray(columns.sourceId)}, ${textArray(columns.leadId)}, ${textArray(columns.email)},
+                  ${textArray(columns.hash)}, ${textArray(columns.modified)}) as u(source_id, lead_id, email, hash, modified)
+      ${fresh ? sql`left join fresh_leads f on f.email = u.email` : sql``}`;
+  const insert = (columns: SourceRows) => sql`
+      insert into source_records (sync_id, source_id, organization_id, lead_id, email, content_hash,
+                                  source_modified_at, last_seen_at, last_seen_run_id, deleted_at)
+      select ${scope.syncId}, r.source_id, ${scope.organizationId}, r.lead_id, r.email, r.hash, r.modified, now(),
+             ${scope.runId}, null
+      from (${rows(columns)}) as r`;
+  const ctes: SQL[] = [];
+  if (seen.sourceId.length > 0) {
+    // The conflict is found by a probe of the primary key per record (an UPDATE … FROM could be planned as a scan of
+    // the sync's records); an existing row is updated without a speculative insert.
+    ctes.push(sql`sources_seen as (${insert(seen)}
+      on conflict (sync_id, source_id) do update
+      set lead_id = excluded.lead_id, email = excluded.email, content_hash = excluded.content_hash,
+          source_modified_at = excluded.source_modified_at, last_seen_at = excluded.last_seen_at,
+          last_seen_run_id = excluded.last_seen_run_id, deleted_at = null)`);
+  }
+  if (unseen.sourceId.length > 0) ctes.push(sql`sources_new as (${insert(unseen)})`);
+  return sql.join(ctes, sql`, `);
+}
+
+/** Source records to write, as columns. */
+class SourceRows {
+  readonly sourceId: string[] = [];
+  readonly leadId: (string | null)[] = [];
+  readonly email: string[] = [];
+  readonly hash: string[] = [];
+  readonly modified: (string | null)[] = [];
+
+  push(sourceId: string, leadId: string | null, email: string, hash: string, modified: string | null): void {
+    this.sourceId.push(sourceId);
+    this.leadId.push(leadId);
+    this.email.push(email);
+    this.hash.push(hash);
+    this.modified.push(modified);
+  }
 }
 
 /** The insert of the page's run records. */
