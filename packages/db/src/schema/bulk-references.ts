@@ -11,6 +11,12 @@ export interface BulkReference {
   references: 'organizations' | 'mailing_lists' | 'leads' | 'syncs' | 'sync_runs';
   referencedColumns: readonly string[];
   onDelete: 'cascade' | 'set null';
+  /**
+   * False for the lead named by a run or source record: only the engine writes those, holding the organization's
+   * lead-write turn that every hard delete of leads takes too, so the lead cannot vanish meanwhile (migration 0009).
+   * The delete action still applies.
+   */
+  checkedOnWrite: boolean;
 }
 
 export const bulkReferences: readonly BulkReference[] = [
@@ -21,6 +27,7 @@ export const bulkReferences: readonly BulkReference[] = [
     references: 'organizations',
     referencedColumns: ['id'],
     onDelete: 'cascade',
+    checkedOnWrite: true,
   },
   {
     name: 'list_memberships_mailing_list_fk',
@@ -29,6 +36,7 @@ export const bulkReferences: readonly BulkReference[] = [
     references: 'mailing_lists',
     referencedColumns: ['organization_id', 'id'],
     onDelete: 'cascade',
+    checkedOnWrite: true,
   },
   {
     name: 'list_memberships_lead_fk',
@@ -37,6 +45,7 @@ export const bulkReferences: readonly BulkReference[] = [
     references: 'leads',
     referencedColumns: ['organization_id', 'id'],
     onDelete: 'cascade',
+    checkedOnWrite: true,
   },
   {
     name: 'list_memberships_added_by_sync_id_syncs_id_fk',
@@ -45,6 +54,7 @@ export const bulkReferences: readonly BulkReference[] = [
     references: 'syncs',
     referencedColumns: ['id'],
     onDelete: 'set null',
+    checkedOnWrite: true,
   },
   {
     name: 'source_records_sync_fk',
@@ -53,6 +63,7 @@ export const bulkReferences: readonly BulkReference[] = [
     references: 'syncs',
     referencedColumns: ['organization_id', 'id'],
     onDelete: 'cascade',
+    checkedOnWrite: true,
   },
   {
     name: 'source_records_lead_id_leads_id_fk',
@@ -61,6 +72,7 @@ export const bulkReferences: readonly BulkReference[] = [
     references: 'leads',
     referencedColumns: ['id'],
     onDelete: 'set null',
+    checkedOnWrite: false,
   },
   {
     name: 'source_records_last_seen_run_id_sync_runs_id_fk',
@@ -69,6 +81,7 @@ export const bulkReferences: readonly BulkReference[] = [
     references: 'sync_runs',
     referencedColumns: ['id'],
     onDelete: 'set null',
+    checkedOnWrite: true,
   },
   {
     name: 'run_records_run_fk',
@@ -77,6 +90,7 @@ export const bulkReferences: readonly BulkReference[] = [
     references: 'sync_runs',
     referencedColumns: ['organization_id', 'id'],
     onDelete: 'cascade',
+    checkedOnWrite: true,
   },
   {
     name: 'run_records_lead_id_leads_id_fk',
@@ -85,5 +99,6 @@ export const bulkReferences: readonly BulkReference[] = [
     references: 'leads',
     referencedColumns: ['id'],
     onDelete: 'set null',
+    checkedOnWrite: false,
   },
 ];
