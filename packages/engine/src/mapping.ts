@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { FieldMappingEntry } from '@leadsync/db/schema';
 
 /** The lead values a mapping gives for one source record. `undefined`: the mapping has no such target. */
@@ -64,14 +64,10 @@ export function compileMapping(mapping: readonly FieldMappingEntry[]): Mapper {
 
 /** A short hash of the mapped content, stored per source record. */
 export function contentHash(values: MappedValues): string {
-  return createHash('sha1')
-    .update(
-      JSON.stringify([
-        values.email ?? null,
-        values.firstName ?? null,
-        values.lastName ?? null,
-        values.fields,
-      ]),
-    )
-    .digest('base64url');
+  // The one-shot hash: a third of the time of a Hash object for inputs this small.
+  return hash(
+    'sha1',
+    JSON.stringify([values.email ?? null, values.firstName ?? null, values.lastName ?? null, values.fields]),
+    'base64url',
+  );
 }
