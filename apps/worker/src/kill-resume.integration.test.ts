@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createConnectorRegistry } from '@leadsync/connector-sdk';
+import { createZohoInvoiceConnector } from '@leadsync/connector-zoho-invoice';
 import {
   startZohoInvoiceSimulator,
   type ZohoInvoiceSimulator,
@@ -19,7 +21,7 @@ import {
   syncRuns,
   syncs,
 } from '@leadsync/db/schema';
-import { connectorRegistry, createEngine, type Engine } from '@leadsync/engine';
+import { createEngine, type Engine } from '@leadsync/engine';
 import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
 import { asc, eq, sql } from 'drizzle-orm';
 import pino from 'pino';
@@ -31,10 +33,11 @@ import { waitFor } from './testing/wait.ts';
 /**
  * Issue 5: kill the worker process (SIGKILL) in the middle of a Zoho Invoice run, start another: the run completes,
  * and the leads and totals equal those of an uninterrupted run. Real worker processes (`src/main.ts`), the real
- * engine, the simulator, PostgreSQL. `LEADSYNC_E2E_CONTACTS` sets the size: 5,000 in `pnpm test` (20,000 take a
- * few minutes on two shared cores), 20,000 with `pnpm --filter @leadsync/worker test:kill`.
+ * engine, the simulator, PostgreSQL. 20,000 contacts, as the issue asks (`LEADSYNC_E2E_CONTACTS` sets another size). The
+ * workers read at the Zoho client's own pace (80 requests a minute), which keeps the kill in the middle of the run;
+ * the reference run, which only has to give the expected leads and totals, reads without that budget.
  */
-const CONTACTS = Number(process.env.LEADSYNC_E2E_CONTACTS ?? 5_000);
+const CONTACTS = Number(process.env.LEADSYNC_E2E_CONTACTS ?? 20_000);
 const PAGE = 200;
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
 const logger = pino({ level: 'silent' });
@@ -186,7 +189,9 @@ beforeAll(async () => {
   engine = createEngine({
     db: handle.db,
     secretBox: new SecretBox(secretKey),
-    registry: connectorRegistry,
+    registry: createConnectorRegistry([
+      createZohoInvoiceConnector({ requestsPerMinute: 600_000, burst: 10_000 }),
+    ]),
     allowedHosts: ['127.0.0.1', 'localhost', '::1'],
     logger,
   });
