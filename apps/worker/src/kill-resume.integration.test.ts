@@ -3,8 +3,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createConnectorRegistry } from '@leadsync/connector-sdk';
-import { createZohoInvoiceConnector } from '@leadsync/connector-zoho-invoice';
 import {
   startZohoInvoiceSimulator,
   type ZohoInvoiceSimulator,
@@ -22,6 +20,7 @@ import {
   syncs,
 } from '@leadsync/db/schema';
 import { createEngine, type Engine } from '@leadsync/engine';
+import { fastRegistry } from '@leadsync/engine/testing/zoho';
 import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
 import { asc, eq, sql } from 'drizzle-orm';
 import pino from 'pino';
@@ -189,9 +188,7 @@ beforeAll(async () => {
   engine = createEngine({
     db: handle.db,
     secretBox: new SecretBox(secretKey),
-    registry: createConnectorRegistry([
-      createZohoInvoiceConnector({ requestsPerMinute: 600_000, burst: 10_000 }),
-    ]),
+    registry: fastRegistry(),
     allowedHosts: ['127.0.0.1', 'localhost', '::1'],
     logger,
   });
