@@ -68,4 +68,10 @@ export {
   WEBHOOK_DELETED,
   WebhookRepository,
 } from './webhooks.ts';
-export { leadWriteTurns, takeLeadWriteTurn } from './write-turns.ts';
+export {
+  isLeadWriteTurnMoved,
+  LEAD_WRITE_TURN_MOVED,
+  leadWriteTurns,
+  takeLeadWriteTurn,
+  takePlannedLeadWriteTurn,
+} from './write-turns.ts';

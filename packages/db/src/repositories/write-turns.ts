@@ -15,3 +15,21 @@ export function takeLeadWriteTurn(organizationId: string): SQL {
 export function leadWriteTurns(organizationId: string): SQL {
   return sql`select lead_writes from organizations where id = ${organizationId}`;
 }
+
+/** SQLSTATE of `takePlannedLeadWriteTurn` when another writer took a turn since the write was planned. */
+export const LEAD_WRITE_TURN_MOVED = 'LS001';
+
+/**
+ * Takes the organization's lead-write turn only if it is `expected` (migration 0010): for a write planned against
+ * the turns counted so far, sent before the writer ahead of it commits. Otherwise the statement fails with
+ * `LEAD_WRITE_TURN_MOVED`, aborting its transaction. One row: `lead_writes`.
+ */
+export function takePlannedLeadWriteTurn(organizationId: string, expected: number): SQL {
+  return sql`select leadsync_take_planned_lead_write_turn(${organizationId}::uuid, ${expected}::bigint) as lead_writes`;
+}
+
+/** Whether `error` (postgres.js's, or drizzle's wrapping it as `cause`) is `LEAD_WRITE_TURN_MOVED`. */
+export function isLeadWriteTurnMoved(error: unknown): boolean {
+  const e = error as { code?: unknown; cause?: { code?: unknown } } | null;
+  return e?.code === LEAD_WRITE_TURN_MOVED || e?.cause?.code === LEAD_WRITE_TURN_MOVED;
+}

@@ -14,7 +14,14 @@ import { EngineError, NotFoundError } from '../errors.ts';
 import { compileMapping, contentHash, type Mapper } from '../mapping.ts';
 import { sendPrepared } from '../sql.ts';
 import { applyDeletions, hasDeletionCandidates } from './deletions.ts';
-import { NOTHING_CARRIED, type PageWrite, type PlannedUnit, planUnit, writeUnit } from './page.ts';
+import {
+  beginUnitWrite,
+  NOTHING_CARRIED,
+  type PageWrite,
+  type PlannedUnit,
+  planUnit,
+  type UnitWrite,
+} from './page.ts';
 import { ReadAhead } from './read-ahead.ts';
 import type { PreparedRecord, RunCheckpoint, RunScope } from './types.ts';
 
@@ -35,7 +42,9 @@ export interface ExecuteRunOptions {
   signal?: AbortSignal;
   /**
    * Called after each committed page (the worker touches its job lock). If it throws, the caller has lost the run:
-   * the engine stops at once, leaves the run `running` for whoever resumes it, and rethrows.
+   * the engine stops at once, leaves the run `running` for whoever resumes it, and rethrows. It runs while the next
+   * unit's transaction holds (or waits for) the organization's lead-write turn, uncommitted: it must not wait for
+   * that turn itself.
    */
   heartbeat?: () => Promise<void>;
 }
@@ -299,41 +308,93 @@ async function readPages(
   }
 
   const send = <T extends object>(query: SQL) => sendPrepared<T>(scope.db, query);
+
+  /**
+   * Sends a unit's write; from the moment it holds the organization's write turn, the next unit is read, looked up
+   * and planned beside it (so that the lookup misses only this unit's own writes, which it carries).
+   */
+  function startWrite(unit: SourceUnit, planned: PlannedUnit): UnitInFlight {
+    let planNext!: (next: Promise<Upcoming | undefined>) => void;
+    const next = new Promise<Upcoming | undefined>((resolve) => {
+      planNext = resolve;
+    });
+    next.catch(() => {}); // awaited once the unit has committed; unwanted when the run stops before
+    const write = beginUnitWrite(scope, planned, (turn, written) => {
+      planNext(
+        unit.failure
+          ? Promise.resolve(undefined)
+          : (async () => {
+              const following = await nextUnit();
+              return (
+                following && {
+                  unit: following,
+                  planned: await planUnit(scope, following.page, written.carry, turn, send),
+                }
+              );
+            })(),
+      );
+    });
+    return { unit, write, next };
+  }
+
   try {
     const first = await nextUnit();
     if (!first) return false;
-    let unit = first;
-    let planned = await planUnit(scope, unit.page, NOTHING_CARRIED, undefined, send);
+    let current = startWrite(first, await planUnit(scope, first.page, NOTHING_CARRIED, undefined, send));
     for (;;) {
-      // While this unit is written, the next one is read, looked up and planned beside it (from the moment this
-      // unit holds the organization's write turn, so that the lookup misses only this unit's own writes).
-      let upcoming: Promise<{ unit: SourceUnit; planned: PlannedUnit } | undefined> | undefined;
-      const current = unit;
-      await writeUnit(scope, planned, (turn, writing) => {
-        if (current.failure) return;
-        upcoming = (async () => {
-          const next = await nextUnit();
-          return next && { unit: next, planned: await planUnit(scope, next.page, writing.carry, turn, send) };
-        })();
-        upcoming.catch(() => {});
+      // The next unit is sent as soon as it is planned, before this one commits: its transaction waits in the
+      // database for this commit and goes on at once. It commits only after this unit's heartbeat, so a stop or a
+      // lost run still ends right after this unit (the next one is rolled back).
+      let abandoned = false;
+      let sent: UnitInFlight | undefined;
+      const following = current.next.then((next) => {
+        if (next && !abandoned) sent = startWrite(next.unit, next.planned);
+        return sent;
       });
-      if (current.failure) throw current.failure.error;
-      if (options.heartbeat) {
-        try {
-          await options.heartbeat();
-        } catch (error) {
-          throw new LostRun(error);
+      following.catch(() => {}); // awaited below, unless the run ends first
+      /** The run ends after this unit: the next one, if it was sent, is rolled back (and never sent otherwise). */
+      const abandon = async () => {
+        abandoned = true;
+        await sent?.write.finish(false);
+      };
+      try {
+        await current.write.finish(true);
+        if (current.unit.failure) throw current.unit.failure.error;
+        if (options.heartbeat) {
+          try {
+            await options.heartbeat();
+          } catch (error) {
+            throw new LostRun(error);
+          }
         }
+      } catch (error) {
+        await abandon();
+        throw error;
       }
-      if (options.signal?.aborted) return true;
-      const next = await upcoming;
+      if (options.signal?.aborted) {
+        await abandon();
+        return true;
+      }
+      const next = await following;
       if (!next) return false;
-      unit = next.unit;
-      planned = next.planned;
+      current = next;
     }
   } finally {
     pages.stop();
   }
+}
+
+/** The next unit, read and planned. */
+interface Upcoming {
+  unit: SourceUnit;
+  planned: PlannedUnit;
+}
+
+/** A unit whose write has been sent, and the next unit, planned once this one holds its turn. */
+interface UnitInFlight {
+  unit: SourceUnit;
+  write: UnitWrite;
+  next: Promise<Upcoming | undefined>;
 }
 
 /** Whole source pages written together (WRITE_UNIT_RECORDS), and the source's failure that ended them, if any. */

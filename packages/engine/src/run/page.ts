@@ -6,7 +6,12 @@ import {
   type RunTotals,
   SEEN_EARLIER_IN_RUN,
 } from '@leadsync/core';
-import { leadWriteTurns, takeLeadWriteTurn } from '@leadsync/db';
+import {
+  isLeadWriteTurnMoved,
+  leadWriteTurns,
+  takeLeadWriteTurn,
+  takePlannedLeadWriteTurn,
+} from '@leadsync/db';
 import type { LeadFields, RunRecordPrevious } from '@leadsync/db/schema';
 import { type SQL, sql } from 'drizzle-orm';
 import { pipelinedTransaction, textArray } from '../sql.ts';
@@ -157,6 +162,76 @@ export async function writeUnit(
     tx.send(pageStatement(scope, page, pageTotals, plan));
     onTurn?.(turn, unit);
   });
+}
+
+/** A unit's write, sent but not yet committed: see beginUnitWrite. */
+export interface UnitWrite {
+  /**
+   * Commits the unit (true) or rolls it back (false). Resolves once its transaction has ended; rejects with its
+   * failure when it was to commit.
+   */
+  finish(commit: boolean): Promise<void>;
+}
+
+const ROLLED_BACK = new Error('rolled back');
+
+/**
+ * Sends a planned unit's write at once, before the unit ahead of it has committed, and commits it when `finish` says
+ * so. Its transaction takes the organization's turn only if it is the one right after the turn the unit was planned
+ * against (takePlannedLeadWriteTurn): the turn statement waits in the database for the unit ahead to commit, and the
+ * unit's statement follows it there, so that the database goes from one unit to the next without waiting for the
+ * engine. If another writer took a turn in between, the attempt aborts and `finish(true)` writes the unit with
+ * writeUnit instead (looked up and planned again inside its transaction); so it does when the attempt failed before
+ * `finish` was called. A dry run, which takes no turn, is written
+ * by writeUnit when it commits.
+ *
+ * `onTurn` as for writeUnit. The caller commits a unit only after the unit ahead has committed.
+ */
+export function beginUnitWrite(
+  scope: RunScope,
+  planned: PlannedUnit,
+  onTurn?: (turn: number | undefined, unit: PlannedUnit) => void,
+): UnitWrite {
+  const basis = planned.basis;
+  if (scope.dryRun || basis === undefined) {
+    return { finish: async (commit) => (commit ? writeUnit(scope, planned, onTurn) : undefined) };
+  }
+  let decide!: (commit: boolean) => void;
+  const decision = new Promise<boolean>((resolve) => {
+    decide = resolve;
+  });
+  const attempt = pipelinedTransaction(scope.db, async (tx) => {
+    const turn = tx.send<{ lead_writes: number | string }>(
+      takePlannedLeadWriteTurn(scope.organizationId, basis + 1),
+    );
+    tx.send(pageStatement(scope, planned.page, planned.pageTotals, planned.plan));
+    turn.then(
+      ([row]) => onTurn?.(Number(row?.lead_writes), planned),
+      () => {}, // the attempt fails with it
+    );
+    if (!(await decision)) throw ROLLED_BACK;
+  });
+  let decided = false;
+  let failedUndecided = false;
+  attempt.catch(() => {
+    failedUndecided = !decided;
+  });
+  return {
+    async finish(commit) {
+      decided = true;
+      decide(commit);
+      try {
+        await attempt;
+      } catch (error) {
+        if (!commit) return;
+        // Written afresh (and planned again if the turns moved) when another writer took a turn in between, or
+        // when the attempt failed before it was told to commit (a connection lost meanwhile: it cannot have
+        // committed), as it would have been written had it been sent only now.
+        if (!isLeadWriteTurnMoved(error) && !failedUndecided) throw error;
+        await writeUnit(scope, planned, onTurn);
+      }
+    },
+  };
 }
 
 /** New leads, as columns. */

@@ -1,13 +1,14 @@
 import { takeLeadWriteTurn } from '@leadsync/db';
 import { leads, listMemberships, runRecords } from '@leadsync/db/schema';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertInvariants, createFixture, csv, type Fixture } from '../testing/fixture.ts';
 
 const HEADER = ['email', 'first_name'];
-/** Two write units of 1,000 (two CSV pages each); `late@example.com` is in the second. */
-const ROWS = Array.from({ length: 2_000 }, (_, i) => [
-  i === 1_500 ? 'late@example.com' : `person${i}@example.com`,
+const BOUNCED = ['late@example.com'];
+/** Three write units of 1,000 (two CSV pages each); `late@example.com` is in the third. */
+const ROWS = Array.from({ length: 3_000 }, (_, i) => [
+  i === 2_500 ? BOUNCED[0]! : `person${i}@example.com`,
   `P${i}`,
 ]);
 
@@ -30,40 +31,58 @@ describe('write turns: a unit looked up while the one before was written', () =>
       sourceOrganizationId: 'file',
     });
     let heartbeats = 0;
+    let writer: Promise<unknown> | undefined;
     const run = await f.run(sync.id, {
       execute: {
         heartbeat: async () => {
           heartbeats++;
           if (heartbeats !== 1) return;
-          // Unit 2 has been looked up beside unit 1 by now: `late@example.com` was not a lead then.
-          await new Promise((resolve) => setTimeout(resolve, 300));
-          // Another writer (a run of another sync, an undo) takes the organization's turn and bounces that address.
-          await f.db.transaction(async (tx) => {
+          // Unit 1 has committed; unit 2 has been sent and holds the turn, uncommitted, and unit 3 has been looked
+          // up beside it (`late@example.com` was not a lead then); unit 3 is sent only after this heartbeat. Another
+          // writer (a run of another sync, an undo) asks for the organization's turn now and bounces that address:
+          // it gets the turn right after unit 2, before unit 3, whose lookup is then stale. Not awaited here: unit
+          // 2 commits only once this heartbeat is over.
+          writer = f.db.transaction(async (tx) => {
             await tx.execute(takeLeadWriteTurn(f.org.id));
             await tx
               .insert(leads)
-              .values({ organizationId: f.org.id, email: 'late@example.com', status: 'bounced' });
+              .values(
+                BOUNCED.map((email) => ({ organizationId: f.org.id, email, status: 'bounced' as const })),
+              );
           });
+          writer.catch(() => {});
+          await new Promise((resolve) => setTimeout(resolve, 300));
         },
       },
     });
+    await writer;
 
     expect(run.status, run.error ?? '').toBe('succeeded');
-    expect(heartbeats).toBe(2);
+    expect(heartbeats).toBe(3);
     assertInvariants(run);
-    expect(run.newLeads).toBe(1_999);
+    expect(run.newLeads).toBe(2_999);
     expect(run.ignored).toBe(1);
-    const [record] = await f.db
+    const records = await f.db
       .select()
       .from(runRecords)
-      .where(and(eq(runRecords.runId, run.id), eq(runRecords.email, 'late@example.com')));
-    expect(record).toMatchObject({ outcome: 'ignored', reason: 'bounced' });
-    const [lead] = await f.db.select().from(leads).where(eq(leads.email, 'late@example.com'));
-    expect(lead?.status).toBe('bounced');
+      .where(and(eq(runRecords.runId, run.id), inArray(runRecords.email, BOUNCED)));
+    expect(records.map((r) => [r.email, r.outcome, r.reason]).sort()).toEqual(
+      BOUNCED.map((email) => [email, 'ignored', 'bounced']),
+    );
+    const bounced = await f.db.select().from(leads).where(inArray(leads.email, BOUNCED));
+    expect(bounced.map((lead) => lead.status)).toEqual(['bounced']);
     const memberships = await f.db
       .select()
       .from(listMemberships)
-      .where(and(eq(listMemberships.mailingListId, list.id), eq(listMemberships.leadId, lead!.id)));
+      .where(
+        and(
+          eq(listMemberships.mailingListId, list.id),
+          inArray(
+            listMemberships.leadId,
+            bounced.map((lead) => lead.id),
+          ),
+        ),
+      );
     expect(memberships).toEqual([]);
   });
 });
