@@ -182,8 +182,7 @@ const ROLLED_BACK = new Error('rolled back');
  * unit's statement follows it there, so that the database goes from one unit to the next without waiting for the
  * engine. If another writer took a turn in between, the attempt aborts and `finish(true)` writes the unit with
  * writeUnit instead (looked up and planned again inside its transaction); so it does when the attempt failed before
- * `finish` was called. A dry run, which takes no turn, is written
- * by writeUnit when it commits.
+ * `finish` was called. A dry run, which takes no turn, is written by writeUnit when it commits.
  *
  * `onTurn` as for writeUnit. The caller commits a unit only after the unit ahead has committed.
  */
