@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   BadSourceDataError,
   InvalidConfigurationError,
@@ -63,7 +64,8 @@ interface CachedToken {
   lifetimeMs: number;
 }
 
-// Process-wide: one access token per refresh token, shared by every run (Zoho mints only 10 per 10 minutes).
+// Process-wide: one access token per accounts server, client id, client secret and refresh token (all four make
+// a token valid), shared by every run (Zoho mints only 10 per 10 minutes). Keyed by a hash: no secret in a key.
 const tokenCache = new Map<string, CachedToken>();
 const pendingRefresh = new Map<string, Promise<CachedToken>>();
 // Process-wide: one request budget per API host and organization, shared by every run against it.
@@ -82,6 +84,19 @@ function retryAfterMs(header: string | null): number | undefined {
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const date = Date.parse(header);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/**
+ * Redirects are never followed (a tenant's override host could send the server elsewhere): a 3xx is an error
+ * naming the setting to check, without the target it pointed to.
+ */
+function refuseRedirect(status: number, what: string, field: 'apiUrl' | 'accountsUrl'): void {
+  if (status < 300 || status >= 400) return;
+  throw new InvalidConfigurationError(
+    `Zoho ${what} answered HTTP ${status} (a redirect, not followed)`,
+    field,
+    'Zoho answered with a redirect, which is not followed: check the data center and the API URLs of the connection.',
+  );
 }
 
 function isAbort(error: unknown, signal?: AbortSignal): boolean {
@@ -104,7 +119,9 @@ export class ZohoClient {
 
   private get tokenKey(): string {
     const c = this.credentials;
-    return `${this.endpoints.accountsUrl}|${c.clientId}|${c.refreshToken}`;
+    return createHash('sha256')
+      .update(JSON.stringify([this.endpoints.accountsUrl, c.clientId, c.clientSecret, c.refreshToken]))
+      .digest('base64url');
   }
 
   private budget(organizationId: string | undefined): TokenBucket {
@@ -161,6 +178,7 @@ export class ZohoClient {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
           body,
+          redirect: 'manual',
           signal: this.requestSignal(),
         });
         text = await response.text();
@@ -174,6 +192,7 @@ export class ZohoClient {
         await sleep(this.backoff(attempt), this.signal);
         continue;
       }
+      refuseRedirect(response.status, 'accounts server, to a token refresh,', 'accountsUrl');
       if (response.status >= 500) {
         if (attempt >= this.options.maxAttempts)
           throw new SourceUnavailableError(
@@ -256,7 +275,11 @@ export class ZohoClient {
       let response: Response;
       let text: string;
       try {
-        response = await this.options.fetch(url, { headers, signal: this.requestSignal() });
+        response = await this.options.fetch(url, {
+          headers,
+          redirect: 'manual',
+          signal: this.requestSignal(),
+        });
         text = await response.text();
       } catch (error) {
         if (isAbort(error, this.signal)) throw error;
@@ -272,6 +295,7 @@ export class ZohoClient {
         continue;
       }
 
+      refuseRedirect(response.status, `Invoice, to ${what},`, 'apiUrl');
       if (response.status === 429) {
         const wait = retryAfterMs(response.headers.get('retry-after')) ?? this.options.defaultRetryAfterMs;
         rateLimitWaits++;

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   BadSourceDataError,
   InvalidConfigurationError,
@@ -387,6 +389,17 @@ describe('OAuth', () => {
     );
   });
 
+  it('a cached token is not reused for a different client secret: the wrong secret is refused', async () => {
+    const s = await sim();
+    const ctx = contextFor(s);
+    await connector.check(ctx);
+    const wrongSecret = { ...ctx, credentials: { ...ctx.credentials, clientSecret: 'not-the-secret' } };
+    await expect(connector.check(wrongSecret)).rejects.toBeInstanceOf(InvalidCredentialsError);
+    // The right secret still has its own cached token.
+    await expect(connector.check(ctx)).resolves.toHaveProperty('primaryEmail');
+    expect(s.requests.filter((r) => r.path === '/oauth/v2/token').map((r) => r.status)).toHaveLength(2);
+  });
+
   it('a refused refresh token (HTTP 200 {"error":"invalid_code"}) is InvalidCredentialsError without the secret', async () => {
     const s = await sim();
     const ctx = contextFor(s);
@@ -521,6 +534,59 @@ describe('limits and failures', () => {
       expect((error as Error).message).toContain(`GET /contacts with an unexpected shape: ${field} `);
     },
   );
+});
+
+describe('redirects', () => {
+  /** A server on loopback that answers every request with a redirect to the same path on `target`. */
+  async function redirector(
+    target: string,
+    status: number,
+  ): Promise<{ url: string; hits: number; close(): Promise<void> }> {
+    const state = { hits: 0 };
+    const server = createServer((req, res) => {
+      state.hits++;
+      res.writeHead(status, { location: new URL(req.url ?? '/', target).toString() }).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      get hits() {
+        return state.hits;
+      },
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  it.each([301, 302, 307, 308])('an API answer %i is an error and is not followed', async (status) => {
+    const s = await sim();
+    const r = await redirector(new URL(s.apiUrl).origin, status);
+    try {
+      const ctx = contextFor(s, { apiUrl: `${r.url}/invoice/v3` });
+      const error = await connector.check(ctx).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidConfigurationError);
+      expect((error as InvalidConfigurationError).field).toBe('apiUrl');
+      expect((error as Error).message).toContain(`HTTP ${status}`);
+      expect(r.hits).toBe(1);
+      expect(s.requests.filter((q) => q.path.startsWith('/invoice/v3'))).toHaveLength(0);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('an accounts server redirect is an error and is not followed', async () => {
+    const s = await sim();
+    const r = await redirector(s.accountsUrl, 307);
+    try {
+      const error = await connector.check(contextFor(s, { accountsUrl: r.url })).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidConfigurationError);
+      expect((error as InvalidConfigurationError).field).toBe('accountsUrl');
+      expect(r.hits).toBe(1);
+      expect(s.requests.filter((q) => q.path === '/oauth/v2/token')).toHaveLength(0);
+    } finally {
+      await r.close();
+    }
+  });
 });
 
 describe('settings', () => {
