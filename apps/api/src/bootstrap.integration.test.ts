@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDatabase, type DatabaseHandle } from '@leadsync/db';
+import { ApiKeyRepository, createDatabase, type DatabaseHandle } from '@leadsync/db';
 import { apiKeys, organizations } from '@leadsync/db/schema';
 import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,5 +62,24 @@ describe('bootstrap', () => {
     );
     expect(matching).toHaveLength(1);
     expect(matching[0]?.role).toBe('admin');
+  });
+
+  it('a LEADSYNC_ADMIN_KEY revoked through the API stays revoked on the next start', async () => {
+    const dataDir = await tempDir();
+    const adminKey = 'an-operator-key-that-leaked-0123456789';
+    const first = await bootstrapOrganization({ db: handle.db, dataDir, adminKey });
+    expect(await ApiKeyRepository.findByPlainKey(handle.db, adminKey)).toBeDefined();
+    const keys = new ApiKeyRepository(handle.db, first.organizationId);
+    const row = (await handle.db.select().from(apiKeys)).find((key) => key.keyHash === sha256(adminKey));
+    expect(await keys.revoke(row!.id)).toBe(true);
+
+    const restarted = await bootstrapOrganization({ db: handle.db, dataDir, adminKey });
+    expect(await ApiKeyRepository.findByPlainKey(handle.db, adminKey)).toBeUndefined();
+    expect(restarted.adminKeyRevoked).toBe(true);
+    const matching = (await handle.db.select().from(apiKeys)).filter(
+      (key) => key.keyHash === sha256(adminKey),
+    );
+    expect(matching).toHaveLength(1);
+    expect(matching[0]?.revokedAt).not.toBeNull();
   });
 });

@@ -16,11 +16,16 @@ export interface BootstrapResult {
   adminKeyFile: string;
   /** Set only on the start that generated the key: it is printed once. */
   generatedAdminKey?: string;
+  /** `LEADSYNC_ADMIN_KEY` names a key revoked through the API: it stays revoked, the operator must choose another. */
+  adminKeyRevoked?: boolean;
 }
 
 export const DEFAULT_ORGANIZATION_NAME = 'My organization';
 
-/** First start: the default organization and its admin key. Later starts: nothing changes. */
+/**
+ * First start: the default organization and its admin key. Later starts: nothing changes; a revoked key is never
+ * revived (a `LEADSYNC_ADMIN_KEY` revoked through the API stays revoked, and is reported).
+ */
 export async function bootstrapOrganization(options: BootstrapOptions): Promise<BootstrapResult> {
   const organization = await ensureDefaultOrganization(options.db, DEFAULT_ORGANIZATION_NAME);
   const keys = new ApiKeyRepository(options.db, organization.id);
@@ -28,8 +33,8 @@ export async function bootstrapOrganization(options: BootstrapOptions): Promise<
   const result = { organizationId: organization.id, organizationName: organization.name, adminKeyFile };
 
   if (options.adminKey) {
-    await keys.ensureAdminKey(options.adminKey);
-    return result;
+    const key = await keys.ensureAdminKey(options.adminKey);
+    return key.revokedAt ? { ...result, adminKeyRevoked: true } : result;
   }
   const hasActiveAdminKey = (await keys.list()).some((key) => key.role === 'admin' && !key.revokedAt);
   if (existsSync(adminKeyFile) && hasActiveAdminKey) return result;

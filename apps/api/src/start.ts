@@ -49,6 +49,10 @@ export async function startLeadsync(env: ApiEnvironment): Promise<RunningLeadsyn
     dataDir: env.LEADSYNC_DATA_DIR,
     adminKey: env.LEADSYNC_ADMIN_KEY,
   });
+  if (bootstrap.adminKeyRevoked)
+    logger.warn(
+      'LEADSYNC_ADMIN_KEY names a key revoked through the API: it stays revoked; choose a new value',
+    );
 
   // The worker runs in this process by default; otherwise only the job scheduler, to enqueue for outside workers.
   let worker: RunningWorker | undefined;
@@ -108,6 +112,7 @@ export async function startLeadsync(env: ApiEnvironment): Promise<RunningLeadsyn
       adminKeyFile: bootstrap.adminKeyFile,
       generatedAdminKey: bootstrap.generatedAdminKey,
       adminKeyFromEnvironment: Boolean(env.LEADSYNC_ADMIN_KEY),
+      adminKeyRevoked: bootstrap.adminKeyRevoked,
       sandbox: Boolean(sandbox),
     }),
   );

@@ -28,4 +28,15 @@ describe('the text pnpm start prints', () => {
       'LEADSYNC_ADMIN_KEY',
     );
   });
+
+  it('says a revoked LEADSYNC_ADMIN_KEY stays revoked instead of inviting to sign in with it', () => {
+    const text = welcomeText({
+      ...base,
+      adminKeyFromEnvironment: true,
+      adminKeyRevoked: true,
+      sandbox: false,
+    });
+    expect(text).toContain('revoked and stays revoked');
+    expect(text).not.toContain('Sign in with the admin API key in LEADSYNC_ADMIN_KEY');
+  });
 });

@@ -4,6 +4,8 @@ export interface WelcomeFacts {
   /** Only on the start that generated the key. */
   generatedAdminKey?: string;
   adminKeyFromEnvironment: boolean;
+  /** The key in `LEADSYNC_ADMIN_KEY` was revoked through the API (it stays revoked). */
+  adminKeyRevoked?: boolean;
   sandbox: boolean;
 }
 
@@ -16,6 +18,12 @@ export function welcomeText(facts: WelcomeFacts): string {
       `  ${facts.adminKeyFile}):`,
       '',
       `    ${facts.generatedAdminKey}`,
+      '',
+    );
+  } else if (facts.adminKeyFromEnvironment && facts.adminKeyRevoked) {
+    lines.push(
+      '  The admin API key in LEADSYNC_ADMIN_KEY was revoked and stays revoked: sign in with another',
+      '  admin key, or set LEADSYNC_ADMIN_KEY to a new value and restart.',
       '',
     );
   } else if (facts.adminKeyFromEnvironment) {

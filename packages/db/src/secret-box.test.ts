@@ -33,6 +33,13 @@ describe('secret box', () => {
     expect(() => box.open(parts.join('.'))).toThrow(SecretBoxError);
   });
 
+  it.each([4, 8, 12, 15])('refuses a tag truncated to %i bytes (GCM tags are 16 bytes)', (bytes) => {
+    const sealed = box.seal('a refresh token');
+    const parts = sealed.split('.');
+    parts[3] = Buffer.from(parts[3]!, 'base64url').subarray(0, bytes).toString('base64url');
+    expect(() => box.open(parts.join('.'))).toThrow(SecretBoxError);
+  });
+
   it('rejects a value moved to another row (associated data)', () => {
     const sealed = box.seal('secret', 'connection-1');
     expect(() => box.open(sealed, 'connection-2')).toThrow(/integrity/);

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 const VERSION = 'v1';
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
+/** GCM's full tag. A shorter one is refused: Node would accept 4 to 15 bytes and check only those, easing forgery. */
+const TAG_BYTES = 16;
 
 export class SecretBoxError extends Error {
   constructor(message: string) {
@@ -45,10 +47,16 @@ export class SecretBox {
     if (keyId !== this.keyId) {
       throw new SecretBoxError('This secret was sealed with another LEADSYNC_SECRET_KEY');
     }
+    const tagBytes = Buffer.from(tag, 'base64url');
+    if (tagBytes.length !== TAG_BYTES) {
+      throw new SecretBoxError('A sealed secret failed its integrity check (tampered or corrupted)');
+    }
     try {
-      const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
+      const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'), {
+        authTagLength: TAG_BYTES,
+      });
       decipher.setAAD(Buffer.from(associatedData, 'utf8'));
-      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      decipher.setAuthTag(tagBytes);
       return Buffer.concat([
         decipher.update(Buffer.from(ciphertext, 'base64url')),
         decipher.final(),

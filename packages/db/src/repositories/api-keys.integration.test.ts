@@ -60,7 +60,7 @@ describe('API keys', () => {
     expect(await ApiKeyRepository.findByPlainKey(t.db, plainKey)).toBeDefined();
   });
 
-  it('ensureAdminKey is idempotent for one value and revives a revoked admin key', async () => {
+  it('ensureAdminKey is idempotent for one value and never revives a revoked key', async () => {
     const org = await ensureDefaultOrganization(t.db, 'Default');
     const repo = new ApiKeyRepository(t.db, org.id);
     const plain = 'operator-chosen-admin-key-0001';
@@ -70,12 +70,15 @@ describe('API keys', () => {
     expect(second.id).toBe(first.id);
     expect((await repo.list()).filter((k) => k.role === 'admin')).toHaveLength(1);
 
-    await repo.revoke(first.id);
-    await repo.ensureAdminKey(plain);
     expect(await ApiKeyRepository.findByPlainKey(t.db, plain)).toMatchObject({
       organizationId: org.id,
       role: 'admin',
     });
+    await repo.revoke(first.id);
+    const again = await repo.ensureAdminKey(plain);
+    expect(again.id).toBe(first.id);
+    expect(again.revokedAt).not.toBeNull();
+    expect(await ApiKeyRepository.findByPlainKey(t.db, plain)).toBeUndefined();
   });
 
   it('ensureAdminKey refuses a value that is already another organization’s key', async () => {

@@ -108,28 +108,29 @@ export class ApiKeyRepository {
   }
 
   /**
-   * Makes `plain` a valid admin key of this organization (the operator's `LEADSYNC_ADMIN_KEY`): idempotent, and
-   * un-revokes it if it had been revoked. A key already belonging to another organization is refused.
+   * Creates `plain` as an admin key of this organization (the operator's `LEADSYNC_ADMIN_KEY`) when no key has that
+   * value yet; otherwise returns the existing key unchanged. A key revoked through the API stays revoked (check
+   * `revokedAt`): restarting with the same value never revives it. A key of another organization is refused.
    */
   async ensureAdminKey(plain: string, name = 'Admin key'): Promise<ApiKeyView> {
     if (plain.length < 16) throw new Error('An admin key must be at least 16 characters long');
-    const [row] = await this.db
+    const keyHash = hashApiKey(plain);
+    const [created] = await this.db
       .insert(apiKeys)
       .values({
         organizationId: this.organizationId,
         name,
         role: 'admin',
-        keyHash: hashApiKey(plain),
+        keyHash,
         prefix: plain.slice(0, PREFIX_LENGTH),
       })
-      .onConflictDoUpdate({
-        target: apiKeys.keyHash,
-        set: { role: 'admin', revokedAt: null },
-        setWhere: eq(apiKeys.organizationId, this.organizationId),
-      })
+      .onConflictDoNothing({ target: apiKeys.keyHash })
       .returning();
-    if (!row) throw new Error('This API key already belongs to another organization');
-    return toView(row);
+    if (created) return toView(created);
+    const [existing] = await this.db.select().from(apiKeys).where(eq(apiKeys.keyHash, keyHash));
+    if (!existing || existing.organizationId !== this.organizationId)
+      throw new Error('This API key already belongs to another organization');
+    return toView(existing);
   }
 
   async list(): Promise<ApiKeyView[]> {
