@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { storableValue } from '@leadsync/core';
 import type { FieldMappingEntry } from '@leadsync/db/schema';
 
 /** The lead values a mapping gives for one source record. `undefined`: the mapping has no such target. */
@@ -8,6 +9,11 @@ export interface MappedValues {
   lastName: string | null | undefined;
   /** `fields.<name>` targets, by name; blank values are left out. */
   fields: Record<string, unknown>;
+  /**
+   * Mapped values (besides the email, which the email check refuses) that held text PostgreSQL cannot store and were
+   * cleaned (storableValue of @leadsync/core): counted on the run as `cleaned_fields`.
+   */
+  cleaned: number;
 }
 
 export type Mapper = (fields: Record<string, unknown>) => MappedValues;
@@ -29,6 +35,16 @@ function fieldValue(value: unknown): unknown {
   return typeof value === 'string' ? value.trim() : value;
 }
 
+/** Counts the values that had to be made storable. */
+class Cleaner {
+  count = 0;
+  clean<T>(value: T): T {
+    const clean = storableValue(value);
+    if (clean !== value) this.count++;
+    return clean;
+  }
+}
+
 /**
  * Compiles a sync's field mapping (targets `email`, `firstName`, `lastName`, `fields.<name>`). Without an
  * `email` target the source's `email` key is used, so a mapping never silently drops every record.
@@ -48,16 +64,18 @@ export function compileMapping(mapping: readonly FieldMappingEntry[]): Mapper {
   }
   const email = emailSource ?? 'email';
   return (fields) => {
+    const cleaner = new Cleaner();
     const mapped: Record<string, unknown> = {};
     for (const [source, name] of custom) {
       const value = fields[source];
-      if (!isBlank(value)) mapped[name] = fieldValue(value);
+      if (!isBlank(value)) mapped[name] = cleaner.clean(fieldValue(value));
     }
     return {
       email: fields[email],
-      firstName: firstSource === undefined ? undefined : text(fields[firstSource]),
-      lastName: lastSource === undefined ? undefined : text(fields[lastSource]),
+      firstName: firstSource === undefined ? undefined : cleaner.clean(text(fields[firstSource])),
+      lastName: lastSource === undefined ? undefined : cleaner.clean(text(fields[lastSource])),
       fields: mapped,
+      cleaned: cleaner.count,
     };
   };
 }

@@ -16,6 +16,17 @@ describe('mapping', () => {
       firstName: 'Ann',
       lastName: undefined,
       fields: {},
+      cleaned: 0,
+    });
+  });
+
+  it('cleans text a database cannot store and counts each cleaned value', () => {
+    expect(mapping({ mail: 'a@x.com', first: 'A\u0000nn', city: { name: 'Ly\ud800on' } })).toEqual({
+      email: 'a@x.com',
+      firstName: 'Ann',
+      lastName: undefined,
+      fields: { city: { name: 'Ly\ufffdon' } },
+      cleaned: 2,
     });
   });
 });

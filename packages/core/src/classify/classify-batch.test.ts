@@ -36,6 +36,22 @@ describe('classifyBatch: rules 1–9', () => {
     expect(await classifyOne({ a: 1 })).toMatchObject({ reason: 'invalid_pattern', email: undefined });
   });
 
+  it('rule 2: an address with a NUL or an unpaired surrogate is invalid_pattern, shown as text a database can store', async () => {
+    expect(await classifyOne('ann\u0000@example.com')).toMatchObject({
+      outcome: 'ignored',
+      reason: 'invalid_pattern',
+      email: 'ann\ufffd@example.com',
+    });
+    expect(await classifyOne('bo\ud800b@example.com')).toMatchObject({
+      reason: 'invalid_pattern',
+      email: 'bo\ufffdb@example.com',
+    });
+    expect(await classifyOne('low@exa\udc00mple.com')).toMatchObject({
+      reason: 'invalid_pattern',
+      email: 'low@exa\ufffdmple.com',
+    });
+  });
+
   it('rule 2: a typo of a well-known domain is invalid_pattern with the suggestion, even for an existing lead', async () => {
     expect(await classifyOne('John@gnail.com', { 'john@gnail.com': 'active' })).toEqual({
       sourceId: '1',

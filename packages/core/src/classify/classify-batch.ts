@@ -9,6 +9,7 @@ import {
   type ScanResult,
   scanEmail,
 } from '../email/scan.ts';
+import { storableText } from '../values/storable.ts';
 import type { ClassifiedRecord, IgnoredReason, LeadStatus, Outcome } from './outcome.ts';
 import type { RunState } from './run-state.ts';
 import { addTotals, emptyTotals, type RunTotals } from './totals.ts';
@@ -113,7 +114,10 @@ export async function classifyBatch(
       results[i] = record(sourceId, undefined, 'ignored', 'empty_email', undefined);
       ignoredBy.emptyEmail++;
     } else if (status === INVALID) {
-      const shown = out.normalized ?? trimmedDisplay(value);
+      // As the source wrote it; a NUL or an unpaired surrogate (both fail the syntax) shown as U+FFFD, so that the
+      // report can be stored and still shows why the address was refused.
+      const raw = out.normalized ?? trimmedDisplay(value);
+      const shown = raw === undefined ? undefined : storableText(raw, '\ufffd');
       results[i] = record(sourceId, shown, 'ignored', 'invalid_pattern', out.suggestion);
       ignoredBy.invalidPattern++;
     } else if (status === ROLE) {

@@ -63,6 +63,8 @@ export const syncRuns = pgTable(
     /** Progress: source records read / classified so far. */
     readCount: counter(),
     processedCount: counter(),
+    /** Mapped values that held text PostgreSQL cannot store (NUL, unpaired surrogates) and were cleaned. */
+    cleanedFields: counter(),
     /** The connector's checkpoint, so a restarted run resumes instead of starting over. */
     checkpoint: jsonb().$type<Record<string, unknown>>(),
     /** Newest source modification time seen by this run. */

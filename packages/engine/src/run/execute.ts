@@ -296,12 +296,15 @@ async function readPages(
     }
     if (rejected > 0)
       deps.logger.warn({ runId: scope.runId, rejected }, 'the source sent unreadable records');
+    let cleanedFields = 0;
+    for (const record of records) cleanedFields += record.mapped.cleaned;
     const page: PageWrite = {
       records,
       readCount,
       highWaterMark,
       checkpoint: { ...checkpoint, source: sourceCheckpoint },
       seqStart: seq,
+      cleanedFields,
     };
     seq += records.length;
     return { page, failure };

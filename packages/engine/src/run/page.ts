@@ -27,6 +27,8 @@ export interface PageWrite {
   checkpoint: RunCheckpoint;
   /** `seq` of the page's first record. */
   seqStart: number;
+  /** Mapped values of these records that were made storable (MappedValues.cleaned). */
+  cleanedFields: number;
 }
 
 type ExistingLead = {
@@ -465,6 +467,7 @@ function pageStatement(scope: RunScope, page: PageWrite, totals: RunTotals, plan
       file_duplicate = file_duplicate + ${b.fileDuplicate}, empty_email = empty_email + ${b.emptyEmail},
       invalid_pattern = invalid_pattern + ${b.invalidPattern},
       read_count = read_count + ${page.readCount}, processed_count = processed_count + ${page.records.length},
+      cleaned_fields = cleaned_fields + ${page.cleanedFields},
       checkpoint = ${JSON.stringify(page.checkpoint)}::jsonb,
       high_water_mark = greatest(high_water_mark, ${page.highWaterMark?.toISOString() ?? null}::timestamptz)
     where id = ${scope.runId}`;

@@ -26,6 +26,7 @@ export function toSyncRun(row: SyncRunRow): SyncRun {
     undoneAt: row.undoneAt,
     ...runCounters(row),
     progress: { read: row.readCount, processed: row.processedCount },
+    cleanedFields: row.cleanedFields,
   };
 }
 

@@ -154,6 +154,13 @@ export class SyncRun {
   @Field(() => RunProgress)
   progress!: RunProgress;
 
+  @Field(() => Int, {
+    description:
+      'Mapped values that held text the database cannot store (a NUL character, a broken UTF-16 surrogate) and ' +
+      'were cleaned before they were written (NUL removed, a broken character replaced by U+FFFD).',
+  })
+  cleanedFields!: number;
+
   @Field(() => DateTimeScalar)
   createdAt!: Date;
 

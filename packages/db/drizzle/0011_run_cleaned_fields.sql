@@ -1,0 +1,1 @@
+ALTER TABLE "sync_runs" ADD COLUMN "cleaned_fields" integer DEFAULT 0 NOT NULL;
