@@ -211,6 +211,19 @@ describe('CSV files that are refused', () => {
     );
   });
 
+  it('refuses a NUL character or a broken UTF-16 character anywhere in the file, naming the line and nothing of the text', async () => {
+    const rows = Array.from({ length: 5_000 }, (_, i) => `person${i}@example.com,Person ${i}`);
+    const late = `email,name\n${rows.join('\n')}\nsecret@example.com,Sec\u0000ret\n`;
+    expect(late.indexOf('\u0000')).toBeGreaterThan(65_536);
+    const error = await checkFails(late);
+    expect(error.message).toMatch(/not text .* on line 5002/);
+    expect(error.message).not.toContain('secret');
+    expect(error.message).not.toContain('Sec');
+    const surrogate = await checkFails('email,name\na@example.com,Br\udc00oken\n');
+    expect(surrogate.message).toMatch(/broken UTF-16 character\) on line 2/);
+    expect(surrogate.message).not.toContain('Br');
+  });
+
   it('refuses a single column of junk, and a table without any email column', async () => {
     expect((await checkFails('Lorem ipsum dolor\nsit amet\nconsectetur\n')).message).toMatch(/single column/);
     expect((await checkFails('name,city\nAda,London\n')).message).toMatch(/No column holds email addresses/);
@@ -224,6 +237,7 @@ describe('CSV files that are refused', () => {
   it('refuses a quote that is never closed, naming the line', async () => {
     const error = await checkFails('email,name\na@example.com,"unterminated\nb@example.com,B\n');
     expect(error.message).toMatch(/not valid CSV.*line/);
+    expect(error.message).not.toContain('unterminated');
   });
 
   it('refuses a file over the size limit before parsing it', async () => {

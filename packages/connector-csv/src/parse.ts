@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { type FieldType, InvalidConfigurationError } from '@leadsync/connector-sdk';
+import { firstUnstorableIndex } from '@leadsync/core';
 import { CsvError, parse } from 'csv-parse/sync';
 
 /** Larger files are refused with a clear error rather than held in memory (UTF-8 bytes). */
@@ -122,6 +123,23 @@ function* valuesOf(rows: readonly { kind: string; fields?: Record<string, string
   for (const row of rows) if (row.fields) yield row.fields[key] ?? '';
 }
 
+/** A csv-parse error in words that quote nothing of the file. */
+function csvProblem(error: CsvError): string {
+  const line = (error as CsvError & { lines?: unknown }).lines;
+  const where = typeof line === 'number' ? ` near line ${line}` : '';
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return `The file is not valid CSV: a quote opened${where} is never closed.`;
+    case 'CSV_INVALID_CLOSING_QUOTE':
+    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+      return `The file is not valid CSV: a closing quote is followed by other characters${where}.`;
+    case 'CSV_MAX_RECORD_SIZE':
+      return `The file is not valid CSV: a row is too large${where}.`;
+    default:
+      return `The file is not valid CSV${where ? `: the problem is${where}` : ''}.`;
+  }
+}
+
 interface RawRecord {
   record: string[];
   line: number;
@@ -137,6 +155,16 @@ export function parseCsv(text: string, delimiterSetting?: CsvDelimiter): ParsedC
   if (looksBinary(body)) {
     throw invalid(
       'The file is not CSV text (it looks like binary data, such as a spreadsheet); export it as CSV first.',
+    );
+  }
+  // Anywhere in the file, not only in the sample looksBinary reads: the file is stored as the connection's settings
+  // (jsonb), which can hold neither a NUL nor an unpaired surrogate. Only the line is named, never the text.
+  const bad = firstUnstorableIndex(body);
+  if (bad >= 0) {
+    const line = body.slice(0, bad).split(/\r\n|\n|\r/).length;
+    throw invalid(
+      `The file holds a character that is not text (a NUL character or a broken UTF-16 character) on line ${line}; ` +
+        'save it again as UTF-8 CSV.',
     );
   }
   const delimiter = delimiterSetting ?? detectDelimiter(body);
@@ -157,7 +185,8 @@ export function parseCsv(text: string, delimiterSetting?: CsvDelimiter): ParsedC
     });
     raw = records.map((record, i) => ({ record, line: lines[i] ?? 0 }));
   } catch (error) {
-    if (error instanceof CsvError) throw invalid(`The file is not valid CSV: ${error.message}`);
+    // csv-parse's own message quotes the file's text; only its kind and the line are told.
+    if (error instanceof CsvError) throw invalid(csvProblem(error));
     throw error;
   }
   const [header, ...data] = raw;

@@ -99,4 +99,4 @@ export {
 export { type DateValue, isEmptyValue, toBoolean, toDateValue, toNumber, toText } from './values/coerce.ts';
 export { getField } from './values/field-path.ts';
 export { FIELD_TYPES, type FieldType, type FieldTypes } from './values/field-type.ts';
-export { isUnstorableText, storableText, storableValue } from './values/storable.ts';
+export { firstUnstorableIndex, isUnstorableText, storableText, storableValue } from './values/storable.ts';

@@ -19,6 +19,15 @@ export function isUnstorableText(text: string): boolean {
   return UNSTORABLE.test(text);
 }
 
+/** Where the first unstorable character is; -1 when there is none. */
+export function firstUnstorableIndex(text: string): number {
+  if (!SUSPECT.test(text)) return -1;
+  UNSTORABLE.lastIndex = 0;
+  const match = UNSTORABLE.exec(text);
+  UNSTORABLE.lastIndex = 0;
+  return match ? match.index : -1;
+}
+
 /**
  * The text with NUL characters removed (or replaced by `nul`) and unpaired surrogates replaced by U+FFFD; the same
  * string when clean.
