@@ -136,6 +136,9 @@ describe('the admin console in a browser', () => {
     // 4. Review and initiate.
     await page.getByRole('heading', { name: '4. Review' }).waitFor();
     expect(await page.getByTestId('review-schedule').textContent()).toBe('Daily at 09:30, Asia/Kolkata');
+    expect(await page.getByTestId('review-first-import').textContent()).toBe(
+      'The first import starts now; then daily at 09:30 Asia/Kolkata.',
+    );
     await shot('06-wizard-review');
     // Preview (when the API offers it): the same numbers a run will give, nothing written.
     if ((await page.getByTestId('preview').count()) > 0) {
@@ -152,8 +155,7 @@ describe('the admin console in a browser', () => {
     await page.getByTestId('sync-details-page').waitFor();
     expect(await page.getByTestId('sync-schedule').textContent()).toBe('Daily at 09:30, Asia/Kolkata');
 
-    // Run it now and follow the run until it ends.
-    await page.getByTestId('run-now').click();
+    // Initiating started the first import: follow it until it ends (no "Run now" needed).
     await page.getByTestId('run-report').waitFor();
     await expect
       .poll(() => page.getByTestId('run-report').getByTestId('run-status').first().textContent(), {
@@ -337,10 +339,11 @@ describe('the admin console in a browser', () => {
     await page.getByTestId('wizard-next').click();
     await page.getByRole('heading', { name: '4. Review' }).waitFor();
     expect(await page.getByTestId('review-schedule').textContent()).toMatch(/^Weekly on Monday at 07:00, /);
+    expect(await page.getByTestId('review-first-import').textContent()).toMatch(
+      /^The first import starts now; then weekly on Monday at 07:00 /,
+    );
     await page.getByTestId('initiate').click();
     await page.getByTestId('sync-details-page').waitFor();
-
-    await page.getByTestId('run-now').click();
     await page.getByTestId('run-report').waitFor();
     // A few thousand contacts take a few seconds: catch the live progress if it is still showing.
     if (await page.getByTestId('run-progress').isVisible()) await shot('17a-sandbox-run-in-progress');

@@ -30,7 +30,8 @@ export interface EngineDeps {
   writeUnitRecords?: number;
 }
 
-export type RunTrigger = 'manual' | 'schedule' | 'preview';
+/** What queued a run: a person (`manual`), the first import of `initiateSync`, the schedule, a preview. */
+export type RunTrigger = 'manual' | 'initiate' | 'schedule' | 'preview';
 
 export interface QueueRunOptions {
   trigger: RunTrigger;

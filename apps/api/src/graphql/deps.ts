@@ -12,7 +12,7 @@ export interface EnginePort {
   queueRun(
     organizationId: string,
     syncId: string,
-    options: { trigger: 'manual' | 'schedule' | 'preview'; dryRun?: boolean },
+    options: { trigger: 'manual' | 'initiate' | 'schedule' | 'preview'; dryRun?: boolean },
   ): Promise<SyncRun>;
   handleRejectedCredentials(organizationId: string, connectionId: string): Promise<unknown>;
   /** Reverses the sync's latest succeeded real run; refuses others with an `invalid_input` engine error. */

@@ -34,25 +34,46 @@ export const frequencyLabels: Record<Frequency, string> = {
 
 /** "Daily at 09:30, Asia/Kolkata", "Weekly on Monday at 08:00, Europe/Berlin", "Monthly on the last day at …". */
 export function describeSchedule(schedule: Schedule): string {
+  if (schedule.frequency === 'ONCE')
+    return schedule.time ? `Once at ${schedule.time}, ${schedule.timeZone}` : 'Once, when initiated';
+  const text = recurrence(schedule, ', ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** "daily at 09:30<sep>Asia/Kolkata" and the like, for a schedule that repeats. */
+function recurrence(schedule: Schedule, zoneSeparator: string): string {
   const at = schedule.time ? ` at ${schedule.time}` : '';
-  const zone = `, ${schedule.timeZone}`;
+  const zone = `${zoneSeparator}${schedule.timeZone}`;
   switch (schedule.frequency) {
     case 'ONCE':
-      return schedule.time ? `Once${at}${zone}` : 'Once, when initiated';
+      return `once${at}${zone}`;
     case 'DAILY':
-      return `Daily${at}${zone}`;
+      return `daily${at}${zone}`;
     case 'WEEKLY':
       return schedule.weekday === null
-        ? `Weekly${at}${zone}`
-        : `Weekly on ${weekdayName(schedule.weekday)}${at}${zone}`;
+        ? `weekly${at}${zone}`
+        : `weekly on ${weekdayName(schedule.weekday)}${at}${zone}`;
     case 'MONTHLY':
       if (schedule.dayOfMonth === lastDayOfMonth || schedule.dayOfMonth === 0) {
-        return `Monthly on the last day${at}${zone}`;
+        return `monthly on the last day${at}${zone}`;
       }
       return schedule.dayOfMonth === null
-        ? `Monthly${at}${zone}`
-        : `Monthly on the ${ordinal(schedule.dayOfMonth)}${at}${zone}`;
+        ? `monthly${at}${zone}`
+        : `monthly on the ${ordinal(schedule.dayOfMonth)}${at}${zone}`;
   }
+}
+
+/**
+ * What initiating does (DESIGN.md §3): "The first import starts now; then daily at 09:00 Asia/Kolkata". A ONCE
+ * schedule without a time imports now; with a time, at the next such time.
+ */
+export function describeInitiation(schedule: Schedule): string {
+  if (schedule.frequency === 'ONCE') {
+    return schedule.time
+      ? `The import runs once, at the next ${schedule.time} ${schedule.timeZone}.`
+      : 'The import starts now, once.';
+  }
+  return `The first import starts now; then ${recurrence(schedule, ' ')}.`;
 }
 
 /** A date and time for people, in the given zone (the sync's) or the browser's. */

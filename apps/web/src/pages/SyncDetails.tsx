@@ -220,7 +220,12 @@ export function SyncDetailsPage({ id, runId }: { id: string; runId: string | nul
             type="button"
             className="secondary"
             disabled={busy}
-            onClick={() => act(() => initiateSync({ id }), 'The sync is initiated and scheduled.')}
+            onClick={() =>
+              act(
+                () => initiateSync({ id }),
+                'The sync is initiated: its first import starts now, then it follows its schedule.',
+              )
+            }
             data-testid="initiate"
           >
             Initiate

@@ -25,7 +25,13 @@ import type {
 } from '../api/types.ts';
 import { WatchedRunReport } from '../components/RunReport.tsx';
 import { Badge, ErrorBanner, Field, Loading, Notice } from '../components/ui.tsx';
-import { browserTimeZone, describeSchedule, formatDateTime, timeZones } from '../lib/format.ts';
+import {
+  browserTimeZone,
+  describeInitiation,
+  describeSchedule,
+  formatDateTime,
+  timeZones,
+} from '../lib/format.ts';
 import { href, navigate } from '../lib/router.ts';
 import { ConnectionForm } from './ConnectionForm.tsx';
 import { CriteriaBuilder } from './CriteriaBuilder.tsx';
@@ -497,6 +503,9 @@ export function NewSyncWizard() {
                   : 'Everything'}
               </dd>
             </dl>
+            <p data-testid="review-first-import">
+              <strong>{describeInitiation(buildCreateSyncInput(state).schedule)}</strong>
+            </p>
             <div className="row wrap">
               {caps.preview ? (
                 <button

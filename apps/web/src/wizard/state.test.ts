@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeSchedule, earliestRetrievalDate } from '../lib/format.ts';
+import { describeInitiation, describeSchedule, earliestRetrievalDate } from '../lib/format.ts';
 import {
   buildCreateSyncInput,
   criteriaToDraft,
@@ -126,6 +126,33 @@ describe('wizard rules', () => {
         dayOfMonth: 22,
       }),
     ).toBe('Monthly on the 22nd at 07:15, UTC');
+  });
+
+  it('says that initiating imports now, then follows the schedule; a ONCE sync may leave the time empty', () => {
+    const daily = {
+      frequency: 'DAILY',
+      time: '09:00',
+      timeZone: 'Asia/Kolkata',
+      weekday: null,
+      dayOfMonth: null,
+    };
+    expect(describeInitiation({ ...daily, frequency: 'DAILY' })).toBe(
+      'The first import starts now; then daily at 09:00 Asia/Kolkata.',
+    );
+    expect(describeInitiation({ ...daily, frequency: 'WEEKLY', weekday: 1 })).toBe(
+      'The first import starts now; then weekly on Monday at 09:00 Asia/Kolkata.',
+    );
+    expect(describeInitiation({ ...daily, frequency: 'ONCE', time: null })).toBe(
+      'The import starts now, once.',
+    );
+    expect(describeInitiation({ ...daily, frequency: 'ONCE' })).toMatch(
+      /once, at the next 09:00 Asia\/Kolkata/,
+    );
+    const once = { frequency: 'ONCE' as const, time: '', timeZone: 'UTC', weekday: 1, dayOfMonth: 1 };
+    expect(validateSchedule(once, '', null, ['UTC'])['schedule.time']).toBeUndefined();
+    expect(validateSchedule({ ...once, frequency: 'DAILY' }, '', null, ['UTC'])['schedule.time']).toMatch(
+      /time of day/,
+    );
   });
 
   it('sends only the schedule fields that belong to the frequency', () => {

@@ -248,8 +248,9 @@ export function validateSchedule(
   now: Date = new Date(),
 ): Errors {
   const errors: Errors = {};
-  if (s.time === '') errors['schedule.time'] = 'Choose the time of day to run.';
-  else if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(s.time))
+  if (s.time === '') {
+    if (s.frequency !== 'ONCE') errors['schedule.time'] = 'Choose the time of day to run.';
+  } else if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(s.time))
     errors['schedule.time'] = 'Write the time as HH:mm, for example 09:30.';
   if (!s.timeZone) errors['schedule.timeZone'] = 'Choose a time zone.';
   else if (zones.length > 0 && !zones.includes(s.timeZone) && !isKnownTimeZone(s.timeZone))

@@ -164,7 +164,7 @@ export class SyncRun {
   @Field(() => DateTimeScalar)
   createdAt!: Date;
 
-  @Field(() => String, { description: '`manual`, `schedule` or `preview`.' })
+  @Field(() => String, { description: '`manual`, `initiate` (the first import), `schedule` or `preview`.' })
   trigger!: string;
 
   @Field(() => ID)

@@ -195,15 +195,27 @@ export class SyncService {
     return connection;
   }
 
-  /** DRAFT → ACTIVE, scheduled. Initiating an active sync changes nothing. */
+  /**
+   * DRAFT → ACTIVE: the first import starts at once (a queued run), then the schedule takes over (DESIGN.md §3). A
+   * ONCE schedule runs once: without a time that one run is the first import, now; with a time, it runs then.
+   * Initiating an active sync changes nothing.
+   */
   async initiate(id: string): Promise<SyncRow> {
     const sync = await this.get(id);
     if (sync.status === 'active') return sync;
     if (sync.status === 'inactive')
       throw conflict('This sync was initiated before and is inactive: activate it');
-    await this.activeConnection(sync);
+    const connection = await this.activeConnection(sync);
     const activated = await this.syncs.activate(id);
     if (!activated) throw syncNotFound(id);
+    const once = activated.schedule.frequency === 'ONCE';
+    if (!once || !activated.schedule.time) {
+      // A ONCE sync's import is its scheduled run, so the schedule knows it has run and stops.
+      const run = await this.deps.engine.queueRun(this.organizationId, id, {
+        trigger: once ? 'schedule' : 'initiate',
+      });
+      if (run.status === 'queued') await this.deps.scheduler.enqueueRun(run, connection.connectorId);
+    }
     return this.schedule(activated);
   }
 
