@@ -7,11 +7,8 @@
  * embedded server in a temporary directory.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runMigrations, SecretBox, startEmbeddedPostgres } from '@leadsync/db';
+import { runMigrations, SecretBox, startScratchPostgres } from '@leadsync/db';
 import {
   ApiKeyRepository,
   ConnectionRepository,
@@ -44,15 +41,8 @@ function withDatabase(url: string, database: string): string {
 }
 
 async function main() {
-  let adminUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-  let stopEmbedded: (() => Promise<void>) | undefined;
-  let tempDir: string | undefined;
-  if (!adminUrl) {
-    tempDir = await mkdtemp(join(tmpdir(), 'leadsync-bench-pg-'));
-    const server = await startEmbeddedPostgres({ dataDir: tempDir, persistent: false });
-    adminUrl = server.url;
-    stopEmbedded = server.stop;
-  }
+  const server = await startScratchPostgres(process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL);
+  const adminUrl = server.url;
   const name = `leadsync_bench_${randomBytes(4).toString('hex')}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE DATABASE "${name}"`);
@@ -171,8 +161,7 @@ async function main() {
     await handle.close();
     await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.end();
-    await stopEmbedded?.();
-    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

@@ -37,6 +37,7 @@ export async function startLeadsync(env: ApiEnvironment): Promise<RunningLeadsyn
     databaseUrl: env.DATABASE_URL,
     dataDir: env.LEADSYNC_DATA_DIR,
     onLog: (line) => logger.debug({ component: 'embedded-postgres' }, line),
+    onNotice: (line) => logger.info({ component: 'embedded-postgres' }, line),
   });
   logger.info({ embedded: database.embedded }, 'database ready');
   await runMigrations(database.url);

@@ -18,6 +18,7 @@ export function openServer(env: CliEnvironment, logger: Logger): Promise<Databas
     databaseUrl: env.DATABASE_URL,
     dataDir: env.LEADSYNC_DATA_DIR,
     onLog: (line) => logger.debug({ component: 'embedded-postgres' }, line),
+    onNotice: (line) => logger.info({ component: 'embedded-postgres' }, line),
   });
 }
 

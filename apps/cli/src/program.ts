@@ -199,7 +199,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 /** The message alone for the errors written for people; the stack for anything unexpected. */
 async function describeError(error: unknown): Promise<string> {
-  const { SecretBoxError } = await import('@leadsync/db');
+  const { EmbeddedPostgresError, SecretBoxError } = await import('@leadsync/db');
   const { EngineError } = await import('@leadsync/engine');
   const { SecretKeyMissingError } = await import('./database.ts');
   if (
@@ -207,7 +207,8 @@ async function describeError(error: unknown): Promise<string> {
     error instanceof EnvironmentError ||
     error instanceof EngineError ||
     error instanceof SecretKeyMissingError ||
-    error instanceof SecretBoxError
+    error instanceof SecretBoxError ||
+    error instanceof EmbeddedPostgresError
   ) {
     return error.message;
   }

@@ -1,3 +1,4 @@
+import { EmbeddedPostgresError } from '@leadsync/db';
 import { Command } from 'commander';
 import { EnvironmentError, loadWorkerEnvironment } from './env.ts';
 import { exitOnShutdownSignals } from './shutdown.ts';
@@ -32,7 +33,7 @@ try {
   worker.logger.info({ connectors: worker.scheduler.runs }, 'worker ready');
 } catch (error) {
   process.stderr.write(
-    `${error instanceof EnvironmentError ? error.message : String((error as Error)?.stack ?? error)}\n`,
+    `${error instanceof EnvironmentError || error instanceof EmbeddedPostgresError ? error.message : String((error as Error)?.stack ?? error)}\n`,
   );
   process.exit(1);
 }

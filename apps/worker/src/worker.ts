@@ -61,6 +61,7 @@ export async function startWorker(
       databaseUrl: env.DATABASE_URL,
       dataDir: env.LEADSYNC_DATA_DIR,
       onLog: (line) => logger.debug({ component: 'embedded-postgres' }, line),
+      onNotice: (line) => logger.info({ component: 'embedded-postgres' }, line),
     });
     databaseUrl = server.url;
     // Idempotent and serialised: a worker started alone, or before the API, finds the schema ready.

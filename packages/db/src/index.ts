@@ -7,7 +7,13 @@ export {
   type Schema,
   type Transaction,
 } from './client.ts';
-export { type EmbeddedPostgresOptions, type RunningPostgres, startEmbeddedPostgres } from './embedded.ts';
+export {
+  EmbeddedPostgresError,
+  type EmbeddedPostgresOptions,
+  type RunningPostgres,
+  startEmbeddedPostgres,
+  startScratchPostgres,
+} from './embedded.ts';
 export { migrationsFolder, runMigrations } from './migrate.ts';
 // The repositories' one export list (also `@leadsync/db/repositories`).
 export * from './repositories/index.ts';

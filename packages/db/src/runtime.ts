@@ -9,6 +9,8 @@ export interface DatabaseServerOptions {
   databaseUrl?: string;
   dataDir: string;
   onLog?: (line: string) => void;
+  /** One line worth an operator's eye (info): where the embedded server's binaries run from, when copied. */
+  onNotice?: (line: string) => void;
 }
 
 export interface DatabaseServer {
@@ -30,7 +32,12 @@ export async function openDatabaseServer(options: DatabaseServerOptions): Promis
   const dir = join(options.dataDir, 'pg');
   const running = await runningEmbeddedUrl(dir);
   if (running) return { url: running, owned: false, embedded: true, stop: async () => {} };
-  const server = await startEmbeddedPostgres({ dataDir: dir, persistent: true, onLog: options.onLog });
+  const server = await startEmbeddedPostgres({
+    dataDir: dir,
+    persistent: true,
+    onLog: options.onLog,
+    onNotice: options.onNotice,
+  });
   const url = new URL(server.url);
   url.pathname = '/leadsync';
   await ensureDatabase(server.url, 'leadsync');

@@ -1,7 +1,7 @@
 // `pnpm bench`: 100,000 contacts from the Zoho Invoice simulator (rate limit off, in a child process) through the
 // real engine into a scratch PostgreSQL database, and, as a floor, COPY of the same rows into an empty table of the
 // same shape. Prints one JSON line. BENCH_N changes n, BENCH_UNIT the engine's write unit (records);
-// TEST_DATABASE_URL or DATABASE_URL names the server.
+// TEST_DATABASE_URL or DATABASE_URL names the server; with neither, an embedded PostgreSQL is started for the run.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { createDatabase, runMigrations, SecretBox } from '@leadsync/db';
+import { createDatabase, runMigrations, SecretBox, startScratchPostgres } from '@leadsync/db';
 import { connections, mailingLists, organizations, syncs } from '@leadsync/db/schema';
 import { eq } from 'drizzle-orm';
 import postgres from 'postgres';
@@ -20,13 +20,8 @@ import { silentLogger } from '../src/testing/fixture.ts';
 import { fastRegistry } from '../src/testing/zoho.ts';
 
 const n = Number(process.env.BENCH_N ?? 100_000);
-const serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-if (!serverUrl) {
-  console.error(
-    'Set TEST_DATABASE_URL or DATABASE_URL to a PostgreSQL server (a scratch database is created there).',
-  );
-  process.exit(2);
-}
+const server = await startScratchPostgres(process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL);
+const serverUrl = server.url;
 
 function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
@@ -192,4 +187,5 @@ try {
   await rm(dir, { recursive: true, force: true });
   await admin.unsafe(`drop database if exists "${scratch}" with (force)`);
   await admin.end();
+  await server.stop();
 }

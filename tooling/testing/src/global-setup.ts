@@ -1,7 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runMigrations, startEmbeddedPostgres } from '@leadsync/db';
+import { runMigrations, startScratchPostgres } from '@leadsync/db';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 
@@ -16,15 +13,9 @@ declare module 'vitest' {
  * migrate a template database, and hand its name to the test files, which clone it.
  */
 export default async function setup(project: TestProject) {
-  let stopServer: (() => Promise<void>) | undefined;
-  let tempDir: string | undefined;
-  let adminUrl = process.env.TEST_DATABASE_URL;
-  if (!adminUrl) {
-    tempDir = await mkdtemp(join(tmpdir(), 'leadsync-test-pg-'));
-    const server = await startEmbeddedPostgres({ dataDir: tempDir, persistent: false });
-    adminUrl = server.url;
-    stopServer = server.stop;
-  }
+  // The same embedded server as `pnpm start` (binaries copied where root's `postgres` user reaches them, if needed).
+  const server = await startScratchPostgres(process.env.TEST_DATABASE_URL);
+  const adminUrl = server.url;
   const template = `leadsync_tpl_${process.pid}_${Date.now().toString(36)}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE DATABASE "${template}"`);
@@ -36,8 +27,7 @@ export default async function setup(project: TestProject) {
     await admin.unsafe(`ALTER DATABASE "${template}" WITH IS_TEMPLATE false`);
     await admin.unsafe(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
     await admin.end();
-    await stopServer?.();
-    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+    await server.stop();
   };
 }
 

