@@ -28,6 +28,8 @@ export interface EngineDeps {
   events?: EngineEvents;
   /** Source records written per transaction (whole pages); default WRITE_UNIT_RECORDS. */
   writeUnitRecords?: number;
+  /** Empty source pages in a row after which a run fails; default MAX_EMPTY_PAGES. */
+  maxEmptyPages?: number;
 }
 
 /** What queued a run: a person (`manual`), the first import of `initiateSync`, the schedule, a preview. */

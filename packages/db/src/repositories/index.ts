@@ -72,6 +72,8 @@ export {
   isLeadWriteTurnMoved,
   LEAD_WRITE_TURN_MOVED,
   leadWriteTurns,
+  syncLockKey,
   takeLeadWriteTurn,
   takePlannedLeadWriteTurn,
+  tryTakeSyncLockForTransaction,
 } from './write-turns.ts';

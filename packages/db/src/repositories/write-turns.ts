@@ -33,3 +33,20 @@ export function isLeadWriteTurnMoved(error: unknown): boolean {
   const e = error as { code?: unknown; cause?: { code?: unknown } } | null;
   return e?.code === LEAD_WRITE_TURN_MOVED || e?.cause?.code === LEAD_WRITE_TURN_MOVED;
 }
+
+/**
+ * The key of a sync's run lock: the PostgreSQL advisory lock (`hashtextextended(key, 0)`) that a worker or the CLI
+ * holds, on a session of its own, while it executes a real run of the sync (apps/worker `withSyncLock`,
+ * apps/cli `sync run`). Undo takes it too, so that a run and an undo of one sync never overlap.
+ */
+export function syncLockKey(syncId: string): string {
+  return `leadsync.sync:${syncId}`;
+}
+
+/**
+ * Takes the sync's run lock until the end of the transaction if nobody holds it. One row: `locked`. Take it before
+ * the organization's lead-write turn (the order a run takes them in).
+ */
+export function tryTakeSyncLockForTransaction(syncId: string): SQL {
+  return sql`select pg_try_advisory_xact_lock(hashtextextended(${syncLockKey(syncId)}, 0)) as locked`;
+}

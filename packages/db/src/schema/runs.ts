@@ -70,6 +70,12 @@ export const syncRuns = pgTable(
     /** Newest source modification time seen by this run. */
     highWaterMark: timestamptz(),
     undoneAt: timestamptz(),
+    /** What undo reversed and what it kept, and why (UndoReport); set when the run is undone. */
+    undoReport: jsonb().$type<UndoReport>(),
+    /** Deletions the mass-deletion guard held back (not applied; `warning` says why). */
+    heldDeletions: counter(),
+    /** A sentence for a person about something the run did not do on its own (held deletions). */
+    warning: text(),
   },
   (t) => [
     index('sync_runs_organization_id_idx').on(t.organizationId),
@@ -91,6 +97,22 @@ export const syncRuns = pgTable(
   ],
 );
 
+/** Why undo left a lead's change in place. */
+export type UndoKeptReason =
+  | 'suppressed'
+  | 'changed_after_run'
+  | 'held_by_other_sync'
+  | 'held_by_person'
+  | 'on_other_list';
+
+/** Stored on the run when it is undone: what was reversed, and each lead kept with its reason (at most 100 listed). */
+export interface UndoReport {
+  /** Leads whose change by the run was reversed (removed, restored or taken off the list). */
+  reversed: number;
+  kept: Partial<Record<UndoKeptReason, number>>;
+  keptLeads: { email: string; reason: UndoKeptReason }[];
+}
+
 /** What undo needs to restore a lead that a run changed. */
 export interface RunRecordPrevious {
   status?: string;
@@ -99,6 +121,11 @@ export interface RunRecordPrevious {
   fields?: Record<string, unknown>;
   /** Whether the lead was already on the sync's list before the run. */
   wasMember?: boolean;
+  /**
+   * When the run wrote the lead (its transaction's `now()`, which that write put in `leads.updated_at`): undo
+   * restores only a lead nobody has written since.
+   */
+  at?: string;
 }
 
 export const runRecords = pgTable(

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { foreignKey, index, jsonb, pgEnum, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { createdAt, id, timestamptz, updatedAt } from './columns.ts';
 import { connections } from './connections.ts';
 import { mailingLists } from './mailing-lists.ts';
@@ -42,6 +53,13 @@ export const syncs = pgTable(
     status: syncStatus().notNull().default('draft'),
     inactiveReason: text(),
     updatePolicy: updatePolicy().notNull().default('overwrite'),
+    /**
+     * The mass-deletion guard: a run whose listing would delete more than this share (percent) of the sync's live
+     * source records deletes nothing and warns, until a person confirms (`deletionsConfirmedAt`). 100: no guard.
+     */
+    deletionGuardPercent: integer().notNull().default(50),
+    /** Set by a person's confirmation of held deletions; the next run that detects deletions applies them all. */
+    deletionsConfirmedAt: timestamptz(),
     /** Newest source modification time of the last successful run (incremental reads start here). */
     highWaterMark: timestamptz(),
     nextRunAt: timestamptz(),
@@ -50,6 +68,7 @@ export const syncs = pgTable(
   },
   (t) => [
     index('syncs_organization_id_idx').on(t.organizationId),
+    check('syncs_deletion_guard_percent_range', sql`${t.deletionGuardPercent} between 0 and 100`),
     index('syncs_connection_id_idx').on(t.connectionId),
     index('syncs_mailing_list_id_idx').on(t.mailingListId),
     index('syncs_due_idx').on(t.nextRunAt).where(sql`${t.status} = 'active'`),

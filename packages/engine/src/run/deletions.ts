@@ -19,18 +19,36 @@ export async function hasDeletionCandidates(scope: RunScope): Promise<boolean> {
   return row?.any ?? false;
 }
 
+/** The mass-deletion guard of a sync, read in the run's final transaction. */
+export interface DeletionGuard {
+  /** Share of the sync's live source records (percent) that one listing may delete; more is held back. */
+  percent: number;
+  /** A person confirmed held deletions: this listing deletes whatever it finds. */
+  confirmed: boolean;
+}
+
+export interface DeletionResult {
+  deleted: number;
+  /** Deletions held back by the guard (nothing deleted, the run warns). */
+  held: number;
+}
+
 /**
  * Turns the sync's live source records whose ids the source no longer lists into `deleted` outcomes, set-based,
  * inside the caller's transaction: the lead leaves the sync's list when no other live record of this sync holds it,
- * and is soft-deleted (`deleted`) when it was active and no list holds it any more. A dry run only records the
- * outcomes. Returns how many records were deleted.
+ * nobody put it there by hand (a membership no sync added) and no other sync of the same list holds it; it is
+ * soft-deleted (`deleted`) when it was active and no list holds it any more. A dry run only records the outcomes.
+ *
+ * The mass-deletion guard: when the listing would delete more than `guard.percent` of the sync's live records and
+ * nobody confirmed, nothing is deleted and the run carries a warning (`held_deletions`, `warning`).
  */
 export async function applyDeletions(
   tx: Transaction,
   scope: RunScope,
   listedIds: readonly string[],
   seqStart: number,
-): Promise<number> {
+  guard: DeletionGuard,
+): Promise<DeletionResult> {
   await tx.execute(sql`create temporary table listed_ids (source_id text primary key) on commit drop`);
   for (let i = 0; i < listedIds.length; i += CHUNK) {
     await tx.execute(sql`
@@ -45,10 +63,32 @@ export async function applyDeletions(
     where sr.sync_id = ${scope.syncId} and sr.deleted_at is null and sr.lead_id is not null
       and not exists (select 1 from listed_ids li where li.source_id = sr.source_id)`);
 
-  // The leads that leave the list: no other live record of this sync still holds them.
+  const [share] = await tx.execute<{ gone: number; live: number }>(sql`
+    select (select count(*) from gone)::int as gone,
+           (select count(*) from source_records
+            where sync_id = ${scope.syncId} and deleted_at is null and lead_id is not null)::int as live`);
+  const goneCount = share?.gone ?? 0;
+  const live = share?.live ?? 0;
+  if (goneCount > 0 && !guard.confirmed && goneCount * 100 > live * guard.percent) {
+    const warning =
+      `The source no longer lists ${goneCount} of the ${live} records this sync imported (more than the ` +
+      `${guard.percent}% this sync may delete in one run), so nothing was deleted. If they were deleted at the ` +
+      'source, confirm the deletions: the next run then removes them.';
+    await tx.execute(sql`
+      update sync_runs set held_deletions = ${goneCount}, warning = ${warning} where id = ${scope.runId}`);
+    return { deleted: 0, held: goneCount };
+  }
+
+  // The leads that leave the list: no other live record of this sync still holds them. `was_member`: a membership
+  // this deletion takes away (one a sync added, and no other sync of this list holds the lead).
   await tx.execute(sql`
     create temporary table leaving on commit drop as
-    select distinct g.lead_id, l.status, (m.lead_id is not null) as was_member
+    select distinct g.lead_id, l.status,
+           (m.lead_id is not null and m.added_by_sync_id is not null
+            and not exists (
+              select 1 from source_records o join syncs os on os.id = o.sync_id
+              where o.lead_id = g.lead_id and o.sync_id <> ${scope.syncId} and o.deleted_at is null
+                and os.mailing_list_id = ${scope.mailingListId})) as was_member
     from gone g
     join leads l on l.id = g.lead_id
     left join list_memberships m on m.mailing_list_id = ${scope.mailingListId} and m.lead_id = g.lead_id
@@ -64,7 +104,7 @@ export async function applyDeletions(
       from gone g where sr.sync_id = ${scope.syncId} and sr.source_id = g.source_id`);
     await tx.execute(sql`
       delete from list_memberships m using leaving v
-      where m.mailing_list_id = ${scope.mailingListId} and m.lead_id = v.lead_id`);
+      where m.mailing_list_id = ${scope.mailingListId} and m.lead_id = v.lead_id and v.was_member`);
     await tx.execute(sql`
       create temporary table soft_deleted on commit drop as
       with updated as (
@@ -80,17 +120,19 @@ export async function applyDeletions(
       select v.lead_id as id from leaving v
       where v.status = 'active'
         and not exists (select 1 from list_memberships m
-                        where m.lead_id = v.lead_id and m.mailing_list_id <> ${scope.mailingListId})`);
+                        where m.lead_id = v.lead_id and (m.mailing_list_id <> ${scope.mailingListId} or not v.was_member))`);
   }
 
-  // One `deleted` record per gone source record; `previous` says what undo restores (membership, status).
+  // One `deleted` record per gone source record; `previous` says what undo restores (membership, status) and when
+  // the lead was written (undo restores only a lead nobody wrote since).
   const inserted = await tx.execute(sql`
     insert into run_records (run_id, organization_id, seq, source_id, email, lead_id, outcome, previous)
     select ${scope.runId}, ${scope.organizationId}, g.seq, g.source_id, g.email, g.lead_id, 'deleted',
            case when v.lead_id is null then '{}'::jsonb
                 else jsonb_strip_nulls(jsonb_build_object(
                   'wasMember', v.was_member,
-                  'status', case when s.id is not null then v.status::text end))
+                  'status', case when s.id is not null then v.status::text end,
+                  'at', now()))
            end
     from gone g
     left join leaving v on v.lead_id = g.lead_id
@@ -99,5 +141,5 @@ export async function applyDeletions(
   if (count > 0) {
     await tx.execute(sql`update sync_runs set deleted = deleted + ${count} where id = ${scope.runId}`);
   }
-  return count;
+  return { deleted: count, held: 0 };
 }

@@ -25,6 +25,33 @@ import {
 import { ReadAhead } from './read-ahead.ts';
 import type { PreparedRecord, RunCheckpoint, RunScope } from './types.ts';
 
+/** The mass-deletion guard of a sync that has none stored (the column's default). */
+const DEFAULT_DELETION_GUARD_PERCENT = 50;
+
+/**
+ * Source pages in a row without any record after which a run fails: a source answering endless empty pages (a
+ * broken paging) would otherwise keep a run, and the sync's lock, for ever. A real source sends an empty page only
+ * as its last, or while it skips records a filter leaves out (thousands of pages at most).
+ */
+export const MAX_EMPTY_PAGES = 10_000;
+
+/** Counts a source's empty pages in a row; throws a sentence for a person past the limit. */
+class EmptyPages {
+  private inARow = 0;
+  constructor(private readonly limit = MAX_EMPTY_PAGES) {}
+
+  count(records: number): void {
+    this.inARow = records > 0 ? 0 : this.inARow + 1;
+    if (this.inARow > this.limit) {
+      throw new EngineError(
+        'invalid_input',
+        `The source answered ${this.limit} empty pages in a row without ending its list, so the run stopped. ` +
+          'The records written so far are kept; run the sync again later, and if it happens again, check the source.',
+      );
+    }
+  }
+}
+
 /** Later runs read from the last high-water mark minus this, so a record changed while a run read is not missed. */
 export const INCREMENTAL_OVERLAP_MS = 10 * 60 * 1000;
 const DAY_MS = 86_400_000;
@@ -32,6 +59,8 @@ const DAY_MS = 86_400_000;
 export interface RunDeps extends ContextDeps {
   db: Database;
   now: () => Date;
+  /** Source pages in a row without a record (read or listing) after which the run fails; default MAX_EMPTY_PAGES. */
+  maxEmptyPages?: number;
   handleRejectedCredentials(organizationId: string, connectionId: string): Promise<void>;
   /** Records per write unit (see WRITE_UNIT_RECORDS). */
   writeUnitRecords?: number;
@@ -179,7 +208,9 @@ export async function executeRun(
     let listed: string[] | undefined;
     if (connector.capabilities.detectsDeletes && connector.listIds && (await hasDeletionCandidates(scope))) {
       listed = [];
+      const empty = new EmptyPages(deps.maxEmptyPages);
       for await (const ids of connector.listIds(ctx, { organizationId: sync.sourceOrganizationId })) {
+        empty.count(ids.length);
         for (const id of ids) listed.push(id);
       }
     }
@@ -190,7 +221,22 @@ export async function executeRun(
         .select({ processedCount: syncRuns.processedCount, highWaterMark: syncRuns.highWaterMark })
         .from(syncRuns)
         .where(eq(syncRuns.id, scope.runId));
-      if (listed) await applyDeletions(tx, scope, listed, current?.processedCount ?? 0);
+      if (listed) {
+        // Read here, under the write turn: a confirmation given while the run read is used by this run.
+        const [guard] = await tx
+          .select({ percent: syncs.deletionGuardPercent, confirmedAt: syncs.deletionsConfirmedAt })
+          .from(syncs)
+          .where(eq(syncs.id, scope.syncId))
+          .for('update');
+        const confirmed = guard?.confirmedAt != null;
+        await applyDeletions(tx, scope, listed, current?.processedCount ?? 0, {
+          percent: guard?.percent ?? DEFAULT_DELETION_GUARD_PERCENT,
+          confirmed,
+        });
+        if (confirmed && !scope.dryRun) {
+          await tx.update(syncs).set({ deletionsConfirmedAt: null }).where(eq(syncs.id, scope.syncId));
+        }
+      }
       if (!scope.dryRun && current?.highWaterMark) {
         await tx
           .update(syncs)
@@ -251,6 +297,7 @@ async function readPages(
     ...new Set([...sync.fieldMapping.map((m) => m.source), 'email', ...criteriaFields(sync.criteria)]),
   ];
   const unitRecords = deps.writeUnitRecords ?? WRITE_UNIT_RECORDS;
+  const empty = new EmptyPages(deps.maxEmptyPages);
   let seq = run.processedCount;
 
   const pages = new ReadAhead<RecordPage>(
@@ -283,6 +330,13 @@ async function readPages(
         break;
       }
       if (!page) break;
+      try {
+        empty.count(page.records.length + (page.rejected?.length ?? 0));
+      } catch (error) {
+        // The pages before are written (and checkpointed), as for a source failure.
+        failure = { error };
+        break;
+      }
       const newest = prepare(page.records, mapper, inScope, records);
       if (newest !== undefined && (!highWaterMark || newest > highWaterMark.getTime()))
         highWaterMark = new Date(newest);

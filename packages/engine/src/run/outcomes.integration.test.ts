@@ -186,6 +186,8 @@ describe('deletion at the source', () => {
       connectionId: connection.id,
       mailingListId: list.id,
       sourceOrganizationId: 'file',
+      // Its one record goes: more than the default share a run may delete unconfirmed.
+      deletionGuardPercent: 100,
     });
     const otherSync = await f.createSync({
       connectionId: otherConnection.id,

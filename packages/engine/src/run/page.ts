@@ -574,7 +574,8 @@ function runRecordsInsert(scope: RunScope, page: PageWrite, plan: PagePlan, fres
     select ${scope.runId}, ${scope.organizationId}, u.seq::integer, u.source_id, u.email,
            case when u.link::boolean then ${fresh ? sql`coalesce(f.id, ${leadByEmail(scope, sql`u.email`)})` : leadByEmail(scope, sql`u.email`)}
                 else u.lead_id::uuid end,
-           u.outcome::run_outcome, u.reason::ignored_reason, u.suggestion, u.previous::jsonb
+           u.outcome::run_outcome, u.reason::ignored_reason, u.suggestion,
+           u.previous::jsonb || jsonb_build_object('at', now())
     from unnest(${textArray(seq)}, ${textArray(sourceId)}, ${textArray(email)}, ${textArray(leadId)},
                 ${textArray(link)}, ${textArray(outcome)}, ${textArray(reason)}, ${textArray(suggestion)},
                 ${textArray(previous)})

@@ -16,14 +16,16 @@ import {
 } from '@leadsync/db/schema';
 import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
 import { and, asc, eq } from 'drizzle-orm';
-import { createEngine, type Engine } from '../engine.ts';
+import { createEngine, type Engine, type EngineDeps } from '../engine.ts';
 import { connectorRegistry } from '../registry.ts';
 import type { ExecuteRunOptions } from '../run/execute.ts';
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** A test database, an organization, an engine over the real connector registry; `close()` in afterAll. */
-export async function createFixture(options: { registry?: ConnectorRegistry } = {}) {
+export async function createFixture(
+  options: { registry?: ConnectorRegistry; engine?: Pick<EngineDeps, 'maxEmptyPages'> } = {},
+) {
   const tdb: TestDatabase = await createTestDatabase();
   const handle: DatabaseHandle = createDatabase(tdb.url, { max: 4 });
   const { db } = handle;
@@ -34,6 +36,7 @@ export async function createFixture(options: { registry?: ConnectorRegistry } = 
     registry: options.registry ?? connectorRegistry,
     allowedHosts: ['127.0.0.1', 'localhost', '::1'],
     logger: silentLogger,
+    ...options.engine,
   });
 
   async function createOrganization(name = 'Acme') {
@@ -82,6 +85,7 @@ export async function createFixture(options: { registry?: ConnectorRegistry } = 
     updatePolicy?: UpdatePolicy;
     retrieveFrom?: Date;
     organizationId?: string;
+    deletionGuardPercent?: number;
   }) {
     const [sync] = await db
       .insert(syncs)
@@ -101,6 +105,7 @@ export async function createFixture(options: { registry?: ConnectorRegistry } = 
         schedule: { frequency: 'DAILY', time: '06:00', timeZone: 'UTC' },
         retrieveFrom: input.retrieveFrom,
         updatePolicy: input.updatePolicy ?? 'overwrite',
+        deletionGuardPercent: input.deletionGuardPercent,
         status: 'active',
       })
       .returning();
@@ -149,6 +154,8 @@ export async function createFixture(options: { registry?: ConnectorRegistry } = 
 
   return {
     db,
+    /** The test database's URL, for a session of one's own (a worker holding a lock). */
+    url: tdb.url,
     setSettings,
     engine,
     secretBox,
