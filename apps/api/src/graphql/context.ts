@@ -73,7 +73,7 @@ export function createContext(
       apiKeys: new ApiKeyService(deps, principal, hooks.onRevoke),
       connections: new ConnectionService(deps, organizationId),
       mailingLists: new MailingListService(deps, organizationId),
-      leads: new LeadService(deps, organizationId),
+      leads: new LeadService(deps, principal),
       syncs: new SyncService(deps, organizationId),
       runs: new RunService(deps, organizationId),
       webhooks: new WebhookService(deps, organizationId),

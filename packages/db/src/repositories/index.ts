@@ -26,6 +26,7 @@ export { isForeignKeyViolation, isUniqueViolation } from './errors.ts';
 export { isUuid } from './ids.ts';
 export {
   emailKey,
+  type LeadChangeActor,
   LeadRepository,
   type LeadSearch,
   type LeadStatusEntry,

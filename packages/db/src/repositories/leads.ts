@@ -1,8 +1,9 @@
-import { and, asc, count, eq, inArray, ne, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../client.ts';
+import { leadEvents } from '../schema/lead-events.ts';
 import { type Lead, type LeadStatus, leads } from '../schema/leads.ts';
-import { listMemberships } from '../schema/mailing-lists.ts';
+import { listMemberships, mailingLists } from '../schema/mailing-lists.ts';
 import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from './cursor.ts';
 import { isUuid, onlyUuids } from './ids.ts';
 import { takeLeadWriteTurn } from './write-turns.ts';
@@ -137,56 +138,82 @@ export class LeadRepository {
   /**
    * Sets `status` on the leads with these emails (case-insensitive) and returns how many changed. With
    * `createMissing`, emails without a lead become leads in that status, so a later import ignores them
-   * (a suppression list); callers must pass normalized, valid emails then.
+   * (a suppression list); callers must pass normalized, valid emails then. Each change is a `status_changed` event
+   * of the lead's timeline (lead_events), by `options.by`, in the same transaction.
    */
   async setStatusByEmails(
     emails: readonly string[],
     status: MarkableStatus,
-    options: { createMissing?: boolean } = {},
+    options: { createMissing?: boolean; by?: LeadChangeActor } = {},
   ): Promise<number> {
     const keys = this.uniqueKeys(emails);
     if (keys.length === 0) return 0;
+    const by = actorColumns(options.by);
     // A turn like the engine's: an import running beside this sees the change before it writes.
     return this.db.transaction(async (tx) => {
       await tx.execute(takeLeadWriteTurn(this.organizationId));
-      const changed = await tx
-        .update(leads)
-        .set({ status, statusChangedAt: sql`now()`, updatedAt: sql`now()` })
-        .where(
-          and(
-            eq(leads.organizationId, this.organizationId),
-            sql`lower(${leads.email}) = any(${sql.param(keys)}::text[])`,
-            ne(leads.status, status),
-          ),
+      const [changed] = await tx.execute<{ n: number }>(sql`
+        WITH matched AS (
+          SELECT id, email, status FROM ${leads}
+          WHERE organization_id = ${this.organizationId} AND lower(email) = any(${sql.param(keys)}::text[])
+            AND status <> ${status}::lead_status
+        ), changed AS (
+          UPDATE ${leads} SET status = ${status}::lead_status, status_changed_at = now(), updated_at = now()
+          FROM matched WHERE ${leads}.id = matched.id
+          RETURNING ${leads}.id
+        ), events AS (
+          INSERT INTO ${leadEvents} (organization_id, email, lead_id, kind, from_status, to_status, api_key_id,
+                                     api_key_name)
+          SELECT ${this.organizationId}, lower(m.email), m.id, 'status_changed', m.status, ${status}::lead_status,
+                 ${by.id}::uuid, ${by.name}
+          FROM matched m
         )
-        .returning({ id: leads.id });
-      if (!options.createMissing) return changed.length;
-      const created = await tx
-        .insert(leads)
-        .values(keys.map((email) => ({ organizationId: this.organizationId, email, status })))
-        .onConflictDoNothing()
-        .returning({ id: leads.id });
-      return changed.length + created.length;
+        SELECT count(*)::int AS n FROM changed`);
+      if (!options.createMissing) return changed?.n ?? 0;
+      const [created] = await tx.execute<{ n: number }>(sql`
+        WITH created AS (
+          INSERT INTO ${leads} (organization_id, email, status)
+          SELECT ${this.organizationId}, k.email, ${status}::lead_status FROM unnest(${sql.param(keys)}::text[]) AS k(email)
+          ON CONFLICT DO NOTHING
+          RETURNING id, email
+        ), events AS (
+          INSERT INTO ${leadEvents} (organization_id, email, lead_id, kind, to_status, api_key_id, api_key_name)
+          SELECT ${this.organizationId}, lower(c.email), c.id, 'status_changed', ${status}::lead_status,
+                 ${by.id}::uuid, ${by.name}
+          FROM created c
+        )
+        SELECT count(*)::int AS n FROM created`);
+      return (changed?.n ?? 0) + (created?.n ?? 0);
     });
   }
 
-  markBounced(emails: readonly string[], options?: { createMissing?: boolean }): Promise<number> {
+  markBounced(
+    emails: readonly string[],
+    options?: { createMissing?: boolean; by?: LeadChangeActor },
+  ): Promise<number> {
     return this.setStatusByEmails(emails, 'bounced', options);
   }
 
-  markDoNotMail(emails: readonly string[], options?: { createMissing?: boolean }): Promise<number> {
+  markDoNotMail(
+    emails: readonly string[],
+    options?: { createMissing?: boolean; by?: LeadChangeActor },
+  ): Promise<number> {
     return this.setStatusByEmails(emails, 'do_not_mail', options);
   }
 
-  /** Soft-deletes the leads with these emails and takes them off every list, in one statement; returns how many. */
-  async deleteByEmails(emails: readonly string[]): Promise<number> {
+  /**
+   * Soft-deletes the leads with these emails and takes them off every list, in one statement; returns how many.
+   * The status change and each membership removed are events of the lead's timeline, by `options.by`.
+   */
+  async deleteByEmails(emails: readonly string[], options: { by?: LeadChangeActor } = {}): Promise<number> {
     const keys = this.uniqueKeys(emails);
     if (keys.length === 0) return 0;
+    const by = actorColumns(options.by);
     const rows = await this.db.transaction(async (tx) => {
       await tx.execute(takeLeadWriteTurn(this.organizationId));
       return tx.execute<{ n: number }>(sql`
       WITH matched AS (
-        SELECT id, status FROM ${leads}
+        SELECT id, email, status FROM ${leads}
         WHERE organization_id = ${this.organizationId} AND lower(email) = any(${sql.param(keys)}::text[])
       ), deleted AS (
         UPDATE ${leads} SET status = 'deleted', status_changed_at = now(), updated_at = now()
@@ -196,9 +223,33 @@ export class LeadRepository {
       ), unlisted AS (
         DELETE FROM ${listMemberships}
         WHERE organization_id = ${this.organizationId} AND lead_id IN (SELECT id FROM matched)
+        RETURNING lead_id, mailing_list_id
+      ), status_events AS (
+        INSERT INTO ${leadEvents} (organization_id, email, lead_id, kind, from_status, to_status, api_key_id,
+                                   api_key_name)
+        SELECT ${this.organizationId}, lower(m.email), m.id, 'status_changed', m.status, 'deleted',
+               ${by.id}::uuid, ${by.name}
+        FROM matched m WHERE m.status <> 'deleted'
+      ), membership_events AS (
+        INSERT INTO ${leadEvents} (organization_id, email, lead_id, kind, mailing_list_id, mailing_list_name,
+                                   api_key_id, api_key_name)
+        SELECT ${this.organizationId}, lower(m.email), m.id, 'membership_removed', u.mailing_list_id, l.name,
+               ${by.id}::uuid, ${by.name}
+        FROM unlisted u JOIN matched m ON m.id = u.lead_id
+        LEFT JOIN ${mailingLists} l ON l.id = u.mailing_list_id
       )
       SELECT count(*)::int AS n FROM deleted`);
     });
     return rows[0]?.n ?? 0;
   }
+}
+
+/** Who changed leads, as the timeline names them: an API key (a person in the console signs in with one). */
+export interface LeadChangeActor {
+  apiKeyId: string;
+  apiKeyName: string;
+}
+
+function actorColumns(by: LeadChangeActor | undefined): { id: string | null; name: string | null } {
+  return { id: by?.apiKeyId ?? null, name: by?.apiKeyName ?? null };
 }

@@ -157,6 +157,14 @@ export const runRecords = pgTable(
      */
     index('run_records_lead_run_idx').on(t.leadId, t.runId),
     /** Rule 4 in a dry run, whose new records have no lead yet; empty in any other run. */
+    /**
+     * A person's timeline: the records that name no lead (ignored group, invalid and file-duplicate addresses, and
+     * those of a lead removed since), found by address. The records of a lead are found by `lead_id` above; so this
+     * index holds only the unlinked ones, which keeps its cost to the engine's writes small.
+     */
+    index('run_records_organization_unlinked_email_idx')
+      .on(t.organizationId, sql`lower(${t.email})`)
+      .where(sql`${t.leadId} is null and ${t.email} is not null`),
     index('run_records_run_email_unlinked_new_idx')
       .on(t.runId, t.email)
       .where(sql`${t.leadId} is null and ${t.outcome} = 'new'`),

@@ -1,4 +1,9 @@
-import { LeadRepository, type Page } from '@leadsync/db/repositories';
+import {
+  type ApiKeyPrincipal,
+  type LeadChangeActor,
+  LeadRepository,
+  type Page,
+} from '@leadsync/db/repositories';
 import type { Lead as LeadRow } from '@leadsync/db/schema';
 import { z } from 'zod';
 import type { ApiDeps } from '../../graphql/deps.ts';
@@ -23,9 +28,12 @@ export const leadSearchSchema = z.object({
 
 export class LeadService {
   private readonly leads: LeadRepository;
+  /** Who the timeline says changed the leads: the key of the request. */
+  private readonly by: LeadChangeActor;
 
-  constructor(deps: ApiDeps, organizationId: string) {
-    this.leads = new LeadRepository(deps.db, organizationId);
+  constructor(deps: ApiDeps, principal: ApiKeyPrincipal) {
+    this.leads = new LeadRepository(deps.db, principal.organizationId);
+    this.by = { apiKeyId: principal.apiKeyId, apiKeyName: principal.name };
   }
 
   search(args: {
@@ -47,15 +55,15 @@ export class LeadService {
 
   /** Case-insensitive; returns how many leads changed. */
   markBounced(emails: string[]): Promise<number> {
-    return this.leads.markBounced(parse(emailsSchema, emails, 'emails'));
+    return this.leads.markBounced(parse(emailsSchema, emails, 'emails'), { by: this.by });
   }
 
   markDoNotMail(emails: string[]): Promise<number> {
-    return this.leads.markDoNotMail(parse(emailsSchema, emails, 'emails'));
+    return this.leads.markDoNotMail(parse(emailsSchema, emails, 'emails'), { by: this.by });
   }
 
   /** Soft-deletes and takes the leads off every list; returns how many were deleted. */
   deleteLeads(emails: string[]): Promise<number> {
-    return this.leads.deleteByEmails(parse(emailsSchema, emails, 'emails'));
+    return this.leads.deleteByEmails(parse(emailsSchema, emails, 'emails'), { by: this.by });
   }
 }
