@@ -45,6 +45,7 @@ describe('migrations', () => {
     expect(tables.map((t) => t.tablename)).toEqual([
       'api_keys',
       'connections',
+      'lead_events',
       'leads',
       'list_memberships',
       'mailing_lists',
