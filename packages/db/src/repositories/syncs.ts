@@ -19,6 +19,8 @@ export type UpdateSyncInput = Partial<
     | 'schedule'
     | 'retrieveFrom'
     | 'updatePolicy'
+    | 'deletionGuardPercent'
+    | 'deletionsConfirmedAt'
     | 'highWaterMark'
     | 'nextRunAt'
   >

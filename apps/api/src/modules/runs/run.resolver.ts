@@ -13,7 +13,10 @@ export class RunResolver {
 
   @Mutation(() => SyncRun, {
     description:
-      "Reverses the sync's latest real run: leads it created are removed, re-added ones deleted again, memberships and overwritten fields restored.",
+      "Reverses the sync's latest real run, but only what is still as the run left it: leads it created are removed, " +
+      're-added ones deleted again, memberships and overwritten fields restored. A lead bounced or do-not-mail since ' +
+      "stays so, and another sync's or a person's later changes stay; `undoReport` says what was kept and why. " +
+      'Refused while a run of the sync executes.',
   })
   async undoSyncRun(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<SyncRun> {
     return toSyncRun(await ctx.services.runs.undo(id));

@@ -1,16 +1,34 @@
 import { type Page, RunRecordRepository, SyncRunRepository } from '@leadsync/db/repositories';
-import { type RunRecord as RunRecordRow, runCounters, type SyncRun as SyncRunRow } from '@leadsync/db/schema';
+import {
+  type RunRecord as RunRecordRow,
+  runCounters,
+  type SyncRun as SyncRunRow,
+  type UndoReport as UndoReportRow,
+} from '@leadsync/db/schema';
 import { z } from 'zod';
 import type { ApiDeps } from '../../graphql/deps.ts';
 import { MAX_FIRST } from '../../graphql/pagination.ts';
 import { parse } from '../../graphql/validation.ts';
 import { runNotFound } from './run.errors.ts';
-import type { IgnoredReason, Outcome, SyncRun } from './run.type.ts';
+import type { IgnoredReason, Outcome, SyncRun, UndoKeptReason, UndoReport } from './run.type.ts';
 
 const pageArgs = z.object({
   first: z.number().int().min(1, 'at least 1').max(MAX_FIRST, `at most ${MAX_FIRST}`).nullish(),
   after: z.string().max(500).nullish(),
 });
+
+function toUndoReport(report: UndoReportRow): UndoReport {
+  const keptByReason = Object.entries(report.kept).map(([reason, count]) => ({
+    reason: reason as UndoKeptReason,
+    count: count ?? 0,
+  }));
+  return {
+    reversed: report.reversed,
+    kept: keptByReason.reduce((sum, entry) => sum + entry.count, 0),
+    keptByReason,
+    keptLeads: report.keptLeads.map((lead) => ({ email: lead.email, reason: lead.reason as UndoKeptReason })),
+  };
+}
 
 export function toSyncRun(row: SyncRunRow): SyncRun {
   return {
@@ -24,6 +42,9 @@ export function toSyncRun(row: SyncRunRow): SyncRun {
     trigger: row.trigger,
     dryRun: row.dryRun,
     undoneAt: row.undoneAt,
+    undoReport: row.undoReport ? toUndoReport(row.undoReport) : null,
+    heldDeletions: row.heldDeletions,
+    warning: row.warning,
     ...runCounters(row),
     progress: { read: row.readCount, processed: row.processedCount },
     cleanedFields: row.cleanedFields,

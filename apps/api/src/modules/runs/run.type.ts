@@ -74,6 +74,64 @@ export class IgnoredBreakdown {
   invalidPattern!: number;
 }
 
+export enum UndoKeptReason {
+  SUPPRESSED = 'suppressed',
+  CHANGED_AFTER_RUN = 'changed_after_run',
+  HELD_BY_OTHER_SYNC = 'held_by_other_sync',
+  HELD_BY_PERSON = 'held_by_person',
+  ON_OTHER_LIST = 'on_other_list',
+}
+registerEnumType(UndoKeptReason, {
+  name: 'UndoKeptReason',
+  description: 'Why undo left a change in place.',
+  valuesConfig: {
+    SUPPRESSED: { description: 'The lead is bounced or do-not-mail now; it stays so, off the list.' },
+    CHANGED_AFTER_RUN: {
+      description: 'The lead was written after the run (a person or another sync): kept.',
+    },
+    HELD_BY_OTHER_SYNC: { description: 'Another sync holds the lead.' },
+    HELD_BY_PERSON: { description: 'A person put the lead on the list.' },
+    ON_OTHER_LIST: { description: 'The lead is on another list.' },
+  },
+});
+
+@ObjectType({ simpleResolvers: true })
+export class UndoKeptCount {
+  @Field(() => UndoKeptReason)
+  reason!: UndoKeptReason;
+
+  @Field(() => Int)
+  count!: number;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class UndoKeptLead {
+  @Field(() => String)
+  email!: string;
+
+  @Field(() => UndoKeptReason)
+  reason!: UndoKeptReason;
+}
+
+@ObjectType({
+  simpleResolvers: true,
+  description:
+    'What undoing the run reversed, and what it kept because it changed after the run (each lead counted once).',
+})
+export class UndoReport {
+  @Field(() => Int, { description: 'Leads whose change by the run was reversed.' })
+  reversed!: number;
+
+  @Field(() => Int, { description: 'Leads whose change by the run was (at least partly) kept.' })
+  kept!: number;
+
+  @Field(() => [UndoKeptCount])
+  keptByReason!: UndoKeptCount[];
+
+  @Field(() => [UndoKeptLead], { description: 'The kept leads by email, at most 100.' })
+  keptLeads!: UndoKeptLead[];
+}
+
 @ObjectType({ simpleResolvers: true, description: 'Source records read and classified so far.' })
 export class RunProgress {
   @Field(() => Int)
@@ -150,6 +208,22 @@ export class SyncRun {
 
   @Field(() => DateTimeScalar, { nullable: true })
   undoneAt!: Date | null;
+
+  @Field(() => UndoReport, { nullable: true, description: 'Set once the run is undone.' })
+  undoReport!: UndoReport | null;
+
+  @Field(() => Int, {
+    description:
+      "Deletions the mass-deletion guard held back: the source stopped listing more of the sync's records than its " +
+      '`deletionGuardPercent` allows. Nothing was deleted; `confirmSyncDeletions` lets the next run delete them.',
+  })
+  heldDeletions!: number;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Something the run did not do on its own, for a person.',
+  })
+  warning!: string | null;
 
   @Field(() => RunProgress)
   progress!: RunProgress;

@@ -133,6 +133,25 @@ export class SyncResolver {
     return toSync(await ctx.services.syncs.updatePolicy(id, updatePolicy));
   }
 
+  @Mutation(() => Sync, {
+    description: "Sets the share (percent, 0-100) of the sync's records that one run may delete unconfirmed.",
+  })
+  async updateSyncDeletionGuard(
+    @Arg('id', () => ID) id: string,
+    @Arg('percent', () => Int) percent: number,
+    @Ctx() ctx: ApiContext,
+  ): Promise<Sync> {
+    return toSync(await ctx.services.syncs.updateDeletionGuard(id, percent));
+  }
+
+  @Mutation(() => Sync, {
+    description:
+      'Confirms the deletions the mass-deletion guard held back (`SyncRun.heldDeletions`): the next run deletes them.',
+  })
+  async confirmSyncDeletions(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<Sync> {
+    return toSync(await ctx.services.syncs.confirmDeletions(id));
+  }
+
   @Mutation(() => Sync)
   async renameSync(
     @Arg('id', () => ID) id: string,

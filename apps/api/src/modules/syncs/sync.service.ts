@@ -52,6 +52,10 @@ const createSyncSchema = z.object({
   updatePolicy: z.enum(['overwrite', 'fill_empty', 'never']).nullish(),
 });
 
+const deletionGuardSchema = z.object({
+  percent: z.number().int('a whole number').min(0, 'at least 0').max(100, 'at most 100'),
+});
+
 export function toSync(row: SyncRow): Sync {
   return {
     id: row.id,
@@ -72,6 +76,8 @@ export function toSync(row: SyncRow): Sync {
     retrieveFrom: row.retrieveFrom,
     nextRunAt: row.nextRunAt,
     updatePolicy: row.updatePolicy as UpdatePolicy,
+    deletionGuardPercent: row.deletionGuardPercent,
+    deletionsConfirmed: row.deletionsConfirmedAt !== null,
     createdAt: row.createdAt,
     connectionId: row.connectionId,
     mailingListId: row.mailingListId,
@@ -311,6 +317,21 @@ export class SyncService {
     const updated = await this.syncs.update(id, patch);
     if (!updated) throw syncNotFound(id);
     return updated.status === 'active' && patch.schedule ? this.schedule(updated) : updated;
+  }
+
+  /** The share (percent, 0–100) of the sync's records that one run may delete without a person's confirmation. */
+  async updateDeletionGuard(id: string, percent: number): Promise<SyncRow> {
+    const input = parse(deletionGuardSchema, { percent }, '');
+    const updated = await this.syncs.update(id, { deletionGuardPercent: input.percent });
+    if (!updated) throw syncNotFound(id);
+    return updated;
+  }
+
+  /** A person confirms held deletions: the next run of the sync deletes whatever its listing finds gone. */
+  async confirmDeletions(id: string): Promise<SyncRow> {
+    const updated = await this.syncs.update(id, { deletionsConfirmedAt: new Date() });
+    if (!updated) throw syncNotFound(id);
+    return updated;
   }
 
   async updatePolicy(id: string, policy: UpdatePolicy): Promise<SyncRow> {

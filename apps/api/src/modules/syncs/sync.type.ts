@@ -102,6 +102,19 @@ export class Sync {
   @Field(() => UpdatePolicy)
   updatePolicy!: UpdatePolicy;
 
+  @Field(() => Int, {
+    description:
+      "The mass-deletion guard: a run whose source stops listing more than this share (percent) of the sync's " +
+      'records deletes nothing and warns (`SyncRun.warning`) until a person confirms. Default 50; 100 turns it off.',
+  })
+  deletionGuardPercent!: number;
+
+  @Field(() => Boolean, {
+    description:
+      '`confirmSyncDeletions` was called and no run has used it yet: the next run deletes what it finds.',
+  })
+  deletionsConfirmed!: boolean;
+
   @Field(() => DateTimeScalar)
   createdAt!: Date;
 
