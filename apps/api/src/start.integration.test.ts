@@ -4,7 +4,10 @@ import { createServer as createHttpServer, type IncomingMessage } from 'node:htt
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createDatabase } from '@leadsync/db';
+import { connections } from '@leadsync/db/schema';
 import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadApiEnvironment } from './env.ts';
 import { type RunningLeadsync, startLeadsync } from './start.ts';
@@ -30,6 +33,8 @@ describe('pnpm start with the embedded worker', () => {
   let dataDir: string;
   let app: RunningLeadsync;
   let base: string;
+  /** The webhook receiver's port: the one loopback port this start allows (LEADSYNC_ALLOWED_HOSTS). */
+  let hookPort: number;
 
   const gql = async (query: string, variables: Record<string, unknown> = {}) => {
     const response = await fetch(`${base}/graphql`, {
@@ -71,6 +76,7 @@ describe('pnpm start with the embedded worker', () => {
     tdb = await createTestDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'leadsync-start-'));
     const port = await freePort();
+    hookPort = await freePort();
     app = await startLeadsync(
       loadApiEnvironment({
         DATABASE_URL: tdb.url,
@@ -78,6 +84,7 @@ describe('pnpm start with the embedded worker', () => {
         LEADSYNC_DATA_DIR: dataDir,
         LEADSYNC_ADMIN_KEY: ADMIN_KEY,
         LEADSYNC_SANDBOX: 'false',
+        LEADSYNC_ALLOWED_HOSTS: `127.0.0.1:${hookPort}`,
         LEADSYNC_WORKER_POLL_MS: '500',
         LOG_LEVEL: 'silent',
       }),
@@ -133,10 +140,9 @@ describe('pnpm start with the embedded worker', () => {
         response.end('ok');
       });
     });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => receiver.listen(hookPort, '127.0.0.1', resolve));
     try {
-      const address = receiver.address();
-      const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hook`;
+      const url = `http://127.0.0.1:${hookPort}/hook`;
       const webhook = (
         await gql(
           `mutation($url: String!) { createWebhook(url: $url, events: [RUN_SUCCEEDED]) { id secret } }`,
@@ -175,5 +181,102 @@ describe('pnpm start with the embedded worker', () => {
       receiver.closeAllConnections();
       await new Promise((resolve) => receiver.close(resolve));
     }
+  });
+});
+
+describe('pnpm start without LEADSYNC_ALLOWED_HOSTS', () => {
+  let tdb: TestDatabase;
+  let dataDir: string;
+  let app: RunningLeadsync;
+  let base: string;
+  let port: number;
+
+  const gql = async (query: string, variables: Record<string, unknown> = {}) => {
+    const response = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as {
+      data?: Record<string, Json>;
+      errors?: { message: string; extensions?: { code?: string; field?: string } }[];
+    };
+  };
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase();
+    dataDir = await mkdtemp(join(tmpdir(), 'leadsync-start-default-'));
+    port = await freePort();
+    app = await startLeadsync(
+      loadApiEnvironment({
+        DATABASE_URL: tdb.url,
+        PORT: String(port),
+        LEADSYNC_DATA_DIR: dataDir,
+        LEADSYNC_ADMIN_KEY: ADMIN_KEY,
+        LEADSYNC_WORKER_POLL_MS: '500',
+        LOG_LEVEL: 'silent',
+      }),
+    );
+    base = `http://127.0.0.1:${port}`;
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await tdb?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('reaches the sandbox simulator and no other port of loopback, saying only "not allowed"', async () => {
+    const { connections: listed } = (await gql(`{ connections { id name } }`)).data ?? {};
+    const sandbox = listed.find((c: Json) => c.name === 'Zoho Invoice (sandbox)');
+    const organizations = await gql(`query($id: ID!) { sourceOrganizations(connectionId: $id) { id } }`, {
+      id: sandbox.id,
+    });
+    expect(organizations.errors).toBeUndefined();
+    expect(organizations.data?.sourceOrganizations.length).toBeGreaterThan(0);
+    const handle = createDatabase(tdb.url, { max: 1 });
+    const [row] = await handle.db.select().from(connections).where(eq(connections.id, sandbox.id));
+    await handle.close();
+    const sandboxPort = new URL(String((row?.settings as { apiUrl?: string } | undefined)?.apiUrl)).port;
+
+    // A webhook to the API's own port, to PostgreSQL's, to ssh's on another loopback name.
+    const refusedHooks = [
+      `http://127.0.0.1:${port}/graphql`,
+      'http://127.0.0.1:5432/',
+      'http://localhost:22/',
+    ];
+    const messages = new Set<string>();
+    for (const url of refusedHooks) {
+      const result = await gql(
+        `mutation($url: String!) { createWebhook(url: $url, events: [RUN_FAILED]) { id } }`,
+        {
+          url,
+        },
+      );
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'url' });
+      expect(result.errors?.[0]?.message).toContain('not allowed');
+      messages.add(result.errors?.[0]?.message ?? '');
+    }
+    expect(messages.size).toBe(1);
+    expect([...messages][0]).not.toMatch(/5432|22|ECONNREFUSED/);
+
+    // A Zoho connection whose apiUrl override points at PostgreSQL's port is refused before any request.
+    const connection = await gql(
+      `mutation($i: CreateConnectionInput!) { createConnection(input: $i) { id } }`,
+      {
+        i: {
+          connector: 'zoho-invoice',
+          name: 'Probe',
+          credentials: { clientId: 'id', clientSecret: 'secret', refreshToken: 'token' },
+          settings: {
+            dataCenter: 'com',
+            apiUrl: 'http://127.0.0.1:5432/invoice/v3',
+            accountsUrl: `http://127.0.0.1:${sandboxPort}`,
+          },
+        },
+      },
+    );
+    expect(connection.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'apiUrl' });
+    expect(connection.errors?.[0]?.message).toContain('not allowed');
+    expect(connection.errors?.[0]?.message).not.toMatch(/5432|ECONNREFUSED/);
   });
 });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { nextRunAt } from '@leadsync/core';
+import { loopbackPortHosts, nextRunAt } from '@leadsync/core';
 import {
   createDatabase,
   loadOrCreateSecretKey,
@@ -55,11 +55,21 @@ export async function startLeadsync(env: ApiEnvironment): Promise<RunningLeadsyn
       'LEADSYNC_ADMIN_KEY names a key revoked through the API: it stays revoked; choose a new value',
     );
 
+  // The sandbox first: its port is allowed in this process (the sandbox connection needs it); with no
+  // LEADSYNC_ALLOWED_HOSTS it is the only one tenants may reach.
+  const sandbox: RunningSandbox | undefined = env.LEADSYNC_SANDBOX
+    ? await startSandbox({ db: handle.db, secretBox, organizationId: bootstrap.organizationId, logger })
+    : undefined;
+  const allowedHosts = [
+    ...(env.LEADSYNC_ALLOWED_HOSTS ?? []),
+    ...loopbackPortHosts(sandbox ? Number(new URL(sandbox.simulator.apiUrl).port) : undefined),
+  ];
+
   // The worker runs in this process by default; otherwise only the job scheduler, to enqueue for outside workers.
   let worker: RunningWorker | undefined;
   let scheduler: JobScheduler;
   if (env.LEADSYNC_EMBEDDED_WORKER) {
-    worker = await startWorker(env, { databaseUrl: database.url, logger });
+    worker = await startWorker(env, { databaseUrl: database.url, logger, allowedHosts });
     scheduler = worker.scheduler;
   } else {
     scheduler = createJobScheduler({
@@ -73,15 +83,11 @@ export async function startLeadsync(env: ApiEnvironment): Promise<RunningLeadsyn
     });
     await scheduler.start();
   }
-  const sandbox: RunningSandbox | undefined = env.LEADSYNC_SANDBOX
-    ? await startSandbox({ db: handle.db, secretBox, organizationId: bootstrap.organizationId, logger })
-    : undefined;
-
   const engine = createEngine({
     db: handle.db,
     secretBox,
     registry: connectorRegistry,
-    allowedHosts: env.LEADSYNC_ALLOWED_HOSTS,
+    allowedHosts,
     logger,
   });
   let ready = false;
@@ -93,7 +99,7 @@ export async function startLeadsync(env: ApiEnvironment): Promise<RunningLeadsyn
       engine,
       scheduler,
       logger,
-      allowedHosts: env.LEADSYNC_ALLOWED_HOSTS,
+      allowedHosts,
     },
     production: env.NODE_ENV === 'production',
     webDist: WEB_DIST,

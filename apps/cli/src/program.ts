@@ -80,7 +80,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
               throw error;
             }
           },
-          allowedHosts: config.LEADSYNC_ALLOWED_HOSTS,
+          allowedHosts: config.LEADSYNC_ALLOWED_HOSTS ?? [],
           logger,
           checkTimeoutMs: timeout * 1000,
         },
@@ -114,7 +114,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
           db: database.db,
           secretBox: await openSecretBox(config),
           registry: connectorRegistry,
-          allowedHosts: config.LEADSYNC_ALLOWED_HOSTS,
+          allowedHosts: config.LEADSYNC_ALLOWED_HOSTS ?? [],
           logger,
         });
         const result = await runSync(

@@ -95,6 +95,8 @@ export async function startProduct(timeoutMs = 360_000): Promise<RunningProduct>
       LEADSYNC_DATA_DIR: join(dataDir, 'data'),
       PORT: String(port),
       LEADSYNC_ADMIN_KEY: adminKey,
+      // The webhook the console test adds (nothing listens on the discard port); the sandbox is allowed anyway.
+      LEADSYNC_ALLOWED_HOSTS: '127.0.0.1:9',
     },
     // Its own process group, so stopping it stops everything it started (API, worker, PostgreSQL).
     detached: true,

@@ -5,7 +5,8 @@ describe('worker environment', () => {
   it('has sensible defaults', () => {
     const env = loadWorkerEnvironment({});
     expect(env.DATABASE_URL).toBeUndefined();
-    expect(env.LEADSYNC_ALLOWED_HOSTS).toEqual(['127.0.0.1', 'localhost', '::1']);
+    // Unset: no host list; the process that runs the sandbox allows only its port (`loopbackPortHosts`).
+    expect(env.LEADSYNC_ALLOWED_HOSTS).toBeUndefined();
     expect(env.LEADSYNC_DATA_DIR).toMatch(/\.data$/);
     expect(env.LEADSYNC_WORKER_CONCURRENCY).toBe(2);
   });
@@ -28,10 +29,21 @@ describe('worker environment', () => {
   it('splits the connector list and the allowed hosts', () => {
     const env = loadWorkerEnvironment({
       LEADSYNC_WORKER_CONNECTORS: 'zoho-invoice, csv',
-      LEADSYNC_ALLOWED_HOSTS: 'proxy.example.com,[::1]',
+      LEADSYNC_ALLOWED_HOSTS: 'proxy.example.com,[::1], 127.0.0.1:9000,[::1]:9001',
     });
     expect(env.LEADSYNC_WORKER_CONNECTORS).toEqual(['zoho-invoice', 'csv']);
-    expect(env.LEADSYNC_ALLOWED_HOSTS).toEqual(['proxy.example.com', '::1']);
+    expect(env.LEADSYNC_ALLOWED_HOSTS).toEqual([
+      'proxy.example.com',
+      '[::1]',
+      '127.0.0.1:9000',
+      '[::1]:9001',
+    ]);
+  });
+
+  it('names a bad allowed-hosts entry in one line', () => {
+    expect(() => loadWorkerEnvironment({ LEADSYNC_ALLOWED_HOSTS: 'ok.example.com,host:99999' })).toThrow(
+      /^Missing or invalid environment: LEADSYNC_ALLOWED_HOSTS \(expected .*"host:99999"/,
+    );
   });
 
   it('treats an empty variable as unset', () => {

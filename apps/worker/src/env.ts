@@ -1,17 +1,25 @@
 import { isAbsolute, resolve } from 'node:path';
+import { parseAllowedHosts } from '@leadsync/core';
 import { z } from 'zod';
 
 /** Where relative paths are taken from: the directory `pnpm start` was typed in, not the package's folder. */
 const invocationDir = process.env.INIT_CWD ?? process.cwd();
 
+/** `host`, `host:port` or `[IPv6]:port`, comma-separated (`@leadsync/core`'s `parseAllowedHosts`). */
 const hostList = z
   .string()
-  .transform((text) =>
-    text
-      .split(',')
-      .map((host) => host.trim().replace(/^\[(.*)\]$/, '$1'))
-      .filter(Boolean),
-  )
+  .transform((text, ctx) => {
+    try {
+      return parseAllowedHosts(text);
+    } catch (error) {
+      ctx.issues.push({
+        code: 'custom',
+        input: text,
+        message: `hosts or host:port entries (${(error as Error).message})`,
+      });
+      return z.NEVER;
+    }
+  })
   .pipe(z.array(z.string()).min(1, 'at least one host'));
 
 /** The environment shared by every Leadsync process (DESIGN.md section 7). */
@@ -33,7 +41,11 @@ export const commonEnvShape = {
     .string()
     .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, '32 bytes as 64 hex or 44 base64 characters')
     .optional(),
-  LEADSYNC_ALLOWED_HOSTS: hostList.default(['127.0.0.1', 'localhost', '::1']),
+  /**
+   * Where tenants may point the server (webhooks, `apiUrl`/`accountsUrl` overrides). Unset: nothing but the sandbox
+   * simulator's own loopback port in the process that runs it (`loopbackPortHosts` of @leadsync/core).
+   */
+  LEADSYNC_ALLOWED_HOSTS: hostList.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 };

@@ -21,6 +21,8 @@ export interface StartWorkerOptions {
   /** A database the caller has opened and migrated already (the API process); default: `DATABASE_URL` or embedded. */
   databaseUrl?: string;
   logger?: Logger;
+  /** The allowed hosts in effect (the API passes the sandbox's default); default: `LEADSYNC_ALLOWED_HOSTS` or none. */
+  allowedHosts?: readonly string[];
 }
 
 export interface RunningWorker {
@@ -49,6 +51,8 @@ export async function startWorker(
   const logger: Logger =
     options.logger ?? pino({ level: env.LOG_LEVEL, base: { service: 'leadsync-worker', pid: process.pid } });
   const known = connectorRegistry.list().map((connector) => connector.id);
+  // Unset: nothing (a worker of its own runs no sandbox; `pnpm start` passes the sandbox's port).
+  const allowedHosts = options.allowedHosts ?? env.LEADSYNC_ALLOWED_HOSTS ?? [];
   const connectors = options.connectors?.length ? options.connectors : env.LEADSYNC_WORKER_CONNECTORS;
   for (const id of connectors ?? []) {
     if (!connectorRegistry.has(id)) throw new UnknownConnectorIdError(id, known);
@@ -80,7 +84,7 @@ export async function startWorker(
       db: handle.db,
       secretBox,
       registry: connectorRegistry,
-      allowedHosts: env.LEADSYNC_ALLOWED_HOSTS,
+      allowedHosts,
       logger,
       // Webhooks: a finished run or a refused key becomes delivery rows and `webhook.deliver` jobs.
       events: createWebhookEvents({
@@ -106,7 +110,7 @@ export async function startWorker(
       webhookDelivery: createWebhookDeliverer({
         db: handle.db,
         secretBox,
-        allowedHosts: env.LEADSYNC_ALLOWED_HOSTS,
+        allowedHosts,
         logger,
       }),
     });

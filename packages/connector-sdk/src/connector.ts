@@ -58,7 +58,10 @@ export interface ConnectorContext<Creds, Settings> {
   settings: Settings;
   logger: Logger;
   signal?: AbortSignal;
-  /** Hosts that settings may point at (`LEADSYNC_ALLOWED_HOSTS`). */
+  /**
+   * Hosts that settings may point at (`LEADSYNC_ALLOWED_HOSTS`: `host`, `host:port`, `[IPv6]:port`); check a URL
+   * with `isUrlAllowed`.
+   */
   allowedHosts: readonly string[];
 }
 

@@ -1,3 +1,5 @@
+// The allowed-hosts rule is core's; connectors check their URL overrides with it through the SDK.
+export { isUrlAllowed } from '@leadsync/core';
 export * from './connector.ts';
 export * from './errors.ts';
 export * from './registry.ts';

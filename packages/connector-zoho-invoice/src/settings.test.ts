@@ -58,7 +58,31 @@ describe('Zoho Invoice settings', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(InvalidConfigurationError);
       expect((error as InvalidConfigurationError).field).toBe('accountsUrl');
-      expect((error as Error).message).toContain('metadata.internal');
+      expect((error as InvalidConfigurationError).userMessage).toContain('not allowed');
     }
+  });
+
+  it('a host:port entry allows an override on that port only, with the same sentence as a refused host', () => {
+    const on = (port: number) =>
+      zohoInvoiceSettingsSchema.parse({
+        dataCenter: 'com',
+        apiUrl: `http://127.0.0.1:${port}/invoice/v3`,
+        accountsUrl: `http://127.0.0.1:${port}`,
+      });
+    expect(resolveEndpoints(on(4010), ['127.0.0.1:4010']).apiUrl).toBe('http://127.0.0.1:4010/invoice/v3');
+    const refusals = [
+      () => resolveEndpoints(on(5432), ['127.0.0.1:4010']),
+      () => resolveEndpoints(on(5432), ['hooks.example.com']),
+    ].map((attempt) => {
+      try {
+        attempt();
+      } catch (error) {
+        return (error as InvalidConfigurationError).userMessage;
+      }
+      return 'accepted';
+    });
+    expect(refusals[0]).toContain('not allowed');
+    expect(refusals[0]).not.toContain('5432');
+    expect(refusals[1]).toBe(refusals[0]);
   });
 });

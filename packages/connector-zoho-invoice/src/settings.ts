@@ -1,4 +1,4 @@
-import { InvalidConfigurationError } from '@leadsync/connector-sdk';
+import { InvalidConfigurationError, isUrlAllowed } from '@leadsync/connector-sdk';
 import { z } from 'zod';
 
 /** Zoho's data centers: API base and accounts (OAuth) server of each. Sources in the package README. */
@@ -48,10 +48,6 @@ export interface ZohoEndpoints {
   accountsUrl: string;
 }
 
-function hostOf(url: string): string {
-  return new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
-}
-
 /**
  * The hosts to talk to. An `apiUrl`/`accountsUrl` override is accepted only for a host in `allowedHosts`, so a
  * tenant cannot point the server at internal addresses.
@@ -60,22 +56,15 @@ export function resolveEndpoints(
   settings: ZohoInvoiceSettings,
   allowedHosts: readonly string[],
 ): ZohoEndpoints {
-  const allowed = new Set(
-    allowedHosts.map((h) =>
-      h
-        .trim()
-        .toLowerCase()
-        .replace(/^\[|\]$/g, ''),
-    ),
-  );
   const dc = DATA_CENTERS[settings.dataCenter];
   for (const field of ['apiUrl', 'accountsUrl'] as const) {
     const value = settings[field];
-    if (value !== undefined && !allowed.has(hostOf(value))) {
+    if (value !== undefined && !isUrlAllowed(value, allowedHosts)) {
+      // The same sentence whether the host or only the port is refused: a tenant learns nothing about the network.
       throw new InvalidConfigurationError(
-        `settings.${field} points at host "${hostOf(value)}", which is not in the allowed hosts (${[...allowed].join(', ') || 'none'})`,
+        `settings.${field} points at a host and port that are not in the allowed hosts`,
         field,
-        `The ${field} host "${hostOf(value)}" is not allowed on this server. Ask the operator to add it to LEADSYNC_ALLOWED_HOSTS.`,
+        `The ${field} is not allowed on this server: its host and port must be in LEADSYNC_ALLOWED_HOSTS (ask the operator).`,
       );
     }
   }

@@ -66,7 +66,15 @@ export { REAL_MAIL_DOMAINS, SUGGESTION_TARGETS } from './email/known-domains.ts'
 export { DEFAULT_ROLE_LOCAL_PARTS, roleSet } from './email/roles.ts';
 export { compileRoles, type RoleTable } from './email/scan.ts';
 export { isKnownRealDomain, suggestDomain } from './email/typo.ts';
-
+export {
+  type AllowedHost,
+  AllowedHostsError,
+  formatAllowedHost,
+  isUrlAllowed,
+  loopbackPortHosts,
+  parseAllowedHost,
+  parseAllowedHosts,
+} from './hosts/allowed-hosts.ts';
 export { applyMapping, type MappedLead, type MappingError } from './mapping/apply.ts';
 export {
   type FieldMapping,

@@ -341,7 +341,8 @@ describe('API security over HTTP against the running product', () => {
     });
     secrets.add(sim.credentials.clientSecret);
     secrets.add(sim.credentials.refreshToken);
-    product = await startProduct(tdb.url);
+    // Only the simulator and the port B's webhook points at (the discard port: nothing listens, nothing is sent).
+    product = await startProduct(tdb.url, `${new URL(sim.apiUrl).host},127.0.0.1:9`);
 
     // Organization B, with a key of its own, sets up a Zoho Invoice sync through the API and runs it.
     const orgB = await createOrganization(handle.db, 'Other Corp');

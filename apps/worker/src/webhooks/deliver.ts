@@ -25,6 +25,14 @@ export const DEFAULT_WEBHOOK_RETRY: WebhookRetrySettings = {
 /** Beyond the timeout, how long a claimed attempt may take before another process may try again. */
 const LEASE_MARGIN_MS = 30_000;
 
+/**
+ * What the delivery log (`lastError`, shown to the tenant) says of a failed attempt: no more than this. Connection
+ * errors, timeouts and redirects would tell a tenant which ports of the server's network answer; the detail goes to
+ * the operator's log only. The receiver's own HTTP status stays in `lastStatusCode`.
+ */
+export const WEBHOOK_NOT_ALLOWED = 'not allowed';
+export const WEBHOOK_NOT_DELIVERED = 'could not deliver';
+
 export interface WebhookDelivererDeps {
   db: Database;
   secretBox: SecretBox;
@@ -77,27 +85,36 @@ export function createWebhookDeliverer(deps: WebhookDelivererDeps): WebhookDeliv
     }
     const { delivery, webhook } = claimed;
     const log = { organizationId, deliveryId, webhookId: webhook.id, attempt: delivery.attempts };
+    let detail = '';
     const finish = async (result: AttemptResult): Promise<Date | null> => {
       await repository.recordAttempt(deliveryId, delivery.attempts, result);
       if (result.delivered) deps.logger.info({ ...log, status: result.statusCode }, 'webhook delivered');
       else
         deps.logger.warn(
-          { ...log, error: result.error, retryAt: result.retryAt?.toISOString() ?? null },
+          {
+            ...log,
+            error: detail,
+            status: result.statusCode,
+            retryAt: result.retryAt?.toISOString() ?? null,
+          },
           result.retryAt ? 'webhook attempt failed: retrying later' : 'webhook delivery failed for good',
         );
       return result.delivered ? null : result.retryAt;
     };
 
     const refused = webhookUrlProblem(webhook.url, deps.allowedHosts);
-    if (refused) return finish({ delivered: false, error: refused, statusCode: null, retryAt: null });
+    if (refused) {
+      detail = refused;
+      return finish({ delivered: false, error: WEBHOOK_NOT_ALLOWED, statusCode: null, retryAt: null });
+    }
     let secret: string;
     try {
       secret = deps.secretBox.open(webhook.secretEncrypted, webhook.id);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      detail = `the signing secret cannot be read: ${error instanceof Error ? error.message : String(error)}`;
       return finish({
         delivered: false,
-        error: `The signing secret cannot be read: ${message}`,
+        error: WEBHOOK_NOT_DELIVERED,
         statusCode: null,
         retryAt: null,
       });
@@ -106,7 +123,6 @@ export function createWebhookDeliverer(deps: WebhookDelivererDeps): WebhookDeliv
     const body = JSON.stringify(delivery.payload);
     const timestamp = Math.floor(now().getTime() / 1000);
     let statusCode: number | null = null;
-    let error: string;
     try {
       const response = await send(webhook.url, {
         method: 'POST',
@@ -126,16 +142,21 @@ export function createWebhookDeliverer(deps: WebhookDelivererDeps): WebhookDeliv
       if (response.status >= 200 && response.status < 300) {
         return finish({ delivered: true, statusCode: response.status });
       }
-      error =
+      detail =
         response.status >= 300 && response.status < 400
           ? `HTTP ${response.status} (redirects are not followed)`
           : `HTTP ${response.status}`;
     } catch (caught) {
-      error = describeFetchError(caught, settings.timeoutMs);
+      detail = describeFetchError(caught, settings.timeoutMs);
     }
     const retryAt = new Date(now().getTime() + retryDelayMs(delivery.attempts, settings, random));
     const giveUp = retryAt.getTime() > delivery.createdAt.getTime() + settings.retryForMs;
-    return finish({ delivered: false, error, statusCode, retryAt: giveUp ? null : retryAt });
+    return finish({
+      delivered: false,
+      error: WEBHOOK_NOT_DELIVERED,
+      statusCode,
+      retryAt: giveUp ? null : retryAt,
+    });
   };
 }
 

@@ -2,6 +2,8 @@ export {
   createWebhookDeliverer,
   DEFAULT_WEBHOOK_RETRY,
   retryDelayMs,
+  WEBHOOK_NOT_ALLOWED,
+  WEBHOOK_NOT_DELIVERED,
   type WebhookDeliverer,
   type WebhookDelivererDeps,
   type WebhookRetrySettings,

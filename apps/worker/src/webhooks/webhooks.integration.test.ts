@@ -10,6 +10,7 @@ import {
   syncs,
   type WebhookEvent,
   webhookDeliveries,
+  webhooks,
 } from '@leadsync/db/schema';
 import { connectorRegistry, createEngine, type Engine } from '@leadsync/engine';
 import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
@@ -343,8 +344,46 @@ describe('one delivery attempt', () => {
     expect(await repository.getDelivery(deliveryId)).toMatchObject({
       status: 'failed',
       attempts: 1,
-      lastError: expect.stringMatching(/not allowed.*LEADSYNC_ALLOWED_HOSTS/),
+      lastError: 'not allowed',
     });
+  });
+
+  it('a host:port entry allows that port only: another port of the same host is refused, and not sent', async () => {
+    const port = new URL(receiver.url).port;
+    const allowedPort = await pendingDelivery('/port-allowed');
+    expect(await deliverer({ allowedHosts: [`127.0.0.1:${port}`] })(allowedPort)).toBeNull();
+    expect(await allowedPort.repository.getDelivery(allowedPort.deliveryId)).toMatchObject({
+      status: 'delivered',
+      lastError: null,
+    });
+    const otherPort = await pendingDelivery('/port-refused');
+    expect(
+      await deliverer({ allowedHosts: [`127.0.0.1:${Number(port) === 1 ? 2 : Number(port) - 1}`] })(
+        otherPort,
+      ),
+    ).toBeNull();
+    expect(receiver.to('/port-refused')).toEqual([]);
+    expect(await otherPort.repository.getDelivery(otherPort.deliveryId)).toMatchObject({
+      status: 'failed',
+      lastError: 'not allowed',
+    });
+  });
+
+  it('a receiver that cannot be reached is "could not deliver": no connection error, address or port', async () => {
+    const { organizationId, deliveryId, repository } = await pendingDelivery('/closed');
+    // A port with nothing listening (the receiver's, on a server that was closed again).
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    await handle.db
+      .update(webhooks)
+      .set({ url: `http://127.0.0.1:${port}/closed` })
+      .where(eq(webhooks.organizationId, organizationId));
+    expect(await deliverer()({ organizationId, deliveryId })).toBeInstanceOf(Date);
+    const row = await repository.getDelivery(deliveryId);
+    expect(row).toMatchObject({ status: 'pending', lastStatusCode: null, lastError: 'could not deliver' });
+    expect(JSON.stringify(row)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|connect/i);
   });
 
   it('does not follow a redirect', async () => {
@@ -357,7 +396,7 @@ describe('one delivery attempt', () => {
     expect(await repository.getDelivery(deliveryId)).toMatchObject({
       status: 'pending',
       lastStatusCode: 302,
-      lastError: 'HTTP 302 (redirects are not followed)',
+      lastError: 'could not deliver',
     });
   });
 
@@ -369,7 +408,7 @@ describe('one delivery attempt', () => {
     expect(await repository.getDelivery(deliveryId)).toMatchObject({
       status: 'pending',
       lastStatusCode: null,
-      lastError: 'No answer within 300 ms',
+      lastError: 'could not deliver',
     });
   });
 
@@ -381,7 +420,7 @@ describe('one delivery attempt', () => {
       status: 'failed',
       attempts: 1,
       lastStatusCode: 503,
-      lastError: 'HTTP 503',
+      lastError: 'could not deliver',
     });
   });
 

@@ -47,8 +47,9 @@ export interface RunningProduct {
 /**
  * The real `pnpm start` process (apps/api/src/main.ts under tsx) on an existing database, with the worker in
  * process, no sandbox, a fixed admin key and secret key, and debug logging so the logs say as much as they can.
+ * `allowedHosts` is its `LEADSYNC_ALLOWED_HOSTS` (e.g. the simulator's `127.0.0.1:<port>`): nothing else is reachable.
  */
-export async function startProduct(databaseUrl: string): Promise<RunningProduct> {
+export async function startProduct(databaseUrl: string, allowedHosts: string): Promise<RunningProduct> {
   const dataDir = await mkdtemp(join(tmpdir(), 'leadsync-product-'));
   const port = await freePort();
   const adminKey = `lsk_reliability_${randomBytes(18).toString('hex')}`;
@@ -66,6 +67,7 @@ export async function startProduct(databaseUrl: string): Promise<RunningProduct>
       LEADSYNC_SECRET_KEY: randomBytes(32).toString('hex'),
       LEADSYNC_ADMIN_KEY: adminKey,
       LEADSYNC_SANDBOX: 'false',
+      LEADSYNC_ALLOWED_HOSTS: allowedHosts,
       LOG_LEVEL: 'debug',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -136,7 +136,13 @@ describe('webhooks over GraphQL', () => {
         ...created,
         secret: null,
         deliveries: [
-          { event: 'RUN_FAILED', status: 'PENDING', attempts: 1, lastError: 'HTTP 500', lastStatusCode: 500 },
+          {
+            event: 'RUN_FAILED',
+            status: 'PENDING',
+            attempts: 1,
+            lastError: 'could not deliver',
+            lastStatusCode: 500,
+          },
         ],
       },
     ]);
