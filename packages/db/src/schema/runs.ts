@@ -133,7 +133,10 @@ export const runRecords = pgTable(
   {
     runId: uuid().notNull(),
     organizationId: uuid().notNull(),
-    /** Order within the run (source order). */
+    /**
+     * Order within the run (source order). The `deleted` record of the old address of a source record whose email
+     * changed takes `-(seq of that record + 1)`.
+     */
     seq: integer().notNull(),
     sourceId: text().notNull(),
     email: text(),

@@ -87,7 +87,7 @@ export async function planUnit(
   }
   const knownRows = scope.dryRun
     ? Promise.resolve([])
-    : send<{ source_id: string }>(
+    : send<{ source_id: string; lead_id: string | null; email: string | null }>(
         knownSourceIds(
           scope,
           page.records.map((r) => r.sourceId),
@@ -115,7 +115,13 @@ export async function planUnit(
     state,
   );
   const known = new Set(carried.sourceIds);
-  for (const row of await knownRows) known.add(row.source_id);
+  /** The lead and address of each live source record of the sync that names one, by source id. */
+  const linked = new Map<string, { leadId: string; email: string }>();
+  for (const row of await knownRows) {
+    known.add(row.source_id);
+    if (row.lead_id !== null && row.email !== null)
+      linked.set(row.source_id, { leadId: row.lead_id, email: row.email });
+  }
   const emails: string[] = [];
   const sourceIds: string[] = [];
   for (const result of results) {
@@ -127,7 +133,7 @@ export async function planUnit(
     page,
     results,
     pageTotals,
-    plan: planPage(scope, page, results, existing, known),
+    plan: planPage(scope, page, results, existing, known, linked),
     basis,
     carry: { emails, sourceIds },
   };
@@ -263,6 +269,11 @@ interface PagePlan {
   previous: Map<number, RunRecordPrevious>;
   /** Source ids the sync has a source record for (or will have once the unit written meanwhile commits). */
   knownSources: Set<string>;
+  /**
+   * Source records whose address changed at the source: the lead of the old address, which leaves the sync's list
+   * (a `deleted` record), by record index. Rare; empty in a first import.
+   */
+  moved: { index: number; leadId: string; email: string }[];
 }
 
 function planPage(
@@ -271,6 +282,7 @@ function planPage(
   results: ClassifiedRecord[],
   existing: Map<string, ExistingLead>,
   knownSources: Set<string>,
+  linked: ReadonlyMap<string, { leadId: string; email: string }>,
 ): PagePlan {
   const plan: PagePlan = {
     knownSources,
@@ -280,6 +292,7 @@ function planPage(
     join: [],
     leadIds: new Array(results.length),
     previous: new Map(),
+    moved: [],
   };
   const { fresh, update, join, previous } = plan;
   for (let i = 0; i < results.length; i++) {
@@ -319,7 +332,28 @@ function planPage(
       if (!lead.member) join.push(lead.id);
     }
   }
+  if (linked.size > 0 && !scope.dryRun) findMoved(plan, linked);
   return plan;
+}
+
+/**
+ * Source records whose address changed at the source since the sync last saw them (same source id, another
+ * email): the old address's lead is no longer this record's. Leads that a record of this unit names are left out
+ * (two records that swapped addresses keep both leads).
+ */
+function findMoved(plan: PagePlan, linked: ReadonlyMap<string, { leadId: string; email: string }>): void {
+  const named = new Set<string>();
+  for (let i = 0; i < plan.results.length; i++) {
+    const id = plan.leadIds[i];
+    if (id) named.add(id);
+  }
+  for (let i = 0; i < plan.results.length; i++) {
+    const result = plan.results[i]!;
+    const before = linked.get(result.sourceId);
+    if (!before || result.email === undefined || !tracked(result) || result.email === before.email) continue;
+    if (named.has(before.leadId)) continue;
+    plan.moved.push({ index: i, leadId: before.leadId, email: before.email });
+  }
 }
 
 /**
@@ -391,10 +425,11 @@ function recordedUnlinkedEmails(scope: RunScope, emails: string[]): SQL {
  */
 function knownSourceIds(scope: RunScope, sourceIds: string[]): SQL {
   return sql`
-    select e.source_id from unnest(${textArray(sourceIds)}) as e(source_id)
-    where exists (
-      select 1 from source_records s where s.sync_id = ${scope.syncId} and s.source_id = e.source_id offset 0
-    )`;
+    select e.source_id, s.lead_id, s.email from unnest(${textArray(sourceIds)}) as e(source_id)
+    cross join lateral (
+      select case when s.deleted_at is null then s.lead_id end as lead_id, s.email from source_records s
+      where s.sync_id = ${scope.syncId} and s.source_id = e.source_id offset 0
+    ) as s`;
 }
 
 /** Outcomes whose record names a usable address, tracked per source id (for change and deletion detection). */
@@ -454,6 +489,7 @@ function pageStatement(scope: RunScope, page: PageWrite, totals: RunTotals, plan
     const sources = sourceRecordsWrite(scope, page, plan, fresh);
     if (sources) ctes.push(sources);
   }
+  if (plan.moved.length > 0) ctes.push(movedWrite(scope, page, plan));
   const records = runRecordsInsert(scope, page, plan, fresh);
   if (records) ctes.push(sql`records as (${records})`);
   const b = totals.ignoredBreakdown;
@@ -467,6 +503,7 @@ function pageStatement(scope: RunScope, page: PageWrite, totals: RunTotals, plan
       file_duplicate = file_duplicate + ${b.fileDuplicate}, empty_email = empty_email + ${b.emptyEmail},
       invalid_pattern = invalid_pattern + ${b.invalidPattern},
       read_count = read_count + ${page.readCount}, processed_count = processed_count + ${page.records.length},
+      deleted = deleted + ${plan.moved.length},
       cleaned_fields = cleaned_fields + ${page.cleanedFields},
       checkpoint = ${JSON.stringify(page.checkpoint)}::jsonb,
       high_water_mark = greatest(high_water_mark, ${page.highWaterMark?.toISOString() ?? null}::timestamptz)
@@ -520,6 +557,50 @@ function sourceRecordsWrite(
   }
   if (unseen.sourceId.length > 0) ctes.push(sql`sources_new as (${insert(unseen)})`);
   return sql.join(ctes, sql`, `);
+}
+
+/**
+ * The old addresses of source records whose email changed (PagePlan.moved), as in deletion detection: the old lead
+ * leaves the sync's list when no other live record of this sync holds it, a sync put it there and no other sync of
+ * the list holds it; it is soft-deleted when it was active and is on no other list; and a `deleted` record says so.
+ * That record's `seq` is `-(seq of the changed record + 1)`: unique in the run, and listed before the run's records.
+ * Reads the tables as they were before the statement (the source records still name the old leads).
+ */
+function movedWrite(scope: RunScope, page: PageWrite, plan: PagePlan): SQL {
+  const sourceIds = plan.moved.map((m) => plan.results[m.index]!.sourceId);
+  const seqs = plan.moved.map((m) => String(-(page.seqStart + m.index + 1)));
+  return sql`moved as (
+      select u.source_id, u.lead_id::uuid as lead_id, u.email, u.seq::integer as seq
+      from unnest(${textArray(sourceIds)}, ${textArray(plan.moved.map((m) => m.leadId))},
+                  ${textArray(plan.moved.map((m) => m.email))}, ${textArray(seqs)}) as u(source_id, lead_id, email, seq)),
+    moved_off as (
+      delete from list_memberships m using moved v
+      where m.mailing_list_id = ${scope.mailingListId} and m.lead_id = v.lead_id and m.added_by_sync_id is not null
+        and not exists (
+          select 1 from source_records s
+          where s.sync_id = ${scope.syncId} and s.lead_id = v.lead_id and s.deleted_at is null
+            and s.source_id <> all(${textArray(sourceIds)}))
+        and not exists (
+          select 1 from source_records o join syncs os on os.id = o.sync_id
+          where o.lead_id = v.lead_id and o.sync_id <> ${scope.syncId} and o.deleted_at is null
+            and os.mailing_list_id = ${scope.mailingListId})
+      returning m.lead_id),
+    moved_deleted as (
+      update leads l set status = 'deleted', status_changed_at = now(), updated_at = now()
+      where l.id in (select lead_id from moved_off) and l.status = 'active'
+        and not exists (select 1 from list_memberships m
+                        where m.lead_id = l.id and m.mailing_list_id <> ${scope.mailingListId})
+      returning l.id),
+    moved_records as (
+      insert into run_records (run_id, organization_id, seq, source_id, email, lead_id, outcome, previous)
+      select ${scope.runId}, ${scope.organizationId}, v.seq, v.source_id, v.email, v.lead_id, 'deleted',
+             jsonb_strip_nulls(jsonb_build_object(
+               'wasMember', o.lead_id is not null,
+               'status', case when d.id is not null then 'active' end,
+               'at', now()))
+      from moved v
+      left join (select distinct lead_id from moved_off) o on o.lead_id = v.lead_id
+      left join moved_deleted d on d.id = v.lead_id)`;
 }
 
 /** Source records to write, as columns. */

@@ -1,0 +1,66 @@
+import {
+  startZohoInvoiceSimulator,
+  type ZohoInvoiceSimulator,
+} from '@leadsync/connector-zoho-invoice/simulator';
+import { runRecords } from '@leadsync/db/schema';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertInvariants, createFixture, type Fixture } from '../testing/fixture.ts';
+import { fastRegistry, simulatorSettings } from '../testing/zoho.ts';
+
+/**
+ * A Zoho contact keeps its id when its email changes. The old address's lead, put on the list by this sync, leaves
+ * it with a `deleted` record instead of staying there untracked (issue 17).
+ */
+describe("a contact's email changing at the source", () => {
+  let f: Fixture;
+  let sim: ZohoInvoiceSimulator;
+  beforeAll(async () => {
+    f = await createFixture({ registry: fastRegistry() });
+    sim = await startZohoInvoiceSimulator({ seed: 11, contactsPerOrganization: 0, rateLimit: false });
+  });
+  afterAll(async () => {
+    await sim?.close();
+    await f?.close();
+  });
+
+  it('takes the old address off the list as deleted, and undo puts it back', async () => {
+    const orgId = sim.organizations[0]!.organization_id;
+    const [ann, bob] = sim.addContacts(orgId, [
+      { contact_name: 'Ann', first_name: 'Ann', email: 'ann@old.example.com' },
+      { contact_name: 'Bob', first_name: 'Bob', email: 'bob@example.com' },
+    ]);
+    const list = await f.createList('Zoho');
+    const connection = await f.createConnection('zoho-invoice', sim.credentials, simulatorSettings(sim));
+    const sync = await f.createSync({
+      connectionId: connection.id,
+      mailingListId: list.id,
+      sourceOrganizationId: orgId,
+    });
+    const first = await f.run(sync.id);
+    expect(first.newLeads).toBe(2);
+
+    sim.updateContact(orgId, ann!.contact_id, { email: 'ann@new.example.com' });
+    const second = await f.run(sync.id);
+    expect(second.status, second.error ?? '').toBe('succeeded');
+    assertInvariants(second);
+    expect([second.newLeads, second.deleted]).toEqual([1, 1]);
+    const deleted = await f.db
+      .select()
+      .from(runRecords)
+      .where(and(eq(runRecords.runId, second.id), eq(runRecords.outcome, 'deleted')));
+    expect(deleted.map((r) => [r.sourceId, r.email])).toEqual([[ann!.contact_id, 'ann@old.example.com']]);
+    expect(await f.listEmails(list.id)).toEqual(['ann@new.example.com', 'bob@example.com']);
+    expect((await f.leadsByEmail())['ann@old.example.com']?.status).toBe('deleted');
+
+    // Nothing left untracked: a later deletion of the contact removes the new address, and only it.
+    const undone = await f.engine.undoRun(f.org.id, second.id);
+    expect(undone.undoReport?.kept).toEqual({});
+    expect(await f.listEmails(list.id)).toEqual(['ann@old.example.com', 'bob@example.com']);
+    expect((await f.leadsByEmail())['ann@old.example.com']?.status).toBe('active');
+    const again = await f.run(sync.id);
+    expect([again.newLeads, again.deleted]).toEqual([1, 1]);
+    expect(await f.listEmails(list.id)).toEqual(['ann@new.example.com', 'bob@example.com']);
+    expect(bob).toBeTruthy();
+  });
+});
