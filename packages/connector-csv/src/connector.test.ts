@@ -234,10 +234,14 @@ describe('CSV files that are refused', () => {
     expect((await checkFails('\uFEFF \n\n')).message).toBe('The file is empty.');
   });
 
-  it('refuses a quote that is never closed, naming the line', async () => {
-    const error = await checkFails('email,name\na@example.com,"unterminated\nb@example.com,B\n');
-    expect(error.message).toMatch(/not valid CSV.*line/);
-    expect(error.message).not.toContain('unterminated');
+  it('rejects a row whose quote is never closed, naming its line, and reads the rows after it', async () => {
+    const csv = 'email,name\na@example.com,"unterminated\nb@example.com,B\n';
+    const { pages, records } = await readAll(csv);
+    expect(records.map((r) => r.fields.email)).toEqual(['b@example.com']);
+    expect(pages[0]?.rejected).toEqual([
+      { sourceId: 'line:2', reason: 'The row on line 2 is not valid CSV: a quote is never closed.' },
+    ]);
+    expect(pages[0]?.rejected?.[0]?.reason).not.toContain('unterminated');
   });
 
   it('refuses a file over the size limit before parsing it', async () => {
@@ -328,10 +332,22 @@ describe('CSV source ids', () => {
 // ---- pages and checkpoints -------------------------------------------------------------------------------------
 
 describe('CSV pages', () => {
-  it('come in pages of 500 rows by default, each with a { row } checkpoint', async () => {
-    const { pages } = await readAll(csvFile(HEADER, people(1_201)));
+  it('come in pages of 500 rows by default, each with a { offset, line, row } checkpoint', async () => {
+    const csv = csvFile(HEADER, people(1_201));
+    const { pages } = await readAll(csv);
     expect(pages.map((p) => p.records.length)).toEqual([500, 500, 201]);
-    expect(pages.map((p) => p.checkpoint)).toEqual([{ row: 500 }, { row: 1000 }, { row: 1201 }]);
+    const lineStart = (line: number) =>
+      Buffer.byteLength(
+        csv
+          .split('\n')
+          .slice(0, line - 1)
+          .join('\n'),
+      ) + 1;
+    expect(pages.map((p) => p.checkpoint)).toEqual([
+      { offset: lineStart(502), line: 502, row: 500 },
+      { offset: lineStart(1002), line: 1002, row: 1000 },
+      { offset: Buffer.byteLength(csv), line: 1203, row: 1201 },
+    ]);
   });
 
   it('resume after the checkpoint of a page with exactly the rows that follow it', async () => {
@@ -342,8 +358,15 @@ describe('CSV pages', () => {
     expect((await readAll(ctx, { checkpoint: full.pages.at(-1)!.checkpoint })).pages).toEqual([]);
   });
 
-  it('refuse a checkpoint that is not { row }', async () => {
+  it('resume from the earlier { row } checkpoints too', async () => {
+    const ctx = ctxOf(csvFile(HEADER, people(10)));
+    const full = await readAll(ctx);
+    expect((await readAll(ctx, { checkpoint: { row: 4 } })).records).toEqual(full.records.slice(4));
+  });
+
+  it('refuse a checkpoint that is not theirs', async () => {
     await failure(() => readAll(csvFile(HEADER, people(3)), { checkpoint: { offset: 2 } }));
+    await failure(() => readAll(csvFile(HEADER, people(3)), { checkpoint: { offset: 2, line: 1, row: 0 } }));
   });
 
   it('are estimated as the file rows, with no requests', async () => {

@@ -9,4 +9,11 @@ export {
   csvSettingsSchema,
   DEFAULT_CSV_PAGE_SIZE,
 } from './connector.ts';
-export { type CsvDelimiter, csvDelimiters, MAX_CSV_BYTES } from './parse.ts';
+export { type CsvEncoding, csvEncodings } from './encoding.ts';
+export {
+  type CsvDelimiter,
+  type CsvLimits,
+  csvDelimiters,
+  DEFAULT_CSV_LIMITS,
+  MAX_CSV_BYTES,
+} from './parse.ts';

@@ -1,31 +1,79 @@
 import { hash } from 'node:crypto';
 import { type FieldType, InvalidConfigurationError } from '@leadsync/connector-sdk';
-import { firstUnstorableIndex } from '@leadsync/core';
-import { CsvError, parse } from 'csv-parse/sync';
+import { bomOf, type CsvEncoding, cellDecoder, detectEncoding, littleEndian, unitWidth } from './encoding.ts';
+import type { OccurrenceCounter } from './occurrences.ts';
+import { type MalformedRecord, type RawRecord, tokenize } from './tokenize.ts';
 
-/** Larger files are refused with a clear error rather than held in memory (UTF-8 bytes). */
+/** Text given inline (`settings.csv`) larger than this is refused (UTF-8 bytes); upload the file instead. */
 export const MAX_CSV_BYTES = 50 * 1024 * 1024;
+/** Encoding, delimiter, header row and column types are decided on this many first bytes. */
+export const HEAD_BYTES = 2 * 1024 * 1024;
+/** Data rows of the head whose values guess the column types and the email column. */
+const SAMPLE_ROWS = 2_000;
 
 export const csvDelimiters = [',', ';', '\t', '|'] as const;
 export type CsvDelimiter = (typeof csvDelimiters)[number];
 
+/** Limits on a file's shape; each a setting with a default, refused with a sentence when passed. */
+export interface CsvLimits {
+  maxRows: number;
+  maxColumns: number;
+  /** Bytes of one record (a quoted value may hold line breaks). */
+  maxLineBytes: number;
+}
+
+export const DEFAULT_CSV_LIMITS: CsvLimits = {
+  maxRows: 10_000_000,
+  maxColumns: 1_000,
+  maxLineBytes: 1024 * 1024,
+};
+
 export interface CsvColumn {
-  /** The trimmed header text: the source field key. */
+  /** The trimmed header text (or `column_<n>` without a header row): the source field key. */
   key: string;
   type: FieldType;
 }
 
-export type CsvRow =
+/** Where reading is: the byte offset of the next record, its line, and the data rows (blank ones left out) before it. */
+export interface CsvPosition {
+  offset: number;
+  line: number;
+  row: number;
+}
+
+type RowContent =
   | { kind: 'record'; line: number; sourceId: string; fields: Record<string, string> }
   | { kind: 'rejected'; line: number; reason: string };
 
-export interface ParsedCsv {
+export type CsvRow = RowContent & {
+  /** The position after this row. */
+  after: CsvPosition;
+};
+
+/** What the first megabytes tell: how to read the rest. */
+export interface CsvHead {
+  encoding: CsvEncoding;
+  /** Whether the encoding, delimiter and header row were detected (true) or set (false). */
+  detected: { encoding: boolean; delimiter: boolean; headerRow: boolean };
+  delimiter: CsvDelimiter;
+  headerRow: boolean;
   columns: CsvColumn[];
   /** The column whose normalized value names the row's source id. */
   emailKey: string;
-  delimiter: CsvDelimiter;
-  /** Data rows in file order; blank rows are left out. A checkpoint `{ row }` indexes this array. */
-  rows: CsvRow[];
+  /** Where the data rows start. */
+  data: CsvPosition;
+  /** The first data rows' cells, for a preview. */
+  sample: string[][];
+  /** Bytes of the head the sampled rows took, to estimate the rows of the whole file. */
+  sampleBytes: number;
+  /** Whether the sample is the whole file. */
+  complete: boolean;
+}
+
+export interface CsvFile {
+  size: number;
+  /** The file's bytes from `start` on. */
+  read(start: number): AsyncIterable<Uint8Array>;
 }
 
 function invalid(message: string): InvalidConfigurationError {
@@ -48,8 +96,8 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2
 
 const squash = (header: string) => header.toLowerCase().replace(/[\s_-]+/g, '');
 
-function looksBinary(text: string): boolean {
-  if (text.startsWith('PK\u0003\u0004')) return true; // a zip: .xlsx, .ods, .numbers
+function looksBinary(bytes: Uint8Array, text: string): boolean {
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 3 && bytes[3] === 4) return true; // a zip: .xlsx, .ods
   const sample = text.slice(0, 65_536);
   if (sample.includes('\u0000')) return true;
   let odd = 0;
@@ -104,104 +152,118 @@ function guessType(key: string, values: Iterable<string>): FieldType {
 const sha1 = (text: string) => hash('sha1', text, 'hex');
 
 /**
- * The source id of a row. With an email: `email:<sha1 of the trimmed, lower-cased email>`, so the id survives
- * edits to the row's other cells, re-ordered rows and rows removed elsewhere. Without one: `row:<sha1 of the
- * row's non-empty cells, by column key>`, which survives re-ordering and added empty columns but not an edit.
- * The n-th repeat of the same base id in the file gets `#n` (n ≥ 2): the rows stay distinct records, so the
- * engine can report the repeats as `file_duplicate` instead of losing them.
+ * The base source id of a row, as hex SHA-1 with its prefix. With an email: `email:<sha1 of the trimmed,
+ * lower-cased email>`, so the id survives edits to the row's other cells, re-ordered rows and rows removed
+ * elsewhere. Without one: `row:<sha1 of the row's non-empty cells, by column key>`, which survives re-ordering and
+ * added empty columns but not an edit.
  */
-function baseId(fields: Record<string, string>, emailKey: string): string {
+function baseId(fields: Record<string, string>, emailKey: string): { prefix: string; sha1: string } {
   const email = (fields[emailKey] ?? '').trim().toLowerCase();
-  if (email !== '') return `email:${sha1(email)}`;
+  if (email !== '') return { prefix: 'email:', sha1: sha1(email) };
   const filled = Object.entries(fields)
     .filter(([, value]) => value.trim() !== '')
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `row:${sha1(JSON.stringify(filled))}`;
+  return { prefix: 'row:', sha1: sha1(JSON.stringify(filled)) };
 }
 
-function* valuesOf(rows: readonly { kind: string; fields?: Record<string, string> }[], key: string) {
-  for (const row of rows) if (row.fields) yield row.fields[key] ?? '';
+interface Reading {
+  encoding: CsvEncoding;
+  delimiter: CsvDelimiter;
+  limits: CsvLimits;
 }
 
-/** A csv-parse error in words that quote nothing of the file. */
-function csvProblem(error: CsvError): string {
-  const line = (error as CsvError & { lines?: unknown }).lines;
-  const where = typeof line === 'number' ? ` near line ${line}` : '';
-  switch (error.code) {
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return `The file is not valid CSV: a quote opened${where} is never closed.`;
-    case 'CSV_INVALID_CLOSING_QUOTE':
-    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
-      return `The file is not valid CSV: a closing quote is followed by other characters${where}.`;
-    case 'CSV_MAX_RECORD_SIZE':
-      return `The file is not valid CSV: a row is too large${where}.`;
-    default:
-      return `The file is not valid CSV${where ? `: the problem is${where}` : ''}.`;
+function records(file: CsvFile, reading: Reading, from: { offset: number; line: number }) {
+  const width = unitWidth(reading.encoding);
+  // UTF-16 offsets stay even: every record starts after an even number of bytes.
+  return tokenize(littleEndian(file.read(from.offset), reading.encoding), {
+    delimiter: reading.delimiter.charCodeAt(0),
+    width,
+    decode: cellDecoder(reading.encoding),
+    maxRecordBytes: reading.limits.maxLineBytes,
+    offset: from.offset,
+    line: from.line,
+  });
+}
+
+async function readHeadBytes(file: CsvFile): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  for await (const chunk of file.read(0)) {
+    parts.push(chunk);
+    length += chunk.length;
+    if (length >= HEAD_BYTES) break;
   }
+  return Buffer.concat(parts).subarray(0, HEAD_BYTES);
 }
 
-interface RawRecord {
-  record: string[];
-  line: number;
-}
+const isBlank = (cells: readonly string[]) => cells.every((cell) => cell.trim() === '');
 
-/** Parses and checks a whole CSV file; every problem with the file is an `InvalidConfigurationError`. */
-export function parseCsv(text: string, delimiterSetting?: CsvDelimiter): ParsedCsv {
-  if (text.length > MAX_CSV_BYTES || Buffer.byteLength(text, 'utf8') > MAX_CSV_BYTES) {
-    throw invalid(`The file is larger than ${MAX_CSV_BYTES / 1024 / 1024} MB; split it into smaller files.`);
-  }
-  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  if (body.trim() === '') throw invalid('The file is empty.');
-  if (looksBinary(body)) {
+/**
+ * Reads the first megabytes: encoding (BOM, UTF-16 zero bytes, valid UTF-8, else Windows-1252), delimiter (the
+ * header line's most frequent), header row (none when the first row holds an email address), columns and their
+ * types, the email column. Every problem that makes the file unusable is an `InvalidConfigurationError`.
+ */
+export async function readHead(
+  file: CsvFile,
+  given: { encoding?: CsvEncoding; delimiter?: CsvDelimiter; headerRow?: boolean },
+  limits: CsvLimits,
+): Promise<CsvHead> {
+  const head = await readHeadBytes(file);
+  const encoding = given.encoding ?? detectEncoding(head);
+  const bom = bomOf(head);
+  const bomLength = bom?.encoding === encoding ? bom.length : 0;
+  const body =
+    encoding === 'utf-16be'
+      ? Buffer.from(head.subarray(bomLength, head.length & ~1)).swap16()
+      : head.subarray(bomLength);
+  const text = cellDecoder(encoding)(body, 0, body.length - (body.length % unitWidth(encoding)));
+  if (text.trim() === '') throw invalid('The file is empty.');
+  if (looksBinary(body, text)) {
     throw invalid(
       'The file is not CSV text (it looks like binary data, such as a spreadsheet); export it as CSV first.',
     );
   }
-  // Anywhere in the file, not only in the sample looksBinary reads: the file is stored as the connection's settings
-  // (jsonb), which can hold neither a NUL nor an unpaired surrogate. Only the line is named, never the text.
-  const bad = firstUnstorableIndex(body);
-  if (bad >= 0) {
-    const line = body.slice(0, bad).split(/\r\n|\n|\r/).length;
-    throw invalid(
-      `The file holds a character that is not text (a NUL character or a broken UTF-16 character) on line ${line}; ` +
-        'save it again as UTF-8 CSV.',
-    );
+  const delimiter = given.delimiter ?? detectDelimiter(text);
+  const reading = { encoding, delimiter, limits };
+  const complete = head.length >= file.size;
+  const rows: RawRecord[] = [];
+  let headerRecord: RawRecord | undefined;
+  let sampleEnd = bomLength;
+  sampling: for await (const batch of records(file, reading, { offset: bomLength, line: 1 })) {
+    for (const record of batch) {
+      if (record.next > head.length && !complete) break sampling; // the head ends inside it
+      if ('malformed' in record) {
+        if (!headerRecord) throw invalid(`The header row is not valid CSV: ${record.malformed}.`);
+        continue;
+      }
+      if (!headerRecord) headerRecord = record;
+      else if (!isBlank(record.cells)) rows.push(record);
+      sampleEnd = record.next;
+      if (rows.length >= SAMPLE_ROWS) break sampling;
+    }
   }
-  const delimiter = delimiterSetting ?? detectDelimiter(body);
-  let raw: RawRecord[];
-  const lines: number[] = [];
-  try {
-    const records = parse(body, {
-      delimiter,
-      record_delimiter: ['\r\n', '\n', '\r'],
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: true,
-      // Cheaper than `info: true`, which copies the whole parser context for every record.
-      on_record: (record, context) => {
-        lines.push(context.lines);
-        return record;
-      },
-    });
-    raw = records.map((record, i) => ({ record, line: lines[i] ?? 0 }));
-  } catch (error) {
-    // csv-parse's own message quotes the file's text; only its kind and the line are told.
-    if (error instanceof CsvError) throw invalid(csvProblem(error));
-    throw error;
-  }
-  const [header, ...data] = raw;
-  if (!header) throw invalid('The file is empty.');
+  if (!headerRecord) throw invalid('The file is empty.');
+  const headerRow = given.headerRow ?? !headerRecord.cells.some((cell) => EMAIL_LIKE.test(cell.trim()));
+  const data = headerRow ? rows : [headerRecord, ...rows];
+  const first = headerRecord.cells;
 
   // Spreadsheet exports often end rows with empty cells: empty trailing headers over empty columns are dropped.
-  let width = header.record.length;
-  while (
-    width > 1 &&
-    header.record[width - 1]!.trim() === '' &&
-    data.every((row) => (row.record[width - 1] ?? '').trim() === '')
-  ) {
-    width--;
+  let width = first.length;
+  if (headerRow) {
+    while (
+      width > 1 &&
+      first[width - 1]!.trim() === '' &&
+      data.every((row) => (row.cells[width - 1] ?? '').trim() === '')
+    ) {
+      width--;
+    }
   }
-  const keys = header.record.slice(0, width).map((cell) => cell.trim());
+  if (width > limits.maxColumns) {
+    throw invalid(`The file has ${width} columns; at most ${limits.maxColumns} are accepted.`);
+  }
+  const keys = headerRow
+    ? first.slice(0, width).map((cell) => cell.trim())
+    : first.map((_, index) => `column_${index + 1}`);
   const seen = new Map<string, number>();
   keys.forEach((key, index) => {
     if (key === '')
@@ -215,30 +277,12 @@ export function parseCsv(text: string, delimiterSetting?: CsvDelimiter): ParsedC
     seen.set(key.toLowerCase(), index);
   });
 
-  const rows: (
-    | { kind: 'record'; line: number; fields: Record<string, string> }
-    | { kind: 'rejected'; line: number; reason: string }
-  )[] = [];
-  for (const { record, line } of data) {
-    if (record.every((cell) => cell.trim() === '')) continue; // a blank row (`,,,`) holds no one
-    if (record.length > width && record.slice(width).some((cell) => cell.trim() !== '')) {
-      rows.push({
-        kind: 'rejected',
-        line,
-        reason: `The row on line ${line} has ${record.length} values but the header has ${width} columns.`,
-      });
-      continue;
-    }
-    const fields: Record<string, string> = {};
-    keys.forEach((key, index) => {
-      fields[key] = record[index] ?? '';
-    });
-    rows.push({ kind: 'record', line, fields });
-  }
-
-  const columns = keys.map((key) => ({
+  const columns = keys.map((key, index) => ({
     key,
-    type: guessType(key, valuesOf(rows, key)),
+    type: guessType(
+      key,
+      data.map((row) => row.cells[index] ?? ''),
+    ),
   }));
   const emailColumn =
     columns.find((column) => EMAIL_HEADERS.has(squash(column.key))) ??
@@ -250,14 +294,160 @@ export function parseCsv(text: string, delimiterSetting?: CsvDelimiter): ParsedC
         : `No column holds email addresses (columns: ${keys.join(', ')}); name the email column "email".`,
     );
   }
+  const start = headerRow
+    ? { offset: headerRecord.next, line: headerRecord.nextLine, row: 0 }
+    : { offset: bomLength, line: 1, row: 0 };
+  return {
+    encoding,
+    detected: {
+      encoding: given.encoding === undefined,
+      delimiter: given.delimiter === undefined,
+      headerRow: given.headerRow === undefined,
+    },
+    delimiter,
+    headerRow,
+    columns,
+    emailKey: emailColumn.key,
+    data: start,
+    sample: data.slice(0, 20).map((row) => keys.map((_, i) => row.cells[i] ?? '')),
+    sampleBytes: Math.max(0, sampleEnd - start.offset),
+    complete: complete && rows.length < SAMPLE_ROWS,
+  };
+}
 
-  const occurrences = new Map<string, number>();
-  const withIds: CsvRow[] = rows.map((row) => {
-    if (row.kind === 'rejected') return row;
-    const base = baseId(row.fields, emailColumn.key);
-    const n = (occurrences.get(base) ?? 0) + 1;
-    occurrences.set(base, n);
-    return { ...row, sourceId: n === 1 ? base : `${base}#${n}` };
-  });
-  return { columns, emailKey: emailColumn.key, delimiter, rows: withIds };
+function rowOf(
+  record: RawRecord | MalformedRecord,
+  head: CsvHead,
+  counter: OccurrenceCounter,
+): RowContent | undefined {
+  if ('malformed' in record) {
+    return {
+      kind: 'rejected',
+      line: record.line,
+      reason: `The row on line ${record.line} is not valid CSV: ${record.malformed}.`,
+    };
+  }
+  const { cells } = record;
+  if (isBlank(cells)) return undefined; // a blank row (`,,,`) holds no one
+  const width = head.columns.length;
+  if (cells.length > width && cells.slice(width).some((cell) => cell.trim() !== '')) {
+    return {
+      kind: 'rejected',
+      line: record.line,
+      reason: `The row on line ${record.line} has ${cells.length} values but the header has ${width} columns.`,
+    };
+  }
+  const fields: Record<string, string> = {};
+  for (let i = 0; i < width; i++) fields[head.columns[i]!.key] = cells[i] ?? '';
+  const base = baseId(fields, head.emailKey);
+  const n = counter.next(base.sha1);
+  const id = `${base.prefix}${base.sha1}`;
+  return { kind: 'record', line: record.line, sourceId: n === 1 ? id : `${id}#${n}`, fields };
+}
+
+/**
+ * The data rows from `from` on (a position of this file, or `head.data`), a chunk's worth at a time: the memory
+ * of a chunk and the counter of ids. The n-th repeat of the same base id in the file gets `#n` (n ≥ 2), so repeated
+ * rows stay distinct records the engine reports as `file_duplicate`; when starting past `head.data` the counter
+ * is first rebuilt from the rows before `from` (read again, not kept).
+ */
+export async function* csvRows(
+  file: CsvFile,
+  head: CsvHead,
+  limits: CsvLimits,
+  from: CsvPosition,
+  counter: OccurrenceCounter,
+): AsyncGenerator<CsvRow[]> {
+  const reading = { encoding: head.encoding, delimiter: head.delimiter, limits };
+  if (from.offset > head.data.offset) {
+    prefix: for await (const batch of records(file, reading, head.data)) {
+      for (const record of batch) {
+        if (record.start >= from.offset) break prefix;
+        rowOf(record, head, counter);
+      }
+    }
+  }
+  let row = from.row;
+  for await (const batch of records(file, reading, from)) {
+    const rows: CsvRow[] = [];
+    for (const record of batch) {
+      const parsed = rowOf(record, head, counter) as CsvRow | undefined;
+      if (!parsed) continue;
+      row++;
+      if (row > limits.maxRows) {
+        throw invalid(
+          `The file has more than ${limits.maxRows} rows; split it, or raise the connection's row limit.`,
+        );
+      }
+      parsed.after = { offset: record.next, line: record.nextLine, row };
+      rows.push(parsed);
+    }
+    if (rows.length > 0) yield rows;
+  }
+}
+
+/** The sentence for a file holding text PostgreSQL cannot store; names the line, never the text. */
+export function notTextOnLine(line: number): string {
+  return (
+    `The file holds a character that is not text (a NUL character or a broken UTF-16 character) on line ${line}; ` +
+    'save it again as UTF-8 CSV.'
+  );
+}
+
+/**
+ * One pass over the whole file, chunk by chunk: its lines (to estimate rows), and the line of the first character
+ * that is not text (a NUL; in UTF-16, an unpaired surrogate), if any.
+ */
+export async function scanFile(
+  file: CsvFile,
+  head: CsvHead,
+): Promise<{ lines: number; notTextLine?: number }> {
+  const width = unitWidth(head.encoding);
+  let lf = 0;
+  let cr = 0;
+  let notTextLine: number | undefined;
+  let last = 0;
+  let offset = 0;
+  let highSurrogate = false;
+  const lineAt = (bytes: Buffer, end: number) => {
+    let before = 0;
+    let crs = 0;
+    for (let i = 0; i < end; i += width) {
+      if (width === 2 && bytes[i + 1] !== 0) continue;
+      if (bytes[i] === 10) before++;
+      else if (bytes[i] === 13) crs++;
+    }
+    return Math.max(lf + before, cr + crs) + 1;
+  };
+  for await (const chunk of littleEndian(file.read(0), head.encoding)) {
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    if (notTextLine === undefined) {
+      if (width === 1) {
+        const nul = bytes.indexOf(0);
+        if (nul >= 0) notTextLine = lineAt(bytes, nul);
+      } else {
+        // (low, high) pairs from an even offset of the file: the chunks of a UTF-16 file start at even offsets
+        for (let i = offset % 2; i + 1 < bytes.length; i += 2) {
+          const unit = bytes[i]! | (bytes[i + 1]! << 8);
+          const low = unit >= 0xdc00 && unit <= 0xdfff;
+          if (unit === 0 || (low && !highSurrogate) || (highSurrogate && !low)) {
+            notTextLine = lineAt(bytes, i);
+            break;
+          }
+          highSurrogate = unit >= 0xd800 && unit <= 0xdbff;
+        }
+      }
+    }
+    for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) {
+      if (width === 1 || ((offset + i) % 2 === 0 && bytes[i + 1] === 0)) lf++;
+    }
+    for (let i = bytes.indexOf(13); i >= 0; i = bytes.indexOf(13, i + 1)) {
+      if (width === 1 || ((offset + i) % 2 === 0 && bytes[i + 1] === 0)) cr++;
+    }
+    if (bytes.length >= width) last = bytes[bytes.length - width]!;
+    offset += bytes.length;
+  }
+  if (notTextLine === undefined && highSurrogate) notTextLine = Math.max(lf, cr) + 1;
+  const lines = Math.max(lf, cr) + (offset > 0 && last !== 10 && last !== 13 ? 1 : 0);
+  return { lines, notTextLine };
 }

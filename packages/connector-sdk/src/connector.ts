@@ -52,6 +52,29 @@ export interface Logger {
   error(obj: object, msg?: string): void;
 }
 
+/** A complete file uploaded to Leadsync (`POST /uploads`), as a connector sees it. */
+export interface StoredFile {
+  id: string;
+  /** The uploader's file name (display only). */
+  name: string;
+  /** Bytes. */
+  size: number;
+  /** Hex SHA-256 of the whole file. */
+  sha256: string;
+}
+
+/**
+ * The organization's uploaded files, read-only: how a connector reads a file without the database. Reading is
+ * streamed (a chunk is fetched when the previous one is consumed), so a file of any size costs the memory of a
+ * few chunks.
+ */
+export interface ConnectorFiles {
+  /** A complete file of the connection's organization; undefined for any other id. */
+  get(fileId: string): Promise<StoredFile | undefined>;
+  /** The file's bytes from byte `start` (default 0) to its end. */
+  read(fileId: string, start?: number): AsyncIterable<Uint8Array>;
+}
+
 /** What connector code sees: never the database, never the environment. */
 export interface ConnectorContext<Creds, Settings> {
   credentials: Creds;
@@ -63,6 +86,42 @@ export interface ConnectorContext<Creds, Settings> {
    * with `isUrlAllowed`.
    */
   allowedHosts: readonly string[];
+  /** Uploaded files (for connectors whose settings name one, see `SourceConnector.fileSetting`). */
+  files?: ConnectorFiles;
+}
+
+/** A connector whose settings name an uploaded file: the console offers an upload for it. */
+export interface FileSetting {
+  /** The settings key that takes the uploaded file's id (e.g. `fileId`). */
+  key: string;
+  /** The settings key that takes the file's name, when the connector shows it. */
+  nameKey?: string;
+  label: string;
+  /** For a file picker's `accept` (`.csv,text/csv`). */
+  accept?: string;
+}
+
+/** One setting a person may change after looking at the detected value (`previewSettings`). */
+export interface SettingOption {
+  key: string;
+  label: string;
+  /** The value in effect: the given one, or the detected one. */
+  value: string;
+  /** Whether `value` was detected (true) or given in the settings (false). */
+  detected: boolean;
+  choices: { value: string; label: string }[];
+}
+
+/** What a connector makes of proposed settings before a connection is created: detected options and a sample. */
+export interface SettingsPreview {
+  /** The settings with every detected option filled in. */
+  settings: Record<string, unknown>;
+  options: SettingOption[];
+  columns: string[];
+  /** The first records, as text, by column. */
+  rows: string[][];
+  /** About how many records a run will read. */
+  estimatedRecords?: number;
 }
 
 export interface ReadRequest {
@@ -107,6 +166,10 @@ export interface SourceConnector<Creds = unknown, Settings = unknown> {
   read(ctx: ConnectorContext<Creds, Settings>, request: ReadRequest): AsyncIterable<RecordPage>;
   listIds?(ctx: ConnectorContext<Creds, Settings>, request: ListIdsRequest): AsyncIterable<string[]>;
   estimateCost?(ctx: ConnectorContext<Creds, Settings>, request: ReadRequest): Promise<CostEstimate>;
+  /** Set when the settings name an uploaded file. */
+  fileSetting?: FileSetting;
+  /** Detected options (and a sample) for proposed settings; refuses unusable ones like `check`. */
+  previewSettings?(ctx: ConnectorContext<Creds, Settings>): Promise<SettingsPreview>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds connectors of any credential and settings types.

@@ -1,5 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { migrationsFolder, runMigrations } from './migrate.ts';
@@ -52,6 +56,8 @@ describe('migrations', () => {
       'organizations',
       'run_records',
       'source_records',
+      'stored_file_chunks',
+      'stored_files',
       'sync_runs',
       'syncs',
       'webhook_deliveries',
@@ -71,6 +77,60 @@ describe('migrations', () => {
 
     expect(await sql`SELECT id, hash FROM drizzle.__drizzle_migrations ORDER BY id`).toEqual(appliedBefore);
     expect(await schemaFingerprint(sql)).toEqual(schemaBefore);
+  });
+});
+
+describe('the stored files migration', () => {
+  it('moves the text of CSV connections made before uploads into stored files the connections name', async () => {
+    const empty = await createEmptyDatabase();
+    const sql = postgres(empty.url, { max: 1, onnotice: () => {} });
+    const before = await mkdtemp(join(tmpdir(), 'leadsync-migrations-'));
+    try {
+      // The migrations before this one, applied first.
+      const journal = JSON.parse(await readFile(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as {
+        entries: { tag: string }[];
+      };
+      const at = journal.entries.findIndex((e) => e.tag.endsWith('_stored_files'));
+      expect(at).toBeGreaterThan(0);
+      const entries = journal.entries.slice(0, at);
+      await mkdir(join(before, 'meta'));
+      await writeFile(join(before, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries }));
+      for (const e of entries)
+        await copyFile(join(migrationsFolder, `${e.tag}.sql`), join(before, `${e.tag}.sql`));
+      await migrate(drizzle(sql), { migrationsFolder: before });
+
+      const [org] = await sql`INSERT INTO organizations (name) VALUES ('Acme') RETURNING id`;
+      const text = `email,name\n${Array.from({ length: 40_000 }, (_, i) => `p${i}@example.com,Zoë ${i}`).join('\n')}\n`;
+      const [old] = await sql`
+        INSERT INTO connections (organization_id, connector_id, name, credentials_encrypted, settings)
+        VALUES (${org!.id}, 'csv', 'Old', 'sealed', ${JSON.stringify({ csv: text, fileName: 'fair.csv', delimiter: ',' })}::jsonb)
+        RETURNING id`;
+      const [zoho] = await sql`
+        INSERT INTO connections (organization_id, connector_id, name, credentials_encrypted, settings)
+        VALUES (${org!.id}, 'zoho-invoice', 'Zoho', 'sealed', ${JSON.stringify({ dataCenter: 'com' })}::jsonb) RETURNING id`;
+
+      await runMigrations(empty.url);
+
+      const [moved] = await sql`SELECT settings FROM connections WHERE id = ${old!.id}`;
+      const settings = moved!.settings as Record<string, unknown>;
+      expect(Object.keys(settings).sort()).toEqual(['delimiter', 'fileId', 'fileName']);
+      const [file] = await sql`SELECT * FROM stored_files WHERE id = ${settings.fileId as string}`;
+      const bytes = Buffer.from(text, 'utf8');
+      expect(bytes.length).toBeGreaterThan(1 << 20); // more than one piece
+      expect(file).toMatchObject({ organization_id: org!.id, name: 'fair.csv', size: String(bytes.length) });
+      expect(file!.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+      expect(file!.completed_at).not.toBeNull();
+      const pieces =
+        await sql`SELECT start, data FROM stored_file_chunks WHERE file_id = ${file!.id} ORDER BY start`;
+      expect(pieces.map((p) => Number(p.start))).toEqual([0, 1 << 20]);
+      expect(Buffer.concat(pieces.map((p) => p.data as Buffer)).equals(bytes)).toBe(true);
+      const [untouched] = await sql`SELECT settings FROM connections WHERE id = ${zoho!.id}`;
+      expect(untouched!.settings).toEqual({ dataCenter: 'com' });
+    } finally {
+      await rm(before, { recursive: true, force: true });
+      await sql.end();
+      await empty.drop();
+    }
   });
 });
 

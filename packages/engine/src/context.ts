@@ -2,6 +2,7 @@ import {
   type AnyConnector,
   type CheckResult,
   type ConnectorContext,
+  type ConnectorFiles,
   type ConnectorRegistry,
   InvalidConfigurationError,
   type Logger,
@@ -15,6 +16,8 @@ export interface ContextDeps {
   registry: ConnectorRegistry;
   allowedHosts: readonly string[];
   logger: Logger;
+  /** The organization's uploaded files, for connectors whose settings name one (createEngine: from the database). */
+  files?: (organizationId: string) => ConnectorFiles;
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: 'credentials' | 'settings'): T {
@@ -33,6 +36,7 @@ export function buildContext(
   credentials: unknown,
   settings: unknown,
   signal?: AbortSignal,
+  organizationId?: string,
 ): ConnectorContext<unknown, unknown> {
   return {
     credentials: parse(connector.credentialsSchema, credentials, 'credentials'),
@@ -40,6 +44,7 @@ export function buildContext(
     logger: deps.logger,
     allowedHosts: deps.allowedHosts,
     signal,
+    files: organizationId === undefined ? undefined : deps.files?.(organizationId),
   };
 }
 
@@ -51,7 +56,7 @@ export function connectionContext(
 ): ConnectorContext<unknown, unknown> {
   const connector = deps.registry.get(connection.connectorId);
   const credentials = deps.secretBox.openJson(connection.credentialsEncrypted, connection.id);
-  return buildContext(deps, connector, credentials, connection.settings, signal);
+  return buildContext(deps, connector, credentials, connection.settings, signal, connection.organizationId);
 }
 
 export async function checkCredentials(
@@ -59,7 +64,8 @@ export async function checkCredentials(
   connectorId: string,
   credentials: unknown,
   settings: unknown,
+  organizationId?: string,
 ): Promise<CheckResult> {
   const connector = deps.registry.get(connectorId);
-  return connector.check(buildContext(deps, connector, credentials, settings));
+  return connector.check(buildContext(deps, connector, credentials, settings, undefined, organizationId));
 }

@@ -1,8 +1,8 @@
 import type { CheckResult, ConnectorContext, ConnectorRegistry, Logger } from '@leadsync/connector-sdk';
-import type { Database, SecretBox } from '@leadsync/db';
+import { type Database, type SecretBox, StoredFileRepository } from '@leadsync/db';
 import { type Connection, connections, type Sync, type SyncRun, syncRuns, syncs } from '@leadsync/db/schema';
 import { and, eq, ne, sql } from 'drizzle-orm';
-import { checkCredentials, connectionContext } from './context.ts';
+import { buildContext, type ContextDeps, checkCredentials, connectionContext } from './context.ts';
 import { NotFoundError } from './errors.ts';
 import { type ExecuteRunOptions, executeRun } from './run/execute.ts';
 import { undoRun } from './undo.ts';
@@ -44,8 +44,23 @@ export interface QueueRunOptions {
 export interface Engine {
   /** Decrypts the connection's credentials (associated data: its id) and parses its settings. */
   connectorContext(connection: Connection): ConnectorContext<unknown, unknown>;
-  /** Validates with the connector's schemas (`InvalidConfigurationError` naming the field), then asks the source. */
-  checkCredentials(connectorId: string, credentials: unknown, settings: unknown): Promise<CheckResult>;
+  /**
+   * Validates with the connector's schemas (`InvalidConfigurationError` naming the field), then asks the source.
+   * With the organization, settings may name its uploaded files.
+   */
+  checkCredentials(
+    connectorId: string,
+    credentials: unknown,
+    settings: unknown,
+    organizationId?: string,
+  ): Promise<CheckResult>;
+  /** A context for a connection not yet stored (a connector's `previewSettings`), with the organization's files. */
+  draftContext(
+    organizationId: string,
+    connectorId: string,
+    credentials: unknown,
+    settings: unknown,
+  ): ConnectorContext<unknown, unknown>;
   /**
    * Inserts a `queued` run. A sync has at most one real run queued or running: when it has one, that run is returned
    * instead of a second (previews are never refused).
@@ -61,8 +76,12 @@ export interface Engine {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function createEngine(deps: EngineDeps): Engine {
-  const { db } = deps;
+export function createEngine(engineDeps: EngineDeps): Engine {
+  const { db } = engineDeps;
+  const deps: EngineDeps & ContextDeps = {
+    ...engineDeps,
+    files: (organizationId) => new StoredFileRepository(db, organizationId),
+  };
   const now = deps.now ?? (() => new Date());
 
   async function handleRejectedCredentials(organizationId: string, connectionId: string): Promise<void> {
@@ -135,8 +154,10 @@ export function createEngine(deps: EngineDeps): Engine {
 
   return {
     connectorContext: (connection) => connectionContext(deps, connection),
-    checkCredentials: (connectorId, credentials, settings) =>
-      checkCredentials(deps, connectorId, credentials, settings),
+    checkCredentials: (connectorId, credentials, settings, organizationId) =>
+      checkCredentials(deps, connectorId, credentials, settings, organizationId),
+    draftContext: (organizationId, connectorId, credentials, settings) =>
+      buildContext(deps, deps.registry.get(connectorId), credentials, settings, undefined, organizationId),
     async queueRun(organizationId, syncId, options) {
       if (!UUID.test(syncId)) throw new NotFoundError('Sync', syncId);
       const [sync] = await db

@@ -8,7 +8,20 @@ import type { Connection, Sync, SyncRun } from '@leadsync/db/schema';
  */
 export interface EnginePort {
   connectorContext(connection: Connection): ConnectorContext<unknown, unknown>;
-  checkCredentials(connectorId: string, credentials: unknown, settings: unknown): Promise<CheckResult>;
+  /** With the organization, settings may name its uploaded files. */
+  checkCredentials(
+    connectorId: string,
+    credentials: unknown,
+    settings: unknown,
+    organizationId?: string,
+  ): Promise<CheckResult>;
+  /** A context for a connection not yet stored (previewSettings), with the organization's uploaded files. */
+  draftContext(
+    organizationId: string,
+    connectorId: string,
+    credentials: unknown,
+    settings: unknown,
+  ): ConnectorContext<unknown, unknown>;
   queueRun(
     organizationId: string,
     syncId: string,

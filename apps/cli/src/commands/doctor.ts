@@ -216,7 +216,12 @@ export async function doctor(deps: DoctorDeps, out: Writer): Promise<DoctorResul
         for (let i = next++; i < opened.length; i = next++) {
           const item = opened[i]!;
           results[i] = await checkConnection(item.connection, item.label, timeoutMs, () =>
-            engine.checkCredentials(item.connection.connectorId, item.credentials, item.connection.settings),
+            engine.checkCredentials(
+              item.connection.connectorId,
+              item.credentials,
+              item.connection.settings,
+              item.connection.organizationId,
+            ),
           );
         }
       };

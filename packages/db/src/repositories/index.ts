@@ -50,6 +50,13 @@ export {
 } from './run-records.ts';
 export { type SeenSourceRecord, SourceRecordRepository } from './source-records.ts';
 export {
+  type AppendResult,
+  MAX_PENDING_UPLOADS,
+  STORED_FILE_CHUNK_BYTES,
+  type StoredFileInfo,
+  StoredFileRepository,
+} from './stored-files.ts';
+export {
   type RunCounters,
   type RunTrigger,
   SyncRunRepository,

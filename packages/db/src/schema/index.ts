@@ -1,5 +1,6 @@
 export * from './api-keys.ts';
 export * from './connections.ts';
+export * from './files.ts';
 export * from './lead-events.ts';
 export * from './leads.ts';
 export * from './mailing-lists.ts';

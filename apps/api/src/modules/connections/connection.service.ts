@@ -69,7 +69,7 @@ export class ConnectionService {
   /** Asks the source whether the key is good; a refusal is the caller's bad input, and nothing is stored. */
   private async check(connectorId: string, credentials: unknown, settings: unknown): Promise<CheckResult> {
     try {
-      return await this.deps.engine.checkCredentials(connectorId, credentials, settings);
+      return await this.deps.engine.checkCredentials(connectorId, credentials, settings, this.organizationId);
     } catch (error) {
       if (error instanceof InvalidCredentialsError) {
         throw badInput('credentials', 'The source refused these credentials: check the account key.');
