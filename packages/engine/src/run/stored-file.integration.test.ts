@@ -102,7 +102,7 @@ describe('a CSV connection that names an uploaded file', () => {
       }),
     ).rejects.toThrow('worker killed');
     const [midway] = await f.db.select().from(syncRuns).where(eq(syncRuns.id, queued.id));
-    const offset = (midway?.checkpoint as { source?: { offset?: number } }).source?.offset ?? 0;
+    const offset = (midway?.checkpoint as { source?: { offset?: number } } | undefined)?.source?.offset ?? 0;
     expect(offset).toBeGreaterThan(0);
     expect(offset).toBeLessThan(Buffer.byteLength(text));
     const done = await f.engine.executeRun(queued.id);
