@@ -110,6 +110,19 @@ describe('mailing lists', () => {
     expect((await new MailingListRepository(t.db, b.organization.id).create('Prospects')).leadCount).toBe(0);
   });
 
+  it('a sync never puts a bounced or do-not-mail lead on a list; a person may (issue 17)', async () => {
+    const { organization, mailingList, sync } = await seedOrganization(t.db);
+    const lists = new MailingListRepository(t.db, organization.id);
+    const { LeadRepository } = await import('./leads.ts');
+    const people = new LeadRepository(t.db, organization.id);
+    await people.markBounced(['gone@example.com'], { createMissing: true });
+    await people.markDoNotMail(['quiet@example.com'], { createMissing: true });
+    const ids = (await people.search()).edges.map((e) => e.node.id);
+    expect(ids).toHaveLength(2);
+    expect(await lists.addLeads(mailingList.id, ids, sync.id)).toBe(0);
+    expect(await lists.addLeads(mailingList.id, ids)).toBe(2);
+  });
+
   it('lists every list with its lead count in one query', async () => {
     const { organization, mailingList } = await seedOrganization(t.db);
     const lists = new MailingListRepository(t.db, organization.id);

@@ -87,6 +87,8 @@ export class MailingListRepository {
   /**
    * Puts leads of this organization on the list (already there: unchanged); returns how many were added.
    * Leads of another organization are skipped: the list's and the lead's organization must both be this one.
+   * For a sync (`addedBySyncId`), bounced and do-not-mail leads are skipped too: only a person's explicit action
+   * puts a suppressed lead on a list.
    */
   async addLeads(
     mailingListId: string,
@@ -104,6 +106,7 @@ export class MailingListRepository {
         FROM ${mailingLists} l
         JOIN ${leads} ld ON ld.organization_id = l.organization_id AND ld.id = any(${sql.param(ids)}::uuid[])
         WHERE l.id = ${mailingListId} AND l.organization_id = ${this.organizationId}
+          AND (${addedBySyncId ?? null}::uuid IS NULL OR ld.status NOT IN ('bounced', 'do_not_mail'))
         ON CONFLICT DO NOTHING
         RETURNING 1
       )

@@ -449,6 +449,10 @@ function leadByEmail(scope: RunScope, email: SQL): SQL {
  * One statement for the rest of the page, as data-modifying CTEs of the run row's update: updated/restored leads,
  * memberships of existing leads, source records, run records, counters and checkpoint. Runs after the insert of new
  * leads in the same transaction, so it finds their ids by email.
+ *
+ * Suppression wins here too: a lead that is bounced or do-not-mail when the statement runs is neither made active
+ * nor put on the list, whatever the plan says (the plan cannot be stale, since every writer of leads takes the
+ * organization's turn; this is the second line).
  */
 function pageStatement(scope: RunScope, page: PageWrite, totals: RunTotals, plan: PagePlan): SQL {
   const ctes: SQL[] = [];
@@ -459,8 +463,9 @@ function pageStatement(scope: RunScope, page: PageWrite, totals: RunTotals, plan
     ctes.push(sql`updated as (
       update leads as l
       set first_name = u.first_name, last_name = u.last_name, fields = u.fields::jsonb,
-          status = case when u.restore::boolean then 'active'::lead_status else l.status end,
-          status_changed_at = case when u.restore::boolean then now() else l.status_changed_at end,
+          status = case when u.restore::boolean and l.status = 'deleted' then 'active'::lead_status else l.status end,
+          status_changed_at = case when u.restore::boolean and l.status = 'deleted' then now()
+                                   else l.status_changed_at end,
           updated_at = now()
       from unnest(${textArray(update.id)}, ${textArray(update.first)}, ${textArray(update.last)},
                   ${textArray(update.fields)}, ${textArray(update.restore)})
@@ -475,14 +480,16 @@ function pageStatement(scope: RunScope, page: PageWrite, totals: RunTotals, plan
       insert into list_memberships (mailing_list_id, lead_id, organization_id, added_by_sync_id)
       select ${scope.mailingListId}, f.id, ${scope.organizationId}, ${scope.syncId} from fresh_leads f
       where f.inserted
-         or (select true from list_memberships m where m.mailing_list_id = ${scope.mailingListId} and m.lead_id = f.id)
-            is null)`);
+         or ((select true from list_memberships m where m.mailing_list_id = ${scope.mailingListId} and m.lead_id = f.id)
+             is null
+             and (select l.status from leads l where l.id = f.id) = 'active'))`);
   }
   if (join.length > 0) {
     ctes.push(sql`joined as (
       insert into list_memberships (mailing_list_id, lead_id, organization_id, added_by_sync_id)
       select ${scope.mailingListId}, u.id::uuid, ${scope.organizationId}, ${scope.syncId}
       from unnest(${textArray(join)}) as u(id)
+      where (select l.status from leads l where l.id = u.id::uuid) in ('active', 'deleted')
       on conflict do nothing)`);
   }
   if (!scope.dryRun) {

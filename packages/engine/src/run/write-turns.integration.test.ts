@@ -73,4 +73,45 @@ describe('write turns: a unit looked up while the one before was written', () =>
       .where(and(eq(listMemberships.mailingListId, list.id), eq(listMemberships.leadId, lead!.id)));
     expect(memberships).toEqual([]);
   });
+
+  it('a lead suppressed by a writer that skipped the turn is neither reactivated nor listed (second line, issue 17)', async () => {
+    const org = await f.createOrganization('skipped turn');
+    const list = await f.createList('Customers', org.id);
+    await f.db.insert(leads).values({ organizationId: org.id, email: 'late@example.com', status: 'deleted' });
+    const connection = await f.createConnection('csv', {}, { csv: csv(HEADER, ROWS) }, org.id);
+    const sync = await f.createSync({
+      connectionId: connection.id,
+      mailingListId: list.id,
+      sourceOrganizationId: 'file',
+      organizationId: org.id,
+    });
+    let heartbeats = 0;
+    const run = await f.run(sync.id, {
+      organizationId: org.id,
+      execute: {
+        heartbeat: async () => {
+          heartbeats++;
+          // Unit 3 has been looked up (`late@example.com` deleted: re_added); a careless writer bounces it now
+          // without taking the turn, so unit 3's plan stands.
+          if (heartbeats === 1) {
+            await f.db
+              .update(leads)
+              .set({ status: 'bounced' })
+              .where(and(eq(leads.organizationId, org.id), eq(leads.email, 'late@example.com')));
+          }
+        },
+      },
+    });
+    expect(run.status, run.error ?? '').toBe('succeeded');
+    const [lead] = await f.db
+      .select()
+      .from(leads)
+      .where(and(eq(leads.organizationId, org.id), eq(leads.email, 'late@example.com')));
+    expect(lead?.status).toBe('bounced');
+    const memberships = await f.db
+      .select()
+      .from(listMemberships)
+      .where(and(eq(listMemberships.mailingListId, list.id), eq(listMemberships.leadId, lead!.id)));
+    expect(memberships).toEqual([]);
+  });
 });
