@@ -71,6 +71,12 @@ const OPERATIONS: Record<string, Operation> = {
     variables: (b) => ({ list: b.mailingListId }),
     expect: 'lookup',
   },
+  leadTimeline: {
+    document:
+      'query ($email: String!) { leadTimeline(email: $email) { lead { email } events { totalCount edges { node { email sync { name } } } } } }',
+    variables: (b) => ({ email: b.emails[0] }),
+    expect: 'lookup',
+  },
   mailingLists: {
     document: 'query { mailingLists { id name leadCount } }',
     variables: () => ({}),
@@ -471,7 +477,10 @@ describe('API security over HTTP against the running product', () => {
       switch (operation.expect) {
         case 'lookup': {
           const value = data?.[name];
-          const empty = value === null || (name === 'leads' && value?.totalCount === 0);
+          const empty =
+            value === null ||
+            (name === 'leads' && value?.totalCount === 0) ||
+            (name === 'leadTimeline' && value?.lead === null && value?.events?.totalCount === 0);
           if (!(empty || code === 'NOT_FOUND')) problems.push(`${name} answered ${answer.text}`);
           break;
         }

@@ -9,6 +9,7 @@ import { LeadService } from '../modules/leads/lead.service.ts';
 import { MailingListService } from '../modules/mailing-lists/mailing-list.service.ts';
 import { RunService } from '../modules/runs/run.service.ts';
 import { SyncService } from '../modules/syncs/sync.service.ts';
+import { TimelineService } from '../modules/timeline/timeline.service.ts';
 import { WebhookService } from '../modules/webhooks/webhook.service.ts';
 import type { ApiDeps } from './deps.ts';
 
@@ -19,6 +20,7 @@ export interface Services {
   leads: LeadService;
   syncs: SyncService;
   runs: RunService;
+  timeline: TimelineService;
   webhooks: WebhookService;
 }
 
@@ -76,6 +78,7 @@ export function createContext(
       leads: new LeadService(deps, principal),
       syncs: new SyncService(deps, organizationId),
       runs: new RunService(deps, organizationId),
+      timeline: new TimelineService(deps, organizationId),
       webhooks: new WebhookService(deps, organizationId),
     },
     loaders: createLoaders(deps, organizationId),

@@ -8,6 +8,7 @@ import { LeadResolver } from '../modules/leads/lead.resolver.ts';
 import { MailingListResolver } from '../modules/mailing-lists/mailing-list.resolver.ts';
 import { RunResolver } from '../modules/runs/run.resolver.ts';
 import { SyncResolver } from '../modules/syncs/sync.resolver.ts';
+import { TimelineResolver } from '../modules/timeline/timeline.resolver.ts';
 import { WebhookResolver } from '../modules/webhooks/webhook.resolver.ts';
 import { DateTimeScalar } from './scalars.ts';
 
@@ -24,6 +25,7 @@ export function buildLeadsyncSchema(): Promise<GraphQLSchema> {
       LeadResolver,
       SyncResolver,
       RunResolver,
+      TimelineResolver,
       WebhookResolver,
     ],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],

@@ -25,6 +25,14 @@ export {
 export { isForeignKeyViolation, isUniqueViolation } from './errors.ts';
 export { isUuid } from './ids.ts';
 export {
+  type LeadOrigin,
+  type LeadTimeline,
+  LeadTimelineRepository,
+  type TimelineEntry,
+  type TimelineEntryKind,
+  type TimelineMembership,
+} from './lead-timeline.ts';
+export {
   emailKey,
   type LeadChangeActor,
   LeadRepository,
