@@ -406,7 +406,8 @@ export function createZohoInvoiceConnector(
           ...page.rows.map((r) => r.id),
           ...page.rejected.flatMap((r) => (r.sourceId ? [r.sourceId] : [])),
         ];
-        if (ids.length) yield ids;
+        // Empty pages too: the engine counts them, and stops a listing whose paging never ends.
+        yield ids;
       }
       if (settings.includeContactPersons) {
         const { byContact } = await loadContactPersons(client, request.organizationId);

@@ -965,6 +965,17 @@ export async function startZohoInvoiceSimulator(
               : { code: 2, message: 'Invalid request' };
         send(res, fault.status, body);
         return;
+      } else if (fault.type === 'emptyPage') {
+        record(req, url, 200);
+        const page = Math.max(1, Number(url.searchParams.get('page')) || 1);
+        const perPage = Math.max(1, Number(url.searchParams.get('per_page')) || 200);
+        send(res, 200, {
+          code: 0,
+          message: 'success',
+          contacts: [],
+          page_context: { page, per_page: perPage, has_more_page: true },
+        });
+        return;
       } else if (fault.type === 'rateLimit') {
         record(req, url, 429);
         send(

@@ -477,4 +477,33 @@ describe('Zoho Invoice simulator: controls', () => {
       await s.close();
     }
   });
+
+  // Assumed, not documented by Zoho: a broken paging that answers empty pages claiming more (issue 17's test double
+  // for a source answering endless empty pages).
+  it('answers empty list pages that claim more pages, as many times as asked (emptyPage fault)', async () => {
+    const s = await startZohoInvoiceSimulator({ contactsPerOrganization: 3, rateLimit: false });
+    try {
+      const orgId = s.organizations[0]!.organization_id;
+      s.injectFault({ type: 'emptyPage', path: '/contacts', count: 2 });
+      const t = String((await mintToken(s)).body.access_token);
+      const call = (page: number) =>
+        fetch(`${s.apiUrl}/contacts?organization_id=${orgId}&page=${page}`, {
+          headers: { Authorization: `Zoho-oauthtoken ${t}` },
+        }).then(
+          (r) =>
+            r.json() as Promise<{
+              contacts: unknown[];
+              page_context: { page: number; has_more_page: boolean };
+            }>,
+        );
+      for (const page of [1, 2]) {
+        const body = await call(page);
+        expect(body.contacts).toEqual([]);
+        expect(body.page_context).toMatchObject({ page, has_more_page: true });
+      }
+      expect((await call(1)).contacts).toHaveLength(3);
+    } finally {
+      await s.close();
+    }
+  });
 });

@@ -144,6 +144,11 @@ export type SimulatorFault =
   | ({ type: 'malformedJson' } & FaultTarget)
   | ({ type: 'networkError' } & FaultTarget)
   | ({ type: 'rateLimit'; retryAfterSeconds?: number } & FaultTarget)
+  /**
+   * A list page that is empty yet says `has_more_page: true` (a broken paging; assumed, not a documented Zoho
+   * behaviour): with a large `count`, a source answering endless empty pages.
+   */
+  | ({ type: 'emptyPage' } & FaultTarget)
   | { type: 'rotateKey'; afterRequests?: number }
   | {
       type: 'deleteContacts';

@@ -1,10 +1,15 @@
 import { csvConnector } from '@leadsync/connector-csv';
 import { createConnectorRegistry, defineConnector } from '@leadsync/connector-sdk';
+import {
+  startZohoInvoiceSimulator,
+  type ZohoInvoiceSimulator,
+} from '@leadsync/connector-zoho-invoice/simulator';
 import { syncs } from '@leadsync/db/schema';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createFixture, csv, type Fixture } from '../testing/fixture.ts';
+import { fastRegistry, simulatorSettings } from '../testing/zoho.ts';
 
 const HEADER = ['email', 'first_name'];
 let batch = 0;
@@ -134,4 +139,59 @@ describe('a source answering endless empty pages', () => {
       expect(run.error).toMatch(/50 empty pages in a row/);
     });
   }
+});
+
+describe('Zoho Invoice answering endless empty pages (simulator fault)', () => {
+  let f: Fixture;
+  let sim: ZohoInvoiceSimulator;
+  beforeAll(async () => {
+    f = await createFixture({ registry: fastRegistry(), engine: { maxEmptyPages: 20 } });
+    sim = await startZohoInvoiceSimulator({ seed: 3, contactsPerOrganization: 30, rateLimit: false });
+  });
+  afterAll(async () => {
+    await sim?.close();
+    await f?.close();
+  });
+
+  async function zohoSync(organization: number) {
+    const orgId = sim.organizations[organization]!.organization_id;
+    const list = await f.createList(`Zoho ${organization}`);
+    const connection = await f.createConnection('zoho-invoice', sim.credentials, simulatorSettings(sim));
+    const sync = await f.createSync({
+      connectionId: connection.id,
+      mailingListId: list.id,
+      sourceOrganizationId: orgId,
+    });
+    expect((await f.run(sync.id)).status).toBe('succeeded');
+    return { orgId, sync };
+  }
+
+  it('in the read: the run fails with a sentence, the records before are kept', async () => {
+    const { sync } = await zohoSync(0);
+    sim.injectFault({ type: 'emptyPage', path: '/contacts', count: 1_000_000 });
+    try {
+      const run = await f.run(sync.id);
+      expect(run.status).toBe('failed');
+      expect(run.error).toMatch(/20 empty pages in a row/);
+    } finally {
+      sim.clearFaults();
+    }
+  });
+
+  it('in the id listing: the run fails instead of listing for ever', async () => {
+    const { orgId, sync } = await zohoSync(1);
+    sim.deleteContact(orgId, sim.contacts(orgId)[0]!.contact_id);
+    try {
+      const run = await f.run(sync.id, {
+        execute: {
+          // The read is done (one unit): from now on every list page is empty.
+          heartbeat: async () => sim.injectFault({ type: 'emptyPage', path: '/contacts', count: 1_000_000 }),
+        },
+      });
+      expect(run.status).toBe('failed');
+      expect(run.error).toMatch(/20 empty pages in a row/);
+    } finally {
+      sim.clearFaults();
+    }
+  });
 });
