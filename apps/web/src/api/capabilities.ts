@@ -24,6 +24,10 @@ export interface Capabilities {
   fieldAvailability: boolean;
   /** `webhooks`, `createWebhook`, `deleteWebhook`: the Webhooks section of Settings. */
   webhooks: boolean;
+  /** `SyncRun.heldDeletions`/`warning`, `Sync.deletionsConfirmed`, `confirmSyncDeletions`: the mass-deletion guard. */
+  deletionGuard: boolean;
+  /** `SyncRun.undoReport`: what an undo kept, and why. */
+  undoReport: boolean;
 }
 
 export const minimalCapabilities: Capabilities = {
@@ -39,6 +43,8 @@ export const minimalCapabilities: Capabilities = {
   sourceFieldsByOrganization: false,
   fieldAvailability: false,
   webhooks: false,
+  deletionGuard: false,
+  undoReport: false,
 };
 
 interface TypeFields {
@@ -89,6 +95,9 @@ export function capabilitiesFrom(result: IntrospectionResult): Capabilities {
     ),
     fieldAvailability: names(result.sourceField ?? null).has('availability'),
     webhooks: query.has('webhooks') && mutation.has('createWebhook') && mutation.has('deleteWebhook'),
+    deletionGuard:
+      run.has('heldDeletions') && sync.has('deletionsConfirmed') && mutation.has('confirmSyncDeletions'),
+    undoReport: run.has('undoReport'),
   };
 }
 

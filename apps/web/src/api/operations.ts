@@ -11,6 +11,8 @@ export function runFields(caps: Capabilities): string {
     caps.runProgress ? 'progress { read processed }' : '',
     caps.dryRun ? 'dryRun' : '',
     caps.undo ? 'undoneAt' : '',
+    caps.deletionGuard ? 'heldDeletions warning' : '',
+    caps.undoReport ? 'undoReport { reversed kept keptByReason { reason count } }' : '',
   ].join(' ');
   return `id status startedAt finishedAt error ${totals} ${breakdown} ${extra}`;
 }
@@ -38,6 +40,7 @@ export function syncDetailQuery(caps: Capabilities): string {
       sync(id: $id) {
         id name status inactiveReason importMode sourceOrganizationId nextRunAt criteria retrieveFrom
         ${caps.updatePolicy ? 'updatePolicy' : ''}
+        ${caps.deletionGuard ? 'deletionGuardPercent deletionsConfirmed' : ''}
         connection { id name connector status }
         mailingList { id name }
         fieldMapping { source target }
@@ -212,6 +215,12 @@ export const UpdateSyncRetrievalMutation = /* GraphQL */ `
     updateSyncRetrieval(id: $id, schedule: $schedule, retrieveFrom: $retrieveFrom, criteria: $criteria) {
       id retrieveFrom criteria nextRunAt schedule { frequency time timeZone weekday dayOfMonth }
     }
+  }
+`;
+
+export const ConfirmSyncDeletionsMutation = /* GraphQL */ `
+  mutation ConfirmSyncDeletions($id: ID!) {
+    confirmSyncDeletions(id: $id) { id deletionsConfirmed }
   }
 `;
 

@@ -117,6 +117,23 @@ export interface SyncRunSummary {
   progress?: RunProgress | null;
   dryRun?: boolean | null;
   undoneAt?: string | null;
+  /** Deletions the mass-deletion guard held back; `warning` says why. */
+  heldDeletions?: number | null;
+  warning?: string | null;
+  undoReport?: UndoReport | null;
+}
+
+export type UndoKeptReason =
+  | 'SUPPRESSED'
+  | 'CHANGED_AFTER_RUN'
+  | 'HELD_BY_OTHER_SYNC'
+  | 'HELD_BY_PERSON'
+  | 'ON_OTHER_LIST';
+
+export interface UndoReport {
+  reversed: number;
+  kept: number;
+  keptByReason: { reason: UndoKeptReason; count: number }[];
 }
 
 /** A criteria group as DESIGN.md section 7 defines the JSON. */
@@ -161,6 +178,8 @@ export interface SyncDetail extends SyncSummary {
   fieldMapping: FieldMapping[];
   retrieveFrom: string | null;
   updatePolicy?: 'OVERWRITE' | 'FILL_EMPTY' | 'NEVER' | null;
+  deletionGuardPercent?: number | null;
+  deletionsConfirmed?: boolean | null;
   runs: Connection_<SyncRunSummary>;
 }
 

@@ -3,7 +3,7 @@ import { useQuery } from 'urql';
 import { useCapabilities } from '../api/capabilities.ts';
 import { errorMessage } from '../api/errors.ts';
 import { syncRunQuery } from '../api/operations.ts';
-import type { SyncRunSummary } from '../api/types.ts';
+import type { SyncRunSummary, UndoKeptReason, UndoReport } from '../api/types.ts';
 import { formatDateTime, formatDuration } from '../lib/format.ts';
 import { usePolling } from '../lib/usePolling.ts';
 import { type RecordFilter, RunRecords } from './RunRecords.tsx';
@@ -14,7 +14,23 @@ import {
   RunStatusBadge,
   RunTotalsSummary,
 } from './report.tsx';
-import { ErrorBanner, Loading } from './ui.tsx';
+import { ErrorBanner, Loading, Notice, Warning } from './ui.tsx';
+
+const KEPT_BECAUSE: Record<UndoKeptReason, string> = {
+  SUPPRESSED: 'bounced or do-not-mail since',
+  CHANGED_AFTER_RUN: 'changed after the run',
+  HELD_BY_OTHER_SYNC: 'held by another sync',
+  HELD_BY_PERSON: 'put on the list by a person',
+  ON_OTHER_LIST: 'on another list',
+};
+
+/** One sentence: what an undo reversed and what it kept, and why. */
+export function describeUndo(report: UndoReport): string {
+  const reversed = `Undo reversed ${report.reversed} ${report.reversed === 1 ? 'lead' : 'leads'}`;
+  if (report.kept === 0) return `${reversed}.`;
+  const why = report.keptByReason.map((k) => `${k.count} ${KEPT_BECAUSE[k.reason]}`).join(', ');
+  return `${reversed} and kept ${report.kept} as they are now: ${why}.`;
+}
 
 interface Props {
   run: SyncRunSummary;
@@ -52,6 +68,8 @@ export function RunReport({ run, timeZone, refreshKey, actions }: Props) {
       {run.status === 'FAILED' && run.error ? (
         <ErrorBanner message={`The run failed: ${run.error}`} testId="run-error" />
       ) : null}
+      {run.warning ? <Warning testId="run-warning">{run.warning}</Warning> : null}
+      {run.undoReport ? <Notice testId="undo-report">{describeUndo(run.undoReport)}</Notice> : null}
       <RunTotalsSummary totals={run.totals} />
       <h3>Ignored, by reason</h3>
       <IgnoredBreakdownView

@@ -20,6 +20,14 @@ export function ErrorBanner({ message, testId }: { message: string | null | unde
   );
 }
 
+export function Warning({ children, testId }: { children: ReactNode; testId?: string }) {
+  return (
+    <div className="banner banner-warning" role="alert" data-testid={testId}>
+      {children}
+    </div>
+  );
+}
+
 export function Notice({ children, testId }: { children: ReactNode; testId?: string }) {
   return (
     <div className="banner banner-info" role="status" data-testid={testId}>

@@ -1,4 +1,4 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { Provider } from 'urql';
 import { describe, expect, it } from 'vitest';
 import { CapabilitiesContext, minimalCapabilities } from '../api/capabilities.ts';
@@ -99,5 +99,94 @@ describe('the sync page', () => {
     expect(within(report).getByTestId('ignored-GROUP_EMAIL-count').textContent).toBe('50');
     expect(polls).toBeGreaterThanOrEqual(3);
     expect((screen.getByTestId('run-now') as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('shows a run whose deletions the guard held, confirms them, and undoes the latest run by its id', async () => {
+    let confirmed = false;
+    const run = {
+      id: 'run9',
+      status: 'SUCCEEDED',
+      startedAt: '2026-11-25T10:00:00.000Z',
+      finishedAt: '2026-11-25T10:00:05.000Z',
+      error: null,
+      totals: { ...zero, total: 4, duplicate: 4 },
+      ignoredBreakdown: noneIgnored,
+      dryRun: false,
+      undoneAt: null,
+      heldDeletions: 6,
+      warning: 'The source no longer lists 6 of the 10 records this sync imported (more than the 50% …)',
+      undoReport: null,
+    };
+    const { client, calls } = fakeClient({
+      sync: () => ({
+        data: {
+          sync: {
+            id: 's1',
+            name: 'Customers',
+            status: 'ACTIVE',
+            inactiveReason: null,
+            importMode: 'ALL',
+            sourceOrganizationId: 'file',
+            nextRunAt: null,
+            criteria: null,
+            retrieveFrom: null,
+            deletionGuardPercent: 50,
+            deletionsConfirmed: confirmed,
+            connection: { id: 'c1', name: 'File', connector: 'csv', status: 'ACTIVE' },
+            mailingList: { id: 'l1', name: 'Newsletter' },
+            fieldMapping: [{ source: 'email', target: 'email' }],
+            schedule: { frequency: 'DAILY', time: '09:30', timeZone: 'UTC', weekday: null, dayOfMonth: null },
+            lastRun: run,
+            runs: {
+              totalCount: 1,
+              pageInfo: { hasNextPage: false, endCursor: null },
+              edges: [{ cursor: 'a', node: run }],
+            },
+          },
+          connectors: [{ id: 'csv', displayName: 'CSV file', maxLookbackDays: null, detectsDeletes: true }],
+        },
+      }),
+      runRecords: () => ({
+        data: {
+          syncRun: {
+            id: 'run9',
+            records: { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] },
+          },
+        },
+      }),
+      confirmSyncDeletions: () => {
+        confirmed = true;
+        return { data: { confirmSyncDeletions: { id: 's1', deletionsConfirmed: true } } };
+      },
+      undoSyncRun: () => ({
+        data: {
+          undoSyncRun: {
+            ...run,
+            undoneAt: '2026-11-25T11:00:00.000Z',
+            undoReport: { reversed: 3, kept: 1, keptByReason: [{ reason: 'SUPPRESSED', count: 1 }] },
+          },
+        },
+      }),
+    });
+    render(
+      <Provider value={client}>
+        <CapabilitiesContext.Provider
+          value={{ ...minimalCapabilities, dryRun: true, undo: true, deletionGuard: true, undoReport: true }}
+        >
+          <SyncDetailsPage id="s1" runId={null} />
+        </CapabilitiesContext.Provider>
+      </Provider>,
+    );
+    expect((await screen.findByTestId('run-warning')).textContent).toMatch(/6 of the 10 records/);
+    fireEvent.click(within(screen.getByTestId('held-deletions')).getByTestId('confirm-deletions'));
+    await screen.findByTestId('deletions-confirmed');
+    expect(calls.find((c) => c.operationName === 'ConfirmSyncDeletions')?.variables).toEqual({ id: 's1' });
+    expect(screen.queryByTestId('held-deletions')).toBeNull();
+
+    fireEvent.click(screen.getByTestId('undo-run'));
+    expect((await screen.findByTestId('action-notice')).textContent).toMatch(
+      /reversed 3 leads and kept 1 as they are now: 1 bounced or do-not-mail since/,
+    );
+    expect(calls.find((c) => c.operationName === 'UndoSyncRun')?.variables).toEqual({ id: 'run9' });
   });
 });

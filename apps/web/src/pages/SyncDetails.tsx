@@ -5,6 +5,7 @@ import { readStoredKey } from '../api/client.ts';
 import { errorMessage, fieldErrors } from '../api/errors.ts';
 import {
   ActivateSyncMutation,
+  ConfirmSyncDeletionsMutation,
   DeactivateSyncMutation,
   DeleteSyncMutation,
   InitiateSyncMutation,
@@ -19,10 +20,10 @@ import {
   undoSyncRunMutation,
 } from '../api/operations.ts';
 import type { Connector, CriteriaGroup, SourceField, SyncDetail, SyncRunSummary } from '../api/types.ts';
-import { RunReport, WatchedRunReport } from '../components/RunReport.tsx';
+import { describeUndo, RunReport, WatchedRunReport } from '../components/RunReport.tsx';
 import { isInProgress, RunHistoryTable, RunsChart } from '../components/report.tsx';
 import { SyncStatusBadge } from '../components/syncStatus.tsx';
-import { Badge, ErrorBanner, Loading, Notice } from '../components/ui.tsx';
+import { Badge, ErrorBanner, Loading, Notice, Warning } from '../components/ui.tsx';
 import { dateToInstant, describeSchedule, formatDateTime, instantToDate, timeZones } from '../lib/format.ts';
 import { href, navigate } from '../lib/router.ts';
 import { usePolling } from '../lib/usePolling.ts';
@@ -78,6 +79,7 @@ export function SyncDetailsPage({ id, runId }: { id: string; runId: string | nul
   const [initiateState, initiateSync] = useMutation(InitiateSyncMutation);
   const [deleteState, deleteSync] = useMutation(DeleteSyncMutation);
   const [policyState, updatePolicy] = useMutation(UpdateSyncPolicyMutation);
+  const [confirmState, confirmDeletions] = useMutation(ConfirmSyncDeletionsMutation);
 
   const sync = data?.sync;
   const runs = sync?.runs.edges.map((e) => e.node) ?? [];
@@ -111,7 +113,8 @@ export function SyncDetailsPage({ id, runId }: { id: string; runId: string | nul
     activateState.fetching ||
     deactivateState.fetching ||
     initiateState.fetching ||
-    deleteState.fetching;
+    deleteState.fetching ||
+    confirmState.fetching;
 
   async function act(
     run: () => Promise<{ error?: Parameters<typeof errorMessage>[0]; data?: unknown }>,
@@ -258,12 +261,19 @@ export function SyncDetailsPage({ id, runId }: { id: string; runId: string | nul
             type="button"
             className="secondary"
             disabled={busy || moving}
-            onClick={() =>
-              act(
-                () => undoSyncRun({ id }),
-                'The latest run was undone: the leads it added are gone and the ones it removed are back.',
-              )
-            }
+            onClick={async () => {
+              // The run's id: undo reverses that run (only the sync's latest real one is accepted).
+              const result = await act(() => undoSyncRun({ id: lastReal.id }));
+              const report = (result.data as { undoSyncRun?: SyncRunSummary } | undefined)?.undoSyncRun
+                ?.undoReport;
+              if (!result.error) {
+                setNotice(
+                  report
+                    ? `The latest run was undone. ${describeUndo(report)}`
+                    : 'The latest run was undone: the leads it added are gone and the ones it removed are back.',
+                );
+              }
+            }}
             data-testid="undo-run"
           >
             Undo latest run
@@ -295,6 +305,29 @@ export function SyncDetailsPage({ id, runId }: { id: string; runId: string | nul
             <option value="NEVER">never change fields (membership only)</option>
           </select>
         </label>
+      ) : null}
+      {caps.deletionGuard && sync.lastRun?.heldDeletions && !sync.deletionsConfirmed ? (
+        <Warning testId="held-deletions">
+          <p>{sync.lastRun.warning}</p>
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() =>
+              act(
+                () => confirmDeletions({ id }),
+                'Deletions confirmed: the next run removes the records the source no longer lists.',
+              )
+            }
+            data-testid="confirm-deletions"
+          >
+            Confirm {sync.lastRun.heldDeletions} deletions
+          </button>
+        </Warning>
+      ) : null}
+      {caps.deletionGuard && sync.deletionsConfirmed ? (
+        <Notice testId="deletions-confirmed">
+          Deletions confirmed: the next run removes the records the source no longer lists.
+        </Notice>
       ) : null}
       <ErrorBanner message={actionError} testId="action-error" />
       {notice ? <Notice testId="action-notice">{notice}</Notice> : null}
