@@ -1,4 +1,4 @@
-import type { Database } from '@leadsync/db';
+import { type Database, syncLockKey } from '@leadsync/db';
 import { type SyncRun, syncRuns } from '@leadsync/db/schema';
 import type { Engine } from '@leadsync/engine';
 import { eq } from 'drizzle-orm';
@@ -33,11 +33,9 @@ export interface SyncRunResult {
 
 /**
  * The key of the advisory lock a worker holds while it runs a sync (apps/worker, `withSyncLock`), so a run started
- * here never executes beside the same sync's run in a worker.
+ * here never executes beside the same sync's run in a worker, nor beside an undo of it (which takes it too).
  */
-export function syncLockKey(syncId: string): string {
-  return `leadsync.sync:${syncId}`;
-}
+export { syncLockKey } from '@leadsync/db';
 
 /**
  * `leadsync sync run <syncId>`: queues a manual run (or takes the sync's queued/running one, which then resumes) and
