@@ -156,6 +156,8 @@ async function workerProcess(label: string) {
     LEADSYNC_DATA_DIR: dataDir,
     LEADSYNC_SECRET_KEY: secretKey.toString('hex'),
     LEADSYNC_WORKER_CONNECTORS: 'zoho-invoice',
+    // Unset, only the sandbox's own port is allowed: an operator lists the simulator as they would a proxy.
+    LEADSYNC_ALLOWED_HOSTS: new URL(simulator.apiUrl).host,
     LEADSYNC_WORKER_LOCK_LIFETIME_MS: '3000',
     LEADSYNC_WORKER_POLL_MS: '250',
     LOG_LEVEL: 'info',
