@@ -61,6 +61,16 @@ describe("a contact's email changing at the source", () => {
     const again = await f.run(sync.id);
     expect([again.newLeads, again.deleted]).toEqual([1, 1]);
     expect(await f.listEmails(list.id)).toEqual(['ann@new.example.com', 'bob@example.com']);
-    expect(bob).toBeTruthy();
+
+    // An address emptied or made unusable at the source is a change too: the old one leaves, nothing stays tracked.
+    sim.updateContact(orgId, bob!.contact_id, { email: 'not an address' });
+    const emptied = await f.run(sync.id);
+    expect(emptied.deleted).toBe(1);
+    expect(emptied.invalidPattern).toBe(1);
+    expect(await f.listEmails(list.id)).toEqual(['ann@new.example.com']);
+    sim.updateContact(orgId, bob!.contact_id, { email: 'bob@example.com' });
+    const back = await f.run(sync.id);
+    expect([back.reAdded, back.deleted]).toEqual([1, 0]);
+    expect(await f.listEmails(list.id)).toEqual(['ann@new.example.com', 'bob@example.com']);
   });
 });

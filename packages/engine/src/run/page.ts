@@ -273,7 +273,7 @@ interface PagePlan {
    * Source records whose address changed at the source: the lead of the old address, which leaves the sync's list
    * (a `deleted` record), by record index. Rare; empty in a first import.
    */
-  moved: { index: number; leadId: string; email: string }[];
+  moved: { index: number; leadId: string; email: string; tracked: boolean }[];
 }
 
 function planPage(
@@ -338,7 +338,7 @@ function planPage(
 
 /**
  * Source records whose address changed at the source since the sync last saw them (same source id, another
- * email): the old address's lead is no longer this record's. Leads that a record of this unit names are left out
+ * email, or none usable: emptied, invalid, a role address): the old address's lead is no longer this record's. Leads that a record of this unit names are left out
  * (two records that swapped addresses keep both leads).
  */
 function findMoved(plan: PagePlan, linked: ReadonlyMap<string, { leadId: string; email: string }>): void {
@@ -350,9 +350,9 @@ function findMoved(plan: PagePlan, linked: ReadonlyMap<string, { leadId: string;
   for (let i = 0; i < plan.results.length; i++) {
     const result = plan.results[i]!;
     const before = linked.get(result.sourceId);
-    if (!before || result.email === undefined || !tracked(result) || result.email === before.email) continue;
+    if (!before || result.email === before.email) continue;
     if (named.has(before.leadId)) continue;
-    plan.moved.push({ index: i, leadId: before.leadId, email: before.email });
+    plan.moved.push({ index: i, leadId: before.leadId, email: before.email, tracked: tracked(result) });
   }
 }
 
@@ -575,6 +575,9 @@ function sourceRecordsWrite(
  */
 function movedWrite(scope: RunScope, page: PageWrite, plan: PagePlan): SQL {
   const sourceIds = plan.moved.map((m) => plan.results[m.index]!.sourceId);
+  // A record whose new address is not tracked (empty, invalid, role) writes no source record: its old one is closed
+  // here, so that it names the old lead no more (a later valid address opens it again).
+  const untracked = plan.moved.filter((m) => !m.tracked).map((m) => plan.results[m.index]!.sourceId);
   const seqs = plan.moved.map((m) => String(-(page.seqStart + m.index + 1)));
   return sql`moved as (
       select u.source_id, u.lead_id::uuid as lead_id, u.email, u.seq::integer as seq
@@ -598,6 +601,13 @@ function movedWrite(scope: RunScope, page: PageWrite, plan: PagePlan): SQL {
         and not exists (select 1 from list_memberships m
                         where m.lead_id = l.id and m.mailing_list_id <> ${scope.mailingListId})
       returning l.id),
+    ${
+      untracked.length > 0
+        ? sql`moved_closed as (
+      update source_records s set deleted_at = now(), last_seen_run_id = ${scope.runId}
+      where s.sync_id = ${scope.syncId} and s.source_id = any(${textArray(untracked)})),`
+        : sql``
+    }
     moved_records as (
       insert into run_records (run_id, organization_id, seq, source_id, email, lead_id, outcome, previous)
       select ${scope.runId}, ${scope.organizationId}, v.seq, v.source_id, v.email, v.lead_id, 'deleted',
