@@ -73,7 +73,10 @@ describe('Zoho Invoice account key rotation over HTTP', () => {
 
   it('refuses a key the source rejects and a host outside LEADSYNC_ALLOWED_HOSTS, storing nothing', async () => {
     const refused = await createConnection({ ...sim.credentials, refreshToken: 'not-the-token' });
-    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'credentials' });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'credentials.refreshToken',
+    });
     const host = await createConnection(sim.credentials, {
       ...settings(),
       apiUrl: 'http://10.1.2.3/invoice/v3',
@@ -174,7 +177,10 @@ describe('Zoho Invoice account key rotation over HTTP', () => {
         c: { ...rotated, refreshToken: 'still-wrong' },
       },
     );
-    expect(stale.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'credentials' });
+    expect(stale.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'credentials.refreshToken',
+    });
     expect(await connection()).toMatchObject({ status: 'NEEDS_NEW_KEY' });
     expect(
       codeOf(await api.gql(`mutation($id: ID!) { activateSync(id: $id) { id } }`, { id: syncIds[0] })),

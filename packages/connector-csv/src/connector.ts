@@ -303,7 +303,13 @@ export const csvConnector = defineConnector<CsvCredentials, CsvSettings>({
   async estimateCost(ctx, request) {
     assertOrganization(request.organizationId);
     const { rows } = await estimateRows(await open(ctx));
-    return { records: rows, requests: 0, note: 'The whole file is read on every run.' };
+    return {
+      records: rows,
+      requests: 0,
+      listRequests: 0,
+      detailRequests: 0,
+      note: 'The whole file is read on every run.',
+    };
   },
 
   async *listIds(ctx, request) {

@@ -141,7 +141,12 @@ export interface ListIdsRequest {
 
 export interface CostEstimate {
   records: number;
+  /** All requests to the source: list pages, detail requests and any others. */
   requests: number;
+  /** Of `requests`, the list pages. */
+  listRequests?: number;
+  /** Of `requests`, the per-record detail requests (fields a list page does not carry). */
+  detailRequests?: number;
   note?: string;
 }
 
@@ -158,10 +163,20 @@ export interface SourceConnector<Creds = unknown, Settings = unknown> {
   credentialsSchema: z.ZodType<Creds>;
   settingsSchema: z.ZodType<Settings>;
   capabilities: ConnectorCapabilities;
+  /**
+   * What a person must do at the source to connect it (where to create the key, which scopes, which data
+   * center), in plain sentences; the console shows it beside the connection form.
+   */
+  setupHelp?: string;
   /** The credential whose last characters may be shown, masked. */
   maskedKey?(credentials: Creds): string | undefined;
   fields(ctx: ConnectorContext<Creds, Settings>, organizationId?: string): Promise<FieldDescriptor[]>;
   check(ctx: ConnectorContext<Creds, Settings>): Promise<CheckResult>;
+  /**
+   * The account's current primary email, asked before every run (DESIGN.md §4: a change needs the key entered
+   * again); one cheap request. A source without accounts (a file) leaves it out.
+   */
+  primaryEmail?(ctx: ConnectorContext<Creds, Settings>, organizationId: string): Promise<string | undefined>;
   listOrganizations(ctx: ConnectorContext<Creds, Settings>): Promise<SourceOrganization[]>;
   read(ctx: ConnectorContext<Creds, Settings>, request: ReadRequest): AsyncIterable<RecordPage>;
   listIds?(ctx: ConnectorContext<Creds, Settings>, request: ListIdsRequest): AsyncIterable<string[]>;

@@ -27,6 +27,14 @@ export abstract class ConnectorError extends Error {
 export class InvalidCredentialsError extends ConnectorError {
   readonly code = 'invalid_credentials';
   readonly retryable = false;
+  constructor(
+    message: string,
+    userMessage?: string,
+    /** The credentials key at fault (`refreshToken`, `clientId`), when the source says which. */
+    readonly field?: string,
+  ) {
+    super(message, userMessage);
+  }
 }
 
 export class RateLimitedError extends ConnectorError {

@@ -257,6 +257,12 @@ export function createZohoInvoiceConnector(
     credentialsSchema: zohoInvoiceCredentialsSchema,
     settingsSchema: zohoInvoiceSettingsSchema,
     capabilities: { maxLookbackDays: 30, detectsDeletes: true },
+    setupHelp: [
+      '1. Sign in to the Zoho API console of your data center (api-console.zoho.com; .eu, .in, .com.au, .jp, .ca, .com.cn or .sa for the others) and add a Self Client: it gives the client ID and client secret.',
+      '2. In the Self Client, choose "Generate Code" with the scopes ZohoInvoice.contacts.READ,ZohoInvoice.settings.READ and the longest time offered.',
+      "3. Within that time, exchange the code for a refresh token: POST https://accounts.zoho.com/oauth/v2/token (your data center's accounts host) with grant_type=authorization_code, client_id, client_secret and code. The answer's refresh_token is the account key.",
+      '4. Enter the client ID, client secret and refresh token here, and choose the data center where your Zoho account lives (the address you sign in at).',
+    ].join('\n'),
 
     maskedKey(credentials) {
       const key = credentials.refreshToken ?? '';
@@ -279,6 +285,12 @@ export function createZohoInvoiceConnector(
       );
       const me = users.users.find((u) => u.is_current_user);
       return { primaryEmail: me?.email || undefined, accountName: org.name || undefined };
+    },
+
+    async primaryEmail(ctx, organizationId) {
+      const { client } = open(ctx, options);
+      const users = envelope(usersEnvelopeSchema, await client.get('/users', organizationId), 'GET /users');
+      return users.users.find((u) => u.is_current_user)?.email || undefined;
     },
 
     async listOrganizations(ctx) {
@@ -439,6 +451,8 @@ export function createZohoInvoiceConnector(
       return {
         records: contacts + personRecords,
         requests: listRequests + detailRequests + personRequests,
+        listRequests: listRequests + personRequests,
+        detailRequests,
         note: `${listRequests} list page(s) of up to ${PAGE_SIZE}${wantDetail ? `, ${detailRequests} contact detail request(s) for the address fields` : ''}${personRequests ? `, ${personRequests} contact person page(s)` : ''}. Counted by listing the contacts once.`,
       };
     },

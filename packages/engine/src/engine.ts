@@ -68,10 +68,21 @@ export interface Engine {
   queueRun(organizationId: string, syncId: string, options: QueueRunOptions): Promise<SyncRun>;
   /** Runs a queued run or resumes a `running` one; see ExecuteRunOptions. */
   executeRun(runId: string, options?: ExecuteRunOptions): Promise<SyncRun>;
-  /** The connection gets `needs_new_key`; every active sync of it becomes `inactive` (`credentials_changed`). */
-  handleRejectedCredentials(organizationId: string, connectionId: string): Promise<void>;
+  /**
+   * The connection gets `needs_new_key`; every active sync of it becomes `inactive` (`credentials_changed`, or the
+   * change's own reason: `primary_email_changed`).
+   */
+  handleRejectedCredentials(organizationId: string, connectionId: string, change?: KeyChange): Promise<void>;
   /** Reverses the sync's latest succeeded real run; `UndoRefusedError` (code `invalid_input`) otherwise. */
   undoRun(organizationId: string, runId: string): Promise<SyncRun>;
+}
+
+/** Why a connection needs a new key (DESIGN.md §4); without one, the source refused the key itself. */
+export interface KeyChange {
+  /** The syncs' `inactiveReason`. */
+  syncReason: 'credentials_changed' | 'primary_email_changed';
+  /** The connection's `statusReason`, for a person (emails masked). */
+  statusReason: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -84,12 +95,19 @@ export function createEngine(engineDeps: EngineDeps): Engine {
   };
   const now = deps.now ?? (() => new Date());
 
-  async function handleRejectedCredentials(organizationId: string, connectionId: string): Promise<void> {
+  async function handleRejectedCredentials(
+    organizationId: string,
+    connectionId: string,
+    change: KeyChange = {
+      syncReason: 'credentials_changed',
+      statusReason: 'The source refused the account key.',
+    },
+  ): Promise<void> {
     if (!UUID.test(connectionId)) throw new NotFoundError('Connection', connectionId);
     const changed = await db.transaction(async (tx) => {
       const [connection] = await tx
         .update(connections)
-        .set({ status: 'needs_new_key', updatedAt: sql`now()` })
+        .set({ status: 'needs_new_key', statusReason: change.statusReason, updatedAt: sql`now()` })
         .where(
           and(
             eq(connections.organizationId, organizationId),
@@ -102,7 +120,7 @@ export function createEngine(engineDeps: EngineDeps): Engine {
         .update(syncs)
         .set({
           status: 'inactive',
-          inactiveReason: 'credentials_changed',
+          inactiveReason: change.syncReason,
           nextRunAt: null,
           updatedAt: sql`now()`,
         })
@@ -115,7 +133,10 @@ export function createEngine(engineDeps: EngineDeps): Engine {
         );
       return connection;
     });
-    deps.logger.warn({ organizationId, connectionId }, 'account key rejected: connection needs a new key');
+    deps.logger.warn(
+      { organizationId, connectionId, reason: change.syncReason },
+      'connection needs a new key',
+    );
     if (changed) await tell(() => deps.events?.connectionNeedsNewKey(changed));
   }
 

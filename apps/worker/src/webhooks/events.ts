@@ -47,6 +47,7 @@ export function connectionPayload(connection: Connection, occurredAt: Date): Rec
       name: connection.name,
       connector: connection.connectorId,
       status: 'NEEDS_NEW_KEY',
+      statusReason: connection.statusReason,
     },
     occurredAt: occurredAt.toISOString(),
   };

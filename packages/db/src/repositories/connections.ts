@@ -15,7 +15,10 @@ export interface CreateConnectionInput {
 }
 
 export type UpdateConnectionInput = Partial<
-  Pick<Connection, 'name' | 'credentialsEncrypted' | 'settings' | 'maskedKey' | 'primaryEmail' | 'status'>
+  Pick<
+    Connection,
+    'name' | 'credentialsEncrypted' | 'settings' | 'maskedKey' | 'primaryEmail' | 'status' | 'statusReason'
+  >
 >;
 
 /** Why every sync of a connection was deactivated (DESIGN.md §4). */
@@ -95,7 +98,7 @@ export class ConnectionRepository {
     id: string,
     input: Pick<CreateConnectionInput, 'credentialsEncrypted' | 'maskedKey' | 'primaryEmail'>,
   ): Promise<Connection | undefined> {
-    return this.changeAndDeactivateSyncs(id, { ...input, status: 'active' });
+    return this.changeAndDeactivateSyncs(id, { ...input, status: 'active', statusReason: null });
   }
 
   private async changeAndDeactivateSyncs(

@@ -3,9 +3,10 @@ import type { Executor } from '../client.ts';
 import { type NewSync, type Sync, syncs } from '../schema/syncs.ts';
 import { isUuid, onlyUuids } from './ids.ts';
 
+/** `createdAt` may be given, so that a default measured from the creation (the retrieval window) matches it. */
 export type CreateSyncInput = Omit<
   NewSync,
-  'id' | 'organizationId' | 'status' | 'inactiveReason' | 'highWaterMark' | 'createdAt' | 'updatedAt'
+  'id' | 'organizationId' | 'status' | 'inactiveReason' | 'highWaterMark' | 'rereadRequestedAt' | 'updatedAt'
 >;
 
 /** What may change after creation: not the import mode, the connection or the source organization. */
@@ -22,9 +23,16 @@ export type UpdateSyncInput = Partial<
     | 'deletionGuardPercent'
     | 'deletionsConfirmedAt'
     | 'highWaterMark'
+    | 'setupStep'
     | 'nextRunAt'
   >
->;
+> & {
+  /**
+   * The next run reads the whole retrieval window again: the high-water mark is cleared and `rereadRequestedAt`
+   * set to the database's now, which the engine compares with a run's start.
+   */
+  reread?: boolean;
+};
 
 export class SyncRepository {
   constructor(
@@ -80,8 +88,10 @@ export class SyncRepository {
 
   async update(id: string, patch: UpdateSyncInput): Promise<Sync | undefined> {
     if (!isUuid(id)) return undefined;
-    if (Object.keys(patch).length === 0) return this.get(id);
-    const [row] = await this.db.update(syncs).set(patch).where(this.scoped(id)).returning();
+    const { reread, ...values } = patch;
+    const set = reread ? { ...values, highWaterMark: null, rereadRequestedAt: sql`now()` } : values;
+    if (Object.keys(set).length === 0) return this.get(id);
+    const [row] = await this.db.update(syncs).set(set).where(this.scoped(id)).returning();
     return row;
   }
 
@@ -90,7 +100,7 @@ export class SyncRepository {
     if (!isUuid(id)) return undefined;
     const [row] = await this.db
       .update(syncs)
-      .set({ status: 'active', inactiveReason: null, nextRunAt })
+      .set({ status: 'active', inactiveReason: null, nextRunAt, setupStep: null })
       .where(this.scoped(id))
       .returning();
     return row;

@@ -21,6 +21,8 @@ export const connections = pgTable(
     maskedKey: text(),
     primaryEmail: text(),
     status: connectionStatus().notNull().default('active'),
+    /** Why the connection needs attention, in words for a person (no secrets; emails masked); null when active. */
+    statusReason: text(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -7,6 +7,7 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  smallint,
   text,
   unique,
   uuid,
@@ -62,6 +63,13 @@ export const syncs = pgTable(
     deletionsConfirmedAt: timestamptz(),
     /** Newest source modification time of the last successful run (incremental reads start here). */
     highWaterMark: timestamptz(),
+    /**
+     * Set (with `highWaterMark` cleared) when criteria, mapping or `retrieveFrom` change: the next run reads the whole
+     * window; a run that started before it does not bring the high-water mark back.
+     */
+    rereadRequestedAt: timestamptz(),
+    /** A draft's wizard step to reopen at (0-based); null once initiated. */
+    setupStep: smallint(),
     nextRunAt: timestamptz(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

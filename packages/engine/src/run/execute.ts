@@ -10,6 +10,7 @@ import { type Connection, connections, type Sync, type SyncRun, syncRuns, syncs 
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { type ContextDeps, connectionContext } from '../context.ts';
 import { compileCriteria, criteriaFields, type Predicate } from '../criteria.ts';
+import type { KeyChange } from '../engine.ts';
 import { EngineError, NotFoundError } from '../errors.ts';
 import { compileMapping, contentHash, type Mapper } from '../mapping.ts';
 import { sendPrepared } from '../sql.ts';
@@ -61,7 +62,7 @@ export interface RunDeps extends ContextDeps {
   now: () => Date;
   /** Source pages in a row without a record (read or listing) after which the run fails; default MAX_EMPTY_PAGES. */
   maxEmptyPages?: number;
-  handleRejectedCredentials(organizationId: string, connectionId: string): Promise<void>;
+  handleRejectedCredentials(organizationId: string, connectionId: string, change?: KeyChange): Promise<void>;
   /** Records per write unit (see WRITE_UNIT_RECORDS). */
   writeUnitRecords?: number;
 }
@@ -118,6 +119,41 @@ function parseCheckpoint(value: unknown): RunCheckpoint | undefined {
   const cp = value as Partial<RunCheckpoint>;
   if (cp.phase !== 'read' && cp.phase !== 'deletes' && cp.phase !== 'done') return undefined;
   return { phase: cp.phase, since: typeof cp.since === 'string' ? cp.since : null, source: cp.source };
+}
+
+/** `ava.thompson@example.com` → `a…@example.com`: enough for a person to recognize, not the address itself. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return '…';
+  return `${email.slice(0, 1)}…${email.slice(at)}`;
+}
+
+/**
+ * DESIGN.md §4: the source account's primary email is compared on every run. A change means the key now belongs to
+ * someone else's account: the connection needs a new key, every sync of it is inactive (`primary_email_changed`),
+ * and this run ends before reading or writing anything.
+ */
+async function checkPrimaryEmail(
+  deps: RunDeps,
+  connector: AnyConnector,
+  ctx: ReturnType<typeof connectionContext>,
+  connection: Connection,
+  sync: Sync,
+): Promise<void> {
+  const stored = connection.primaryEmail;
+  if (!connector.primaryEmail || !stored) return;
+  const current = await connector.primaryEmail(ctx, sync.sourceOrganizationId);
+  if (!current || current.trim().toLowerCase() === stored.trim().toLowerCase()) return;
+  const change = `the account's primary email changed from ${maskEmail(stored)} to ${maskEmail(current)}`;
+  await deps.handleRejectedCredentials(sync.organizationId, connection.id, {
+    syncReason: 'primary_email_changed',
+    statusReason: `${change.charAt(0).toUpperCase()}${change.slice(1)}: enter the account key again.`,
+  });
+  throw new EngineError(
+    'invalid_input',
+    `Nothing was imported: ${change}. Enter the key of the connection "${connection.name}" again; its syncs stay ` +
+      'inactive until they are activated.',
+  );
 }
 
 function userMessage(error: unknown, connection: Connection): string {
@@ -194,6 +230,7 @@ export async function executeRun(
       );
     }
     const ctx = connectionContext(deps, connection, options.signal);
+    await checkPrimaryEmail(deps, connector, ctx, connection, sync);
 
     if (checkpoint.phase === 'read') {
       const stopped = await readPages(deps, scope, sync, connector, ctx, run, checkpoint, options);
@@ -238,10 +275,15 @@ export async function executeRun(
         }
       }
       if (!scope.dryRun && current?.highWaterMark) {
+        // A change of criteria, mapping or window saved while this run read asked for a whole re-read: the
+        // high-water mark stays cleared for the next run.
         await tx
           .update(syncs)
           .set({
-            highWaterMark: sql`greatest(${syncs.highWaterMark}, ${current.highWaterMark.toISOString()}::timestamptz)`,
+            highWaterMark: sql`case when ${syncs.rereadRequestedAt} is null
+              or ${syncs.rereadRequestedAt} < (select ${syncRuns.startedAt} from ${syncRuns} where ${syncRuns.id} = ${scope.runId})
+              then greatest(${syncs.highWaterMark}, ${current.highWaterMark.toISOString()}::timestamptz)
+              else ${syncs.highWaterMark} end`,
           })
           .where(eq(syncs.id, scope.syncId));
       }

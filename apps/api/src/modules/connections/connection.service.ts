@@ -30,6 +30,7 @@ export function toConnection(row: ConnectionRow): Connection {
     name: row.name,
     status: row.status === 'active' ? ConnectionStatus.ACTIVE : ConnectionStatus.NEEDS_NEW_KEY,
     primaryEmail: row.primaryEmail,
+    statusReason: row.status === 'active' ? null : row.statusReason,
     maskedKey: row.maskedKey,
   };
 }
@@ -72,7 +73,10 @@ export class ConnectionService {
       return await this.deps.engine.checkCredentials(connectorId, credentials, settings, this.organizationId);
     } catch (error) {
       if (error instanceof InvalidCredentialsError) {
-        throw badInput('credentials', 'The source refused these credentials: check the account key.');
+        // The field at fault when the source says which (Zoho: the client id/secret, or the refresh token).
+        throw error.field
+          ? badInput(`credentials.${error.field}`, error.userMessage)
+          : badInput('credentials', 'The source refused these credentials: check the account key.');
       }
       throw error;
     }
@@ -115,8 +119,10 @@ export class ConnectionService {
    * DESIGN.md §4: the new key is checked first (refused: nothing changes); then the connection is `active` with
    * it, and every sync of the connection is `inactive` (`credentials_changed`) and unscheduled until activated.
    */
-  async updateCredentials(id: string, credentials: Record<string, unknown>): Promise<ConnectionRow> {
+  async updateCredentials(id: string, given: Record<string, unknown>): Promise<ConnectionRow> {
     const current = await this.get(id);
+    // Only the parts given change: a new refresh token alone keeps the stored client id and secret.
+    const credentials = { ...this.storedCredentials(current), ...given };
     const checked = await this.check(current.connectorId, credentials, current.settings);
     const syncs = new SyncRepository(this.deps.db, this.organizationId);
     const affected = (await syncs.listByConnection(id)).filter((sync) => sync.status !== 'draft');
@@ -128,6 +134,16 @@ export class ConnectionService {
     if (!updated) throw connectionNotFound(id);
     for (const sync of affected) await this.deps.scheduler.unscheduleSync(sync.id);
     return updated;
+  }
+
+  /** The connection's credentials as stored; none when they cannot be read (the server's secret key changed). */
+  private storedCredentials(connection: ConnectionRow): Record<string, unknown> {
+    try {
+      const stored = this.deps.secretBox.openJson(connection.credentialsEncrypted, connection.id);
+      return stored && typeof stored === 'object' ? (stored as Record<string, unknown>) : {};
+    } catch {
+      return {};
+    }
   }
 
   /** New settings (e.g. the CSV text), checked with the current credentials before they are stored. */

@@ -26,6 +26,13 @@ export class Connection {
   @Field(() => String, { nullable: true })
   primaryEmail!: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Why the connection needs a new key, for a person (e.g. the account's primary email changed; masked).",
+  })
+  statusReason!: string | null;
+
   @Field(() => String, { nullable: true, description: 'At most the last 4 characters of the account key.' })
   maskedKey!: string | null;
 }

@@ -13,4 +13,10 @@ export class Connector {
 
   @Field(() => Boolean, { description: 'Whether records removed at the source become `DELETED` outcomes.' })
   detectsDeletes!: boolean;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'What a person must do at the source to connect it, one step a line (null: nothing to do).',
+  })
+  setupHelp!: string | null;
 }

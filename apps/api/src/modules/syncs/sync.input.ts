@@ -60,4 +60,12 @@ export class CreateSyncInput {
 
   @Field(() => UpdatePolicy, { nullable: true, defaultValue: UpdatePolicy.OVERWRITE })
   updatePolicy?: UpdatePolicy | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'A draft saved part-way through the wizard: the step to continue at (0–3). At 0 or 1 the mapping may ' +
+      'still be empty; initiating needs it.',
+  })
+  setupStep?: number | null;
 }

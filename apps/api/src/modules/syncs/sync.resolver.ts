@@ -77,7 +77,20 @@ export class SyncResolver {
     return toSync(await ctx.services.syncs.create(input));
   }
 
-  @Mutation(() => Sync, { description: 'ACTIVE and scheduled.' })
+  @Mutation(() => Sync, {
+    description: "Save and continue: replaces a DRAFT's definition (and the wizard step to continue at).",
+  })
+  async updateSyncDraft(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => CreateSyncInput) input: CreateSyncInput,
+    @Ctx() ctx: ApiContext,
+  ): Promise<Sync> {
+    return toSync(await ctx.services.syncs.updateDraft(id, input));
+  }
+
+  @Mutation(() => Sync, {
+    description: 'ACTIVE: the first import starts now (a queued run), then the schedule.',
+  })
   async initiateSync(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<Sync> {
     return toSync(await ctx.services.syncs.initiate(id));
   }

@@ -1,5 +1,11 @@
 import type { FieldDescriptor } from '@leadsync/connector-sdk';
-import { type Criteria, criteriaFields, criteriaSchema, scheduleSchema } from '@leadsync/core';
+import {
+  type Criteria,
+  criteriaFields,
+  criteriaSchema,
+  earliestRetrieveFrom,
+  scheduleSchema,
+} from '@leadsync/core';
 import {
   ConnectionRepository,
   isForeignKeyViolation,
@@ -28,7 +34,7 @@ import {
   syncNotFound,
 } from './sync.errors.ts';
 
-import { type Sync, UpdatePolicy } from './sync.type.ts';
+import { type CostEstimate, type Sync, UpdatePolicy } from './sync.type.ts';
 import {
   checkCriteriaFields,
   checkMapping,
@@ -50,11 +56,28 @@ const createSyncSchema = z.object({
   schedule: scheduleSchema,
   retrieveFrom: z.date().nullish(),
   updatePolicy: z.enum(['overwrite', 'fill_empty', 'never']).nullish(),
+  /** A draft saved part-way through the wizard: the step to reopen at (0 details … 3 review). */
+  setupStep: z.number().int().min(0).max(3).nullish(),
 });
 
 const deletionGuardSchema = z.object({
   percent: z.number().int('a whole number').min(0, 'at least 0').max(100, 'at most 100'),
 });
+
+type CreateSyncFields = z.infer<typeof createSyncSchema>;
+
+/**
+ * `createSyncSchema`, except that a draft saved before the mapping step (setupStep 0 or 1) may have no mapping yet
+ * (initiating needs one).
+ */
+function parseSyncInput(raw: unknown): CreateSyncFields & { mappingPending: boolean } {
+  const draft = parse(createSyncSchema.extend({ fieldMapping: z.array(z.unknown()).max(200) }), raw, 'input');
+  const mappingPending = draft.fieldMapping.length === 0 && draft.setupStep != null && draft.setupStep <= 1;
+  const fieldMapping = mappingPending
+    ? []
+    : parse(fieldMappingSchema, draft.fieldMapping, 'input.fieldMapping');
+  return { ...draft, fieldMapping, mappingPending };
+}
 
 export function toSync(row: SyncRow): Sync {
   return {
@@ -74,6 +97,8 @@ export function toSync(row: SyncRow): Sync {
       dayOfMonth: row.schedule.dayOfMonth ?? null,
     },
     retrieveFrom: row.retrieveFrom,
+    fullRereadPending: row.highWaterMark === null,
+    setupStep: row.status === 'draft' ? row.setupStep : null,
     nextRunAt: row.nextRunAt,
     updatePolicy: row.updatePolicy as UpdatePolicy,
     deletionGuardPercent: row.deletionGuardPercent,
@@ -139,8 +164,11 @@ export class SyncService {
     return this.connector(connection).fields(ctx, sourceOrganizationId);
   }
 
-  async create(raw: unknown): Promise<SyncRow> {
-    const input = parse(createSyncSchema, raw, 'input');
+  /**
+   * Checks a whole sync definition against its connection, list and source (for `createSync` and a draft's
+   * `updateSyncDraft`) and returns the row values; `createdAt` is what the retrieval window is measured from.
+   */
+  private async definition(input: ReturnType<typeof parseSyncInput>, createdAt: Date) {
     const connection = await this.connectionOf(input.connectionId);
     if (!(await this.lists.get(input.mailingListId))) throw mailingListNotFound(input.mailingListId);
     const connector = this.connector(connection);
@@ -157,35 +185,72 @@ export class SyncService {
       );
     }
     const fields = await this.sourceFields(connection, input.sourceOrganizationId);
-    checkMapping(input.fieldMapping, fields, 'input.fieldMapping');
+    if (!input.mappingPending) checkMapping(input.fieldMapping, fields, 'input.fieldMapping');
     if (input.criteria) checkCriteriaFields(input.criteria, fields, 'input.criteria');
+    const maxLookbackDays = connector.capabilities.maxLookbackDays;
     checkRetrieveFrom(
       input.retrieveFrom,
-      this.now(),
-      connector.capabilities.maxLookbackDays,
+      createdAt,
+      maxLookbackDays,
       connector.displayName,
       'input.retrieveFrom',
     );
+    return {
+      name: input.name,
+      connectionId: connection.id,
+      sourceOrganizationId: input.sourceOrganizationId,
+      importMode: input.importMode,
+      criteria: (input.criteria ?? null) as unknown as Record<string, unknown> | null,
+      mailingListId: input.mailingListId,
+      fieldMapping: input.fieldMapping,
+      schedule: input.schedule as SyncSchedule,
+      // DESIGN.md §3: without a date, a source with a look-back limit reads from the earliest day it allows.
+      retrieveFrom: input.retrieveFrom ?? earliestRetrieveFrom({ createdAt, maxLookbackDays }),
+      updatePolicy: input.updatePolicy ?? 'overwrite',
+      setupStep: input.setupStep ?? null,
+    };
+  }
 
+  async create(raw: unknown): Promise<SyncRow> {
+    const input = parseSyncInput(raw);
+    const createdAt = this.now();
+    const values = await this.definition(input, createdAt);
     try {
-      return await this.syncs.create({
-        name: input.name,
-        connectionId: connection.id,
-        sourceOrganizationId: input.sourceOrganizationId,
-        importMode: input.importMode,
-        criteria: (input.criteria ?? null) as unknown as Record<string, unknown> | null,
-        mailingListId: input.mailingListId,
-        fieldMapping: input.fieldMapping,
-        schedule: input.schedule as SyncSchedule,
-        retrieveFrom: input.retrieveFrom ?? null,
-        updatePolicy: input.updatePolicy ?? 'overwrite',
-      });
+      return await this.syncs.create({ ...values, createdAt });
     } catch (error) {
       if (isForeignKeyViolation(error, 'syncs_mailing_list_fk'))
         throw mailingListNotFound(input.mailingListId);
       if (isForeignKeyViolation(error, 'syncs_connection_fk')) throw connectionNotFound(input.connectionId);
       throw error;
     }
+  }
+
+  /**
+   * "Save and continue": a DRAFT's whole definition replaced (the wizard's answers so far, the import mode
+   * included, since the sync was never initiated) with the step to reopen at.
+   */
+  async updateDraft(id: string, raw: unknown): Promise<SyncRow> {
+    const sync = await this.get(id);
+    if (sync.status !== 'draft')
+      throw conflict('Only a draft can be saved from the wizard: this sync was initiated');
+    const input = parseSyncInput(raw);
+    const values = await this.definition(input, sync.createdAt);
+    try {
+      const updated = await this.syncs.update(id, values);
+      if (!updated) throw syncNotFound(id);
+      return updated;
+    } catch (error) {
+      if (isForeignKeyViolation(error, 'syncs_mailing_list_fk'))
+        throw mailingListNotFound(input.mailingListId);
+      if (isForeignKeyViolation(error, 'syncs_connection_fk')) throw connectionNotFound(input.connectionId);
+      throw error;
+    }
+  }
+
+  /** A sync needs its email mapping before it runs (a draft saved before the mapping step has none). */
+  private assertMapped(sync: SyncRow) {
+    if (!sync.fieldMapping.some((entry) => entry.target === 'email'))
+      throw badInput('fieldMapping', 'Finish the field mapping first: a source field must map to email');
   }
 
   /** Schedules the sync's job (the scheduler stores `next_run_at`), then reads the sync back. */
@@ -211,6 +276,7 @@ export class SyncService {
     if (sync.status === 'active') return sync;
     if (sync.status === 'inactive')
       throw conflict('This sync was initiated before and is inactive: activate it');
+    this.assertMapped(sync);
     const connection = await this.activeConnection(sync);
     const activated = await this.syncs.activate(id);
     if (!activated) throw syncNotFound(id);
@@ -273,12 +339,17 @@ export class SyncService {
     const mapping = parse(fieldMappingSchema, rawMapping, 'fieldMapping');
     const connection = await this.connectionOf(sync.connectionId);
     checkMapping(mapping, await this.sourceFields(connection, sync.sourceOrganizationId), 'fieldMapping');
-    const updated = await this.syncs.update(id, { fieldMapping: mapping });
+    const changed = JSON.stringify(mapping) !== JSON.stringify(sync.fieldMapping);
+    const updated = await this.syncs.update(id, { fieldMapping: mapping, reread: changed });
     if (!updated) throw syncNotFound(id);
     return updated;
   }
 
-  /** Schedule, retrieval window and criteria values; the import mode stays what it was at creation. */
+  /**
+   * Schedule, retrieval window and criteria values; the import mode stays what it was at creation. DESIGN.md §3:
+   * after a change of criteria, mapping or retrieval date the next run reads the whole window again, so widened
+   * criteria and newly mapped fields reach records the source has not changed since (`reread`).
+   */
   async updateRetrieval(id: string, change: RetrievalChange): Promise<SyncRow> {
     const sync = await this.get(id);
     if (change.importMode && change.importMode !== sync.importMode)
@@ -297,22 +368,29 @@ export class SyncService {
           await this.sourceFields(connection, sync.sourceOrganizationId),
           'criteria',
         );
-        patch.criteria = criteria as unknown as Record<string, unknown>;
+        if (JSON.stringify(criteria) !== JSON.stringify(sync.criteria)) {
+          patch.criteria = criteria as unknown as Record<string, unknown>;
+          patch.reread = true;
+        }
       }
     }
     if (change.retrieveFrom !== undefined) {
-      if (change.retrieveFrom) {
-        const connection = await this.connectionOf(sync.connectionId);
-        const connector = this.connector(connection);
-        checkRetrieveFrom(
-          change.retrieveFrom,
-          sync.createdAt,
-          connector.capabilities.maxLookbackDays,
-          connector.displayName,
-          'retrieveFrom',
-        );
+      const connector = this.connector(await this.connectionOf(sync.connectionId));
+      const maxLookbackDays = connector.capabilities.maxLookbackDays;
+      checkRetrieveFrom(
+        change.retrieveFrom,
+        sync.createdAt,
+        maxLookbackDays,
+        connector.displayName,
+        'retrieveFrom',
+      );
+      // A cleared date means "as far back as allowed": the earliest day for a source with a look-back limit.
+      const retrieveFrom =
+        change.retrieveFrom ?? earliestRetrieveFrom({ createdAt: sync.createdAt, maxLookbackDays });
+      if (retrieveFrom?.getTime() !== sync.retrieveFrom?.getTime()) {
+        patch.retrieveFrom = retrieveFrom;
+        patch.reread = true;
       }
-      patch.retrieveFrom = change.retrieveFrom;
     }
     const updated = await this.syncs.update(id, patch);
     if (!updated) throw syncNotFound(id);
@@ -344,7 +422,7 @@ export class SyncService {
    * The connector's estimate of what the next run costs at the source (records, requests), counting the detail
    * requests the mapping and criteria need; `null` when the connector cannot estimate.
    */
-  async estimateCost(id: string): Promise<{ records: number; requests: number; note: string | null } | null> {
+  async estimateCost(id: string): Promise<CostEstimate | null> {
     const sync = await this.get(id);
     const connection = await this.connectionOf(sync.connectionId);
     const connector = this.connector(connection);
@@ -358,7 +436,13 @@ export class SyncService {
       since: sync.highWaterMark ?? sync.retrieveFrom ?? undefined,
       fields: [...fields],
     });
-    return { records: estimate.records, requests: estimate.requests, note: estimate.note ?? null };
+    return {
+      records: estimate.records,
+      requests: estimate.requests,
+      listRequests: estimate.listRequests ?? null,
+      detailRequests: estimate.detailRequests ?? null,
+      note: estimate.note ?? null,
+    };
   }
 
   /** Queues a real run for the worker; at most one per sync is queued or running (that one is returned). */
@@ -375,6 +459,7 @@ export class SyncService {
   /** A dry run of a sync in any status: classifies everything, writes nothing to leads or lists. */
   async preview(id: string): Promise<SyncRunRow> {
     const sync = await this.get(id);
+    this.assertMapped(sync);
     const connection = await this.activeConnection(sync);
     const run = await this.deps.engine.queueRun(this.organizationId, id, {
       trigger: 'preview',

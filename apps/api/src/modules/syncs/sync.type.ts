@@ -93,8 +93,28 @@ export class Sync {
   @Field(() => Schedule)
   schedule!: Schedule;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      'Records created or changed since then are read by a full read. Defaults to the earliest day the source ' +
+      "allows (the sync's creation minus the connector's maxLookbackDays); null only for a source without a limit " +
+      '(everything).',
+  })
   retrieveFrom!: Date | null;
+
+  @Field(() => Boolean, {
+    description:
+      'The next run reads the whole retrieval window (the first run, or after a change of criteria, mapping or ' +
+      'retrieval date); otherwise it reads what changed since the last run.',
+  })
+  fullRereadPending!: boolean;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "A draft's wizard step to continue at (0 details, 1 mapping, 2 schedule, 3 review); null otherwise.",
+  })
+  setupStep!: number | null;
 
   @Field(() => DateTimeScalar, { nullable: true })
   nextRunAt!: Date | null;
@@ -132,6 +152,15 @@ export class CostEstimate {
 
   @Field(() => Int, { description: 'Requests to the source (list pages, detail requests).' })
   requests!: number;
+
+  @Field(() => Int, { nullable: true, description: 'Of `requests`, the list pages (null: not told).' })
+  listRequests!: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Of `requests`, one per record for fields a list page lacks (null: not told).',
+  })
+  detailRequests!: number | null;
 
   @Field(() => String, { nullable: true })
   note!: string | null;
