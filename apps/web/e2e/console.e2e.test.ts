@@ -139,6 +139,11 @@ describe('the admin console in a browser', () => {
     expect(await page.getByTestId('review-first-import').textContent()).toBe(
       'The first import starts now; then daily at 09:30 Asia/Kolkata.',
     );
+    // A file has no look-back limit: "everything"; its cost is counted before initiating.
+    expect(await page.getByTestId('review-retrieve-from').textContent()).toBe('Everything');
+    await expect
+      .poll(() => page.getByTestId('review-cost').textContent(), { timeout: 30_000 })
+      .toMatch(/^About 7 records; 0 requests to the source \(0 list, 0 detail\)\./);
     await shot('06-wizard-review');
     // Preview (when the API offers it): the same numbers a run will give, nothing written.
     if ((await page.getByTestId('preview').count()) > 0) {
@@ -316,13 +321,30 @@ describe('the admin console in a browser', () => {
     await page.getByTestId('criteria-op').nth(2).selectOption('is_not_empty');
     await page.getByTestId('mailing-list-select').selectOption({ label: 'Newsletter (3 leads)' });
     await shot('15-wizard-criteria');
+    // Save and continue: the first step stores a DRAFT; leaving the wizard loses nothing.
     await page.getByTestId('wizard-next').click();
     await page.getByRole('heading', { name: '2. Field mapping' }).waitFor();
+    expect(page.url()).toMatch(/#\/syncs\/[0-9a-f-]{36}\/setup$/);
+    await page.getByTestId('nav-syncs').click();
+    await page.getByTestId('sync-table').waitFor();
+    const draftRow = page.locator('tr', { hasText: 'Sandbox customers with a name' });
+    expect(await draftRow.getByTestId('sync-status').textContent()).toMatch(/Draft/);
+    await shot('19-sync-services-draft');
+    await draftRow.getByTestId('continue-setup').click();
+    // The wizard reopens at the step where it was left, with the answers kept.
+    await page.getByRole('heading', { name: '2. Field mapping' }).waitFor();
     expect(await page.getByTestId('mapping-source-email').inputValue()).toBe('email');
+    await page.getByTestId('step-1').click();
+    expect(await page.getByTestId('sync-name').inputValue()).toBe('Sandbox customers with a name');
+    expect(await page.getByTestId('criteria-field').count()).toBe(3);
+    await page.getByTestId('wizard-next').click();
+    await page.getByRole('heading', { name: '2. Field mapping' }).waitFor();
     await page.getByTestId('wizard-next').click();
 
-    // The look-back: a date older than 30 days is refused beside the field.
+    // The look-back: the date starts at the earliest day allowed; an older one is refused beside the field.
     await page.getByRole('heading', { name: '3. Schedule' }).waitFor();
+    const earliestDay = await page.getByTestId('retrieve-from').getAttribute('min');
+    expect(await page.getByTestId('retrieve-from').inputValue()).toBe(earliestDay);
     await page.getByTestId('frequency-WEEKLY').check();
     await page.getByTestId('schedule-weekday').selectOption('1');
     await page.getByTestId('schedule-time').fill('07:00');
@@ -342,6 +364,14 @@ describe('the admin console in a browser', () => {
     expect(await page.getByTestId('review-first-import').textContent()).toMatch(
       /^The first import starts now; then weekly on Monday at 07:00 /,
     );
+    expect(await page.getByTestId('review-retrieve-from').textContent()).toMatch(
+      /^Created or changed since /,
+    );
+    // Counting lists the sandbox's contacts once, within the source's request budget: a few seconds.
+    await expect
+      .poll(() => page.getByTestId('review-cost').textContent(), { timeout: 60_000 })
+      .toMatch(/^About [\d,]+ records; \d+ requests to the source \(\d+ list, 0 detail\)\./);
+    await shot('06c-wizard-review-cost');
     await page.getByTestId('initiate').click();
     await page.getByTestId('sync-details-page').waitFor();
     await page.getByTestId('run-report').waitFor();
@@ -375,6 +405,14 @@ describe('the admin console in a browser', () => {
       'Matching: email is not empty and (first_name is not empty or last_name is not empty)',
     );
     await shot('17-sandbox-run-report');
+    // After initiating, a change makes the next run read the whole window again; the console says so first.
+    await page.getByTestId('edit-mapping').click();
+    expect(await page.getByTestId('reread-notice').textContent()).toMatch(
+      /^After this change the next run re-reads everything since /,
+    );
+    await page.getByTestId('edit-mapping-panel').scrollIntoViewIfNeeded();
+    await shot('20-reread-notice');
+    await page.getByTestId('edit-mapping-panel').getByRole('button', { name: 'Cancel' }).click();
     // The finished run was announced to the webhook (127.0.0.1:9 refuses): its log shows the attempt.
     await page.getByTestId('nav-settings').click();
     await expect

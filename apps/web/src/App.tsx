@@ -91,7 +91,7 @@ export function App({ fetchImpl }: Props) {
 }
 
 const navItems: { route: Route; label: string; match: Route['name'][] }[] = [
-  { route: { name: 'syncs' }, label: 'Sync services', match: ['syncs', 'new-sync', 'sync'] },
+  { route: { name: 'syncs' }, label: 'Sync services', match: ['syncs', 'new-sync', 'continue-sync', 'sync'] },
   { route: { name: 'leads', mailingListId: null }, label: 'Leads', match: ['leads'] },
   { route: { name: 'settings' }, label: 'Settings', match: ['settings'] },
 ];
@@ -163,6 +163,8 @@ function Page({ route }: { route: Route }) {
       return <SyncListPage />;
     case 'new-sync':
       return <NewSyncWizard />;
+    case 'continue-sync':
+      return <NewSyncWizard key={route.id} draftId={route.id} />;
     case 'sync':
       return <SyncDetailsPage key={route.id} id={route.id} runId={route.runId} />;
     case 'settings':

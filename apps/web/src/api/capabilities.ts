@@ -28,6 +28,14 @@ export interface Capabilities {
   deletionGuard: boolean;
   /** `SyncRun.undoReport`: what an undo kept, and why. */
   undoReport: boolean;
+  /** `updateSyncDraft` and `Sync.setupStep`: the wizard saves a draft at every step and reopens it. */
+  drafts: boolean;
+  /** `Sync.fullRereadPending`: whether the next run reads the whole retrieval window. */
+  fullReread: boolean;
+  /** `syncCostEstimate(id)`: what a run costs at the source, shown before initiating. */
+  costEstimate: boolean;
+  /** `Connection.statusReason`: why a connection needs a new key. */
+  connectionStatusReason: boolean;
 }
 
 export const minimalCapabilities: Capabilities = {
@@ -45,6 +53,10 @@ export const minimalCapabilities: Capabilities = {
   webhooks: false,
   deletionGuard: false,
   undoReport: false,
+  drafts: false,
+  fullReread: false,
+  costEstimate: false,
+  connectionStatusReason: false,
 };
 
 interface TypeFields {
@@ -58,6 +70,7 @@ export interface IntrospectionResult {
   sync: TypeFields | null;
   sourceField?: TypeFields | null;
   viewerType?: TypeFields | null;
+  connection?: TypeFields | null;
 }
 
 export const CapabilitiesQuery = /* GraphQL */ `
@@ -68,6 +81,7 @@ export const CapabilitiesQuery = /* GraphQL */ `
     sync: __type(name: "Sync") { fields { name } }
     sourceField: __type(name: "SourceField") { fields { name } }
     viewerType: __type(name: "Viewer") { fields { name } }
+    connection: __type(name: "Connection") { fields { name } }
   }
 `;
 
@@ -98,6 +112,10 @@ export function capabilitiesFrom(result: IntrospectionResult): Capabilities {
     deletionGuard:
       run.has('heldDeletions') && sync.has('deletionsConfirmed') && mutation.has('confirmSyncDeletions'),
     undoReport: run.has('undoReport'),
+    drafts: mutation.has('updateSyncDraft') && sync.has('setupStep'),
+    fullReread: sync.has('fullRereadPending'),
+    costEstimate: query.has('syncCostEstimate'),
+    connectionStatusReason: names(result.connection ?? null).has('statusReason'),
   };
 }
 

@@ -23,7 +23,7 @@ export function syncListQuery(caps: Capabilities): string {
   return /* GraphQL */ `
     query Syncs {
       syncs {
-        id name status inactiveReason importMode sourceOrganizationId nextRunAt
+        id name status inactiveReason importMode sourceOrganizationId nextRunAt ${caps.drafts ? 'setupStep' : ''}
         connection { id name connector status }
         mailingList { id name }
         ${scheduleFields}
@@ -41,6 +41,8 @@ export function syncDetailQuery(caps: Capabilities): string {
         id name status inactiveReason importMode sourceOrganizationId nextRunAt criteria retrieveFrom
         ${caps.updatePolicy ? 'updatePolicy' : ''}
         ${caps.deletionGuard ? 'deletionGuardPercent deletionsConfirmed' : ''}
+        ${caps.fullReread ? 'fullRereadPending' : ''}
+        ${caps.drafts ? 'setupStep createdAt' : ''}
         connection { id name connector status }
         mailingList { id name }
         fieldMapping { source target }
@@ -87,11 +89,38 @@ export const ConnectionsQuery = /* GraphQL */ `
   }
 `;
 
-export const SettingsQuery = /* GraphQL */ `
-  query Settings {
-    connections { id connector name status primaryEmail maskedKey }
-    connectors { id displayName maxLookbackDays detectsDeletes }
-    syncs { id name status inactiveReason connection { id } }
+export function settingsQuery(caps: Capabilities): string {
+  return /* GraphQL */ `
+    query Settings {
+      connections { id connector name status primaryEmail maskedKey ${caps.connectionStatusReason ? 'statusReason' : ''} }
+      connectors { id displayName maxLookbackDays detectsDeletes }
+      syncs { id name status inactiveReason connection { id } }
+    }
+  `;
+}
+
+/** A draft to continue in the wizard. */
+export const SyncDraftQuery = /* GraphQL */ `
+  query SyncDraft($id: ID!) {
+    sync(id: $id) {
+      id name status importMode sourceOrganizationId criteria retrieveFrom setupStep createdAt
+      connection { id }
+      mailingList { id }
+      fieldMapping { source target }
+      schedule { frequency time timeZone weekday dayOfMonth }
+    }
+  }
+`;
+
+export const UpdateSyncDraftMutation = /* GraphQL */ `
+  mutation UpdateSyncDraft($id: ID!, $input: CreateSyncInput!) {
+    updateSyncDraft(id: $id, input: $input) { id name status setupStep }
+  }
+`;
+
+export const SyncCostEstimateQuery = /* GraphQL */ `
+  query SyncCostEstimate($id: ID!) {
+    syncCostEstimate(id: $id) { records requests listRequests detailRequests note }
   }
 `;
 

@@ -29,6 +29,8 @@ export interface Connection {
   status: ConnectionStatus;
   primaryEmail: string | null;
   maskedKey: string | null;
+  /** Why it needs a new key (only when the API offers it). */
+  statusReason?: string | null;
 }
 
 export interface SourceOrganization {
@@ -171,16 +173,30 @@ export interface SyncSummary {
   schedule: Schedule;
   nextRunAt: string | null;
   lastRun: SyncRunSummary | null;
+  /** A draft's wizard step to continue at (only when the API offers drafts). */
+  setupStep?: number | null;
 }
 
 export interface SyncDetail extends SyncSummary {
   criteria: CriteriaGroup | null;
   fieldMapping: FieldMapping[];
   retrieveFrom: string | null;
+  createdAt?: string | null;
   updatePolicy?: 'OVERWRITE' | 'FILL_EMPTY' | 'NEVER' | null;
   deletionGuardPercent?: number | null;
   deletionsConfirmed?: boolean | null;
+  /** The next run reads the whole retrieval window (only when the API offers it). */
+  fullRereadPending?: boolean | null;
   runs: Connection_<SyncRunSummary>;
+}
+
+/** `syncCostEstimate`: what a run would cost at the source now. */
+export interface CostEstimate {
+  records: number;
+  requests: number;
+  listRequests: number | null;
+  detailRequests: number | null;
+  note: string | null;
 }
 
 export interface Lead {
@@ -210,6 +226,8 @@ export interface CreateSyncInput {
   fieldMapping: FieldMapping[];
   schedule: ScheduleInput;
   retrieveFrom: string | null;
+  /** A draft saved part-way: the step to continue at (sent only when the API offers drafts). */
+  setupStep?: number;
 }
 
 export type WebhookEvent = 'RUN_SUCCEEDED' | 'RUN_FAILED' | 'CONNECTION_NEEDS_NEW_KEY';

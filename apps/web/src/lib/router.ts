@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 export type Route =
   | { name: 'syncs' }
   | { name: 'new-sync' }
+  | { name: 'continue-sync'; id: string }
   | { name: 'sync'; id: string; runId: string | null }
   | { name: 'settings' }
   | { name: 'leads'; mailingListId: string | null };
@@ -14,6 +15,7 @@ export function parseRoute(hash: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const [first, second, third, fourth] = parts;
   if (first === 'syncs' && second === 'new') return { name: 'new-sync' };
+  if (first === 'syncs' && second && third === 'setup') return { name: 'continue-sync', id: second };
   if (first === 'syncs' && second) {
     return { name: 'sync', id: second, runId: third === 'runs' && fourth ? fourth : null };
   }
@@ -28,6 +30,8 @@ export function href(route: Route): string {
       return '#/syncs';
     case 'new-sync':
       return '#/syncs/new';
+    case 'continue-sync':
+      return `#/syncs/${encodeURIComponent(route.id)}/setup`;
     case 'sync':
       return route.runId
         ? `#/syncs/${encodeURIComponent(route.id)}/runs/${encodeURIComponent(route.runId)}`

@@ -4,7 +4,7 @@ import { useCapabilities } from '../api/capabilities.ts';
 import { errorMessage, fieldErrors } from '../api/errors.ts';
 import {
   ActivateAllSyncsMutation,
-  SettingsQuery,
+  settingsQuery,
   UpdateConnectionCredentialsMutation,
   UpdateConnectionSettingsMutation,
 } from '../api/operations.ts';
@@ -28,12 +28,12 @@ interface SettingsData {
 }
 
 export function SettingsPage() {
+  const caps = useCapabilities();
   const [{ data, fetching, error }, reexecute] = useQuery<SettingsData>({
-    query: SettingsQuery,
+    query: settingsQuery(caps),
     requestPolicy: 'cache-and-network',
   });
   const [adding, setAdding] = useState(false);
-  const caps = useCapabilities();
   const refresh = () => reexecute({ requestPolicy: 'network-only' });
   return (
     <div data-testid="settings-page">
@@ -137,6 +137,11 @@ function ConnectionCard({
       </dl>
       {needsKey ? (
         <Notice testId="needs-key-notice">
+          {connection.statusReason ? (
+            <>
+              <strong data-testid="needs-key-reason">{connection.statusReason}</strong>{' '}
+            </>
+          ) : null}
           This account's key was changed or refused, so every sync of this connection was made inactive. Enter
           the new key; it is checked with the source first. The syncs then stay inactive until you activate
           them, one by one or with "Activate all".

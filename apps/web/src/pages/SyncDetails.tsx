@@ -37,6 +37,7 @@ import {
   errorKeyOfField,
   mappingFromApi,
   mappingToApi,
+  rereadNotice,
   scheduleFromApi,
   scheduleToApi,
   validateCriteria,
@@ -186,6 +187,11 @@ export function SyncDetailsPage({ id, runId }: { id: string; runId: string | nul
         <dt>Data retrieved since</dt>
         <dd>
           {sync.retrieveFrom ? formatDateTime(sync.retrieveFrom, sync.schedule.timeZone) : 'The beginning'}
+          {sync.fullRereadPending && sync.lastRun ? (
+            <div className="muted small" data-testid="reread-pending">
+              The next run re-reads everything since then (the criteria, mapping or date changed).
+            </div>
+          ) : null}
         </dd>
         <dt>Field mapping</dt>
         <dd>{sync.fieldMapping.map((m) => `${m.source} → ${m.target}`).join(', ')}</dd>
@@ -218,6 +224,15 @@ export function SyncDetailsPage({ id, runId }: { id: string; runId: string | nul
         >
           Edit retrieval details
         </button>
+        {sync.status === 'DRAFT' && caps.drafts ? (
+          <a
+            className="button secondary"
+            href={href({ name: 'continue-sync', id })}
+            data-testid="continue-setup"
+          >
+            Continue setup
+          </a>
+        ) : null}
         {sync.status === 'DRAFT' ? (
           <button
             type="button"
@@ -360,9 +375,9 @@ export function SyncDetailsPage({ id, runId }: { id: string; runId: string | nul
       {panel === 'mapping' ? (
         <EditMapping
           sync={sync}
-          onDone={() => {
+          onDone={(saved) => {
             setPanel('none');
-            setNotice('Mapping saved; it applies from the next run.');
+            if (saved) setNotice('Mapping saved; it applies from the next run.');
             refresh();
           }}
         />
@@ -371,9 +386,9 @@ export function SyncDetailsPage({ id, runId }: { id: string; runId: string | nul
         <EditRetrieval
           sync={sync}
           maxLookbackDays={connector?.maxLookbackDays ?? null}
-          onDone={() => {
+          onDone={(saved) => {
             setPanel('none');
-            setNotice('Retrieval details saved.');
+            if (saved) setNotice('Retrieval details saved.');
             refresh();
           }}
         />
@@ -454,7 +469,17 @@ function DownloadReport({ runId }: { runId: string }) {
   );
 }
 
-function EditMapping({ sync, onDone }: { sync: SyncDetail; onDone: () => void }) {
+/** Before a change that makes the next run read the whole window again (a sync that has run). */
+function RereadNotice({ sync, retrieveFrom }: { sync: SyncDetail; retrieveFrom: string | null }) {
+  if (sync.status === 'DRAFT' || !sync.lastRun) return null;
+  return (
+    <Notice testId="reread-notice">
+      {rereadNotice(retrieveFrom, (iso) => formatDateTime(iso, sync.schedule.timeZone))}
+    </Notice>
+  );
+}
+
+function EditMapping({ sync, onDone }: { sync: SyncDetail; onDone: (saved: boolean) => void }) {
   const [rows, setRows] = useState(() => mappingFromApi(sync.fieldMapping));
   const [errors, setErrors] = useState<Errors>({});
   const [banner, setBanner] = useState<string | null>(null);
@@ -469,7 +494,7 @@ function EditMapping({ sync, onDone }: { sync: SyncDetail; onDone: () => void })
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     const result = await save({ id: sync.id, fieldMapping: mappingToApi(rows) });
-    if (!result.error) return onDone();
+    if (!result.error) return onDone(true);
     const fe = fieldErrors(result.error);
     if (fe.length > 0) setErrors({ 'mapping.email': fe.map((f) => f.message).join(' ') });
     else setBanner(errorMessage(result.error));
@@ -479,11 +504,12 @@ function EditMapping({ sync, onDone }: { sync: SyncDetail; onDone: () => void })
       <h2 id="edit-mapping-heading">Edit mapping</h2>
       <ErrorBanner message={banner ?? (error ? errorMessage(error) : null)} />
       <MappingEditor rows={rows} fields={data?.sourceFields ?? []} errors={errors} onChange={setRows} />
+      <RereadNotice sync={sync} retrieveFrom={sync.retrieveFrom} />
       <div className="row">
         <button type="button" onClick={submit} disabled={state.fetching} data-testid="save-mapping">
           Save mapping
         </button>
-        <button type="button" className="secondary" onClick={onDone}>
+        <button type="button" className="secondary" onClick={() => onDone(false)}>
           Cancel
         </button>
       </div>
@@ -498,7 +524,7 @@ function EditRetrieval({
 }: {
   sync: SyncDetail;
   maxLookbackDays: number | null;
-  onDone: () => void;
+  onDone: (saved: boolean) => void;
 }) {
   const zones = useMemo(() => timeZones(), []);
   const [schedule, setSchedule] = useState(() => scheduleFromApi(sync.schedule, sync.schedule.timeZone));
@@ -515,8 +541,20 @@ function EditRetrieval({
   });
   const [state, save] = useMutation(UpdateSyncRetrievalMutation);
   const dateChanged = retrieveFrom !== original;
+  // The look-back is measured from the sync's creation, as the API measures it.
+  const windowStart = useMemo(
+    () => (sync.createdAt ? new Date(sync.createdAt) : new Date()),
+    [sync.createdAt],
+  );
   async function submit() {
-    const found = validateSchedule(schedule, dateChanged ? retrieveFrom : '', maxLookbackDays, zones);
+    const found = validateSchedule(
+      schedule,
+      dateChanged ? retrieveFrom : '',
+      maxLookbackDays,
+      zones,
+      new Date(),
+      windowStart,
+    );
     if (sync.importMode === 'CRITERIA') {
       const problem = validateCriteria(criteria);
       if (problem) found.criteria = problem;
@@ -527,7 +565,7 @@ function EditRetrieval({
     if (dateChanged && retrieveFrom) variables.retrieveFrom = dateToInstant(retrieveFrom);
     if (sync.importMode === 'CRITERIA') variables.criteria = draftToCriteria(criteria);
     const result = await save(variables);
-    if (!result.error) return onDone();
+    if (!result.error) return onDone(true);
     const fe = fieldErrors(result.error);
     if (fe.length === 0) return setBanner(errorMessage(result.error));
     const next: Errors = {};
@@ -567,12 +605,17 @@ function EditRetrieval({
         onChange={setSchedule}
         onRetrieveFromChange={setRetrieveFrom}
         hasRun={sync.lastRun !== null}
+        windowStart={windowStart}
+      />
+      <RereadNotice
+        sync={sync}
+        retrieveFrom={dateChanged && retrieveFrom ? dateToInstant(retrieveFrom) : sync.retrieveFrom}
       />
       <div className="row">
         <button type="button" onClick={submit} disabled={state.fetching} data-testid="save-retrieval">
           Save
         </button>
-        <button type="button" className="secondary" onClick={onDone}>
+        <button type="button" className="secondary" onClick={() => onDone(false)}>
           Cancel
         </button>
       </div>

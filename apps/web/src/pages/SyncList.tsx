@@ -86,6 +86,16 @@ export function SyncListPage() {
                       {s.name}
                     </a>
                     <div className="muted small">→ {s.mailingList.name}</div>
+                    {caps.drafts && s.status === 'DRAFT' ? (
+                      <a
+                        className="button secondary small"
+                        href={href({ name: 'continue-sync', id: s.id })}
+                        data-testid="continue-setup"
+                      >
+                        Continue setup
+                        <span className="visually-hidden"> of {s.name}</span>
+                      </a>
+                    ) : null}
                   </th>
                   <td data-label="Connector">
                     <Badge tone="neutral">{connectorName(s.connection.connector)}</Badge>

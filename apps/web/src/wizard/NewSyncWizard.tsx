@@ -11,12 +11,16 @@ import {
   MailingListsQuery,
   previewSyncMutation,
   SourceOrganizationsQuery,
+  SyncCostEstimateQuery,
+  SyncDraftQuery,
   sourceFieldsQuery,
   sourceFieldsVariables,
+  UpdateSyncDraftMutation,
 } from '../api/operations.ts';
 import type {
   Connection,
   Connector,
+  CostEstimate,
   CreateSyncInput,
   MailingList,
   SourceField,
@@ -29,7 +33,9 @@ import {
   browserTimeZone,
   describeInitiation,
   describeSchedule,
+  earliestRetrievalDate,
   formatDateTime,
+  formatNumber,
   timeZones,
 } from '../lib/format.ts';
 import { href, navigate } from '../lib/router.ts';
@@ -43,6 +49,10 @@ import {
   errorKeyOfField,
   initialWizardState,
   premap,
+  retrievalDayToCheck,
+  type SavedDraft,
+  stateFromDraft,
+  stepOfDraft,
   stepOfField,
   steps,
   validateDetails,
@@ -59,18 +69,56 @@ interface Draft {
   signature: string;
 }
 
-export function NewSyncWizard() {
+/** The wizard for a new sync, or (with `draftId`) for a saved draft, reopened at the step where it was left. */
+export function NewSyncWizard({ draftId }: { draftId?: string } = {}) {
+  const [saved] = useQuery<{ sync: SavedDraft | null }>({
+    query: SyncDraftQuery,
+    variables: { id: draftId ?? '' },
+    pause: !draftId,
+    requestPolicy: 'network-only',
+  });
+  if (!draftId) return <Wizard draft={null} />;
+  if (saved.fetching || (!saved.data && !saved.error)) return <Loading what="the draft" />;
+  if (saved.error) return <ErrorBanner message={errorMessage(saved.error)} />;
+  const sync = saved.data?.sync;
+  if (!sync) {
+    return (
+      <div>
+        <h1>Draft not found</h1>
+        <p>
+          It may have been deleted. <a href={href({ name: 'syncs' })}>Back to the syncs</a>
+        </p>
+      </div>
+    );
+  }
+  if (sync.status !== 'DRAFT') {
+    return (
+      <div>
+        <h1>{sync.name}</h1>
+        <p>
+          This sync is already initiated.{' '}
+          <a href={href({ name: 'sync', id: sync.id, runId: null })}>Open it</a>
+        </p>
+      </div>
+    );
+  }
+  return <Wizard draft={sync} />;
+}
+
+function Wizard({ draft: saved }: { draft: SavedDraft | null }) {
   const caps = useCapabilities();
   const zones = useMemo(() => timeZones(), []);
-  const [state, setState] = useState<WizardState>(() => initialWizardState(browserTimeZone()));
-  const [step, setStep] = useState(0);
-  const [visited, setVisited] = useState(0);
+  const [state, setState] = useState<WizardState>(() =>
+    saved ? stateFromDraft(saved, browserTimeZone()) : initialWizardState(browserTimeZone()),
+  );
+  const [step, setStep] = useState(() => (saved ? stepOfDraft(saved) : 0));
+  const [visited, setVisited] = useState(() => (saved ? stepOfDraft(saved) : 0));
   const [errors, setErrors] = useState<Errors>({});
   const [banner, setBanner] = useState<string | null>(null);
   const [addingConnection, setAddingConnection] = useState(false);
   const [newListName, setNewListName] = useState('');
   const [creatingList, setCreatingList] = useState(false);
-  const [draft, setDraft] = useState<Draft | null>(null);
+  const [draft, setDraft] = useState<Draft | null>(() => (saved ? { id: saved.id, signature: '' } : null));
   const [previewRunId, setPreviewRunId] = useState<string | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
@@ -95,6 +143,9 @@ export function NewSyncWizard() {
     CreateMailingListMutation,
   );
   const [createState, createSync] = useMutation<{ createSync: { id: string } }>(CreateSyncMutation);
+  const [updateDraftState, updateSyncDraft] = useMutation<{ updateSyncDraft: { id: string } }>(
+    UpdateSyncDraftMutation,
+  );
   const [initiateState, initiateSync] = useMutation<{ initiateSync: { id: string } }>(InitiateSyncMutation);
   const [, deleteSync] = useMutation(DeleteSyncMutation);
   const [previewState, previewSync] = useMutation<{ previewSync: SyncRunSummary }>(previewSyncMutation(caps));
@@ -107,6 +158,17 @@ export function NewSyncWizard() {
   const connection = connections.find((c) => c.id === state.connectionId);
   const connector = connectors.find((c) => c.id === connection?.connector);
   const maxLookbackDays = connector?.maxLookbackDays ?? null;
+  // The look-back is measured from the sync's creation once it exists, as the API measures it.
+  const windowStart = useMemo(
+    () => (state.createdAt ? new Date(state.createdAt) : new Date()),
+    [state.createdAt],
+  );
+  const [costResult] = useQuery<{ syncCostEstimate: CostEstimate | null }>({
+    query: SyncCostEstimateQuery,
+    variables: { id: draft?.id ?? '', signature: draft?.signature ?? '' },
+    pause: !caps.costEstimate || step !== 3 || !draft,
+    requestPolicy: 'network-only',
+  });
 
   // The only source organization is chosen for the user (a CSV file has exactly one).
   useEffect(() => {
@@ -123,12 +185,29 @@ export function NewSyncWizard() {
     if (known) setState((s) => ({ ...s, mapping: premap(s.mapping, known) }));
   }, [fieldsResult.data]);
 
+  // A source with a look-back limit reads from the earliest day it allows unless told otherwise (DESIGN.md §3);
+  // "everything" exists only for a source without one.
+  useEffect(() => {
+    if (maxLookbackDays === null) return;
+    setState((s) =>
+      s.retrieveFrom ? s : { ...s, retrieveFrom: earliestRetrievalDate(maxLookbackDays, windowStart) },
+    );
+  }, [maxLookbackDays, windowStart]);
+
   const set = (patch: Partial<WizardState>) => setState((s) => ({ ...s, ...patch }));
 
   function validateStep(i: number): Errors {
     if (i === 0) return validateDetails(state);
     if (i === 1) return validateMapping(state.mapping);
-    if (i === 2) return validateSchedule(state.schedule, state.retrieveFrom, maxLookbackDays, zones);
+    if (i === 2)
+      return validateSchedule(
+        state.schedule,
+        retrievalDayToCheck(state),
+        maxLookbackDays,
+        zones,
+        new Date(),
+        windowStart,
+      );
     return {};
   }
 
@@ -139,14 +218,39 @@ export function NewSyncWizard() {
     window.setTimeout(() => headingRef.current?.focus(), 0);
   }
 
-  function next() {
+  async function next() {
     const found = validateStep(step);
     setErrors(found);
     if (Object.keys(found).length > 0) {
       setBanner('Some answers need attention before you continue.');
       return;
     }
+    // Save and continue: the answers so far are a DRAFT the list offers to continue.
+    if (caps.drafts && !(await saveDraft(step + 1))) return;
     goTo(step + 1);
+  }
+
+  /** Stores the answers as the DRAFT (created on the first step), to be continued at `setupStep`. */
+  async function saveDraft(setupStep: number): Promise<string | null> {
+    const input: CreateSyncInput = buildCreateSyncInput(state, setupStep);
+    const signature = JSON.stringify(input);
+    if (draft?.signature === signature) return draft.id;
+    const result = draft ? await updateSyncDraft({ id: draft.id, input }) : await createSync({ input });
+    const id = result.data
+      ? 'updateSyncDraft' in result.data
+        ? result.data.updateSyncDraft.id
+        : result.data.createSync.id
+      : undefined;
+    if (!id) {
+      showApiErrors(result.error);
+      return null;
+    }
+    if (!draft) {
+      // The address now names the draft, so a reload or a return continues it.
+      window.history.replaceState(null, '', href({ name: 'continue-sync', id }));
+    }
+    setDraft({ id, signature });
+    return id;
   }
 
   function showApiErrors(error: Parameters<typeof fieldErrors>[0]) {
@@ -178,6 +282,7 @@ export function NewSyncWizard() {
         return null;
       }
     }
+    if (caps.drafts) return saveDraft(3);
     const input: CreateSyncInput = buildCreateSyncInput(state);
     const signature = JSON.stringify(input);
     if (draft?.signature === signature) return draft.id;
@@ -234,13 +339,15 @@ export function NewSyncWizard() {
     }
   }
 
-  const busy = createState.fetching || initiateState.fetching || previewState.fetching;
+  const busy =
+    createState.fetching || updateDraftState.fetching || initiateState.fetching || previewState.fetching;
+  const estimate = costResult.data?.syncCostEstimate;
 
   if (connectionsResult.fetching && !connectionsResult.data) return <Loading what="connections" />;
 
   return (
     <div className="wizard" data-testid="new-sync-wizard">
-      <h1>New sync</h1>
+      <h1>{saved ? `Continue setup: ${saved.name}` : 'New sync'}</h1>
       <nav aria-label="Steps">
         <ol className="stepper">
           {steps.map((label, i) => (
@@ -456,6 +563,7 @@ export function NewSyncWizard() {
             schedule={state.schedule}
             retrieveFrom={state.retrieveFrom}
             maxLookbackDays={maxLookbackDays}
+            windowStart={windowStart}
             zones={zones}
             errors={errors}
             onChange={(schedule) => set({ schedule })}
@@ -497,11 +605,34 @@ export function NewSyncWizard() {
               <dt>Schedule</dt>
               <dd data-testid="review-schedule">{describeSchedule(buildCreateSyncInput(state).schedule)}</dd>
               <dt>Data to be retrieved</dt>
-              <dd>
+              <dd data-testid="review-retrieve-from">
                 {state.retrieveFrom
                   ? `Created or changed since ${formatDateTime(buildCreateSyncInput(state).retrieveFrom)}`
                   : 'Everything'}
               </dd>
+              {caps.costEstimate ? (
+                <>
+                  <dt>Cost at the source</dt>
+                  <dd data-testid="review-cost">
+                    {estimate ? (
+                      <>
+                        About {formatNumber(estimate.records)} records; {formatNumber(estimate.requests)}{' '}
+                        requests to the source
+                        {estimate.listRequests != null && estimate.detailRequests != null
+                          ? ` (${formatNumber(estimate.listRequests)} list, ${formatNumber(estimate.detailRequests)} detail)`
+                          : ''}
+                        .{estimate.note ? <span className="muted small"> {estimate.note}</span> : null}
+                      </>
+                    ) : costResult.fetching ? (
+                      'Counting…'
+                    ) : costResult.error ? (
+                      errorMessage(costResult.error)
+                    ) : (
+                      'This source cannot tell in advance.'
+                    )}
+                  </dd>
+                </>
+              ) : null}
             </dl>
             <p data-testid="review-first-import">
               <strong>{describeInitiation(buildCreateSyncInput(state).schedule)}</strong>
@@ -549,8 +680,8 @@ export function NewSyncWizard() {
             </a>
           )}
           {step < 3 ? (
-            <button type="button" onClick={next} data-testid="wizard-next">
-              Next
+            <button type="button" onClick={next} disabled={busy} data-testid="wizard-next">
+              {caps.drafts ? 'Save and continue' : 'Next'}
             </button>
           ) : null}
         </div>

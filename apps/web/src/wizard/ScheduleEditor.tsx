@@ -18,6 +18,8 @@ interface Props {
   onRetrieveFromChange: (day: string) => void;
   /** The sync has run before: later runs are incremental, the date only matters for the first. */
   hasRun?: boolean;
+  /** What the look-back is measured from: the sync's creation (default: now, for a sync not yet created). */
+  windowStart?: Date;
 }
 
 const frequencies = ['ONCE', 'DAILY', 'WEEKLY', 'MONTHLY'] as const;
@@ -31,8 +33,9 @@ export function ScheduleEditor({
   onChange,
   onRetrieveFromChange,
   hasRun,
+  windowStart,
 }: Props) {
-  const min = maxLookbackDays === null ? undefined : earliestRetrievalDate(maxLookbackDays);
+  const min = maxLookbackDays === null ? undefined : earliestRetrievalDate(maxLookbackDays, windowStart);
   const today = isoDate(new Date());
   return (
     <div className="schedule-editor">
@@ -140,10 +143,10 @@ export function ScheduleEditor({
         hint={
           <>
             {hasRun
-              ? 'Used by the first run only; later runs continue from where the last one stopped. '
+              ? 'Used by the first run and by the run after a change; other runs continue from where the last one stopped. '
               : 'The first run reads records created or changed since this day; later runs read only what changed. '}
             {maxLookbackDays !== null
-              ? `This source allows at most ${maxLookbackDays} days back (from ${min}). `
+              ? `This source allows at most ${maxLookbackDays} days back (from ${min}, the earliest and the default). `
               : 'Leave empty to read everything. '}
           </>
         }

@@ -10,6 +10,10 @@ import {
   newGroup,
   newRule,
   premap,
+  rereadNotice,
+  retrievalDayToCheck,
+  stateFromDraft,
+  stepOfDraft,
   stepOfField,
   validateCriteria,
   validateMapping,
@@ -152,6 +156,61 @@ describe('wizard rules', () => {
     expect(validateSchedule(once, '', null, ['UTC'])['schedule.time']).toBeUndefined();
     expect(validateSchedule({ ...once, frequency: 'DAILY' }, '', null, ['UTC'])['schedule.time']).toMatch(
       /time of day/,
+    );
+  });
+
+  it('continues a saved draft at its step, sending its retrieval instant back while the day is unchanged', () => {
+    const saved = {
+      id: 's1',
+      name: 'Zoho customers',
+      status: 'DRAFT',
+      importMode: 'ALL' as const,
+      sourceOrganizationId: 'org',
+      criteria: null,
+      retrieveFrom: '2026-10-05T16:40:00.000Z',
+      createdAt: '2026-11-04T16:40:00.000Z',
+      setupStep: 2,
+      connection: { id: 'c1' },
+      mailingList: { id: 'l1' },
+      fieldMapping: [{ source: 'email', target: 'email' }],
+      schedule: {
+        frequency: 'DAILY' as const,
+        time: '09:00',
+        timeZone: 'Asia/Kolkata',
+        weekday: null,
+        dayOfMonth: null,
+      },
+    };
+    expect(stepOfDraft(saved)).toBe(2);
+    const state = stateFromDraft(saved, 'UTC');
+    expect(state.mapping.find((r) => r.target === 'email')?.source).toBe('email');
+    expect(retrievalDayToCheck(state)).toBe('');
+    expect(buildCreateSyncInput(state, 3)).toMatchObject({
+      setupStep: 3,
+      retrieveFrom: '2026-10-05T16:40:00.000Z',
+      fieldMapping: [{ source: 'email', target: 'email' }],
+    });
+    const moved = { ...state, retrieveFrom: '2026-10-20' };
+    expect(retrievalDayToCheck(moved)).toBe('2026-10-20');
+    expect(buildCreateSyncInput(moved).retrieveFrom).not.toBe('2026-10-05T16:40:00.000Z');
+  });
+
+  it('saves the first step as a draft without a mapping when email is not mapped yet', () => {
+    const state = { ...initialWizardState('UTC'), name: 'x', connectionId: 'c', sourceOrganizationId: 'o' };
+    expect(buildCreateSyncInput(state, 1).fieldMapping).toEqual([]);
+    expect(buildCreateSyncInput(state).fieldMapping).toEqual([]);
+    expect(buildCreateSyncInput(state, 1).setupStep).toBe(1);
+    expect('setupStep' in buildCreateSyncInput(state)).toBe(false);
+  });
+
+  it("measures the look-back from the sync's creation and says when the next run re-reads", () => {
+    const schedule = initialWizardState('UTC').schedule;
+    const now = new Date(2026, 11, 4, 12, 0);
+    const created = new Date(2026, 10, 1, 12, 0);
+    expect(validateSchedule(schedule, '2026-10-03', 30, ['UTC'], now, created).retrieveFrom).toBeUndefined();
+    expect(validateSchedule(schedule, '2026-10-03', 30, ['UTC'], now).retrieveFrom).toMatch(/30 days/);
+    expect(rereadNotice('2026-10-03T00:00:00Z', () => '3 Oct 2026')).toMatch(
+      /^After this change the next run re-reads everything since 3 Oct 2026/,
     );
   });
 

@@ -12,6 +12,7 @@ import type {
 import {
   dateToInstant,
   earliestRetrievalDate,
+  instantToDate,
   isKnownTimeZone,
   isoDate,
   lastDayOfMonth,
@@ -240,12 +241,17 @@ export function scheduleToApi(s: ScheduleDraft): ScheduleInput {
   };
 }
 
+/**
+ * `windowStart` is what the look-back is measured from: the sync's creation once it exists (as the API measures
+ * it), now for a sync not yet created.
+ */
 export function validateSchedule(
   s: ScheduleDraft,
   retrieveFrom: string,
   maxLookbackDays: number | null,
   zones: readonly string[],
   now: Date = new Date(),
+  windowStart: Date = now,
 ): Errors {
   const errors: Errors = {};
   if (s.time === '') {
@@ -265,10 +271,10 @@ export function validateSchedule(
   if (retrieveFrom) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(retrieveFrom)) errors.retrieveFrom = 'Choose a date.';
     else if (retrieveFrom > isoDate(now)) errors.retrieveFrom = 'The date cannot be in the future.';
-    else if (maxLookbackDays !== null && retrieveFrom < earliestRetrievalDate(maxLookbackDays, now))
+    else if (maxLookbackDays !== null && retrieveFrom < earliestRetrievalDate(maxLookbackDays, windowStart))
       errors.retrieveFrom = `This source keeps changes for ${maxLookbackDays} days: choose ${earliestRetrievalDate(
         maxLookbackDays,
-        now,
+        windowStart,
       )} or later.`;
   }
   return errors;
@@ -285,7 +291,12 @@ export interface WizardState {
   mailingListId: string;
   mapping: MappingRow[];
   schedule: ScheduleDraft;
+  /** YYYY-MM-DD in the browser's zone; '' = everything (only for a source without a look-back limit). */
   retrieveFrom: string;
+  /** The instant a saved draft has, sent back unchanged while the day is unchanged (it need not be a midnight). */
+  savedRetrieveFrom: string | null;
+  /** When the draft was created (the look-back is measured from it); null before it is saved. */
+  createdAt: string | null;
 }
 
 export function initialWizardState(timeZone: string): WizardState {
@@ -299,7 +310,68 @@ export function initialWizardState(timeZone: string): WizardState {
     mapping: defaultMapping(),
     schedule: scheduleFromApi(null, timeZone),
     retrieveFrom: '',
+    savedRetrieveFrom: null,
+    createdAt: null,
   };
+}
+
+/** A saved draft, as the API returns it (`SyncDraftQuery`). */
+export interface SavedDraft {
+  id: string;
+  name: string;
+  status: string;
+  importMode: ImportMode;
+  sourceOrganizationId: string;
+  criteria: CriteriaGroup | null;
+  retrieveFrom: string | null;
+  createdAt?: string | null;
+  setupStep: number | null;
+  connection: { id: string };
+  mailingList: { id: string };
+  fieldMapping: FieldMapping[];
+  schedule: ScheduleInput;
+}
+
+/** The wizard's answers from a saved draft, to continue where it was left. */
+export function stateFromDraft(d: SavedDraft, fallbackZone: string): WizardState {
+  return {
+    name: d.name,
+    connectionId: d.connection.id,
+    sourceOrganizationId: d.sourceOrganizationId,
+    importMode: d.importMode,
+    criteria: d.importMode === 'CRITERIA' ? criteriaToDraft(d.criteria) : newGroup(),
+    mailingListId: d.mailingList.id,
+    mapping: mappingFromApi(d.fieldMapping),
+    schedule: scheduleFromApi(d.schedule, fallbackZone),
+    retrieveFrom: instantToDate(d.retrieveFrom),
+    savedRetrieveFrom: d.retrieveFrom,
+    createdAt: d.createdAt ?? null,
+  };
+}
+
+/** The step a saved draft reopens at. */
+export function stepOfDraft(d: Pick<SavedDraft, 'setupStep'>): number {
+  const step = d.setupStep ?? 0;
+  return Math.min(Math.max(step, 0), steps.length - 1);
+}
+
+/** The retrieval day the wizard checks: none when it is the saved draft's own (the API accepted it). */
+export function retrievalDayToCheck(s: WizardState): string {
+  return s.savedRetrieveFrom !== null && s.retrieveFrom === instantToDate(s.savedRetrieveFrom)
+    ? ''
+    : s.retrieveFrom;
+}
+
+/**
+ * What the console says before a change of criteria, mapping or retrieval date is saved on a sync that has run:
+ * the next run reads the whole window again (DESIGN.md §3).
+ */
+export function rereadNotice(retrieveFrom: string | null, format: (iso: string) => string): string {
+  const since = retrieveFrom ? `since ${format(retrieveFrom)}` : 'the source has';
+  return (
+    `After this change the next run re-reads everything ${since}, not only what changed at the source, so the ` +
+    'change reaches the leads already imported.'
+  );
 }
 
 export function validateDetails(s: WizardState): Errors {
@@ -315,17 +387,22 @@ export function validateDetails(s: WizardState): Errors {
   return errors;
 }
 
-export function buildCreateSyncInput(s: WizardState): CreateSyncInput {
+export function buildCreateSyncInput(s: WizardState, setupStep?: number): CreateSyncInput {
+  const keepSaved = s.savedRetrieveFrom !== null && s.retrieveFrom === instantToDate(s.savedRetrieveFrom);
+  // Before the mapping step a draft may be saved without a mapping (the API needs email mapped after it).
+  const mapping = mappingToApi(s.mapping);
+  const unmapped = setupStep !== undefined && setupStep <= 1 && !mapping.some((m) => m.target === 'email');
   return {
+    ...(setupStep === undefined ? {} : { setupStep }),
     name: s.name.trim(),
     connectionId: s.connectionId,
     sourceOrganizationId: s.sourceOrganizationId,
     importMode: s.importMode,
     criteria: s.importMode === 'CRITERIA' ? draftToCriteria(s.criteria) : null,
     mailingListId: s.mailingListId,
-    fieldMapping: mappingToApi(s.mapping),
+    fieldMapping: unmapped ? [] : mapping,
     schedule: scheduleToApi(s.schedule),
-    retrieveFrom: s.retrieveFrom ? dateToInstant(s.retrieveFrom) : null,
+    retrieveFrom: keepSaved ? s.savedRetrieveFrom : s.retrieveFrom ? dateToInstant(s.retrieveFrom) : null,
   };
 }
 
