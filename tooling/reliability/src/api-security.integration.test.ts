@@ -55,6 +55,11 @@ const SCHEDULE = { frequency: 'DAILY', time: '06:00', timeZone: 'UTC' };
 /** One case per root field of the schema; the test fails when the schema gains a field without a case here. */
 const OPERATIONS: Record<string, Operation> = {
   apiKeys: { document: 'query { apiKeys { id name maskedKey } }', variables: () => ({}), expect: 'own' },
+  confirmSyncDeletions: {
+    document: 'mutation ($id: ID!) { confirmSyncDeletions(id: $id) { id } }',
+    variables: (b) => ({ id: b.syncId }),
+    expect: 'refused',
+  },
   connection: {
     document: 'query ($id: ID!) { connection(id: $id) { id name maskedKey } }',
     variables: (b) => ({ id: b.connectionId }),
@@ -245,6 +250,11 @@ const OPERATIONS: Record<string, Operation> = {
     document:
       'mutation ($id: ID!, $s: JSONObject!) { updateConnectionSettings(id: $id, settings: $s) { id } }',
     variables: (b) => ({ id: b.connectionId, s: { dataCenter: 'eu' } }),
+    expect: 'refused',
+  },
+  updateSyncDeletionGuard: {
+    document: 'mutation ($id: ID!) { updateSyncDeletionGuard(id: $id, percent: 100) { id } }',
+    variables: (b) => ({ id: b.syncId }),
     expect: 'refused',
   },
   updateSyncMapping: {
