@@ -84,6 +84,7 @@ export {
   mappingTargetSchema,
 } from './mapping/schema.ts';
 export { defaultFieldMapping, type MappingIssue, validateMapping } from './mapping/validate.ts';
+export { csvField, csvLine, RECORDS_CSV_HEADER } from './report/csv.ts';
 export { instantOfLocalTime } from './schedule/local-time.ts';
 export { describeSchedule, type NextRunOptions, nextRunAt } from './schedule/next-run.ts';
 export {

@@ -1,27 +1,13 @@
 import { once } from 'node:events';
+import { csvField, csvLine, RECORDS_CSV_HEADER } from '@leadsync/core';
 import { RunRecordRepository, SyncRunRepository } from '@leadsync/db/repositories';
-import type { RunRecord } from '@leadsync/db/schema';
 import type { Request, RequestHandler, Response } from 'express';
 import { authenticate } from '../graphql/auth.ts';
 import type { ApiDeps } from '../graphql/deps.ts';
 import { DomainError, graphqlShapeOf } from '../graphql/errors.ts';
 import type { RateLimiter } from '../graphql/rate-limit.ts';
 
-export const RECORDS_CSV_HEADER = 'source_id,email,outcome,reason,suggestion';
-
-/** One RFC 4180 field: quoted when it holds a comma, a quote, CR or LF; quotes doubled. */
-export function csvField(value: string | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
-export function csvLine(
-  record: Pick<RunRecord, 'sourceId' | 'email' | 'outcome' | 'reason' | 'suggestion'>,
-): string {
-  return [record.sourceId, record.email, record.outcome, record.reason, record.suggestion]
-    .map(csvField)
-    .join(',');
-}
+export { csvField, csvLine, RECORDS_CSV_HEADER };
 
 /** Records read from the database per query; the response holds at most one batch in memory. */
 const BATCH = 2_000;
