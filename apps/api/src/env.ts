@@ -2,6 +2,18 @@ import { parseEnvironment, workerEnvShape } from '@leadsync/worker/env';
 import { z } from 'zod';
 
 const portError = 'an integer from 1 to 65535';
+const rateError = 'a number of requests per second, 0 for no limit';
+const burstError = 'a whole number of requests, at least 1';
+
+const perSecond = (fallback: number) =>
+  z.coerce.number({ error: rateError }).min(0, rateError).max(1_000_000, rateError).default(fallback);
+const burst = (fallback: number) =>
+  z.coerce
+    .number({ error: burstError })
+    .int(burstError)
+    .min(1, burstError)
+    .max(1_000_000, burstError)
+    .default(fallback);
 
 /** The API process can run the worker too (`LEADSYNC_EMBEDDED_WORKER`), so it reads the worker's variables as well. */
 export const apiEnvShape = {
@@ -20,6 +32,12 @@ export const apiEnvShape = {
     .enum(['true', 'false', '1', '0'], { error: 'true or false' })
     .default('true')
     .transform((value) => value === 'true' || value === '1'),
+  /** Requests per API key (token bucket per process): sustained per second (0: no limit) and burst. */
+  LEADSYNC_RATE_LIMIT_PER_SECOND: perSecond(50),
+  LEADSYNC_RATE_LIMIT_BURST: burst(300),
+  /** Failed authentications per client address: sustained per second (0: no limit) and burst. */
+  LEADSYNC_AUTH_FAILURES_PER_SECOND: perSecond(10),
+  LEADSYNC_AUTH_FAILURE_BURST: burst(1_000),
   /** Run the worker inside the API process (the one-command default). */
   LEADSYNC_EMBEDDED_WORKER: z
     .enum(['true', 'false', '1', '0'], { error: 'true or false' })

@@ -13,10 +13,11 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express from 'express';
 import { GraphQLError, type ValidationRule } from 'graphql';
-import { authenticate } from './graphql/auth.ts';
+import { type AuthLimits, authenticate } from './graphql/auth.ts';
 import { type ApiContext, createContext } from './graphql/context.ts';
 import type { ApiDeps, RateLimitOptions } from './graphql/deps.ts';
 import { createFormatError, DomainError, toRequestError } from './graphql/errors.ts';
+import { operationLimitsPlugin } from './graphql/limits.ts';
 import { RateLimiter } from './graphql/rate-limit.ts';
 import { buildLeadsyncSchema } from './graphql/schema.ts';
 import { metricsRoute } from './http/metrics.ts';
@@ -28,6 +29,8 @@ export interface ApiServerOptions {
   production: boolean;
   /** Per API key; `false` turns the limit off (benchmarks). Default: bursts of 300, 50 per second. */
   rateLimit?: RateLimitOptions | false;
+  /** Failed authentications per client address; `false`: no limit. Default: bursts of 1,000, 10 per second. */
+  authFailureLimit?: RateLimitOptions | false;
   /** The console's built files (`apps/web/dist`); served with an SPA fallback when the folder exists. */
   webDist?: string;
   /** Largest accepted request body (the CSV connector's file travels in one). Default `10mb`. */
@@ -56,7 +59,33 @@ const noSchemaDump: ValidationRule = (context) => ({
   },
 });
 
+/** The worst-case number of fields an operation may resolve (graphql/limits.ts); the console's largest is ~6,000. */
+export const MAX_QUERY_COST = 20_000;
+
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { burst: 300, perSecond: 50 };
+export const DEFAULT_AUTH_FAILURE_LIMIT: RateLimitOptions = { burst: 1_000, perSecond: 10 };
+
+/**
+ * Answers a body the JSON parser refused (malformed, too large, a charset it cannot read) as a GraphQL error in JSON,
+ * with a sentence of our own: the parser's messages quote the body, and Express's default handler adds the stack.
+ */
+function bodyErrors(limit: string): express.ErrorRequestHandler {
+  return (error, _req, res, next) => {
+    const type = (error as { type?: unknown }).type;
+    const status = (error as { status?: unknown }).status;
+    if (typeof status !== 'number' || status >= 500) {
+      next(error);
+      return;
+    }
+    const [code, message] =
+      type === 'entity.too.large'
+        ? ['PAYLOAD_TOO_LARGE', `The request body is larger than ${limit}.`]
+        : type === 'entity.parse.failed'
+          ? ['BAD_REQUEST', 'The request body is not valid JSON.']
+          : ['BAD_REQUEST', 'The request body cannot be read as JSON in UTF-8.'];
+    res.status(status).json({ errors: [{ message, extensions: { code } }] });
+  };
+}
 
 /** Express 5 with `/healthz`, `/graphql`, `/runs/:id/records.csv` and the console; not yet listening. */
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
@@ -64,12 +93,22 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
-  const limiter =
+  const perKey =
     options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
+  const failures =
+    options.authFailureLimit === false
+      ? undefined
+      : new RateLimiter(options.authFailureLimit ?? DEFAULT_AUTH_FAILURE_LIMIT);
+  /** The limits of one request; the client address is the socket's (Express's `trust proxy` is not set). */
+  const limitsOf = (req: express.Request): AuthLimits => ({
+    perKey,
+    failures: failures && { limiter: failures, address: req.socket.remoteAddress ?? 'unknown' },
+  });
 
   const armor = new ApolloArmor({
     maxDepth: { n: 12 },
-    costLimit: { maxCost: 20_000 },
+    // Replaced by operationLimitsPlugin, which also weighs page sizes given as variables and schema defaults.
+    costLimit: { enabled: false },
     maxAliases: { n: 20 },
     // Tokens are limited by the parser itself (parseOptions below), which answers 400 instead of a 500.
     maxTokens: { enabled: false },
@@ -89,6 +128,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     validationRules: [...armor.validationRules, ...(production ? [noSchemaDump] : [])],
     plugins: [
       ...(armor.plugins as ApolloServerPlugin<ApiContext>[]),
+      operationLimitsPlugin<ApiContext>({ maxCost: MAX_QUERY_COST }),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // No HTTP cache hints are used; skipping them saves work on every field.
       ApolloServerPluginCacheControlDisabled(),
@@ -104,13 +144,15 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'starting' });
   });
 
+  const bodyLimit = options.bodyLimit ?? '10mb';
   app.use(
     '/graphql',
-    express.json({ limit: options.bodyLimit ?? '10mb' }),
+    express.json({ limit: bodyLimit }),
+    bodyErrors(bodyLimit),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
-          const principal = await authenticate(deps.db, req.headers.authorization, limiter);
+          const principal = await authenticate(deps.db, req.headers.authorization, limitsOf(req));
           return createContext(deps, principal);
         } catch (error) {
           if (error instanceof DomainError) throw toRequestError(error);
@@ -120,7 +162,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     }),
   );
 
-  app.get('/runs/:id/records.csv', recordsCsvRoute(deps, limiter));
+  app.get('/runs/:id/records.csv', recordsCsvRoute(deps, limitsOf));
   app.get('/metrics', metricsRoute(deps.db, options.metricsToken));
 
   const webDist = options.webDist ? resolve(options.webDist) : undefined;
@@ -141,6 +183,18 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
 
   app.use((_req: express.Request, res: express.Response) => {
     res.status(404).json({ error: 'Not found' });
+  });
+  // Last: whatever a route threw is logged here and answered without its message, stack or a path of the machine
+  // (Express's own handler shows the stack unless NODE_ENV is production).
+  app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    deps.logger.error({ err: error }, 'internal error in an HTTP request');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(500).json({
+      errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+    });
   });
 
   return {

@@ -105,6 +105,14 @@ export async function startLeadsync(env: ApiEnvironment): Promise<RunningLeadsyn
     webDist: WEB_DIST,
     isReady: () => ready,
     metricsToken: env.LEADSYNC_METRICS_TOKEN,
+    rateLimit:
+      env.LEADSYNC_RATE_LIMIT_PER_SECOND > 0
+        ? { perSecond: env.LEADSYNC_RATE_LIMIT_PER_SECOND, burst: env.LEADSYNC_RATE_LIMIT_BURST }
+        : false,
+    authFailureLimit:
+      env.LEADSYNC_AUTH_FAILURES_PER_SECOND > 0
+        ? { perSecond: env.LEADSYNC_AUTH_FAILURES_PER_SECOND, burst: env.LEADSYNC_AUTH_FAILURE_BURST }
+        : false,
   });
   await new Promise<void>((resolve, reject) => {
     api.httpServer.once('error', reject);

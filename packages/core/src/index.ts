@@ -39,6 +39,7 @@ export {
   evaluateCriteria,
 } from './criteria/evaluate.ts';
 export {
+  CRITERIA_LIMITS,
   CRITERIA_OPS,
   type Criteria,
   type CriteriaGroup,

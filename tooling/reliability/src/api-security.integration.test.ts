@@ -649,8 +649,8 @@ describe('API security over HTTP against the running product', () => {
     }
     expect(problems).toEqual([]);
 
-    // Page sizes: an absurd one is refused by the cost limit (which weighs `first`), one above the largest page
-    // (500) is bad input, and the largest page is served in pages — never everything at once.
+    // Page sizes: an absurd one and one above the largest page (500) are bad input before anything runs (issue 17:
+    // out-of-bounds numbers are BAD_USER_INPUT), and the largest page is served in pages — never everything at once.
     const { viewer } = await ok('query { viewer { organizationId } }', {}, product.adminKey);
     await handle.sql`
       insert into leads (organization_id, email)
@@ -659,7 +659,7 @@ describe('API security over HTTP against the running product', () => {
       gql(`{ leads(first: ${first}) { totalCount pageInfo { hasNextPage } edges { node { email } } } }`);
     const absurd = await page(1_000_000);
     expect(absurd.status, absurd.text).toBe(400);
-    expect(absurd.json?.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(absurd.json?.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
     const large = await page(1_000);
     expect(large.json?.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
     const largest = await page(500);
@@ -698,7 +698,8 @@ describe('API security over HTTP against the running product', () => {
   it("the product's logs hold no secret: no client secret, refresh token, or API key", () => {
     const logs = product.output();
     expect(logs).toMatch(/"level":\d+/);
-    expect(logs.split('\n').length).toBeGreaterThan(20);
+    // Captured at all (start, runs, token refreshes: about 15 lines; the count moves with what is logged at debug).
+    expect(logs.split('\n').length).toBeGreaterThan(10);
     for (const secret of [...secrets, product.adminKey, bKey]) expect(logs).not.toContain(secret);
     expect(logs).not.toMatch(/Zoho-oauthtoken|"access_token"/);
   });

@@ -11,23 +11,43 @@ export function bearerKey(header: string | undefined): string | undefined {
   return BEARER.exec(header)?.[1];
 }
 
+/** The request limits authentication applies; each may be left out (no limit). */
+export interface AuthLimits {
+  /** Requests per API key. */
+  perKey?: RateLimiter;
+  /** Failed authentications per client address, and the caller's address. */
+  failures?: { limiter: RateLimiter; address: string };
+}
+
 /**
- * Resolves the caller from the Authorization header, then takes one token of its rate limit. Throws
+ * Resolves the caller from the Authorization header, then takes one token of its key's rate limit. A client address
+ * whose failed authentications used up their budget is refused before its key is even looked up. Throws
  * `unauthenticated` (no key, unknown or revoked key) or `rate_limited` (with the seconds to wait).
  */
 export async function authenticate(
   db: Database,
   header: string | undefined,
-  limiter?: RateLimiter,
+  limits: AuthLimits = {},
 ): Promise<ApiKeyPrincipal> {
-  const key = bearerKey(header);
-  if (!key) {
-    throw new DomainError(DomainErrorCode.Unauthenticated, 'Send an API key: Authorization: Bearer <key>');
+  const { failures } = limits;
+  const blocked = failures?.limiter.wait(failures.address) ?? 0;
+  if (blocked > 0) {
+    throw new DomainError(
+      DomainErrorCode.RateLimited,
+      `Too many failed authentications from this address: try again in ${blocked} s`,
+      { retryAfterSeconds: blocked },
+    );
   }
-  const principal = key.length <= 200 ? await ApiKeyRepository.findByPlainKey(db, key) : undefined;
-  if (!principal)
-    throw new DomainError(DomainErrorCode.Unauthenticated, 'This API key is not valid (unknown or revoked)');
-  const wait = limiter?.take(principal.apiKeyId) ?? 0;
+  const key = bearerKey(header);
+  const principal = key && key.length <= 200 ? await ApiKeyRepository.findByPlainKey(db, key) : undefined;
+  if (!principal) {
+    failures?.limiter.take(failures.address);
+    throw new DomainError(
+      DomainErrorCode.Unauthenticated,
+      key ? 'This API key is not valid (unknown or revoked)' : 'Send an API key: Authorization: Bearer <key>',
+    );
+  }
+  const wait = limits.perKey?.take(principal.apiKeyId) ?? 0;
   if (wait > 0) {
     throw new DomainError(
       DomainErrorCode.RateLimited,

@@ -151,6 +151,10 @@ export function asDomainError(error: unknown): DomainError | undefined {
   return undefined;
 }
 
+/** graphql-js's messages for a literal value that its argument's type refuses (ValuesOfCorrectTypeRule). */
+const VALUE_OUT_OF_TYPE =
+  /cannot represent|^Expected value of type|^Enum ".*" cannot|^Field ".*" of required type/;
+
 export interface ErrorLogger {
   error(obj: object, msg?: string): void;
 }
@@ -178,6 +182,15 @@ export function createFormatError(logger: ErrorLogger) {
       };
     }
     const code = formatted.extensions?.code;
+    if (code === 'GRAPHQL_VALIDATION_FAILED' && VALUE_OUT_OF_TYPE.test(formatted.message)) {
+      // A literal argument that does not fit its type (an Int beyond 32 bits, `first: 1e9`): bad input, as the same
+      // value given as a variable is.
+      return {
+        message: formatted.message,
+        locations: formatted.locations,
+        extensions: { code: 'BAD_USER_INPUT' },
+      };
+    }
     if (original instanceof GraphQLError && typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };

@@ -19,6 +19,11 @@ interface OutboundCount {
 }
 
 const outbound = new Map<string, OutboundCount>();
+/**
+ * Most host/status series kept: hosts come from connections and webhooks a tenant sets (any port of an allowed
+ * host), so beyond this the counts go to the host label `other` instead of growing the map.
+ */
+export const MAX_OUTBOUND_SERIES = 500;
 let subscribed = false;
 
 /**
@@ -40,6 +45,7 @@ export function countOutboundRequests(): void {
       // An origin that is not a URL keeps the label `unknown`.
     }
     const status = String(response.statusCode);
+    if (!outbound.has(`${host} ${status}`) && outbound.size >= MAX_OUTBOUND_SERIES) host = 'other';
     const key = `${host} ${status}`;
     const entry = outbound.get(key) ?? { host, status, count: 0 };
     entry.count += 1;

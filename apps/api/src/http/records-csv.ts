@@ -2,10 +2,9 @@ import { once } from 'node:events';
 import { csvField, csvLine, RECORDS_CSV_HEADER } from '@leadsync/core';
 import { RunRecordRepository, SyncRunRepository } from '@leadsync/db/repositories';
 import type { Request, RequestHandler, Response } from 'express';
-import { authenticate } from '../graphql/auth.ts';
+import { type AuthLimits, authenticate } from '../graphql/auth.ts';
 import type { ApiDeps } from '../graphql/deps.ts';
 import { DomainError, graphqlShapeOf } from '../graphql/errors.ts';
-import type { RateLimiter } from '../graphql/rate-limit.ts';
 
 export { csvField, csvLine, RECORDS_CSV_HEADER };
 
@@ -16,11 +15,14 @@ const BATCH = 2_000;
  * `GET /runs/:id/records.csv` (Bearer key): every record of a run in source order, streamed batch by batch with
  * back-pressure, so a run of a million records costs the memory of one batch. Another organization's run is 404.
  */
-export function recordsCsvRoute(deps: ApiDeps, limiter?: RateLimiter): RequestHandler<{ id: string }> {
+export function recordsCsvRoute(
+  deps: ApiDeps,
+  limitsOf: (req: Request<{ id: string }>) => AuthLimits = () => ({}),
+): RequestHandler<{ id: string }> {
   return async (req: Request<{ id: string }>, res: Response) => {
     let organizationId: string;
     try {
-      organizationId = (await authenticate(deps.db, req.headers.authorization, limiter)).organizationId;
+      organizationId = (await authenticate(deps.db, req.headers.authorization, limitsOf(req))).organizationId;
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       const { status, code } = graphqlShapeOf(error.code);

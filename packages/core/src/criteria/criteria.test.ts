@@ -42,6 +42,41 @@ describe('criteria schema', () => {
     expect(JSON.stringify(r.error?.issues)).toContain(message);
   });
 
+  it('refuses criteria beyond their bounds: values per rule, rules per group and in all, long values, size, deep JSON', () => {
+    const rule: CriteriaRule = { field: 'country', op: 'is', value: 'India' };
+    const message = (value: unknown) => {
+      const r = criteriaSchema.safeParse(value);
+      return r.success ? 'accepted' : r.error.issues.map((i) => i.message).join('; ');
+    };
+    expect(
+      message(one({ field: 'country', op: 'in', value: Array.from({ length: 1_000 }, (_, i) => `v${i}`) })),
+    ).toBe('accepted');
+    expect(
+      message(one({ field: 'country', op: 'in', value: Array.from({ length: 1_001 }, (_, i) => i) })),
+    ).toMatch(/at most 1000 values/);
+    expect(message({ match: 'any', rules: Array.from({ length: 101 }, () => rule) })).toMatch(
+      /at most 100 rules/,
+    );
+    const wide = {
+      match: 'any',
+      rules: Array.from({ length: 6 }, () => ({
+        match: 'all',
+        rules: Array.from({ length: 90 }, () => rule),
+      })),
+    };
+    expect(message(wide)).toMatch(/at most 500 rules in all/);
+    expect(message(one({ ...rule, value: 'x'.repeat(1_001) }))).toMatch(/at most 1000 characters/);
+    expect(message(one({ ...rule, field: 'f'.repeat(201) }))).toMatch(/at most 200 characters/);
+    const big = {
+      match: 'any',
+      rules: Array.from({ length: 90 }, () => ({ ...rule, value: 'x'.repeat(999) })),
+    };
+    expect(message(big)).toMatch(/at most 64 KiB/);
+    let deep: unknown = rule;
+    for (let i = 0; i < 100_000; i++) deep = { match: 'all', rules: [deep] };
+    expect(message(deep)).not.toBe('accepted');
+  });
+
   it('refuses an unknown op and a missing value', () => {
     expect(criteriaSchema.safeParse(one({ field: 'x', op: 'like', value: 'a' } as never)).success).toBe(
       false,

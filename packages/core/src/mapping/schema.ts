@@ -13,26 +13,36 @@ export const mappingTargetSchema = z
 
 export const fieldMappingEntrySchema = z.object({
   /** A source field key (`email`, `billing_address.country`, `cf_tier`). */
-  source: z.string().trim().min(1, 'name a source field'),
+  source: z
+    .string()
+    .trim()
+    .min(1, 'name a source field')
+    .max(200, 'a source field key has at most 200 characters'),
   target: mappingTargetSchema,
   /** The lead field's type, for `fields.<name>` targets; default: the source field's type. */
   type: z.enum(FIELD_TYPES).optional(),
 });
 export type FieldMappingEntry = z.infer<typeof fieldMappingEntrySchema>;
 
-/** A sync's field mapping: exactly one entry to `email`, each target at most once. */
-export const fieldMappingSchema = z.array(fieldMappingEntrySchema).superRefine((entries, ctx) => {
-  const seen = new Map<string, number>();
-  entries.forEach((entry, i) => {
-    const first = seen.get(entry.target);
-    if (first !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [i, 'target'],
-        message: `${entry.target} is mapped twice (entries ${first + 1} and ${i + 1})`,
-      });
-    } else seen.set(entry.target, i);
+export const MAX_MAPPING_ENTRIES = 200;
+
+/** A sync's field mapping: exactly one entry to `email`, each target at most once, at most 200 entries. */
+export const fieldMappingSchema = z
+  .array(fieldMappingEntrySchema)
+  .max(MAX_MAPPING_ENTRIES, `a mapping has at most ${MAX_MAPPING_ENTRIES} entries`)
+  .superRefine((entries, ctx) => {
+    const seen = new Map<string, number>();
+    entries.forEach((entry, i) => {
+      const first = seen.get(entry.target);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'target'],
+          message: `${entry.target} is mapped twice (entries ${first + 1} and ${i + 1})`,
+        });
+      } else seen.set(entry.target, i);
+    });
+    if (!seen.has('email'))
+      ctx.addIssue({ code: 'custom', path: [], message: 'map a source field to email' });
   });
-  if (!seen.has('email')) ctx.addIssue({ code: 'custom', path: [], message: 'map a source field to email' });
-});
 export type FieldMapping = FieldMappingEntry[];

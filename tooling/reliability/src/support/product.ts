@@ -49,7 +49,12 @@ export interface RunningProduct {
  * process, no sandbox, a fixed admin key and secret key, and debug logging so the logs say as much as they can.
  * `allowedHosts` is its `LEADSYNC_ALLOWED_HOSTS` (e.g. the simulator's `127.0.0.1:<port>`): nothing else is reachable.
  */
-export async function startProduct(databaseUrl: string, allowedHosts: string): Promise<RunningProduct> {
+export async function startProduct(
+  databaseUrl: string,
+  allowedHosts: string,
+  /** More environment for the process (NODE_ENV, limits). */
+  extraEnv: Record<string, string> = {},
+): Promise<RunningProduct> {
   const dataDir = await mkdtemp(join(tmpdir(), 'leadsync-product-'));
   const port = await freePort();
   const adminKey = `lsk_reliability_${randomBytes(18).toString('hex')}`;
@@ -69,6 +74,7 @@ export async function startProduct(databaseUrl: string, allowedHosts: string): P
       LEADSYNC_SANDBOX: 'false',
       LEADSYNC_ALLOWED_HOSTS: allowedHosts,
       LOG_LEVEL: 'debug',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -106,7 +106,8 @@ describe('webhooks over GraphQL', () => {
     expect(codeOf(await api.gql(`mutation($id: ID!) { deleteWebhook(id: $id) }`, { id: created.id }))).toBe(
       'NOT_FOUND',
     );
-    expect(codeOf(await api.gql(`mutation { deleteWebhook(id: "not-a-uuid") }`))).toBe('NOT_FOUND');
+    // A malformed id is bad input (issue 17), not a lookup.
+    expect(codeOf(await api.gql(`mutation { deleteWebhook(id: "not-a-uuid") }`))).toBe('BAD_USER_INPUT');
   });
 
   it('shows each webhook’s delivery log, signed with the secret createWebhook returned', async () => {
