@@ -227,6 +227,27 @@ describe('the admin console in a browser', () => {
     expect(ignoredText).toContain('Duplicate in source');
     expect(ignoredText).toContain('Empty email');
 
+    // Why is this person not on the list? From the run report to the person's page, and back to the run.
+    await page.getByTestId('record-person-link').filter({ hasText: 'info@acmetraders.in' }).click();
+    await page.getByTestId('person-page').waitFor();
+    await page.getByTestId('timeline-event').first().waitFor();
+    expect(await page.getByTestId('person-no-lead').textContent()).toContain('No lead has this address');
+    const story = await page.getByTestId('timeline').textContent();
+    expect(story).toMatch(/ — sync .+ \(run 1\): ignored, the address is a group address \(info@…\)/);
+    await shot('08b-person-timeline');
+    await page.getByTestId('timeline-run-link').first().click();
+    await page.getByTestId('run-report').waitFor();
+    expect(page.url()).toContain(`/runs/${run.id}`);
+    // The search box on the Leads page finds a person whatever the case; a lead's page says who created it.
+    await page.getByTestId('nav-leads').click();
+    await page.getByTestId('person-search').fill('ASHA.RAO@acmetraders.in');
+    await page.getByTestId('person-search-go').click();
+    await page.getByTestId('person-created-by').waitFor();
+    expect(await page.getByTestId('person-email').textContent()).toBe('asha.rao@acmetraders.in');
+    const asha = await page.getByTestId('timeline').textContent();
+    expect(asha).toContain('new lead, added to the list');
+    expect(asha).toContain('the address appeared earlier in the same run');
+
     // The list shows the sync with its schedule and last run; leads and settings render.
     await page.getByTestId('nav-syncs').click();
     await page.getByTestId('sync-table').waitFor();

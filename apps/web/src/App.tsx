@@ -6,6 +6,7 @@ import { openSession, type Session, SignInError } from './api/session.ts';
 import { Loading } from './components/ui.tsx';
 import { href, type Route, useRoute } from './lib/router.ts';
 import { LeadsPage } from './pages/Leads.tsx';
+import { PersonPage } from './pages/Person.tsx';
 import { SettingsPage } from './pages/Settings.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { SyncDetailsPage } from './pages/SyncDetails.tsx';
@@ -92,7 +93,7 @@ export function App({ fetchImpl }: Props) {
 
 const navItems: { route: Route; label: string; match: Route['name'][] }[] = [
   { route: { name: 'syncs' }, label: 'Sync services', match: ['syncs', 'new-sync', 'continue-sync', 'sync'] },
-  { route: { name: 'leads', mailingListId: null }, label: 'Leads', match: ['leads'] },
+  { route: { name: 'leads', mailingListId: null }, label: 'Leads', match: ['leads', 'person'] },
   { route: { name: 'settings' }, label: 'Settings', match: ['settings'] },
 ];
 
@@ -171,5 +172,7 @@ function Page({ route }: { route: Route }) {
       return <SettingsPage />;
     case 'leads':
       return <LeadsPage mailingListId={route.mailingListId} />;
+    case 'person':
+      return <PersonPage key={route.email} email={route.email} />;
   }
 }

@@ -314,3 +314,25 @@ export const DeleteWebhookMutation = /* GraphQL */ `
     deleteWebhook(id: $id)
   }
 `;
+
+export const LeadTimelineQuery = /* GraphQL */ `
+  query LeadTimeline($email: String!, $first: Int, $after: String) {
+    leadTimeline(email: $email, first: $first, after: $after) {
+      email
+      lead { id email firstName lastName status fields }
+      lists { mailingList { id name } addedAt addedBy { id name } }
+      createdBy { at sync { id name } runId apiKeyName }
+      events {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        edges {
+          cursor
+          node {
+            kind at sync { id name } runId runNumber outcome reason suggestion email fromStatus toStatus
+            mailingList { id name } apiKeyName
+          }
+        }
+      }
+    }
+  }
+`;

@@ -254,3 +254,44 @@ export interface Webhook {
   createdAt: string;
   deliveries: WebhookDelivery[];
 }
+
+export type TimelineEventKind =
+  | 'RUN_RECORD'
+  | 'UNDO'
+  | 'STATUS_CHANGED'
+  | 'MEMBERSHIP_ADDED'
+  | 'MEMBERSHIP_REMOVED';
+
+export interface TimelineEvent {
+  kind: TimelineEventKind;
+  at: string;
+  sync: { id: string; name: string | null } | null;
+  runId: string | null;
+  runNumber: number | null;
+  outcome: Outcome | null;
+  reason: IgnoredReason | null;
+  suggestion: string | null;
+  email: string | null;
+  fromStatus: LeadStatus | null;
+  toStatus: LeadStatus | null;
+  mailingList: { id: string; name: string | null } | null;
+  apiKeyName: string | null;
+}
+
+export interface LeadTimeline {
+  email: string;
+  lead: Lead | null;
+  lists: {
+    mailingList: { id: string; name: string | null };
+    addedAt: string;
+    addedBy: { id: string; name: string | null } | null;
+  }[];
+  createdBy: {
+    at: string;
+    sync: { id: string; name: string | null } | null;
+    runId: string | null;
+    apiKeyName: string | null;
+  } | null;
+  historyPrunedBefore?: string | null;
+  events: Connection_<TimelineEvent>;
+}

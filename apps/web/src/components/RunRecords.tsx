@@ -5,6 +5,7 @@ import { RunRecordsQuery } from '../api/operations.ts';
 import type { Connection_, IgnoredReason, Outcome, RunRecord } from '../api/types.ts';
 import { formatNumber } from '../lib/format.ts';
 import { ignoredReasons, outcomeLabels, outcomes, reasonDescriptions, reasonLabels } from '../lib/reasons.ts';
+import { href } from '../lib/router.ts';
 import { Badge, ErrorBanner, ShowMore, type Tone } from './ui.tsx';
 
 const outcomeTones: Record<Outcome, Tone> = {
@@ -130,7 +131,15 @@ export function RunRecords({ runId, filter, onFilterChange, refreshKey = '' }: P
           <tbody>
             {rows.map(({ cursor, node: r }) => (
               <tr key={cursor} data-testid="record-row">
-                <td className="email">{r.email ?? <span className="muted">(empty)</span>}</td>
+                <td className="email">
+                  {r.email ? (
+                    <a href={href({ name: 'person', email: r.email })} data-testid="record-person-link">
+                      {r.email}
+                    </a>
+                  ) : (
+                    <span className="muted">(empty)</span>
+                  )}
+                </td>
                 <td>
                   <Badge tone={outcomeTones[r.outcome]}>{outcomeLabels[r.outcome]}</Badge>
                 </td>

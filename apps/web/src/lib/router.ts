@@ -8,7 +8,8 @@ export type Route =
   | { name: 'continue-sync'; id: string }
   | { name: 'sync'; id: string; runId: string | null }
   | { name: 'settings' }
-  | { name: 'leads'; mailingListId: string | null };
+  | { name: 'leads'; mailingListId: string | null }
+  | { name: 'person'; email: string };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/^\/+/, '');
@@ -20,6 +21,7 @@ export function parseRoute(hash: string): Route {
     return { name: 'sync', id: second, runId: third === 'runs' && fourth ? fourth : null };
   }
   if (first === 'settings') return { name: 'settings' };
+  if (first === 'people' && second) return { name: 'person', email: second };
   if (first === 'leads') return { name: 'leads', mailingListId: second ?? null };
   return { name: 'syncs' };
 }
@@ -40,6 +42,8 @@ export function href(route: Route): string {
       return '#/settings';
     case 'leads':
       return route.mailingListId ? `#/leads/${encodeURIComponent(route.mailingListId)}` : '#/leads';
+    case 'person':
+      return `#/people/${encodeURIComponent(route.email)}`;
   }
 }
 

@@ -11,7 +11,7 @@ import {
 import type { Connection_, Lead, LeadStatus, MailingList } from '../api/types.ts';
 import { Badge, ErrorBanner, Notice, ShowMore, type Tone } from '../components/ui.tsx';
 import { formatNumber } from '../lib/format.ts';
-import { navigate } from '../lib/router.ts';
+import { href, navigate } from '../lib/router.ts';
 
 const statusTones: Record<LeadStatus, Tone> = {
   ACTIVE: 'good',
@@ -31,6 +31,37 @@ export function LeadStatusBadge({ status }: { status: LeadStatus }) {
     <Badge tone={statusTones[status]} testId="lead-status">
       {statusWords[status]}
     </Badge>
+  );
+}
+
+/** "Why is this person (not) on my list?": opens the person's page for any address, a lead or not. */
+export function PersonSearch({ initial = '' }: { initial?: string }) {
+  const [email, setEmail] = useState(initial);
+  return (
+    <form
+      className="row wrap filters"
+      aria-label="Find a person"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const wanted = email.trim();
+        if (wanted) navigate({ name: 'person', email: wanted });
+      }}
+    >
+      <label>
+        Find a person{' '}
+        <input
+          type="search"
+          value={email}
+          maxLength={320}
+          placeholder="any email address"
+          onChange={(e) => setEmail(e.target.value)}
+          data-testid="person-search"
+        />
+      </label>
+      <button type="submit" className="secondary small" data-testid="person-search-go">
+        Show their story
+      </button>
+    </form>
   );
 }
 
@@ -122,6 +153,7 @@ export function LeadsPage({ mailingListId }: { mailingListId: string | null }) {
   return (
     <div data-testid="leads-page">
       <h1>Leads</h1>
+      <PersonSearch />
       <div className="row wrap filters">
         <label>
           Mailing list{' '}
@@ -219,7 +251,9 @@ export function LeadsPage({ mailingListId }: { mailingListId: string | null }) {
                     onChange={() => toggle(lead.email)}
                   />
                 </td>
-                <td className="email">{lead.email}</td>
+                <td className="email">
+                  <a href={href({ name: 'person', email: lead.email })}>{lead.email}</a>
+                </td>
                 <td>{lead.firstName ?? ''}</td>
                 <td>{lead.lastName ?? ''}</td>
                 <td>
