@@ -23,6 +23,7 @@ import {
   webhookJobDataSchema,
 } from './jobs.ts';
 import type { WebhookDeliverer } from './webhooks/deliver.ts';
+import { type OutboxDispatcher, startOutboxDispatcher } from './webhooks/outbox.ts';
 
 /** What the worker needs from `@leadsync/engine`'s `Engine` (helper-interfaces.md). */
 export interface RunEngine {
@@ -114,7 +115,9 @@ export function createJobScheduler(options: JobSchedulerOptions): JobScheduler {
   const shutdown = new AbortController();
   const webhookConcurrency = options.webhookDelivery ? (options.webhookConcurrency ?? 4) : 0;
 
-  let state: { agenda: Agenda; store: JobStore; database: DatabaseHandle } | undefined;
+  let state:
+    | { agenda: Agenda; store: JobStore; database: DatabaseHandle; outbox?: OutboxDispatcher }
+    | undefined;
   let starting: Promise<void> | undefined;
   let closed = false;
 
@@ -177,7 +180,16 @@ export function createJobScheduler(options: JobSchedulerOptions): JobScheduler {
         // Started before anything is enqueued, so that PostgreSQL's NOTIFY wakes the workers at once.
         await agenda.start();
         state = { agenda, store, database };
-        if (options.webhookDelivery) await requeuePendingDeliveries();
+        if (options.webhookDelivery) {
+          await requeuePendingDeliveries();
+          // The outbox: deliveries written with their event by any process (the CLI too) get their jobs.
+          state.outbox = startOutboxDispatcher({
+            db: database.db,
+            enqueue: enqueueWebhookDelivery,
+            logger,
+            everyMs: options.processEveryMs ?? 5_000,
+          });
+        }
         logger.info({ store: store.kind, runs, concurrency: options.concurrency }, 'job scheduler started');
       } catch (error) {
         await store?.close().catch(() => {});
@@ -196,7 +208,8 @@ export function createJobScheduler(options: JobSchedulerOptions): JobScheduler {
     if (closed || !state) return undefined;
     closed = true;
     shutdown.abort(new Error('the worker is shutting down'));
-    const { agenda, store, database } = state;
+    const { agenda, store, database, outbox } = state;
+    await outbox?.stop();
     const result = await stopAgenda(agenda);
     await store
       .close()

@@ -1,21 +1,22 @@
 import type { CheckResult, ConnectorContext, ConnectorRegistry, Logger } from '@leadsync/connector-sdk';
 import { type Database, type SecretBox, StoredFileRepository } from '@leadsync/db';
-import { type Connection, connections, type Sync, type SyncRun, syncRuns, syncs } from '@leadsync/db/schema';
+import { type Connection, connections, type SyncRun, syncRuns, syncs } from '@leadsync/db/schema';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { buildContext, type ContextDeps, checkCredentials, connectionContext } from './context.ts';
 import { NotFoundError } from './errors.ts';
 import { type ExecuteRunOptions, executeRun } from './run/execute.ts';
 import { undoRun } from './undo.ts';
+import { queueConnectionEvent } from './webhook-events.ts';
 
 /**
- * Told after the fact (webhooks). Called once the change is committed; a listener that throws is logged and never
- * changes the run's outcome.
+ * Told after the fact. The engine writes run and connection events as webhook deliveries in the transaction of the
+ * change they report (`webhook-events.ts`: the outbox), whether or not anyone listens; once that transaction has
+ * committed it tells `deliveriesQueued`, so a worker can give them their jobs at once. A listener that throws, or a
+ * process that dies before telling, loses nothing: the workers' dispatcher finds every delivery without a job. A
+ * listener that throws is logged and never changes the run's outcome.
  */
 export interface EngineEvents {
-  /** A real (not dry) run has just ended, `succeeded` or `failed`. */
-  runFinished(run: SyncRun, sync: Sync): Promise<void>;
-  /** The connection has just become `needs_new_key` (it was `active`). */
-  connectionNeedsNewKey(connection: Connection): Promise<void>;
+  deliveriesQueued(organizationId: string, deliveryIds: readonly string[]): Promise<void>;
 }
 
 export interface EngineDeps {
@@ -104,7 +105,7 @@ export function createEngine(engineDeps: EngineDeps): Engine {
     },
   ): Promise<void> {
     if (!UUID.test(connectionId)) throw new NotFoundError('Connection', connectionId);
-    const changed = await db.transaction(async (tx) => {
+    const { changed, deliveryIds } = await db.transaction(async (tx) => {
       const [connection] = await tx
         .update(connections)
         .set({ status: 'needs_new_key', statusReason: change.statusReason, updatedAt: sql`now()` })
@@ -131,13 +132,21 @@ export function createEngine(engineDeps: EngineDeps): Engine {
             eq(syncs.status, 'active'),
           ),
         );
-      return connection;
+      // The event commits with the change (outbox): CONNECTION_NEEDS_NEW_KEY only when the status changed.
+      return {
+        changed: connection,
+        deliveryIds: connection ? await queueConnectionEvent(tx, connection) : [],
+      };
     });
     deps.logger.warn(
       { organizationId, connectionId, reason: change.syncReason },
       'connection needs a new key',
     );
-    if (changed) await tell(() => deps.events?.connectionNeedsNewKey(changed));
+    if (changed) await deliveriesQueued(organizationId, deliveryIds);
+  }
+
+  async function deliveriesQueued(organizationId: string, deliveryIds: readonly string[]): Promise<void> {
+    if (deliveryIds.length > 0) await tell(() => deps.events?.deliveriesQueued(organizationId, deliveryIds));
   }
 
   async function tell(listener: () => Promise<void> | undefined): Promise<void> {
@@ -148,30 +157,7 @@ export function createEngine(engineDeps: EngineDeps): Engine {
     }
   }
 
-  /** `executeRun`, then `runFinished` when this call took a real run from queued/running to its end. */
-  async function executeAndTell(runId: string, options?: ExecuteRunOptions): Promise<SyncRun> {
-    const [before] =
-      deps.events && UUID.test(runId)
-        ? await db.select({ status: syncRuns.status }).from(syncRuns).where(eq(syncRuns.id, runId))
-        : [];
-    const run = await executeRun(runDeps, runId, options);
-    const finished = run.status === 'succeeded' || run.status === 'failed';
-    if (
-      deps.events &&
-      finished &&
-      !run.dryRun &&
-      (before?.status === 'queued' || before?.status === 'running')
-    ) {
-      const [sync] = await db
-        .select()
-        .from(syncs)
-        .where(and(eq(syncs.organizationId, run.organizationId), eq(syncs.id, run.syncId)));
-      if (sync) await tell(() => deps.events?.runFinished(run, sync));
-    }
-    return run;
-  }
-
-  const runDeps = { ...deps, now, handleRejectedCredentials };
+  const runDeps = { ...deps, now, handleRejectedCredentials, deliveriesQueued };
 
   return {
     connectorContext: (connection) => connectionContext(deps, connection),
@@ -208,7 +194,7 @@ export function createEngine(engineDeps: EngineDeps): Engine {
       }
       throw new Error('Could not queue a run: another run of the sync keeps starting');
     },
-    executeRun: executeAndTell,
+    executeRun: (runId, options) => executeRun(runDeps, runId, options),
     handleRejectedCredentials,
     undoRun: (organizationId, runId) => undoRun(db, organizationId, runId),
   };

@@ -9,10 +9,9 @@ export {
   type WebhookRetrySettings,
 } from './deliver.ts';
 export {
-  connectionPayload,
   createWebhookEvents,
+  dispatchDeliveries,
   type EnqueueDelivery,
-  runPayload,
   type WebhookEventsDeps,
 } from './events.ts';
 export { webhookUrlProblem } from './hosts.ts';

@@ -81,6 +81,8 @@ export {
   type ClaimedDelivery,
   type CreateWebhookInput,
   findPendingWebhookDeliveries,
+  findUndispatchedWebhookDeliveries,
+  markWebhookDeliveriesDispatched,
   WEBHOOK_DELETED,
   WebhookRepository,
 } from './webhooks.ts';

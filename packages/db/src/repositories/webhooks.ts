@@ -255,3 +255,29 @@ export async function findPendingWebhookDeliveries(
     .orderBy(asc(webhookDeliveries.createdAt))
     .limit(limit);
 }
+
+/**
+ * The outbox: pending deliveries that no worker has given a job yet (written in the transaction of a run's end or a
+ * refused key, by any process: a worker, the API, the CLI), oldest first. Unscoped, for the workers' dispatcher.
+ */
+export async function findUndispatchedWebhookDeliveries(
+  db: Executor,
+  limit = 500,
+): Promise<{ id: string; organizationId: string }[]> {
+  return db
+    .select({ id: webhookDeliveries.id, organizationId: webhookDeliveries.organizationId })
+    .from(webhookDeliveries)
+    .where(and(isNull(webhookDeliveries.dispatchedAt), eq(webhookDeliveries.status, 'pending')))
+    .orderBy(asc(webhookDeliveries.createdAt))
+    .limit(limit);
+}
+
+/** Marks deliveries as handed to the job store (after their jobs were saved: a crash in between only repeats that). */
+export async function markWebhookDeliveriesDispatched(db: Executor, ids: readonly string[]): Promise<void> {
+  const valid = onlyUuids(ids);
+  if (valid.length === 0) return;
+  await db
+    .update(webhookDeliveries)
+    .set({ dispatchedAt: sql`now()` })
+    .where(and(inArray(webhookDeliveries.id, valid), isNull(webhookDeliveries.dispatchedAt)));
+}

@@ -66,9 +66,18 @@ export const webhookDeliveries = pgTable(
     nextAttemptAt: timestamptz().notNull().defaultNow(),
     createdAt: createdAt(),
     deliveredAt: timestamptz(),
+    /**
+     * The outbox mark: null until a worker has given the delivery its job. The row is written in the transaction of
+     * the change it reports (a run's end, a connection's refused key), so an event committed is never lost; the
+     * workers' dispatcher gives a job to every row still unmarked (`findUndispatchedWebhookDeliveries`).
+     */
+    dispatchedAt: timestamptz(),
   },
   (t) => [
     unique('webhook_deliveries_webhook_event_key').on(t.webhookId, t.eventKey),
+    index('webhook_deliveries_undispatched_idx')
+      .on(t.createdAt)
+      .where(sql`${t.dispatchedAt} is null and ${t.status} = 'pending'`),
     index('webhook_deliveries_webhook_created_idx').on(t.webhookId, t.createdAt.desc()),
     index('webhook_deliveries_organization_id_idx').on(t.organizationId),
     foreignKey({

@@ -14,6 +14,7 @@ import type { KeyChange } from '../engine.ts';
 import { EngineError, NotFoundError } from '../errors.ts';
 import { compileMapping, contentHash, type Mapper } from '../mapping.ts';
 import { sendPrepared } from '../sql.ts';
+import { queueRunEvent } from '../webhook-events.ts';
 import { applyDeletions, hasDeletionCandidates } from './deletions.ts';
 import {
   beginUnitWrite,
@@ -63,6 +64,8 @@ export interface RunDeps extends ContextDeps {
   /** Source pages in a row without a record (read or listing) after which the run fails; default MAX_EMPTY_PAGES. */
   maxEmptyPages?: number;
   handleRejectedCredentials(organizationId: string, connectionId: string, change?: KeyChange): Promise<void>;
+  /** After the commit of a run's end: its webhook deliveries (written in that transaction) can get their jobs. */
+  deliveriesQueued(organizationId: string, deliveryIds: readonly string[]): Promise<void>;
   /** Records per write unit (see WRITE_UNIT_RECORDS). */
   writeUnitRecords?: number;
 }
@@ -292,9 +295,11 @@ export async function executeRun(
         .set({ status: 'succeeded', finishedAt: sql`now()`, checkpoint: { ...done } })
         .where(and(eq(syncRuns.id, scope.runId), eq(syncRuns.status, 'running')))
         .returning();
-      return row;
+      // RUN_SUCCEEDED commits with the run's end (outbox): a crash after the commit loses no webhook.
+      return { row, deliveryIds: row ? await queueRunEvent(tx, row, sync) : [] };
     });
-    return finished ?? (await getRun(db, runId)) ?? run;
+    if (finished.row) await deps.deliveriesQueued(organizationId, finished.deliveryIds);
+    return finished.row ?? (await getRun(db, runId)) ?? run;
   } catch (error) {
     if (error instanceof LostRun) throw error.original;
     if (options.signal?.aborted) return (await getRun(db, runId)) ?? run;
@@ -303,12 +308,17 @@ export async function executeRun(
     }
     const message = userMessage(error, connection);
     deps.logger.error({ err: error, runId, syncId: sync.id }, `sync run failed: ${message}`);
-    const [failed] = await db
-      .update(syncRuns)
-      .set({ status: 'failed', finishedAt: sql`now()`, error: message })
-      .where(and(eq(syncRuns.id, runId), sql`${syncRuns.status} in ('queued', 'running')`))
-      .returning();
-    return failed ?? (await getRun(db, runId)) ?? run;
+    const failed = await db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(syncRuns)
+        .set({ status: 'failed', finishedAt: sql`now()`, error: message })
+        .where(and(eq(syncRuns.id, runId), sql`${syncRuns.status} in ('queued', 'running')`))
+        .returning();
+      // RUN_FAILED commits with the run's end (outbox).
+      return { row, deliveryIds: row ? await queueRunEvent(tx, row, sync) : [] };
+    });
+    if (failed.row) await deps.deliveriesQueued(organizationId, failed.deliveryIds);
+    return failed.row ?? (await getRun(db, runId)) ?? run;
   }
 }
 

@@ -1,0 +1,210 @@
+import { execFile } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { nextRunAt } from '@leadsync/core';
+import { createDatabase, type DatabaseHandle, SecretBox, WebhookRepository } from '@leadsync/db';
+import { connections, mailingLists, organizations, syncs, webhookDeliveries } from '@leadsync/db/schema';
+import { connectorRegistry, createEngine } from '@leadsync/engine';
+import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
+import { eq } from 'drizzle-orm';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createJobScheduler, type JobScheduler } from '../scheduler.ts';
+import { waitFor } from '../testing/wait.ts';
+import { createWebhookDeliverer } from './deliver.ts';
+import { generateWebhookSecret } from './signature.ts';
+
+/**
+ * Section 5 of issue 17, "no event lost": the event of a run is written in the run's last transaction, so a process
+ * that ends right after that commit (killed, or the CLI, which has no job store) loses no webhook: a worker's
+ * dispatcher finds the delivery and sends it.
+ */
+
+const logger = pino({ level: 'silent' });
+const cli = fileURLToPath(new URL('../../../cli/bin/leadsync.js', import.meta.url));
+
+let tdb: TestDatabase;
+let handle: DatabaseHandle;
+let key: Buffer;
+let secretBox: SecretBox;
+let receiver: Server;
+let receiverPort: number;
+const received: { path: string; event: string; body: Record<string, unknown> }[] = [];
+let dispatcher: JobScheduler;
+let organizationId: string;
+let dataDir: string;
+
+async function csvSync(name: string, rows: string[]) {
+  const [connection] = await handle.db
+    .insert(connections)
+    .values({
+      organizationId,
+      connectorId: 'csv',
+      name,
+      credentialsEncrypted: '-',
+      settings: { csv: ['email', ...rows].join('\n') },
+    })
+    .returning();
+  if (!connection) throw new Error('no connection');
+  await handle.db
+    .update(connections)
+    .set({ credentialsEncrypted: secretBox.sealJson({}, connection.id) })
+    .where(eq(connections.id, connection.id));
+  const [list] = await handle.db
+    .insert(mailingLists)
+    .values({ organizationId, name: `List ${randomUUID()}` })
+    .returning();
+  const [sync] = await handle.db
+    .insert(syncs)
+    .values({
+      organizationId,
+      connectionId: connection.id,
+      mailingListId: list?.id ?? '',
+      sourceOrganizationId: 'file',
+      name,
+      importMode: 'all',
+      fieldMapping: [{ source: 'email', target: 'email' }],
+      schedule: { frequency: 'DAILY', time: '06:00', timeZone: 'UTC' },
+      status: 'active',
+    })
+    .returning();
+  if (!sync) throw new Error('no sync');
+  return sync;
+}
+
+async function webhook(path: string) {
+  const id = randomUUID();
+  await new WebhookRepository(handle.db, organizationId).create({
+    id,
+    url: `http://127.0.0.1:${receiverPort}${path}`,
+    events: ['RUN_SUCCEEDED', 'RUN_FAILED'],
+    secretEncrypted: secretBox.seal(generateWebhookSecret(), id),
+  });
+  return id;
+}
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  handle = createDatabase(tdb.url, { max: 4 });
+  key = randomBytes(32);
+  secretBox = new SecretBox(key);
+  dataDir = await mkdtemp(join(tmpdir(), 'leadsync-outbox-'));
+  receiver = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      received.push({
+        path: request.url ?? '/',
+        event: String(request.headers['leadsync-event']),
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+      });
+      response.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiverPort = (receiver.address() as AddressInfo).port;
+  const [organization] = await handle.db.insert(organizations).values({ name: 'Outbox' }).returning();
+  organizationId = organization?.id ?? '';
+  // The dispatcher: a worker that sends webhooks and runs nothing itself.
+  dispatcher = createJobScheduler({
+    databaseUrl: tdb.url,
+    concurrency: 1,
+    logger,
+    nextRunAt,
+    processEveryMs: 300,
+    name: 'dispatcher',
+    webhookDelivery: createWebhookDeliverer({
+      db: handle.db,
+      secretBox,
+      allowedHosts: [`127.0.0.1:${receiverPort}`],
+      logger,
+    }),
+  });
+  await dispatcher.start();
+});
+
+afterAll(async () => {
+  await dispatcher?.stop().catch(() => {});
+  receiver?.closeAllConnections();
+  await new Promise((resolve) => receiver?.close(resolve));
+  await handle?.close();
+  await tdb?.drop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('the webhook outbox', () => {
+  it('a run whose process dies right after its commit still has its webhook delivered', async () => {
+    await webhook('/crash');
+    // The crash is injected right after the run's last transaction commits: the process never hands the delivery
+    // to the job store (the hook throws where a killed process would stop).
+    const crashing = createEngine({
+      db: handle.db,
+      secretBox,
+      registry: connectorRegistry,
+      allowedHosts: [],
+      logger,
+      events: {
+        deliveriesQueued: async () => {
+          throw new Error('killed right after the commit');
+        },
+      },
+    });
+    const sync = await csvSync('Crashing', ['ann@example.com', 'bob@example.com']);
+    const run = await crashing.queueRun(organizationId, sync.id, { trigger: 'manual' });
+    expect((await crashing.executeRun(run.id)).status).toBe('succeeded');
+
+    const [hook] = await waitFor('the webhook', async () => {
+      const found = received.filter((r) => r.path === '/crash');
+      return found.length ? found : null;
+    });
+    expect(hook).toMatchObject({
+      event: 'RUN_SUCCEEDED',
+      body: { run: { id: run.id, status: 'SUCCEEDED', totals: { total: 2, newLeads: 2 } } },
+    });
+    await waitFor('delivered', async () => {
+      const rows = await handle.db
+        .select()
+        .from(webhookDeliveries)
+        .where(eq(webhookDeliveries.eventKey, `run:${run.id}`));
+      return rows[0]?.status === 'delivered' && rows[0].dispatchedAt !== null;
+    });
+  });
+
+  it('a run started by `leadsync sync run` (the CLI, no job store) delivers its webhook', async () => {
+    await webhook('/cli');
+    const sync = await csvSync('From the CLI', ['cli@example.com', 'info@example.com']);
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = execFile(
+        process.execPath,
+        [cli, 'sync', 'run', sync.id],
+        {
+          env: {
+            PATH: process.env.PATH,
+            HOME: process.env.HOME,
+            DATABASE_URL: tdb.url,
+            LEADSYNC_DATA_DIR: dataDir,
+            LEADSYNC_SECRET_KEY: key.toString('hex'),
+            LEADSYNC_ALLOWED_HOSTS: `127.0.0.1:${receiverPort}`,
+          },
+          timeout: 60_000,
+        },
+        (_error, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
+      );
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const [hook] = await waitFor('the CLI run webhook', async () => {
+      const found = received.filter((r) => r.path === '/cli');
+      return found.length ? found : null;
+    });
+    expect(hook).toMatchObject({
+      event: 'RUN_SUCCEEDED',
+      body: { sync: { id: sync.id, name: 'From the CLI' }, run: { status: 'SUCCEEDED', trigger: 'manual' } },
+    });
+    expect(received.filter((r) => r.path === '/cli')).toHaveLength(1);
+  });
+});
