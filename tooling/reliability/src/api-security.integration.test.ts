@@ -257,6 +257,22 @@ const OPERATIONS: Record<string, Operation> = {
     variables: (b) => ({ id: b.syncId }),
     expect: 'refused',
   },
+  updateSyncDraft: {
+    document: 'mutation ($id: ID!, $input: CreateSyncInput!) { updateSyncDraft(id: $id, input: $input) { id } }',
+    variables: (b) => ({
+      id: b.syncId,
+      input: {
+        name: 'Steal',
+        connectionId: b.connectionId,
+        sourceOrganizationId: b.sourceOrganizationId,
+        importMode: 'ALL',
+        mailingListId: b.mailingListId,
+        fieldMapping: [{ source: 'email', target: 'email' }],
+        schedule: SCHEDULE,
+      },
+    }),
+    expect: 'refused',
+  },
   updateSyncMapping: {
     document:
       'mutation ($id: ID!) { updateSyncMapping(id: $id, fieldMapping: [{ source: "email", target: "email" }]) { id } }',
