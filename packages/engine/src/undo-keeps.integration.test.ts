@@ -193,6 +193,26 @@ describe('undo keeps what changed after the run', () => {
     expect(undone.undoReport?.reversed).toBe(1);
   });
 
+  it('a re-added lead that another list holds now stays active; only its membership here goes', async () => {
+    const org = await f.createOrganization('other list');
+    const list = await f.createList('L', org.id);
+    const other = await f.createList('Other', org.id);
+    await f.db.insert(leads).values({ organizationId: org.id, email: 'mo@example.com', status: 'deleted' });
+    const { sync } = await csvSync(list.id, [['mo@example.com', 'Mo', 'Pune']], org.id);
+    const run = await f.run(sync.id, { organizationId: org.id });
+    expect(run.reAdded).toBe(1);
+    const mo = await lead('mo@example.com', org.id);
+    await f.db
+      .insert(listMemberships)
+      .values({ mailingListId: other.id, leadId: mo!.id, organizationId: org.id });
+
+    const undone = await f.engine.undoRun(org.id, run.id);
+    expect((await lead('mo@example.com', org.id))?.status).toBe('active');
+    expect(await onList(list.id, 'mo@example.com', org.id)).toBe(false);
+    expect(await onList(other.id, 'mo@example.com', org.id)).toBe(true);
+    expect(undone.undoReport?.kept).toEqual({ on_other_list: 1 });
+  });
+
   it("a membership a person made is not the sync's to remove, on deletion or on undo", async () => {
     const org = await f.createOrganization('person');
     const list = await f.createList('L', org.id);

@@ -237,7 +237,7 @@ async function reverse(tx: Transaction, u: UndoScope): Promise<UndoReport> {
     on conflict do nothing`);
 
   const counts = await tx.execute<{ kept: UndoKeptReason | null; n: number }>(sql`
-    select kept, count(*)::int as n from undo_leads group by kept`);
+    select kept, count(*)::int as n from undo_leads group by kept order by kept nulls first`);
   const listed = await tx.execute<{ email: string; kept: UndoKeptReason }>(sql`
     select email, kept from undo_leads where kept is not null order by email limit ${KEPT_LISTED}`);
   const report: UndoReport = { reversed: 0, kept: {}, keptLeads: [] };
