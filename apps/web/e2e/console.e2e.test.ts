@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +55,55 @@ async function shot(name: string) {
   await page.screenshot({ path: `${screenshots}${name}.png`, fullPage: true });
 }
 
+// axe-core (npm) injected into the page: every screen must have no serious or critical violation.
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+async function expectAccessible(screen: string) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document): Promise<AxeResults> } }).axe;
+    interface AxeResults {
+      passes: unknown[];
+      violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
+    }
+    const results = await axe.run(document);
+    // A check that checked nothing would pass too: axe must have run its rules on the page.
+    if (results.passes.length === 0) return ['axe-core ran no rule on this page'];
+    return results.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v) =>
+          `${v.impact} ${v.id}: ${v.help} (${v.nodes
+            .map((n) => n.target.join(' '))
+            .slice(0, 3)
+            .join(', ')})`,
+      );
+  });
+  expect(violations, screen).toEqual([]);
+}
+
+/** Tab (keyboard only) until the element with this test id has the focus. */
+async function tabTo(testId: string) {
+  for (let i = 0; i < 80; i++) {
+    if ((await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))) === testId) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${testId}`);
+}
+
+/** Keyboard only: moves a focused <select> down until it shows the option whose label starts with `label`. */
+async function chooseWithKeys(label: string) {
+  for (let i = 0; i < 60; i++) {
+    const shown = await page.evaluate(() => {
+      const select = document.activeElement as HTMLSelectElement | null;
+      return select?.selectedOptions?.[0]?.textContent ?? '';
+    });
+    if (shown.startsWith(label)) return;
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`no option ${label}`);
+}
+
 describe('the admin console in a browser', () => {
   beforeAll(async () => {
     await mkdir(screenshots, { recursive: true });
@@ -88,10 +139,12 @@ describe('the admin console in a browser', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('api-key');
     await page.keyboard.type(product.adminKey);
     await shot('01-sign-in');
+    await expectAccessible('sign in');
     await page.keyboard.press('Enter');
     await page.getByTestId('sync-list-page').waitFor();
     await page.getByRole('heading', { name: 'Sync services' }).waitFor();
     await shot('02-sync-services-empty');
+    await expectAccessible('sync services, empty');
 
     // 1. Details: a new CSV connection and a new mailing list.
     await page.getByTestId('new-sync').click();
@@ -105,6 +158,7 @@ describe('the admin console in a browser', () => {
       buffer: Buffer.from(csv),
     });
     await expect.poll(() => page.getByTestId('connection-form').textContent()).toContain('7 rows');
+    await expectAccessible('wizard, adding a connection');
     await page.getByTestId('connection-save').click();
     await page.getByTestId('connection-form').waitFor({ state: 'detached' });
     await expect.poll(() => page.getByTestId('source-organization').inputValue()).not.toBe('');
@@ -113,6 +167,7 @@ describe('the admin console in a browser', () => {
     await page.getByTestId('create-list').click();
     await expect.poll(() => page.getByTestId('mailing-list-select').inputValue()).not.toMatch(/^(|__new__)$/);
     await shot('03-wizard-details');
+    await expectAccessible('wizard, details');
     await page.getByTestId('wizard-next').click();
 
     // 2. Mapping: email and names are pre-mapped; map the company too.
@@ -123,6 +178,7 @@ describe('the admin console in a browser', () => {
     await page.getByTestId('mapping-target').fill('company');
     await page.getByTestId('mapping-source').selectOption('company');
     await shot('04-wizard-mapping');
+    await expectAccessible('wizard, mapping');
     await page.getByTestId('wizard-next').click();
 
     // 3. Schedule.
@@ -131,6 +187,7 @@ describe('the admin console in a browser', () => {
     await page.getByTestId('schedule-time').fill('09:30');
     await page.getByTestId('schedule-timezone').selectOption('Asia/Kolkata');
     await shot('05-wizard-schedule');
+    await expectAccessible('wizard, schedule');
     await page.getByTestId('wizard-next').click();
 
     // 4. Review and initiate.
@@ -145,6 +202,7 @@ describe('the admin console in a browser', () => {
       .poll(() => page.getByTestId('review-cost').textContent(), { timeout: 30_000 })
       .toMatch(/^About 7 records; 0 requests to the source \(0 list, 0 detail\)\./);
     await shot('06-wizard-review');
+    await expectAccessible('wizard, review');
     // Preview (when the API offers it): the same numbers a run will give, nothing written.
     if ((await page.getByTestId('preview').count()) > 0) {
       await page.getByTestId('preview').click();
@@ -209,6 +267,7 @@ describe('the admin console in a browser', () => {
       INVALID_PATTERN: 1,
     });
     await shot('07-sync-details-report');
+    await expectAccessible('sync details with the run report');
 
     // The ignored leads: reason and typo suggestion.
     await page.getByTestId('show-ignored-INVALID_PATTERN').click();
@@ -219,6 +278,7 @@ describe('the admin console in a browser', () => {
     expect(await row.getByTestId('record-suggestion').textContent()).toContain('gmail.com');
     await page.getByTestId('records-table').scrollIntoViewIfNeeded();
     await shot('08-ignored-records');
+    await expectAccessible('ignored records');
     await page.getByTestId('records-outcome').selectOption('IGNORED');
     await page.getByTestId('records-reason').selectOption('');
     await expect.poll(() => page.getByTestId('records-count').textContent()).toBe('4 records');
@@ -255,12 +315,15 @@ describe('the admin console in a browser', () => {
       'Daily at 09:30, Asia/Kolkata',
     );
     await shot('09-sync-services');
+    await expectAccessible('sync services');
     await page.getByTestId('nav-leads').click();
     await expect.poll(() => page.getByTestId('leads-count').textContent()).toMatch(/^[1-9]\d* leads$/);
     await shot('10-leads');
+    await expectAccessible('leads');
     await page.getByTestId('nav-settings').click();
     await page.getByTestId('settings-page').getByText('Trade fair 2026').waitFor();
     await shot('11-settings');
+    await expectAccessible('settings');
 
     // Webhooks: add one to an allowed loopback host; the secret is shown once, the list never has it.
     const webhooks = page.getByTestId('webhooks-section');
@@ -285,6 +348,7 @@ describe('the admin console in a browser', () => {
     await webhooks.getByText('How to verify the Leadsync-Signature header').click();
     await webhooks.getByTestId('webhook-secret-box').scrollIntoViewIfNeeded();
     await shot('18-settings-webhooks');
+    await expectAccessible('settings, a new webhook');
     await webhooks.getByTestId('secret-done').click();
     expect(await webhooks.getByTestId('webhook-secret-box').count()).toBe(0);
 
@@ -308,6 +372,7 @@ describe('the admin console in a browser', () => {
     await page.getByTestId('wizard-next').click();
     await page.getByTestId('wizard-error').waitFor();
     await shot('14-wizard-errors-phone');
+    await expectAccessible('wizard errors, phone');
 
     expect(consoleErrors).toEqual([]);
   });
@@ -342,6 +407,7 @@ describe('the admin console in a browser', () => {
     await page.getByTestId('criteria-op').nth(2).selectOption('is_not_empty');
     await page.getByTestId('mailing-list-select').selectOption({ label: 'Newsletter (3 leads)' });
     await shot('15-wizard-criteria');
+    await expectAccessible('wizard, criteria');
     // Save and continue: the first step stores a DRAFT; leaving the wizard loses nothing.
     await page.getByTestId('wizard-next').click();
     await page.getByRole('heading', { name: '2. Field mapping' }).waitFor();
@@ -351,6 +417,7 @@ describe('the admin console in a browser', () => {
     const draftRow = page.locator('tr', { hasText: 'Sandbox customers with a name' });
     expect(await draftRow.getByTestId('sync-status').textContent()).toMatch(/Draft/);
     await shot('19-sync-services-draft');
+    await expectAccessible('sync services with a draft');
     await draftRow.getByTestId('continue-setup').click();
     // The wizard reopens at the step where it was left, with the answers kept.
     await page.getByRole('heading', { name: '2. Field mapping' }).waitFor();
@@ -376,6 +443,7 @@ describe('the admin console in a browser', () => {
       .first()
       .waitFor();
     await shot('16-wizard-lookback-error');
+    await expectAccessible('wizard, look-back error');
     const earliest = await page.getByTestId('retrieve-from').getAttribute('min');
     expect(earliest).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     await page.getByTestId('retrieve-from').fill(earliest ?? '');
@@ -426,6 +494,7 @@ describe('the admin console in a browser', () => {
       'Matching: email is not empty and (first_name is not empty or last_name is not empty)',
     );
     await shot('17-sandbox-run-report');
+    await expectAccessible('sandbox run report');
     // After initiating, a change makes the next run read the whole window again; the console says so first.
     await page.getByTestId('edit-mapping').click();
     expect(await page.getByTestId('reread-notice').textContent()).toMatch(
@@ -433,6 +502,7 @@ describe('the admin console in a browser', () => {
     );
     await page.getByTestId('edit-mapping-panel').scrollIntoViewIfNeeded();
     await shot('20-reread-notice');
+    await expectAccessible('edit mapping with the re-read notice');
     await page.getByTestId('edit-mapping-panel').getByRole('button', { name: 'Cancel' }).click();
     // The finished run was announced to the webhook (127.0.0.1:9 refuses): its log shows the attempt.
     await page.getByTestId('nav-settings').click();
@@ -448,6 +518,59 @@ describe('the admin console in a browser', () => {
       .toBeGreaterThan(0);
     expect(await page.getByTestId('webhook-delivery').first().textContent()).toMatch(/A run succeeded/);
     await shot('18c-settings-webhook-deliveries');
+    await expectAccessible('settings, webhook deliveries');
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('completes the whole wizard with the keyboard alone', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${product.baseUrl}/#/syncs`);
+    await page.getByTestId('sync-table').waitFor();
+    await page.getByTestId('new-sync').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('new-sync-wizard').waitFor();
+    await expectAccessible('wizard, empty');
+
+    // 1. Details.
+    await tabTo('sync-name');
+    await page.keyboard.type('Keyboard only');
+    await tabTo('connection-select');
+    await chooseWithKeys('Trade fair 2026');
+    await expect.poll(() => page.getByTestId('source-organization').inputValue()).not.toBe('');
+    await tabTo('import-mode-all');
+    await page.keyboard.press('Space');
+    await tabTo('mailing-list-select');
+    await chooseWithKeys('Newsletter');
+    await tabTo('wizard-next');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: '2. Field mapping' }).waitFor();
+
+    // 2. Mapping (email and names are pre-mapped).
+    await tabTo('wizard-next');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: '3. Schedule' }).waitFor();
+
+    // 3. Schedule: once, as soon as initiated (no time).
+    // A radio group is one Tab stop (the checked one); the arrow keys choose within it.
+    await tabTo('frequency-DAILY');
+    await page.keyboard.press('ArrowUp');
+    expect(await page.getByTestId('frequency-ONCE').isChecked()).toBe(true);
+    await tabTo('schedule-time');
+    // Clearing the hour leaves no valid time: the field is empty, which a ONCE sync accepts.
+    await page.keyboard.press('Backspace');
+    await expect.poll(() => page.getByTestId('schedule-time').inputValue()).toBe('');
+    await tabTo('wizard-next');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: '4. Review' }).waitFor();
+    expect(await page.getByTestId('review-first-import').textContent()).toBe('The import starts now, once.');
+    await expectAccessible('wizard, review (keyboard)');
+
+    // 4. Initiate.
+    await tabTo('initiate');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('sync-details-page').waitFor();
+    expect(await page.getByTestId('sync-name').textContent()).toBe('Keyboard only');
+    await page.getByTestId('run-report').waitFor();
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -36,6 +36,8 @@ export interface Capabilities {
   costEstimate: boolean;
   /** `Connection.statusReason`: why a connection needs a new key. */
   connectionStatusReason: boolean;
+  /** `Connector.setupHelp`: what a person must do at the source to connect it. */
+  connectorSetupHelp: boolean;
 }
 
 export const minimalCapabilities: Capabilities = {
@@ -57,6 +59,7 @@ export const minimalCapabilities: Capabilities = {
   fullReread: false,
   costEstimate: false,
   connectionStatusReason: false,
+  connectorSetupHelp: false,
 };
 
 interface TypeFields {
@@ -71,6 +74,7 @@ export interface IntrospectionResult {
   sourceField?: TypeFields | null;
   viewerType?: TypeFields | null;
   connection?: TypeFields | null;
+  connector?: TypeFields | null;
 }
 
 export const CapabilitiesQuery = /* GraphQL */ `
@@ -82,6 +86,7 @@ export const CapabilitiesQuery = /* GraphQL */ `
     sourceField: __type(name: "SourceField") { fields { name } }
     viewerType: __type(name: "Viewer") { fields { name } }
     connection: __type(name: "Connection") { fields { name } }
+    connector: __type(name: "Connector") { fields { name } }
   }
 `;
 
@@ -116,6 +121,7 @@ export function capabilitiesFrom(result: IntrospectionResult): Capabilities {
     fullReread: sync.has('fullRereadPending'),
     costEstimate: query.has('syncCostEstimate'),
     connectionStatusReason: names(result.connection ?? null).has('statusReason'),
+    connectorSetupHelp: names(result.connector ?? null).has('setupHelp'),
   };
 }
 

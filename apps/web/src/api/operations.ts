@@ -82,18 +82,20 @@ export const ConnectorsQuery = /* GraphQL */ `
   }
 `;
 
-export const ConnectionsQuery = /* GraphQL */ `
-  query Connections {
-    connections { id connector name status primaryEmail maskedKey }
-    connectors { id displayName maxLookbackDays detectsDeletes }
-  }
-`;
+export function connectionsQuery(caps: Capabilities): string {
+  return /* GraphQL */ `
+    query Connections {
+      connections { id connector name status primaryEmail maskedKey }
+      connectors { id displayName maxLookbackDays detectsDeletes ${caps.connectorSetupHelp ? 'setupHelp' : ''} }
+    }
+  `;
+}
 
 export function settingsQuery(caps: Capabilities): string {
   return /* GraphQL */ `
     query Settings {
       connections { id connector name status primaryEmail maskedKey ${caps.connectionStatusReason ? 'statusReason' : ''} }
-      connectors { id displayName maxLookbackDays detectsDeletes }
+      connectors { id displayName maxLookbackDays detectsDeletes ${caps.connectorSetupHelp ? 'setupHelp' : ''} }
       syncs { id name status inactiveReason connection { id } }
     }
   `;

@@ -20,6 +20,8 @@ export interface Connector {
   displayName: string;
   maxLookbackDays: number | null;
   detectsDeletes: boolean;
+  /** What a person must do at the source to connect it, one step a line (when the API offers it). */
+  setupHelp?: string | null;
 }
 
 export interface Connection {

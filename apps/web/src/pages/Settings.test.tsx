@@ -100,4 +100,25 @@ describe('settings', () => {
       connectionId: 'z1',
     });
   });
+
+  it('replaces the refresh token alone, keeping the stored client ID and secret', async () => {
+    const { client, calls } = settingsApi('NEEDS_NEW_KEY');
+    const user = userEvent.setup();
+    render(
+      <Provider value={client}>
+        <SettingsPage />
+      </Provider>,
+    );
+    const card = await screen.findByTestId('connection-z1');
+    await user.click(within(card).getByTestId('update-key'));
+    await user.type(within(card).getByTestId('update-refreshToken'), '1000.onlythetoken');
+    await user.click(within(card).getByTestId('save-key'));
+    expect(
+      await within(card).findByText(/Activate the syncs of this connection when you are ready/),
+    ).toBeTruthy();
+    expect(calls.find((c) => c.operationName === 'UpdateConnectionCredentials')?.variables).toEqual({
+      id: 'z1',
+      credentials: { refreshToken: '1000.onlythetoken' },
+    });
+  });
 });

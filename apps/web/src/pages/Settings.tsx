@@ -240,14 +240,13 @@ function UpdateKeyForm({
     } else {
       let credentials: Record<string, unknown> = {};
       if (isZoho) {
-        if (!values.clientId.trim()) next['credentials.clientId'] = 'Enter the client ID.';
-        if (!values.clientSecret.trim()) next['credentials.clientSecret'] = 'Enter the client secret.';
+        // Only what is given changes: a new refresh token alone keeps the stored client ID and secret.
         if (!values.refreshToken.trim()) next['credentials.refreshToken'] = 'Enter the new account key.';
-        credentials = {
-          clientId: values.clientId.trim(),
-          clientSecret: values.clientSecret.trim(),
-          refreshToken: values.refreshToken.trim(),
-        };
+        credentials = Object.fromEntries(
+          Object.entries(values)
+            .map(([key, value]) => [key, value.trim()])
+            .filter(([, value]) => value !== ''),
+        );
       } else {
         try {
           credentials = JSON.parse(raw) as Record<string, unknown>;
@@ -275,8 +274,8 @@ function UpdateKeyForm({
     setBanner(unplaced?.message ?? (fe.length === 0 ? errorMessage(result.error) : null));
   }
 
-  const input = (key: keyof typeof values, label: string, secret: boolean) => (
-    <Field label={label} error={errors[`credentials.${key}`]}>
+  const input = (key: keyof typeof values, label: string, secret: boolean, hint?: string) => (
+    <Field label={label} error={errors[`credentials.${key}`]} hint={hint}>
       {(p) => (
         <input
           {...p}
@@ -294,9 +293,9 @@ function UpdateKeyForm({
     <form className="subform" onSubmit={submit} aria-label={`Update the key of ${connection.name}`}>
       {isZoho ? (
         <>
-          {input('clientId', 'Client ID', false)}
-          {input('clientSecret', 'Client secret', true)}
           {input('refreshToken', 'New account key (refresh token)', true)}
+          {input('clientId', 'Client ID', false, 'Leave empty to keep the stored one.')}
+          {input('clientSecret', 'Client secret', true, 'Leave empty to keep the stored one.')}
         </>
       ) : isCsv ? (
         <Field label="New CSV file" error={errors['settings.csv'] ?? errors.settings}>

@@ -181,6 +181,22 @@ export function ConnectionForm({ connectors, onCreated, onCancel }: Props) {
           </label>
         ))}
       </fieldset>
+      {connector?.setupHelp ? (
+        <section
+          className="setup-help"
+          aria-label={`How to connect ${connector.displayName}`}
+          data-testid="setup-help"
+        >
+          <p>
+            <strong>Before you start, at {connector.displayName}:</strong>
+          </p>
+          <ul className="plain">
+            {connector.setupHelp.split('\n').map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <Field label="Connection name" error={errors.name} hint="How this account is called in Leadsync.">
         {(p) => (
           <input

@@ -3,9 +3,9 @@ import { useMutation, useQuery } from 'urql';
 import { useCapabilities } from '../api/capabilities.ts';
 import { errorMessage, fieldErrors } from '../api/errors.ts';
 import {
-  ConnectionsQuery,
   CreateMailingListMutation,
   CreateSyncMutation,
+  connectionsQuery,
   DeleteSyncMutation,
   InitiateSyncMutation,
   MailingListsQuery,
@@ -126,7 +126,7 @@ function Wizard({ draft: saved }: { draft: SavedDraft | null }) {
     connections: Connection[];
     connectors: Connector[];
   }>({
-    query: ConnectionsQuery,
+    query: connectionsQuery(caps),
   });
   const [listsResult, refetchLists] = useQuery<{ mailingLists: MailingList[] }>({ query: MailingListsQuery });
   const [orgsResult] = useQuery<{ sourceOrganizations: SourceOrganization[] }>({
