@@ -258,7 +258,8 @@ const OPERATIONS: Record<string, Operation> = {
     expect: 'refused',
   },
   updateSyncDraft: {
-    document: 'mutation ($id: ID!, $input: CreateSyncInput!) { updateSyncDraft(id: $id, input: $input) { id } }',
+    document:
+      'mutation ($id: ID!, $input: CreateSyncInput!) { updateSyncDraft(id: $id, input: $input) { id } }',
     variables: (b) => ({
       id: b.syncId,
       input: {
