@@ -27,6 +27,13 @@ export const apiEnvShape = {
   LEADSYNC_ADMIN_KEY: z.string().min(24, 'at least 24 characters').optional(),
   /** When set, `/metrics` needs `Authorization: Bearer <token>`. */
   LEADSYNC_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  /** Largest file an upload (`POST /uploads`) may be, in bytes: default 500 MB. */
+  LEADSYNC_UPLOAD_MAX_BYTES: z.coerce
+    .number({ error: 'a number of bytes' })
+    .int('a whole number of bytes')
+    .min(1, 'at least 1 byte')
+    .max(Number.MAX_SAFE_INTEGER, 'a number of bytes')
+    .default(500 * 1024 * 1024),
   /** `false` turns off the Zoho Invoice sandbox that `pnpm start` offers a new user. */
   LEADSYNC_SANDBOX: z
     .enum(['true', 'false', '1', '0'], { error: 'true or false' })

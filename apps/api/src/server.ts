@@ -22,6 +22,7 @@ import { RateLimiter } from './graphql/rate-limit.ts';
 import { buildLeadsyncSchema } from './graphql/schema.ts';
 import { metricsRoute } from './http/metrics.ts';
 import { recordsCsvRoute } from './http/records-csv.ts';
+import { DEFAULT_UPLOAD_MAX_BYTES, uploadRoutes } from './http/uploads.ts';
 
 export interface ApiServerOptions {
   deps: ApiDeps;
@@ -39,6 +40,8 @@ export interface ApiServerOptions {
   isReady?: () => boolean;
   /** When set, `/metrics` asks for `Authorization: Bearer <token>`. */
   metricsToken?: string;
+  /** Largest file `POST /uploads` accepts, in bytes; default DEFAULT_UPLOAD_MAX_BYTES (500 MB). */
+  uploadMaxBytes?: number;
 }
 
 export interface ApiServer {
@@ -87,7 +90,7 @@ function bodyErrors(limit: string): express.ErrorRequestHandler {
   };
 }
 
-/** Express 5 with `/healthz`, `/graphql`, `/runs/:id/records.csv` and the console; not yet listening. */
+/** Express 5 with `/healthz`, `/graphql`, `/runs/:id/records.csv`, `/uploads` and the console; not yet listening. */
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { deps, production } = options;
   const app = express();
@@ -163,6 +166,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   );
 
   app.get('/runs/:id/records.csv', recordsCsvRoute(deps, limitsOf));
+  // Files travel here in chunks, never through /graphql (whose JSON bodies stop at 10 MB).
+  app.use(uploadRoutes(deps, { maxBytes: options.uploadMaxBytes ?? DEFAULT_UPLOAD_MAX_BYTES }, limitsOf));
   app.get('/metrics', metricsRoute(deps.db, options.metricsToken));
 
   const webDist = options.webDist ? resolve(options.webDist) : undefined;
@@ -173,6 +178,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       if (
         req.path.startsWith('/graphql') ||
         req.path.startsWith('/runs/') ||
+        req.path.startsWith('/uploads') ||
         req.path === '/metrics' ||
         !req.accepts('html')
       )

@@ -113,6 +113,7 @@ export async function startLeadsync(env: ApiEnvironment): Promise<RunningLeadsyn
       env.LEADSYNC_AUTH_FAILURES_PER_SECOND > 0
         ? { perSecond: env.LEADSYNC_AUTH_FAILURES_PER_SECOND, burst: env.LEADSYNC_AUTH_FAILURE_BURST }
         : false,
+    uploadMaxBytes: env.LEADSYNC_UPLOAD_MAX_BYTES,
   });
   await new Promise<void>((resolve, reject) => {
     api.httpServer.once('error', reject);

@@ -10,6 +10,7 @@ import { MailingListService } from '../modules/mailing-lists/mailing-list.servic
 import { RunService } from '../modules/runs/run.service.ts';
 import { SyncService } from '../modules/syncs/sync.service.ts';
 import { TimelineService } from '../modules/timeline/timeline.service.ts';
+import { UploadService } from '../modules/uploads/upload.service.ts';
 import { WebhookService } from '../modules/webhooks/webhook.service.ts';
 import type { ApiDeps } from './deps.ts';
 
@@ -22,6 +23,7 @@ export interface Services {
   runs: RunService;
   timeline: TimelineService;
   webhooks: WebhookService;
+  uploads: UploadService;
 }
 
 /** Per-request batching: a list of syncs costs one query per related table, not one per sync. */
@@ -80,6 +82,7 @@ export function createContext(
       runs: new RunService(deps, organizationId),
       timeline: new TimelineService(deps, organizationId),
       webhooks: new WebhookService(deps, organizationId),
+      uploads: new UploadService(deps, organizationId),
     },
     loaders: createLoaders(deps, organizationId),
   };

@@ -9,6 +9,7 @@ import { MailingListResolver } from '../modules/mailing-lists/mailing-list.resol
 import { RunResolver } from '../modules/runs/run.resolver.ts';
 import { SyncResolver } from '../modules/syncs/sync.resolver.ts';
 import { TimelineResolver } from '../modules/timeline/timeline.resolver.ts';
+import { UploadResolver } from '../modules/uploads/upload.resolver.ts';
 import { WebhookResolver } from '../modules/webhooks/webhook.resolver.ts';
 import { DateTimeScalar } from './scalars.ts';
 
@@ -27,6 +28,7 @@ export function buildLeadsyncSchema(): Promise<GraphQLSchema> {
       RunResolver,
       TimelineResolver,
       WebhookResolver,
+      UploadResolver,
     ],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,

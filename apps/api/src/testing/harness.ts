@@ -76,7 +76,12 @@ export interface TestApi {
 }
 
 export async function startTestApi(
-  options: { rateLimit?: RateLimitOptions | false; production?: boolean; registry?: ConnectorRegistry } = {},
+  options: {
+    rateLimit?: RateLimitOptions | false;
+    production?: boolean;
+    registry?: ConnectorRegistry;
+    uploadMaxBytes?: number;
+  } = {},
 ): Promise<TestApi> {
   const tdb: TestDatabase = await createTestDatabase();
   const handle = createCountingDatabase(tdb.url);
@@ -96,6 +101,7 @@ export async function startTestApi(
     deps: { db: handle.db, secretBox, registry, engine, scheduler, logger, allowedHosts },
     production: options.production ?? false,
     rateLimit: options.rateLimit ?? false,
+    uploadMaxBytes: options.uploadMaxBytes,
   });
   await new Promise<void>((resolve) => api.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = api.httpServer.address() as AddressInfo;

@@ -12,6 +12,14 @@ export class ConnectorResolver {
       maxLookbackDays: connector.capabilities.maxLookbackDays ?? null,
       detectsDeletes: connector.capabilities.detectsDeletes,
       setupHelp: connector.setupHelp ?? null,
+      fileSetting: connector.fileSetting
+        ? {
+            key: connector.fileSetting.key,
+            nameKey: connector.fileSetting.nameKey ?? null,
+            label: connector.fileSetting.label,
+            accept: connector.fileSetting.accept ?? null,
+          }
+        : null,
     }));
   }
 }

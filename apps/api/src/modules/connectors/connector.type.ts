@@ -1,5 +1,23 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 
+@ObjectType({
+  simpleResolvers: true,
+  description: 'A connector whose settings name an uploaded file: the console offers an upload for it.',
+})
+export class ConnectorFileSetting {
+  @Field(() => String, { description: 'The settings key that takes the upload id (e.g. `fileId`).' })
+  key!: string;
+
+  @Field(() => String, { nullable: true, description: "The settings key that takes the file's name." })
+  nameKey!: string | null;
+
+  @Field(() => String)
+  label!: string;
+
+  @Field(() => String, { nullable: true, description: "For a file picker's `accept`." })
+  accept!: string | null;
+}
+
 @ObjectType({ simpleResolvers: true, description: 'A source app Leadsync can import leads from.' })
 export class Connector {
   @Field(() => ID)
@@ -19,4 +37,10 @@ export class Connector {
     description: 'What a person must do at the source to connect it, one step a line (null: nothing to do).',
   })
   setupHelp!: string | null;
+
+  @Field(() => ConnectorFileSetting, {
+    nullable: true,
+    description: 'Set when the settings name an uploaded file.',
+  })
+  fileSetting!: ConnectorFileSetting | null;
 }

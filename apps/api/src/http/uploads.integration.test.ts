@@ -1,0 +1,233 @@
+import { createHash } from 'node:crypto';
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ok, startTestApi, type TestApi } from '../testing/harness.ts';
+
+const MB = 1024 * 1024;
+
+/** A CSV file of `rows` people, made on the fly in pieces of about `piece` bytes (never held whole). */
+function* csvPieces(rows: number, piece = 4 * MB): Generator<Buffer> {
+  let text = 'email,first_name,last_name,company\n';
+  for (let i = 1; i <= rows; i++) {
+    text += `person${i}@example.com,First${i},Last${i},"Company ${i % 1000}, Inc."\n`;
+    if (text.length >= piece) {
+      yield Buffer.from(text);
+      text = '';
+    }
+  }
+  if (text) yield Buffer.from(text);
+}
+
+function csvBytes(rows: number): Buffer {
+  return Buffer.concat([...csvPieces(rows)]);
+}
+
+describe('uploads', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({ uploadMaxBytes: 200 * MB });
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  const auth = (key = api.key) => ({ authorization: `Bearer ${key}` });
+
+  async function start(name: string, size: number, key = api.key) {
+    const response = await fetch(`${api.url}/uploads`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...auth(key) },
+      body: JSON.stringify({ name, size }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+
+  async function put(id: string, bytes: Buffer, first: number, size: number, key = api.key) {
+    const response = await fetch(`${api.url}/uploads/${id}`, {
+      method: 'PUT',
+      headers: {
+        'content-type': 'application/octet-stream',
+        'content-range': `bytes ${first}-${first + bytes.length - 1}/${size}`,
+        ...auth(key),
+      },
+      body: bytes,
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+
+  async function status(id: string, key = api.key) {
+    const response = await fetch(`${api.url}/uploads/${id}`, { headers: auth(key) });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+
+  it('streams in a file over 100 MB in chunks and stores it with its SHA-256', async () => {
+    const rows = 1_600_000;
+    let size = 0;
+    const digest = createHash('sha256');
+    for (const piece of csvPieces(rows)) {
+      size += piece.length;
+      digest.update(piece);
+    }
+    expect(size).toBeGreaterThan(100 * MB);
+    const started = await start('big.csv', size);
+    expect(started.status).toBe(201);
+    const id = started.body.id as string;
+    // 16 MB requests, each made of the generated pieces
+    let sent = 0;
+    let batch: Buffer[] = [];
+    let batchBytes = 0;
+    let last: Awaited<ReturnType<typeof put>> | undefined;
+    const send = async () => {
+      const body = Buffer.concat(batch);
+      last = await put(id, body, sent, size);
+      expect(last.status).toBe(200);
+      sent += body.length;
+      expect(last.body.offset).toBe(sent);
+      batch = [];
+      batchBytes = 0;
+    };
+    for (const piece of csvPieces(rows)) {
+      batch.push(piece);
+      batchBytes += piece.length;
+      if (batchBytes >= 16 * MB) await send();
+    }
+    if (batchBytes > 0) await send();
+    expect(last?.body).toMatchObject({
+      id,
+      size,
+      offset: size,
+      complete: true,
+      sha256: digest.digest('hex'),
+    });
+    const data = ok(
+      await api.gql('query($id: ID!) { fileUpload(id: $id) { size receivedBytes complete sha256 } }', { id }),
+    );
+    expect(data.fileUpload).toEqual({ size, receivedBytes: size, complete: true, sha256: last?.body.sha256 });
+  }, 300_000);
+
+  it('resumes a dropped upload from the offset the server reports', async () => {
+    const bytes = csvBytes(60_000); // ~4.6 MB
+    const started = await start('dropped.csv', bytes.length);
+    const id = started.body.id as string;
+    const cut = 3 * MB + 12_345;
+    // The connection drops after `cut` bytes of a chunk that announced the whole file.
+    await new Promise<void>((resolve) => {
+      const req = request(`${api.url}/uploads/${id}`, {
+        method: 'PUT',
+        headers: {
+          ...auth(),
+          'content-type': 'application/octet-stream',
+          'content-range': `bytes 0-${bytes.length - 1}/${bytes.length}`,
+          'content-length': String(bytes.length),
+        },
+      });
+      req.on('error', () => resolve());
+      req.write(bytes.subarray(0, cut), () => {
+        setTimeout(() => {
+          req.destroy();
+          resolve();
+        }, 300);
+      });
+    });
+    // The server keeps what arrived (it writes as bytes come, up to the drop)
+    let offset = 0;
+    for (let tries = 0; tries < 50; tries++) {
+      offset = (await status(id)).body.offset as number;
+      if (offset === cut) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(offset).toBe(cut);
+    // A chunk that does not start there is refused, naming the offset
+    const wrong = await put(id, bytes.subarray(0, 10), 0, bytes.length);
+    expect(wrong).toMatchObject({ status: 409, body: { code: 'CONFLICT', offset: cut } });
+    const rest = await put(id, bytes.subarray(offset), offset, bytes.length);
+    expect(rest.status).toBe(200);
+    expect(rest.body).toMatchObject({
+      complete: true,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    });
+  });
+
+  it('refuses with a sentence: no key, another organization, too large, empty, a bad range', async () => {
+    const noKey = await fetch(`${api.url}/uploads`, { method: 'POST', body: '{}' });
+    expect(noKey.status).toBe(401);
+    const tooLarge = await start('huge.csv', 300 * MB);
+    expect(tooLarge).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE' } });
+    expect(tooLarge.body.error).toBe('The file is 300 MB; this server accepts files of at most 200 MB.');
+    expect((await start('empty.csv', 0)).status).toBe(400);
+    expect((await start('', 10)).status).toBe(400);
+    const notJson = await fetch(`${api.url}/uploads`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...auth() },
+      body: '{"name": ',
+    });
+    expect(notJson.status).toBe(400);
+    expect(((await notJson.json()) as { error: string }).error).toMatch(/^Send \{/);
+    const mine = await start('mine.csv', 5);
+    const id = mine.body.id as string;
+    const other = await api.newOrganization('Other');
+    expect((await status(id, other.key)).status).toBe(404);
+    expect((await put(id, Buffer.from('abcde'), 0, 5, other.key)).status).toBe(404);
+    expect((await put(id, Buffer.from('abcde'), 0, 6)).status).toBe(400); // total is not the size
+    const noRange = await fetch(`${api.url}/uploads/${id}`, {
+      method: 'PUT',
+      headers: auth(),
+      body: 'abcde',
+    });
+    expect(noRange.status).toBe(400);
+    expect((await status('not-an-id')).status).toBe(404);
+    expect((await status(id)).body).toMatchObject({ offset: 0, complete: false });
+  });
+
+  it('gives a connection the uploaded file: detected settings first, then a connection that names it', async () => {
+    const text = 'E-mail;Vorname\r\njose@example.com;José\r\nana@example.com;Ana\r\n';
+    const bytes = Buffer.from(`\uFEFF${text}`, 'utf16le');
+    const id = (await start('kontakte.csv', bytes.length)).body.id as string;
+    expect((await put(id, bytes, 0, bytes.length)).body.complete).toBe(true);
+
+    const connectors = ok(await api.gql('{ connectors { id fileSetting { key nameKey label accept } } }'));
+    const csv = connectors.connectors.find((c: { id: string }) => c.id === 'csv');
+    expect(csv.fileSetting).toMatchObject({ key: 'fileId', nameKey: 'fileName' });
+
+    const preview = ok(
+      await api.gql(
+        `query($settings: JSONObject!) { previewConnectionSettings(connector: "csv", settings: $settings) {
+          settings options { key value detected choices { value } } columns rows estimatedRecords } }`,
+        { settings: { fileId: id } },
+      ),
+    ).previewConnectionSettings;
+    expect(preview.settings).toEqual({ fileId: id, encoding: 'utf-16le', delimiter: ';', headerRow: true });
+    expect(preview.columns).toEqual(['E-mail', 'Vorname']);
+    expect(preview.rows).toEqual([
+      ['jose@example.com', 'José'],
+      ['ana@example.com', 'Ana'],
+    ]);
+    expect(preview.options.map((o: { key: string }) => o.key)).toEqual([
+      'encoding',
+      'delimiter',
+      'headerRow',
+    ]);
+
+    const other = await api.newOrganization('Elsewhere');
+    const theirs = await api.gql(
+      'query($settings: JSONObject!) { previewConnectionSettings(connector: "csv", settings: $settings) { columns } }',
+      { settings: { fileId: id } },
+      other.key,
+    );
+    expect(theirs.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
+    const created = ok(
+      await api.gql(
+        `mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id name } }`,
+        { input: { connector: 'csv', name: 'Kontakte', credentials: {}, settings: preview.settings } },
+      ),
+    ).createConnection;
+    const fields = ok(
+      await api.gql('query($id: ID!) { sourceFields(connectionId: $id) { key type } }', { id: created.id }),
+    );
+    expect(fields.sourceFields).toEqual([
+      { key: 'E-mail', type: 'email' },
+      { key: 'Vorname', type: 'string' },
+    ]);
+  });
+});
