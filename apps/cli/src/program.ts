@@ -153,6 +153,59 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
       }
     });
 
+  const csv = program.command('csv').description('CSV files for CSV connections');
+  csv
+    .command('upload')
+    .description(
+      'store a CSV file (any size, 1 MiB at a time, with its SHA-256), show what was detected in it, and ' +
+        'optionally point a connection at it',
+    )
+    .argument('<file>', 'the CSV file')
+    .option('--org <id>', 'the organization (default: the connection’s, or the only one)')
+    .option('--connection <id>', 'the CSV connection that reads this file from its next run')
+    .option('--resume <uploadId>', 'go on with an upload of the same file that stopped')
+    .option('--max-mb <megabytes>', 'refuse larger files', '500')
+    .action(
+      async (
+        file: string,
+        options: { org?: string; connection?: string; resume?: string; maxMb: string },
+      ) => {
+        const maxMb = Number(options.maxMb);
+        if (!Number.isFinite(maxMb) || maxMb <= 0)
+          throw new CliError('--max-mb takes a number of megabytes.');
+        const config = env();
+        const logger = await loggerFor(config, io.err);
+        const { openCliDatabase, openSecretBox } = await import('./database.ts');
+        const { connectorRegistry, createEngine } = await import('@leadsync/engine');
+        const { uploadFile } = await import('./commands/file-upload.ts');
+        const { uploadProgressBar } = await import('./progress.ts');
+        const database = await openCliDatabase(config, logger);
+        try {
+          const engine = createEngine({
+            db: database.db,
+            secretBox: await openSecretBox(config),
+            registry: connectorRegistry,
+            allowedHosts: config.LEADSYNC_ALLOWED_HOSTS ?? [],
+            logger,
+          });
+          await uploadFile(
+            { db: database.db, engine, registry: connectorRegistry, progress: uploadProgressBar(io.err) },
+            resolve(config.invocationDir, file),
+            {
+              connectorId: 'csv',
+              organizationId: options.org,
+              connectionId: options.connection,
+              resumeId: options.resume,
+              maxBytes: Math.floor(maxMb * 1024 * 1024),
+            },
+            io.out,
+          );
+        } finally {
+          await database.close();
+        }
+      },
+    );
+
   program
     .command('export-run')
     .description('export every record of a run: source_id,email,outcome,reason,suggestion')

@@ -1,4 +1,5 @@
 import { Presets, SingleBar } from 'cli-progress';
+import type { UploadProgress } from './commands/file-upload.ts';
 import type { RunProgress } from './commands/sync-run.ts';
 
 /**
@@ -31,6 +32,33 @@ export function progressBar(stream: NodeJS.WritableStream): RunProgress {
         bar.setTotal(total);
       }
       bar.update(read, { processed });
+    },
+    stop() {
+      bar?.stop();
+      bar = undefined;
+    },
+  };
+}
+
+/** An upload's stored bytes as a bar with a percentage (MB), on a terminal only. */
+export function uploadProgressBar(stream: NodeJS.WritableStream): UploadProgress {
+  let bar: SingleBar | undefined;
+  const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+  return {
+    start(total, stored) {
+      if (!(stream as NodeJS.WriteStream).isTTY) return;
+      bar = new SingleBar(
+        {
+          stream,
+          hideCursor: true,
+          format: ' {bar} {percentage}% | {value}/{total} MB · {duration_formatted}',
+        },
+        Presets.shades_classic,
+      );
+      bar.start(mb(total), mb(stored));
+    },
+    update(stored) {
+      bar?.update(mb(stored));
     },
     stop() {
       bar?.stop();

@@ -332,9 +332,9 @@ export const csvConnector = defineConnector<CsvCredentials, CsvSettings>({
   async previewSettings(ctx) {
     const opened = await open(ctx);
     const { head } = opened;
-    const perByte = head.sampleBytes > 0 ? head.sample.length / head.sampleBytes : 0;
+    const perByte = head.sampleBytes > 0 ? head.sampledRows / head.sampleBytes : 0;
     const estimatedRecords = head.complete
-      ? head.sample.length
+      ? head.sampledRows
       : Math.round(perByte * (opened.file.size - head.data.offset));
     return {
       settings: {

@@ -64,7 +64,8 @@ export interface CsvHead {
   data: CsvPosition;
   /** The first data rows' cells, for a preview. */
   sample: string[][];
-  /** Bytes of the head the sampled rows took, to estimate the rows of the whole file. */
+  /** Data rows read to guess the column types, and the bytes they took: to estimate the rows of the file. */
+  sampledRows: number;
   sampleBytes: number;
   /** Whether the sample is the whole file. */
   complete: boolean;
@@ -310,6 +311,7 @@ export async function readHead(
     emailKey: emailColumn.key,
     data: start,
     sample: data.slice(0, 20).map((row) => keys.map((_, i) => row.cells[i] ?? '')),
+    sampledRows: data.length,
     sampleBytes: Math.max(0, sampleEnd - start.offset),
     complete: complete && rows.length < SAMPLE_ROWS,
   };

@@ -230,5 +230,10 @@ describe('CSV files of any size', () => {
       records: 1_234,
     });
     expect(await csvConnector.listOrganizations(ctx)).toEqual([{ id: 'file', name: 'people.csv' }]);
+    // the preview estimates from the first rows' bytes
+    const big = uploaded(bigFile(100_000), {}, 65_536).ctx;
+    const { estimatedRecords } = await csvConnector.previewSettings!(big);
+    expect(estimatedRecords).toBeGreaterThan(85_000);
+    expect(estimatedRecords).toBeLessThan(115_000);
   });
 });
