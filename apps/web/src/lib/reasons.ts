@@ -59,6 +59,8 @@ export const totalsColumns: { key: keyof RunTotals; label: string; outcome: Outc
 
 const inactiveReasonWords: Record<string, string> = {
   credentials_changed: "the connection's key changed; activate the sync again once the new key is in",
+  primary_email_changed:
+    "the source account's primary email changed; activate the sync again once the key is entered again",
   manual: 'deactivated by a user',
   deactivated: 'deactivated by a user',
 };

@@ -2,10 +2,14 @@ import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Provider } from 'urql';
 import { describe, expect, it } from 'vitest';
+import { CapabilitiesContext, minimalCapabilities } from '../api/capabilities.ts';
 import { fakeClient } from '../test/fakeApi.ts';
 import { SettingsPage } from './Settings.tsx';
 
-function settingsApi(status: 'ACTIVE' | 'NEEDS_NEW_KEY') {
+function settingsApi(
+  status: 'ACTIVE' | 'NEEDS_NEW_KEY',
+  change: { inactiveReason: string; statusReason?: string } = { inactiveReason: 'credentials_changed' },
+) {
   let connectionStatus = status;
   let syncStatus = 'INACTIVE';
   return fakeClient({
@@ -19,6 +23,7 @@ function settingsApi(status: 'ACTIVE' | 'NEEDS_NEW_KEY') {
             status: connectionStatus,
             primaryEmail: 'owner@acme.test',
             maskedKey: '…9f3a',
+            ...(change.statusReason ? { statusReason: change.statusReason } : {}),
           },
         ],
         connectors: [
@@ -29,7 +34,7 @@ function settingsApi(status: 'ACTIVE' | 'NEEDS_NEW_KEY') {
             id: 's1',
             name: 'Customers',
             status: syncStatus,
-            inactiveReason: 'credentials_changed',
+            inactiveReason: change.inactiveReason,
             connection: { id: 'z1' },
           },
         ],
@@ -120,5 +125,25 @@ describe('settings', () => {
       id: 'z1',
       credentials: { refreshToken: '1000.onlythetoken' },
     });
+  });
+
+  it("says why the key is needed again when the account's primary email changed", async () => {
+    const reason =
+      "The account's primary email changed from o…@acme.test to n…@other.test: enter the account key again.";
+    const { client, calls } = settingsApi('NEEDS_NEW_KEY', {
+      inactiveReason: 'primary_email_changed',
+      statusReason: reason,
+    });
+    render(
+      <Provider value={client}>
+        <CapabilitiesContext.Provider value={{ ...minimalCapabilities, connectionStatusReason: true }}>
+          <SettingsPage />
+        </CapabilitiesContext.Provider>
+      </Provider>,
+    );
+    const card = await screen.findByTestId('connection-z1');
+    expect(within(card).getByTestId('needs-key-reason').textContent).toBe(reason);
+    expect(within(card).getByTestId('sync-inactive-reason').textContent).toMatch(/primary email changed/);
+    expect(calls.find((c) => c.operationName === 'Settings')).toBeTruthy();
   });
 });
