@@ -488,6 +488,25 @@ describe('limits and failures', () => {
     expect(ids(pages)).toHaveLength(10);
   });
 
+  it.each(['apiUrl', 'accountsUrl'] as const)(
+    'a closed port behind an allowed %s tells the user "could not be reached", never the connection error or port',
+    async (field) => {
+      const s = await sim();
+      const closed = createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const port = (closed.address() as AddressInfo).port;
+      await new Promise<void>((resolve) => closed.close(() => resolve()));
+      const ctx = contextFor(s, {
+        [field]: field === 'apiUrl' ? `http://127.0.0.1:${port}/invoice/v3` : `http://127.0.0.1:${port}`,
+      });
+      const error = await connector.check(ctx).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SourceUnavailableError);
+      const shown = (error as SourceUnavailableError).userMessage;
+      expect(shown).toContain('could not be reached');
+      expect(shown).not.toMatch(new RegExp(`ECONNREFUSED|127\\.0\\.0\\.1|${port}|fetch failed`));
+    },
+  );
+
   it('does not retry other 4xx answers (an organization the key cannot see)', async () => {
     const s = await sim();
     const error = await readAll(connector, contextFor(s), { organizationId: '99999' }).catch(
