@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -27,6 +27,7 @@ import { generateWebhookSecret } from './signature.ts';
 
 const logger = pino({ level: 'silent' });
 const cli = fileURLToPath(new URL('../../../cli/bin/leadsync.js', import.meta.url));
+const crashScript = fileURLToPath(new URL('../testing/crash-after-commit.ts', import.meta.url));
 
 let tdb: TestDatabase;
 let handle: DatabaseHandle;
@@ -172,6 +173,46 @@ describe('the webhook outbox', () => {
         .from(webhookDeliveries)
         .where(eq(webhookDeliveries.eventKey, `run:${run.id}`));
       return rows[0]?.status === 'delivered' && rows[0].dispatchedAt !== null;
+    });
+  });
+
+  it('a worker process killed (SIGKILL) right after the run commits still has its webhook delivered', async () => {
+    await webhook('/killed');
+    const sync = await csvSync('Killed', ['kim@example.com']);
+    const engine = createEngine({
+      db: handle.db,
+      secretBox,
+      registry: connectorRegistry,
+      allowedHosts: [],
+      logger,
+    });
+    const run = await engine.queueRun(organizationId, sync.id, { trigger: 'manual' });
+    const child = spawn(process.execPath, ['--import', 'tsx', crashScript], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      env: { ...process.env, DATABASE_URL: tdb.url, SECRET_KEY_HEX: key.toString('hex'), RUN_ID: run.id },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    expect(exit, stderr).toEqual({ code: null, signal: 'SIGKILL' });
+    const [committed] = await handle.db
+      .select()
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.eventKey, `run:${run.id}`));
+    expect(committed?.event).toBe('RUN_SUCCEEDED');
+
+    const [hook] = await waitFor('the webhook of the killed process', async () => {
+      const found = received.filter((r) => r.path === '/killed');
+      return found.length ? found : null;
+    });
+    expect(hook).toMatchObject({
+      event: 'RUN_SUCCEEDED',
+      body: { run: { id: run.id, status: 'SUCCEEDED' } },
     });
   });
 
