@@ -4,7 +4,9 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWorkerEnvironment } from './env.ts';
 import { JobStoreUnavailableError, openJobStore } from './job-store.ts';
+import { RETENTION_JOB } from './jobs.ts';
 import { createJobScheduler } from './scheduler.ts';
+import { waitFor } from './testing/wait.ts';
 import { startWorker, UnknownConnectorIdError } from './worker.ts';
 
 let tdb: TestDatabase;
@@ -46,6 +48,41 @@ describe('the job store', () => {
       nextRunAt: () => null,
     });
     await expect(scheduler.start()).rejects.toThrow(/ECONNREFUSED|cannot be reached/);
+  });
+});
+
+describe('the retention job', () => {
+  it('is one daily job however many workers start, run by one of them at once', async () => {
+    const calls: string[] = [];
+    const schedulers = ['a', 'b'].map((name) =>
+      createJobScheduler({
+        databaseUrl: tdb.url,
+        concurrency: 1,
+        logger: pino({ level: 'silent' }),
+        nextRunAt: () => null,
+        processEveryMs: 200,
+        name,
+        pruneRunRecords: async () => {
+          calls.push(name);
+          return { runs: 0, records: 0 };
+        },
+      }),
+    );
+    try {
+      for (const scheduler of schedulers) await scheduler.start();
+      await waitFor('the retention job to run', async () => calls.length > 0);
+      const { sql, close } = createDatabase(tdb.url, { max: 1 });
+      try {
+        const jobs = await sql<{ name: string; repeat_interval: string }[]>`
+          SELECT name, repeat_interval FROM agenda_jobs WHERE name = ${RETENTION_JOB}`;
+        expect(jobs).toEqual([{ name: RETENTION_JOB, repeat_interval: '1 day' }]);
+      } finally {
+        await close();
+      }
+      expect(calls).toHaveLength(1);
+    } finally {
+      for (const scheduler of schedulers) await scheduler.stop();
+    }
   });
 });
 

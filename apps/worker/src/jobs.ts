@@ -33,3 +33,10 @@ export const webhookJobDataSchema = z.object({
 });
 
 export type WebhookJobData = z.infer<typeof webhookJobDataSchema>;
+
+/**
+ * Retention (issue 23): one recurring job, daily, that prunes run records older than each organization's retention
+ * (`pruneExpiredRunRecords` in @leadsync/db). Not per connector: every worker that runs jobs defines it; Agenda keeps
+ * one such job (`every` is single) and its lock gives it to one worker at a time.
+ */
+export const RETENTION_JOB = 'run-records.prune';

@@ -16,6 +16,7 @@ import {
   type JobData,
   jobDataSchema,
   jobName,
+  RETENTION_JOB,
   type RunJobData,
   type ScheduleJobData,
   WEBHOOK_JOB,
@@ -77,6 +78,8 @@ export interface JobSchedulerOptions {
   webhookDelivery?: WebhookDeliverer;
   /** Webhook attempts at the same time in this process, on top of `concurrency` (default 4). */
   webhookConcurrency?: number;
+  /** Set: this process also runs the daily retention job (`run-records.prune`), which calls it. */
+  pruneRunRecords?: () => Promise<{ runs: number; records: number }>;
 }
 
 export interface JobScheduler {
@@ -177,8 +180,20 @@ export function createJobScheduler(options: JobSchedulerOptions): JobScheduler {
             removeOnComplete: true,
           });
         }
+        const prune = options.pruneRunRecords;
+        if (prune) {
+          agenda.define(
+            RETENTION_JOB,
+            async () => {
+              const pruned = await prune();
+              if (pruned.runs > 0) logger.info(pruned, 'run records past their retention pruned');
+            },
+            { concurrency: 1, lockLimit: 1, lockLifetime: lockLifetimeMs, removeOnComplete: false },
+          );
+        }
         // Started before anything is enqueued, so that PostgreSQL's NOTIFY wakes the workers at once.
         await agenda.start();
+        if (prune) await agenda.every('1 day', RETENTION_JOB);
         state = { agenda, store, database };
         if (options.webhookDelivery) {
           await requeuePendingDeliveries();

@@ -5,6 +5,7 @@ import {
   type DatabaseServer,
   loadOrCreateSecretKey,
   openDatabaseServer,
+  pruneExpiredRunRecords,
   runMigrations,
   SecretBox,
 } from '@leadsync/db';
@@ -107,6 +108,7 @@ export async function startWorker(
       nextRunAt,
       lockLifetimeMs: env.LEADSYNC_WORKER_LOCK_LIFETIME_MS,
       processEveryMs: env.LEADSYNC_WORKER_POLL_MS,
+      pruneRunRecords: () => pruneExpiredRunRecords(handle.db),
       webhookDelivery: createWebhookDeliverer({
         db: handle.db,
         secretBox,

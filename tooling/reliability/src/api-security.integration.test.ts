@@ -240,6 +240,11 @@ const OPERATIONS: Record<string, Operation> = {
     variables: (b) => ({ id: b.runId }),
     expect: 'refused',
   },
+  updateRunRecordRetention: {
+    document: 'mutation { updateRunRecordRetention(days: 400) { id runRecordRetentionDays } }',
+    variables: () => ({}),
+    expect: 'own',
+  },
   updateConnectionCredentials: {
     document:
       'mutation ($id: ID!, $c: JSONObject!) { updateConnectionCredentials(id: $id, credentials: $c) { id } }',

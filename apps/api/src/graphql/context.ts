@@ -7,6 +7,7 @@ import { ApiKeyService } from '../modules/api-keys/api-key.service.ts';
 import { ConnectionService } from '../modules/connections/connection.service.ts';
 import { LeadService } from '../modules/leads/lead.service.ts';
 import { MailingListService } from '../modules/mailing-lists/mailing-list.service.ts';
+import { RetentionService } from '../modules/retention/retention.service.ts';
 import { RunService } from '../modules/runs/run.service.ts';
 import { SyncService } from '../modules/syncs/sync.service.ts';
 import { TimelineService } from '../modules/timeline/timeline.service.ts';
@@ -20,6 +21,7 @@ export interface Services {
   mailingLists: MailingListService;
   leads: LeadService;
   syncs: SyncService;
+  retention: RetentionService;
   runs: RunService;
   timeline: TimelineService;
   webhooks: WebhookService;
@@ -79,6 +81,7 @@ export function createContext(
       mailingLists: new MailingListService(deps, organizationId),
       leads: new LeadService(deps, principal),
       syncs: new SyncService(deps, organizationId),
+      retention: new RetentionService(deps, principal),
       runs: new RunService(deps, organizationId),
       timeline: new TimelineService(deps, organizationId),
       webhooks: new WebhookService(deps, organizationId),

@@ -6,6 +6,7 @@ import { ConnectionResolver } from '../modules/connections/connection.resolver.t
 import { ConnectorResolver } from '../modules/connectors/connector.resolver.ts';
 import { LeadResolver } from '../modules/leads/lead.resolver.ts';
 import { MailingListResolver } from '../modules/mailing-lists/mailing-list.resolver.ts';
+import { RetentionResolver } from '../modules/retention/retention.resolver.ts';
 import { RunResolver } from '../modules/runs/run.resolver.ts';
 import { SyncResolver } from '../modules/syncs/sync.resolver.ts';
 import { TimelineResolver } from '../modules/timeline/timeline.resolver.ts';
@@ -26,6 +27,7 @@ export function buildLeadsyncSchema(): Promise<GraphQLSchema> {
       LeadResolver,
       SyncResolver,
       RunResolver,
+      RetentionResolver,
       TimelineResolver,
       WebhookResolver,
       UploadResolver,

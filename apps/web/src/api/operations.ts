@@ -324,6 +324,7 @@ export const LeadTimelineQuery = /* GraphQL */ `
       lead { id email firstName lastName status fields }
       lists { mailingList { id name } addedAt addedBy { id name } }
       createdBy { at sync { id name } runId apiKeyName }
+      historyPrunedBefore
       events {
         totalCount
         pageInfo { hasNextPage endCursor }

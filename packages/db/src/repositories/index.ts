@@ -51,6 +51,7 @@ export {
   ensureDefaultOrganization,
   OrganizationRepository,
 } from './organizations.ts';
+export { type PruneResult, pruneExpiredRunRecords } from './retention.ts';
 export {
   type RunRecordFilter,
   type RunRecordInput,

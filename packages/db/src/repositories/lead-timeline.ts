@@ -59,6 +59,8 @@ export interface LeadTimeline {
   memberships: TimelineMembership[];
   createdBy: LeadOrigin | undefined;
   events: Page<TimelineEntry>;
+  /** Run history before this time was pruned (the organization's retention); null: nothing pruned. */
+  historyPrunedBefore: Date | null;
 }
 
 /** `t`: the entry's time as PostgreSQL prints it (microseconds kept, which a JS Date would lose). */
@@ -87,7 +89,7 @@ export class LeadTimelineRepository {
     const lead = await new LeadRepository(this.db, this.organizationId).getByEmail(key);
     const entries = this.entries(key, lead?.id);
     const page = after ? sql`where (e.at, e.k) < (${after.t}::timestamptz, ${after.k})` : sql``;
-    const [rows, [total], memberships, createdBy] = await Promise.all([
+    const [rows, [total], memberships, createdBy, [organization]] = await Promise.all([
       this.db.execute<EntryRow>(sql`
         select e.*, e.at::text as at_text,
                case when e.run_id is not null then (
@@ -99,11 +101,22 @@ export class LeadTimelineRepository {
       this.db.execute<{ n: number }>(sql`select count(*)::int as n from (${entries}) as e`),
       lead ? this.memberships(lead.id) : Promise.resolve([]),
       lead ? this.origin(lead.id, key) : Promise.resolve(undefined),
+      this.db.execute<{ pruned_before: Date | string | null }>(
+        sql`select run_records_pruned_before as pruned_before from organizations where id = ${this.organizationId}`,
+      ),
     ]);
     const events = toPage([...rows].map(toEntry), limit, total?.n ?? 0, (entry) =>
       encodeCursor(keyOf(entry)),
     );
-    return { email: key, lead, memberships, createdBy, events };
+    const prunedBefore = organization?.pruned_before;
+    return {
+      email: key,
+      lead,
+      memberships,
+      createdBy,
+      events,
+      historyPrunedBefore: prunedBefore ? new Date(prunedBefore) : null,
+    };
   }
 
   /** Every entry of the address, unordered, with its sort key (at, k). */

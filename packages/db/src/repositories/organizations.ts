@@ -32,6 +32,16 @@ export class OrganizationRepository {
     return row;
   }
 
+  /** Run records older than `days` are pruned by the worker's daily job; returns the updated row. */
+  async setRunRecordRetention(days: number): Promise<Organization | undefined> {
+    const [row] = await this.db
+      .update(organizations)
+      .set({ runRecordRetentionDays: days })
+      .where(eq(organizations.id, this.organizationId))
+      .returning();
+    return row;
+  }
+
   async rename(name: string): Promise<Organization | undefined> {
     const [row] = await this.db
       .update(organizations)

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { createdAt, id } from './columns.ts';
+import { bigint, boolean, check, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { createdAt, id, timestamptz } from './columns.ts';
 
 export const organizations = pgTable(
   'organizations',
@@ -16,8 +16,18 @@ export const organizations = pgTable(
      * still being written, and uses that lookup only if no other writer took a turn in between.
      */
     leadWrites: bigint({ mode: 'number' }).notNull().default(0),
+    /** Run records older than this many days are pruned by the worker's `run-records.prune` job (totals stay). */
+    runRecordRetentionDays: integer().notNull().default(400),
+    /** Run history before this time has been pruned (the latest prune's cutoff); null: nothing pruned yet. */
+    runRecordsPrunedBefore: timestamptz(),
   },
-  (t) => [uniqueIndex('organizations_single_default_idx').on(t.isDefault).where(sql`${t.isDefault}`)],
+  (t) => [
+    uniqueIndex('organizations_single_default_idx').on(t.isDefault).where(sql`${t.isDefault}`),
+    check(
+      'organizations_run_record_retention_days_range',
+      sql`${t.runRecordRetentionDays} between 1 and 36500`,
+    ),
+  ],
 );
 
 export type Organization = typeof organizations.$inferSelect;

@@ -70,6 +70,8 @@ export const syncRuns = pgTable(
     /** Newest source modification time seen by this run. */
     highWaterMark: timestamptz(),
     undoneAt: timestamptz(),
+    /** The run's records were pruned (organization's retention); its totals stay. */
+    recordsPrunedAt: timestamptz(),
     /** What undo reversed and what it kept, and why (UndoReport); set when the run is undone. */
     undoReport: jsonb().$type<UndoReport>(),
     /** Deletions the mass-deletion guard held back (not applied; `warning` says why). */

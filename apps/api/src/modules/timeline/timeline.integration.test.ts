@@ -1,3 +1,4 @@
+import { pruneExpiredRunRecords } from '@leadsync/db/repositories';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, type Json, ok, startTestApi, type TestApi } from '../../testing/harness.ts';
 
@@ -196,5 +197,69 @@ describe('leadTimeline', () => {
 
   it('needs a key', async () => {
     expect(codeOf(await api.gql(TIMELINE, { email: 'ann@example.com' }, null))).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('run history retention', () => {
+  it('is 400 days unless an admin sets it (1 to 36500); a member key may not', async () => {
+    const org = await api.newOrganization('Retention');
+    const read = `{ organization { runRecordRetentionDays runRecordsPrunedBefore } }`;
+    expect((await gql(read, {}, org.key)).organization).toEqual({
+      runRecordRetentionDays: 400,
+      runRecordsPrunedBefore: null,
+    });
+    const set = `mutation($d: Int!) { updateRunRecordRetention(days: $d) { runRecordRetentionDays } }`;
+    expect((await gql(set, { d: 30 }, org.key)).updateRunRecordRetention.runRecordRetentionDays).toBe(30);
+    for (const d of [0, 36_501]) expect(codeOf(await api.gql(set, { d }, org.key))).toBe('BAD_USER_INPUT');
+    const member = await api.newKey(org.id, 'member');
+    expect(codeOf(await api.gql(set, { d: 10 }, member))).toBe('FORBIDDEN');
+  });
+
+  it("after pruning, a person's timeline says from when history was pruned and shows only what is left", async () => {
+    const org = await api.newOrganization('Pruned');
+    const as = (query: string, variables?: Record<string, unknown>) => gql(query, variables, org.key);
+    await as(`mutation { updateRunRecordRetention(days: 1) { id } }`);
+    const list = (await as(`mutation { createMailingList(name: "L") { id } }`)).createMailingList.id;
+    const connection = (
+      await as(`mutation($i: CreateConnectionInput!) { createConnection(input: $i) { id } }`, {
+        i: { connector: 'csv', name: 'F', credentials: {}, settings: { csv: 'email\nold@example.com\n' } },
+      })
+    ).createConnection.id;
+    const sync = (
+      await as(`mutation($i: CreateSyncInput!) { createSync(input: $i) { id } }`, {
+        i: {
+          name: 'Old sync',
+          connectionId: connection,
+          sourceOrganizationId: 'file',
+          importMode: 'ALL',
+          mailingListId: list,
+          fieldMapping: [{ source: 'email', target: 'email' }],
+          schedule: { frequency: 'DAILY', time: '04:00', timeZone: 'Europe/Paris' },
+        },
+      })
+    ).createSync.id;
+    await as(`mutation($id: ID!) { initiateSync(id: $id) { id } }`, { id: sync });
+    await api.scheduler.idle();
+    const before = (await gql(TIMELINE, { email: 'old@example.com' }, org.key)).leadTimeline;
+    expect(before.events.totalCount).toBe(1);
+
+    const now = new Date(Date.now() + 2 * 86_400_000);
+    const pruned = await pruneExpiredRunRecords(api.db, { now });
+    expect(pruned.runs).toBeGreaterThanOrEqual(1);
+
+    const story = (
+      await gql(
+        `query($e: String!) { leadTimeline(email: $e) { lead { status } historyPrunedBefore events { totalCount } } }`,
+        { e: 'old@example.com' },
+        org.key,
+      )
+    ).leadTimeline;
+    expect(story.lead.status).toBe('ACTIVE');
+    expect(story.events.totalCount).toBe(0);
+    expect(new Date(story.historyPrunedBefore).getTime()).toBe(now.getTime() - 86_400_000);
+    const run = (
+      await as(`query($id: ID!) { sync(id: $id) { lastRun { totals { total newLeads } } } }`, { id: sync })
+    ).sync.lastRun;
+    expect(run.totals).toEqual({ total: 1, newLeads: 1 });
   });
 });

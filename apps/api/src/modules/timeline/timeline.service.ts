@@ -58,6 +58,7 @@ function toLeadTimeline(row: TimelineRow): LeadTimeline {
           apiKeyName: row.createdBy.apiKeyName,
         }
       : null,
+    historyPrunedBefore: row.historyPrunedBefore,
     events: {
       edges: row.events.edges.map((edge) => ({ node: toEvent(edge.node), cursor: edge.cursor })),
       pageInfo: row.events.pageInfo,

@@ -156,4 +156,11 @@ export class LeadTimeline {
 
   @Field(() => TimelineEventConnection, { description: 'Newest first.' })
   events!: TimelineEventConnection;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      "Run history before this time was pruned (the organization's retention); null while nothing was.",
+  })
+  historyPrunedBefore!: Date | null;
 }
