@@ -1,6 +1,6 @@
 import type { Logger } from '@leadsync/connector-sdk';
 import { createDatabase, type DatabaseHandle } from '@leadsync/db';
-import { syncRuns } from '@leadsync/db/schema';
+import { connections, syncRuns } from '@leadsync/db/schema';
 import { connectorRegistry, createEngine, type Engine } from '@leadsync/engine';
 import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
 import { eq } from 'drizzle-orm';
@@ -72,6 +72,19 @@ async function csvSync(csv: string, orgName = 'Acme') {
 }
 
 describe('leadsync sync run', () => {
+  it('prints the warning of a run whose deletions the mass-deletion guard held (issue 17)', async () => {
+    const { sync } = await csvSync('email\nx1@example.com\nx2@example.com\nx3@example.com', 'Guarded');
+    await runSync({ db: handle.db, sql: handle.sql, engine }, sync.id, {}, collect());
+    await handle.db
+      .update(connections)
+      .set({ settings: { csv: 'email\nx1@example.com' } })
+      .where(eq(connections.id, sync.connectionId));
+    const out = collect();
+    const { run } = await runSync({ db: handle.db, sql: handle.sql, engine }, sync.id, {}, out);
+    expect(run).toMatchObject({ status: 'succeeded', deleted: 0, heldDeletions: 2 });
+    expect(out.text).toMatch(/^Warning: The source no longer lists 2 of the 3 records/m);
+  });
+
   it('runs a CSV sync to the end and prints totals, the ignored breakdown and the duration', async () => {
     const { sync } = await csvSync(SMALL_CSV);
     const out = collect();

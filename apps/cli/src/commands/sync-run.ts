@@ -126,6 +126,7 @@ export function writeRunReport(run: SyncRun, out: Writer): void {
   writeLine(out);
   writeLine(out, `Run ${run.id}: ${run.status}${run.dryRun ? ' (preview: nothing written)' : ''}`);
   if (run.error) writeLine(out, `Error: ${run.error}`);
+  if (run.warning) writeLine(out, `Warning: ${run.warning}`);
   writeLine(out, `Duration: ${duration} · ${formatCount(run.readCount)} source records read`);
   writeLine(out);
   const n = (value: number) => formatCount(value).padStart(9);
