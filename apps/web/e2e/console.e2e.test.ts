@@ -157,7 +157,13 @@ describe('the admin console in a browser', () => {
       mimeType: 'text/csv',
       buffer: Buffer.from(csv),
     });
+    // The file goes up in chunks with a progress bar; then what was detected in it is shown, changeable.
+    const progress = page.getByTestId('upload-progress');
+    await progress.waitFor();
     await expect.poll(() => page.getByTestId('connection-form').textContent()).toContain('7 rows');
+    expect(await progress.getAttribute('value')).toBe(String(Buffer.byteLength(csv)));
+    expect(await progress.getAttribute('max')).toBe(String(Buffer.byteLength(csv)));
+    expect(await page.getByTestId('file-option-delimiter').inputValue()).toBe(',');
     await expectAccessible('wizard, adding a connection');
     await page.getByTestId('connection-save').click();
     await page.getByTestId('connection-form').waitFor({ state: 'detached' });

@@ -38,6 +38,8 @@ export interface Capabilities {
   connectionStatusReason: boolean;
   /** `Connector.setupHelp`: what a person must do at the source to connect it. */
   connectorSetupHelp: boolean;
+  /** `POST /uploads` and `previewConnectionSettings`: a connector with `fileSetting` gets a chunked upload. */
+  fileUploads: boolean;
 }
 
 export const minimalCapabilities: Capabilities = {
@@ -60,6 +62,7 @@ export const minimalCapabilities: Capabilities = {
   costEstimate: false,
   connectionStatusReason: false,
   connectorSetupHelp: false,
+  fileUploads: false,
 };
 
 interface TypeFields {
@@ -122,6 +125,7 @@ export function capabilitiesFrom(result: IntrospectionResult): Capabilities {
     costEstimate: query.has('syncCostEstimate'),
     connectionStatusReason: names(result.connection ?? null).has('statusReason'),
     connectorSetupHelp: names(result.connector ?? null).has('setupHelp'),
+    fileUploads: query.has('previewConnectionSettings') && names(result.connector ?? null).has('fileSetting'),
   };
 }
 

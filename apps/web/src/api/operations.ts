@@ -86,7 +86,7 @@ export function connectionsQuery(caps: Capabilities): string {
   return /* GraphQL */ `
     query Connections {
       connections { id connector name status primaryEmail maskedKey }
-      connectors { id displayName maxLookbackDays detectsDeletes ${caps.connectorSetupHelp ? 'setupHelp' : ''} }
+      connectors { id displayName maxLookbackDays detectsDeletes ${caps.connectorSetupHelp ? 'setupHelp' : ''} ${caps.fileUploads ? 'fileSetting { key nameKey label accept }' : ''} }
     }
   `;
 }
@@ -95,7 +95,7 @@ export function settingsQuery(caps: Capabilities): string {
   return /* GraphQL */ `
     query Settings {
       connections { id connector name status primaryEmail maskedKey ${caps.connectionStatusReason ? 'statusReason' : ''} }
-      connectors { id displayName maxLookbackDays detectsDeletes ${caps.connectorSetupHelp ? 'setupHelp' : ''} }
+      connectors { id displayName maxLookbackDays detectsDeletes ${caps.connectorSetupHelp ? 'setupHelp' : ''} ${caps.fileUploads ? 'fileSetting { key nameKey label accept }' : ''} }
       syncs { id name status inactiveReason connection { id } }
     }
   `;
@@ -336,6 +336,15 @@ export const LeadTimelineQuery = /* GraphQL */ `
           }
         }
       }
+    }
+  }
+`;
+
+/** What the connector detects in proposed settings (an uploaded file), before the connection is created. */
+export const PreviewConnectionSettingsQuery = /* GraphQL */ `
+  query PreviewConnectionSettings($connector: String!, $settings: JSONObject!) {
+    previewConnectionSettings(connector: $connector, settings: $settings) {
+      settings options { key label value detected choices { value label } } columns rows estimatedRecords
     }
   }
 `;

@@ -22,6 +22,23 @@ export interface Connector {
   detectsDeletes: boolean;
   /** What a person must do at the source to connect it, one step a line (when the API offers it). */
   setupHelp?: string | null;
+  /** Set when the connector's settings name an uploaded file (when the API offers uploads). */
+  fileSetting?: { key: string; nameKey: string | null; label: string; accept: string | null } | null;
+}
+
+/** What a connector detected in proposed settings (an uploaded file's encoding, delimiter, …). */
+export interface SettingsPreview {
+  settings: Record<string, unknown>;
+  options: {
+    key: string;
+    label: string;
+    value: string;
+    detected: boolean;
+    choices: { value: string; label: string }[];
+  }[];
+  columns: string[];
+  rows: string[][];
+  estimatedRecords: number | null;
 }
 
 export interface Connection {

@@ -1,8 +1,9 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useCallback, useState } from 'react';
 import { useMutation } from 'urql';
 import { fieldErrors } from '../api/errors.ts';
 import { CreateConnectionMutation } from '../api/operations.ts';
 import type { Connection, Connector } from '../api/types.ts';
+import { FileUploadField } from '../components/FileUpload.tsx';
 import { ErrorBanner, Field } from '../components/ui.tsx';
 
 export const zohoDataCenters = [
@@ -68,6 +69,16 @@ export function ConnectionForm({ connectors, onCreated, onCancel }: Props) {
     accountsUrl: '',
   });
   const [csv, setCsv] = useState<CsvFile | null>(null);
+  /** The settings of an uploaded file, once the connector has read it (connectors with `fileSetting`). */
+  const [uploaded, setUploaded] = useState<{
+    settings: Record<string, unknown>;
+    fileName: string | null;
+  } | null>(null);
+  const onUploaded = useCallback(
+    (settings: Record<string, unknown> | null, fileName: string | null) =>
+      setUploaded(settings ? { settings, fileName } : null),
+    [],
+  );
   const [rawCredentials, setRawCredentials] = useState('{}');
   const [rawSettings, setRawSettings] = useState('{}');
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -83,7 +94,12 @@ export function ConnectionForm({ connectors, onCreated, onCancel }: Props) {
     const next: Record<string, string> = {};
     let credentials: Record<string, unknown> = {};
     let settings: Record<string, unknown> = {};
-    if (connectorId === 'zoho-invoice') {
+    const fileSetting = connector?.fileSetting;
+    if (fileSetting) {
+      if (!uploaded)
+        next[`settings.${fileSetting.key}`] = 'Choose a file and wait until it is uploaded and read.';
+      settings = uploaded?.settings ?? {};
+    } else if (connectorId === 'zoho-invoice') {
       if (!zoho.clientId.trim()) next['credentials.clientId'] = 'Enter the client ID.';
       if (!zoho.clientSecret.trim()) next['credentials.clientSecret'] = 'Enter the client secret.';
       if (!zoho.refreshToken.trim())
@@ -114,6 +130,7 @@ export function ConnectionForm({ connectors, onCreated, onCancel }: Props) {
     }
     const finalName =
       name.trim() ||
+      (fileSetting && uploaded?.fileName ? `${connector?.displayName}: ${uploaded.fileName}` : '') ||
       (connectorId === 'csv' && csv ? `CSV: ${csv.name}` : (connector?.displayName ?? connectorId));
     setErrors(next);
     setBanner(null);
@@ -134,7 +151,9 @@ export function ConnectionForm({ connectors, onCreated, onCancel }: Props) {
     }
     setErrors(mapped);
     const placedKeys = ['name', 'credentials', 'settings', 'settings.csv'];
-    const anyPlaced = Object.keys(mapped).some((k) => placedKeys.includes(k) || k.startsWith('credentials.'));
+    const anyPlaced = Object.keys(mapped).some(
+      (k) => placedKeys.includes(k) || k.startsWith('credentials.') || k === `settings.${fileSetting?.key}`,
+    );
     setBanner(
       unplaced ??
         (anyPlaced ? null : Object.values(mapped)[0]) ??
@@ -208,7 +227,14 @@ export function ConnectionForm({ connectors, onCreated, onCancel }: Props) {
           />
         )}
       </Field>
-      {connectorId === 'zoho-invoice' ? (
+      {connector?.fileSetting ? (
+        <FileUploadField
+          key={connector.id}
+          connector={{ ...connector, fileSetting: connector.fileSetting }}
+          error={errors[`settings.${connector.fileSetting.key}`] ?? errors.settings}
+          onSettings={onUploaded}
+        />
+      ) : connectorId === 'zoho-invoice' ? (
         <>
           {zohoField('clientId', 'Client ID', false)}
           {zohoField('clientSecret', 'Client secret', true)}
