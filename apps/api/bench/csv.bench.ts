@@ -1,0 +1,235 @@
+/**
+ * `pnpm bench` (issue 24): `csv.e2e`. A generated CSV file of BENCH_CSV_N rows (default 1,000,000, about 80 MB) is
+ * uploaded through `POST /uploads` + `PUT /uploads/<id>` (16 MiB chunks) to the real API server in a child process,
+ * a CSV connection names it (`createConnection`, which scans the file once), and a worker child process runs the
+ * sync through the engine into PostgreSQL. Prints one JSON line with upload MB/s, leads/s, the peak RSS of the API
+ * and of the worker process, and the ratio to the Zoho simulator's `sync.e2e` at the same n, measured in the same
+ * run (its bench run as a child; BENCH_CSV_BASELINE=0 skips it).
+ *
+ * PostgreSQL: `TEST_DATABASE_URL` or `DATABASE_URL` (a throwaway database is created and dropped there), else an
+ * embedded server in a temporary directory.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { createDatabase, runMigrations, SecretBox, startScratchPostgres } from '@leadsync/db';
+import { ApiKeyRepository, createOrganization } from '@leadsync/db/repositories';
+import { mailingLists, syncs } from '@leadsync/db/schema';
+import { connectorRegistry, createEngine } from '@leadsync/engine';
+import pino from 'pino';
+import postgres from 'postgres';
+
+const n = Number(process.env.BENCH_CSV_N ?? 1_000_000);
+const CHUNK = 16 * 1024 * 1024;
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+/** The file, made on the fly in pieces of about 1 MiB: people, every 40th row a repeat of an earlier email. */
+function* csvPieces(): Generator<Buffer> {
+  let text = 'email,first_name,last_name,company,city\n';
+  for (let i = 1; i <= n; i++) {
+    const who = i % 40 === 0 ? i - 17 : i;
+    text += `person${who}@example${who % 50}.com,First${i},Last${i},"Company ${i % 1000}, Inc.",City ${i % 300}\n`;
+    if (text.length >= 1 << 20) {
+      yield Buffer.from(text);
+      text = '';
+    }
+  }
+  if (text) yield Buffer.from(text);
+}
+
+/** A child process running `script`; resolves with it and a reader of its JSON lines. */
+function child(script: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...args],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      env,
+    },
+  );
+  const lines = createInterface({ input: proc.stdout! });
+  const queue: string[] = [];
+  const waiting: ((line: string) => void)[] = [];
+  lines.on('line', (line) => {
+    if (!line.startsWith('{')) return;
+    const next = waiting.shift();
+    if (next) next(line);
+    else queue.push(line);
+  });
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', resolve));
+  const nextJson = async <T>(): Promise<T> => {
+    const line =
+      queue.shift() ??
+      (await Promise.race([
+        new Promise<string>((resolve) => waiting.push(resolve)),
+        exited.then((code) => {
+          throw new Error(`${script} exited with ${code}`);
+        }),
+      ]));
+    return JSON.parse(line) as T;
+  };
+  return { proc, nextJson };
+}
+
+const server = await startScratchPostgres(process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL);
+const scratch = `leadsync_csv_bench_${randomBytes(4).toString('hex')}`;
+const admin = postgres(server.url, { max: 1, onnotice: () => {} });
+await admin.unsafe(`create database "${scratch}"`);
+const url = withDatabase(server.url, scratch);
+const children: ChildProcess[] = [];
+try {
+  await runMigrations(url);
+  const handle = createDatabase(url, { max: 2 });
+  const { db } = handle;
+  const secretKey = randomBytes(32);
+  const org = await createOrganization(db, 'Bench');
+  const key = (await new ApiKeyRepository(db, org.id).create({ name: 'bench', role: 'admin' })).plainKey;
+  const [list] = await db
+    .insert(mailingLists)
+    .values({ organizationId: org.id, name: 'Bench list' })
+    .returning();
+
+  const api = child('./csv-api-child.ts', [url, secretKey.toString('hex')]);
+  children.push(api.proc);
+  const { url: apiUrl } = await api.nextJson<{ url: string }>();
+  const headers = { authorization: `Bearer ${key}` };
+
+  // Upload
+  let size = 0;
+  for (const piece of csvPieces()) size += piece.length;
+  const uploadStarted = performance.now();
+  const started = await fetch(`${apiUrl}/uploads`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'bench.csv', size }),
+  });
+  const { id: fileId } = (await started.json()) as { id: string };
+  let sent = 0;
+  let batch: Buffer[] = [];
+  let batchBytes = 0;
+  const send = async () => {
+    const body = Buffer.concat(batch, batchBytes);
+    const response = await fetch(`${apiUrl}/uploads/${fileId}`, {
+      method: 'PUT',
+      headers: { ...headers, 'content-range': `bytes ${sent}-${sent + body.length - 1}/${size}` },
+      body,
+    });
+    if (response.status !== 200) throw new Error(`upload chunk refused: ${response.status}`);
+    sent += body.length;
+    batch = [];
+    batchBytes = 0;
+  };
+  for (const piece of csvPieces()) {
+    batch.push(piece);
+    batchBytes += piece.length;
+    if (batchBytes >= CHUNK) await send();
+  }
+  if (batchBytes > 0) await send();
+  const uploadSeconds = (performance.now() - uploadStarted) / 1000;
+
+  // The connection (its check reads the whole file once)
+  const connectionStarted = performance.now();
+  const created = await fetch(`${apiUrl}/graphql`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query: 'mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id } }',
+      variables: { input: { connector: 'csv', name: 'Bench file', credentials: {}, settings: { fileId } } },
+    }),
+  });
+  const createdBody = (await created.json()) as {
+    data?: { createConnection: { id: string } };
+    errors?: unknown;
+  };
+  if (!createdBody.data) throw new Error(`createConnection failed: ${JSON.stringify(createdBody.errors)}`);
+  const connectionSeconds = (performance.now() - connectionStarted) / 1000;
+
+  const [sync] = await db
+    .insert(syncs)
+    .values({
+      organizationId: org.id,
+      connectionId: createdBody.data.createConnection.id,
+      mailingListId: list!.id,
+      sourceOrganizationId: 'file',
+      name: 'Bench sync',
+      importMode: 'all',
+      fieldMapping: [
+        { source: 'email', target: 'email' },
+        { source: 'first_name', target: 'firstName' },
+        { source: 'last_name', target: 'lastName' },
+        { source: 'company', target: 'fields.company' },
+      ],
+      schedule: { frequency: 'DAILY', time: '06:00', timeZone: 'UTC' },
+      status: 'active',
+    })
+    .returning();
+  const engine = createEngine({
+    db,
+    secretBox: new SecretBox(secretKey),
+    registry: connectorRegistry,
+    allowedHosts: [],
+    logger: pino({ level: 'silent' }),
+  });
+  const queued = await engine.queueRun(org.id, sync!.id, { trigger: 'manual' });
+  await handle.close();
+
+  const worker = child('./csv-worker-child.ts', [url, queued.id, secretKey.toString('hex')]);
+  children.push(worker.proc);
+  const run = await worker.nextJson<{
+    seconds: number;
+    total: number;
+    status: string;
+    error: string | null;
+    rss_mb: number;
+    cpu_seconds: number;
+  }>();
+  if (run.status !== 'succeeded') throw new Error(`the run failed: ${run.error}`);
+  api.proc.stdin?.end();
+  const { rss_mb: apiRss } = await api.nextJson<{ rss_mb: number }>();
+
+  // The Zoho simulator's sync.e2e at the same n, in the same run.
+  let zoho: { value: number; seconds: number } | undefined;
+  if (process.env.BENCH_CSV_BASELINE !== '0') {
+    const baseline = child('../../../packages/engine/bench/sync.bench.ts', [], {
+      ...process.env,
+      BENCH_N: String(n),
+      TEST_DATABASE_URL: server.url,
+    });
+    children.push(baseline.proc);
+    zoho = await baseline.nextJson<{ value: number; seconds: number }>();
+  }
+
+  const leadsPerSecond = run.total / run.seconds;
+  console.log(
+    JSON.stringify({
+      bench: 'csv.e2e',
+      value: Math.round(leadsPerSecond),
+      unit: 'leads/s',
+      n,
+      file_mb: Number((size / 1e6).toFixed(1)),
+      upload_mb_per_s: Number((size / 1e6 / uploadSeconds).toFixed(1)),
+      upload_seconds: Number(uploadSeconds.toFixed(2)),
+      create_connection_seconds: Number(connectionSeconds.toFixed(2)),
+      sync_seconds: Number(run.seconds.toFixed(2)),
+      api_rss_mb: apiRss,
+      worker_rss_mb: run.rss_mb,
+      worker_cpu_seconds: Number(run.cpu_seconds.toFixed(2)),
+      total: run.total,
+      zoho_leads_per_s: zoho?.value,
+      // CSV sync time over the Zoho simulator's at the same n (goal ≤ 1.2)
+      ratio_vs_zoho: zoho ? Number((zoho.value / leadsPerSecond).toFixed(2)) : undefined,
+    }),
+  );
+} finally {
+  for (const proc of children) if (proc.exitCode === null) proc.kill();
+  await admin.unsafe(`drop database if exists "${scratch}" with (force)`);
+  await admin.end();
+  await server.stop();
+}
