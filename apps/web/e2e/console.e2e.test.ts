@@ -504,7 +504,7 @@ describe('the admin console in a browser', () => {
     // After initiating, a change makes the next run read the whole window again; the console says so first.
     await page.getByTestId('edit-mapping').click();
     expect(await page.getByTestId('reread-notice').textContent()).toMatch(
-      /^After this change the next run re-reads everything since /,
+      /^After a change of the mapping, the next run re-reads everything since /,
     );
     await page.getByTestId('edit-mapping-panel').scrollIntoViewIfNeeded();
     await shot('20-reread-notice');

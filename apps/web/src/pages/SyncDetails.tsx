@@ -470,11 +470,19 @@ function DownloadReport({ runId }: { runId: string }) {
 }
 
 /** Before a change that makes the next run read the whole window again (a sync that has run). */
-function RereadNotice({ sync, retrieveFrom }: { sync: SyncDetail; retrieveFrom: string | null }) {
+function RereadNotice({
+  sync,
+  what,
+  retrieveFrom,
+}: {
+  sync: SyncDetail;
+  what: string;
+  retrieveFrom: string | null;
+}) {
   if (sync.status === 'DRAFT' || !sync.lastRun) return null;
   return (
     <Notice testId="reread-notice">
-      {rereadNotice(retrieveFrom, (iso) => formatDateTime(iso, sync.schedule.timeZone))}
+      {rereadNotice(what, retrieveFrom, (iso) => formatDateTime(iso, sync.schedule.timeZone))}
     </Notice>
   );
 }
@@ -504,7 +512,7 @@ function EditMapping({ sync, onDone }: { sync: SyncDetail; onDone: (saved: boole
       <h2 id="edit-mapping-heading">Edit mapping</h2>
       <ErrorBanner message={banner ?? (error ? errorMessage(error) : null)} />
       <MappingEditor rows={rows} fields={data?.sourceFields ?? []} errors={errors} onChange={setRows} />
-      <RereadNotice sync={sync} retrieveFrom={sync.retrieveFrom} />
+      <RereadNotice sync={sync} what="the mapping" retrieveFrom={sync.retrieveFrom} />
       <div className="row">
         <button type="button" onClick={submit} disabled={state.fetching} data-testid="save-mapping">
           Save mapping
@@ -609,6 +617,7 @@ function EditRetrieval({
       />
       <RereadNotice
         sync={sync}
+        what={sync.importMode === 'CRITERIA' ? 'the criteria or the date' : 'the date'}
         retrieveFrom={dateChanged && retrieveFrom ? dateToInstant(retrieveFrom) : sync.retrieveFrom}
       />
       <div className="row">

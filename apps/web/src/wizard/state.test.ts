@@ -209,9 +209,10 @@ describe('wizard rules', () => {
     const created = new Date(2026, 10, 1, 12, 0);
     expect(validateSchedule(schedule, '2026-10-03', 30, ['UTC'], now, created).retrieveFrom).toBeUndefined();
     expect(validateSchedule(schedule, '2026-10-03', 30, ['UTC'], now).retrieveFrom).toMatch(/30 days/);
-    expect(rereadNotice('2026-10-03T00:00:00Z', () => '3 Oct 2026')).toMatch(
-      /^After this change the next run re-reads everything since 3 Oct 2026/,
+    expect(rereadNotice('the mapping', '2026-10-03T00:00:00Z', () => '3 Oct 2026')).toMatch(
+      /^After a change of the mapping, the next run re-reads everything since 3 Oct 2026,/,
     );
+    expect(rereadNotice('the mapping', null, () => '')).toMatch(/re-reads everything the source has,/);
   });
 
   it('sends only the schedule fields that belong to the frequency', () => {

@@ -366,11 +366,15 @@ export function retrievalDayToCheck(s: WizardState): string {
  * What the console says before a change of criteria, mapping or retrieval date is saved on a sync that has run:
  * the next run reads the whole window again (DESIGN.md §3).
  */
-export function rereadNotice(retrieveFrom: string | null, format: (iso: string) => string): string {
+export function rereadNotice(
+  what: string,
+  retrieveFrom: string | null,
+  format: (iso: string) => string,
+): string {
   const since = retrieveFrom ? `since ${format(retrieveFrom)}` : 'the source has';
   return (
-    `After this change the next run re-reads everything ${since}, not only what changed at the source, so the ` +
-    'change reaches the leads already imported.'
+    `After a change of ${what}, the next run re-reads everything ${since}, not only what changed at the ` +
+    'source, so the change reaches the leads already imported.'
   );
 }
 
