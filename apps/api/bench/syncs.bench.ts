@@ -1,13 +1,29 @@
 /**
- * `pnpm bench` (issue 6): the `syncs` query for 100 syncs with their connection, list and last run, under concurrent
- * load on loopback (autocannon). Prints one JSON line:
- * `{"bench":"api.syncs","value":<req/s>,"unit":"req/s","p99_ms":<ms>,...}`.
+ * `pnpm bench` (issues 6 and 22): the `syncs` query for 100 syncs with their connection, list and last run, under
+ * concurrent load on loopback (autocannon), at 1, 4 and 16 connections, against three servers in the same process:
+ *
+ * - `apollo`: the real server (createApiServer: Express, Apollo, armor, the cost rule, formatError);
+ * - `graphql-js`: the same schema, resolvers and context (authenticate + createContext), one parsed and validated
+ *   document, plain graphql-js `execute` and `JSON.stringify` (the baseline of issue 22);
+ * - `json`: a hand-written endpoint returning the same data (checked equal) with the same 5 SQL statements (the floor).
+ *
+ * The three are measured interleaved, at each connection count in turn, so a shared machine's load weighs on them
+ * alike: on a busy machine absolute req/s mean little, the ratios of the same run are what to compare.
+ * autocannon runs in a child process; this process's CPU time per request (`cpu_ms`) is each server's own cost.
+ * Prints one JSON line per connection count (`api.syncs.c<N>`) with req/s, p50/p99 and cpu_ms of each server and
+ * the ratios apollo/json and apollo/graphql-js (of CPU per request and of mean latency), then the summary line
+ * `{"bench":"api.syncs","value":<req/s at 4 connections>,"unit":"req/s","p99_ms":<ms>,...}`.
  *
  * PostgreSQL: `TEST_DATABASE_URL` or `DATABASE_URL` (a throwaway database is created and dropped there), else an
  * embedded server in a temporary directory.
  */
+
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { runMigrations, SecretBox, startScratchPostgres } from '@leadsync/db';
 import {
   ApiKeyRepository,
@@ -18,17 +34,30 @@ import {
   SyncRunRepository,
 } from '@leadsync/db/repositories';
 import { connectorRegistry, createEngine } from '@leadsync/engine';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
+import express from 'express';
+import { execute, parse, validate } from 'graphql';
 import pino from 'pino';
 import postgres from 'postgres';
+import { authenticate } from '../src/graphql/auth.ts';
+import { createContext } from '../src/graphql/context.ts';
+import { buildLeadsyncSchema } from '../src/graphql/schema.ts';
+import { toConnection } from '../src/modules/connections/connection.service.ts';
+import { toSyncRun } from '../src/modules/runs/run.service.ts';
+import { toSync } from '../src/modules/syncs/sync.service.ts';
 import { createApiServer } from '../src/server.ts';
 import { createCountingDatabase } from '../src/testing/counting-db.ts';
+
+const run = promisify(execFile);
 
 const SYNCS = 100;
 const RUNS_PER_SYNC = 3;
 /** Concurrent loopback connections; p99 grows with it once the server is saturated. */
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
-const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '1,4,16').split(',').map(Number);
+/** Seconds per server and connection count (3 servers × 3 counts: about 9 × (this + 1) seconds in all). */
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
+/** `apollo` only: for profiling the real server (`node --cpu-prof`) without the other two. */
+const ONLY = process.env.BENCH_ONLY;
 
 const QUERY = `{ syncs { id name status nextRunAt schedule { frequency time timeZone }
   connection { id name status } mailingList { id name leadCount }
@@ -99,62 +128,208 @@ async function main() {
       unscheduleSync: async () => {},
       enqueueRun: async () => {},
     };
+    const apiDeps = {
+      db,
+      secretBox,
+      registry: connectorRegistry,
+      engine,
+      scheduler: noJobs,
+      logger,
+      allowedHosts: [],
+    };
     const api = await createApiServer({
-      deps: {
-        db,
-        secretBox,
-        registry: connectorRegistry,
-        engine,
-        scheduler: noJobs,
-        logger,
-        allowedHosts: [],
-      },
+      deps: apiDeps,
       production: true,
       rateLimit: false,
     });
     await new Promise<void>((resolve) => api.httpServer.listen(0, '127.0.0.1', resolve));
     const { port } = api.httpServer.address() as AddressInfo;
-    const target = `http://127.0.0.1:${port}/graphql`;
-    const request = {
-      method: 'POST' as const,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify({ query: QUERY }),
-    };
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
+    const body = JSON.stringify({ query: QUERY });
+    const request = { method: 'POST' as const, headers, body };
 
-    // One checked request: the answer is complete, and how many statements it costs.
-    const before = handle.counter.queries;
-    const check = await fetch(target, request);
-    const body = (await check.json()) as { data?: { syncs: { lastRun: unknown }[] }; errors?: unknown };
-    if (!body.data || body.data.syncs.length !== SYNCS || body.data.syncs.some((s) => !s.lastRun)) {
-      throw new Error(`unexpected answer: ${JSON.stringify(body).slice(0, 500)}`);
-    }
-    const queriesPerRequest = handle.counter.queries - before;
-
-    await autocannon({ url: target, ...request, connections: CONNECTIONS, duration: 2 }); // warm-up
-    // The load generator runs in a worker thread, so it does not share the server's event loop.
-    const result = await autocannon({
-      url: target,
-      ...request,
-      connections: CONNECTIONS,
-      duration: DURATION_S,
-      workers: 1,
+    // The baseline and the floor, in the same process as the real server (so they share its CPU and load).
+    const schema = await buildLeadsyncSchema();
+    const document = parse(QUERY);
+    const invalid = validate(schema, document);
+    if (invalid.length > 0) throw new Error(`invalid bench query: ${invalid[0]?.message}`);
+    const baseline = express();
+    baseline.post('/graphql-js', express.json(), async (req, res) => {
+      const principal = await authenticate(db, req.headers.authorization);
+      const result = await execute({
+        schema,
+        document,
+        contextValue: createContext(apiDeps, principal),
+        variableValues: req.body.variables,
+      });
+      res.type('application/json').send(JSON.stringify(result));
     });
-    await api.stop();
-    if (result.non2xx > 0 || result.errors > 0) {
-      throw new Error(`${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
+    baseline.post('/json', express.json(), async (req, res) => {
+      const principal = await authenticate(db, req.headers.authorization);
+      const org = principal.organizationId;
+      const rows = (await new SyncRepository(db, org).list()).map(toSync);
+      const [connectionRows, listRows, lastRuns] = await Promise.all([
+        new ConnectionRepository(db, org).getMany([...new Set(rows.map((r) => r.connectionId))]),
+        new MailingListRepository(db, org).getMany([...new Set(rows.map((r) => r.mailingListId))]),
+        new SyncRunRepository(db, org).latestBySyncIds(rows.map((r) => r.id)),
+      ]);
+      const connectionsById = new Map(connectionRows.map((c) => [c.id, toConnection(c)]));
+      const listsById = new Map(listRows.map((l) => [l.id, l]));
+      const iso = (date: Date | null) => (date ? date.toISOString() : null);
+      const syncsOut = rows.map((sync) => {
+        const connection = connectionsById.get(sync.connectionId);
+        const list = listsById.get(sync.mailingListId);
+        const row = lastRuns.get(sync.id);
+        const run = row ? toSyncRun(row) : null;
+        return {
+          id: sync.id,
+          name: sync.name,
+          status: sync.status.toUpperCase(),
+          nextRunAt: iso(sync.nextRunAt),
+          schedule: {
+            frequency: sync.schedule.frequency,
+            time: sync.schedule.time,
+            timeZone: sync.schedule.timeZone,
+          },
+          connection: connection && {
+            id: connection.id,
+            name: connection.name,
+            status: connection.status.toUpperCase(),
+          },
+          mailingList: list && { id: list.id, name: list.name, leadCount: list.leadCount },
+          lastRun: run && {
+            id: run.id,
+            status: run.status.toUpperCase(),
+            startedAt: iso(run.startedAt),
+            finishedAt: iso(run.finishedAt),
+            totals: {
+              total: run.totals.total,
+              newLeads: run.totals.newLeads,
+              reAdded: run.totals.reAdded,
+              duplicate: run.totals.duplicate,
+              ignored: run.totals.ignored,
+              deleted: run.totals.deleted,
+            },
+          },
+        };
+      });
+      res.type('application/json').send(JSON.stringify({ data: { syncs: syncsOut } }));
+    });
+    const baselineServer = createServer(baseline);
+    await new Promise<void>((resolve) => baselineServer.listen(0, '127.0.0.1', resolve));
+    const basePort = (baselineServer.address() as AddressInfo).port;
+
+    const targets: Record<string, string> = {
+      json: `http://127.0.0.1:${basePort}/json`,
+      'graphql-js': `http://127.0.0.1:${basePort}/graphql-js`,
+      apollo: `http://127.0.0.1:${port}/graphql`,
+    };
+    if (ONLY) for (const name of Object.keys(targets)) if (name !== ONLY) delete targets[name];
+
+    // One checked request each: the answers are complete and equal, and how many statements each costs.
+    let reference: string | undefined;
+    const queriesPerRequest: Record<string, number> = {};
+    for (const [name, url] of Object.entries(targets)) {
+      const before = handle.counter.queries;
+      const answer = (await (await fetch(url, request)).json()) as {
+        data?: { syncs: { lastRun: unknown }[] };
+        errors?: unknown;
+      };
+      if (!answer.data || answer.data.syncs.length !== SYNCS || answer.data.syncs.some((s) => !s.lastRun)) {
+        throw new Error(`${name}: unexpected answer: ${JSON.stringify(answer).slice(0, 500)}`);
+      }
+      const text = JSON.stringify(answer);
+      reference ??= text;
+      if (text !== reference) throw new Error(`${name} answers other data than ${Object.keys(targets)[0]}`);
+      queriesPerRequest[name] = handle.counter.queries - before;
     }
+
+    type Measured = {
+      rps: number;
+      p50: number;
+      p99: number;
+      mean: number;
+      requests: number;
+      /** This process's CPU (all threads: the server, postgres.js, GC) per request, in ms. */
+      cpu: number;
+    };
+    // The load generator runs in a child process, so neither its event loop nor its CPU is the server's: the CPU
+    // this process spends per request is the server's own cost, less sensitive to a busy machine than req/s.
+    const autocannonBin = fileURLToPath(import.meta.resolve('autocannon/autocannon.js'));
+    const load = async (url: string, connections: number, duration: number) => {
+      const args = [autocannonBin, '-j', '-c', String(connections), '-d', String(duration), '-m', 'POST'];
+      for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}=${value}`);
+      args.push('-b', body, url);
+      const { stdout } = await run(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 });
+      return JSON.parse(stdout) as autocannon.Result;
+    };
+    const measure = async (url: string, connections: number): Promise<Measured> => {
+      await load(url, connections, 1); // warm-up
+      const cpuBefore = process.cpuUsage();
+      const result = await load(url, connections, DURATION_S);
+      const cpu = process.cpuUsage(cpuBefore);
+      if (result.non2xx > 0 || result.errors > 0) {
+        throw new Error(`${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
+      }
+      return {
+        rps: Math.round(result.requests.average),
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        mean: result.latency.mean,
+        requests: result.requests.total,
+        cpu: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(result.requests.total, 1)) * 100) / 100,
+      };
+    };
+    const ratio = (a: number | undefined, b: number | undefined) =>
+      a && b ? Math.round((a / b) * 100) / 100 : null;
+
+    const summary: Record<number, Record<string, Measured>> = {};
+    for (const connections of CONNECTIONS) {
+      const line: Record<string, Measured> = {};
+      for (const [name, url] of Object.entries(targets)) line[name] = await measure(url, connections);
+      summary[connections] = line;
+      process.stdout.write(
+        `${JSON.stringify({
+          bench: `api.syncs.c${connections}`,
+          connections,
+          duration_s: DURATION_S,
+          ...Object.fromEntries(
+            Object.entries(line).map(([name, m]) => [
+              name,
+              { rps: m.rps, p50_ms: m.p50, p99_ms: m.p99, cpu_ms: m.cpu, requests: m.requests },
+            ]),
+          ),
+          // Cost per request relative to the floor and to the baseline: CPU ms per request, and mean latency.
+          cpu_apollo_over_json: ratio(line.apollo?.cpu, line.json?.cpu),
+          cpu_apollo_over_graphql_js: ratio(line.apollo?.cpu, line['graphql-js']?.cpu),
+          cpu_graphql_js_over_json: ratio(line['graphql-js']?.cpu, line.json?.cpu),
+          latency_apollo_over_json: ratio(line.apollo?.mean, line.json?.mean),
+          latency_apollo_over_graphql_js: ratio(line.apollo?.mean, line['graphql-js']?.mean),
+        })}\n`,
+      );
+    }
+    await api.stop();
+    await new Promise<void>((done) => baselineServer.close(() => done()));
+    const at4 = summary[4] ?? summary[CONNECTIONS[0] ?? 4] ?? {};
+    const top = summary[16] ?? {};
+    const mainTarget = at4.apollo ?? Object.values(at4)[0];
     process.stdout.write(
       `${JSON.stringify({
         bench: 'api.syncs',
-        value: Math.round(result.requests.average),
+        value: mainTarget?.rps,
         unit: 'req/s',
-        p99_ms: result.latency.p99,
-        p50_ms: result.latency.p50,
+        p99_ms: mainTarget?.p99,
+        p50_ms: mainTarget?.p50,
+        p99_ms_at_16: (top.apollo ?? Object.values(top)[0])?.p99,
+        cpu_ms: mainTarget?.cpu,
+        cpu_apollo_over_json: ratio(at4.apollo?.cpu, at4.json?.cpu),
+        cpu_apollo_over_graphql_js: ratio(at4.apollo?.cpu, at4['graphql-js']?.cpu),
+        latency_apollo_over_json: ratio(at4.apollo?.mean, at4.json?.mean),
         syncs: SYNCS,
-        connections: CONNECTIONS,
+        connections: 4,
         duration_s: DURATION_S,
-        requests: result.requests.total,
-        queries_per_request: queriesPerRequest,
+        queries_per_request: queriesPerRequest.apollo ?? Object.values(queriesPerRequest)[0],
+        note: 'shared machine: compare the ratios of one run, not absolute req/s across runs',
       })}\n`,
     );
   } finally {
