@@ -40,6 +40,13 @@ export type LeadStatusLookup = (
 export interface ClassifyOptions extends EmailCheckOptions {
   /** Role names compiled once with `compileRoles` (wins over `extraRoles`); saves recompiling per page. */
   roles?: RoleTable;
+  /**
+   * Awaited between slices of `sliceSize` records of rules 1–4, so that a large page does not hold the thread
+   * (the engine yields to the event loop there: API and worker share a process).
+   */
+  pause?: () => Promise<unknown>;
+  /** Records per slice when `pause` is given (default 250). */
+  sliceSize?: number;
 }
 
 export interface ClassifyBatchResult {
@@ -89,15 +96,20 @@ export async function classifyBatch(
 ): Promise<ClassifyBatchResult> {
   const roles = options.roles ?? (options.extraRoles ? compileRoles(options.extraRoles) : defaultRoles);
   const seen = state.seen;
-  const out = scratch;
+  const { pause } = options;
+  const slice = Math.max(1, options.sliceSize ?? 250);
+  // The shared scratch result only when nothing awaits in the loop below; with pauses, another page's
+  // classification may run in between.
+  const out = pause ? newScanResult() : scratch;
   const results: ClassifiedRecord[] = new Array(records.length);
   const pending: number[] = [];
   const pendingEmails: string[] = [];
   const page = emptyTotals();
   const ignoredBy = page.ignoredBreakdown;
 
-  // Rules 1–4, synchronously (the shared scratch result is safe: nothing awaits in this loop).
+  // Rules 1–4 (synchronously unless `pause` is given).
   for (let i = 0; i < records.length; i++) {
+    if (pause && i > 0 && i % slice === 0) await pause();
     const { sourceId, email: value } = records[i]!;
     if (typeof value === 'string') scanEmail(value, roles, out);
     else if (value === null || value === undefined) out.status = EMPTY;

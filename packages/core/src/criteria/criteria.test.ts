@@ -132,6 +132,28 @@ describe('criteria evaluation', () => {
     expect(holds({ field: 'tier', op: 'in', value: ['Gold', 'Platinum'] }, { tier: 'gold' })).toBe(true);
     expect(holds({ field: 'tier', op: 'in', value: ['Gold', 'Platinum'] }, { tier: 'silver' })).toBe(false);
     expect(holds({ field: 'n', op: 'in', value: [1, 2] }, { n: '2' })).toBe(true);
+    // Mixed values: text folded (case, spaces, Unicode form), numbers and booleans by value.
+    const mixed: CriteriaRule = { field: 'x', op: 'in', value: [' Café ', 7, true, 'b'] };
+    expect(holds(mixed, { x: 'cafe\u0301' })).toBe(true);
+    expect(holds(mixed, { x: '7.0' })).toBe(true);
+    expect(holds(mixed, { x: 'yes' })).toBe(true);
+    expect(holds(mixed, { x: ['z', 'B'] })).toBe(true);
+    expect(holds(mixed, { x: 'c' })).toBe(false);
+    expect(holds(mixed, {})).toBe(false);
+  });
+
+  it('in with a thousand text values matches as the same rule written value by value', () => {
+    const values = Array.from({ length: 1_000 }, (_, i) => `Value ${i}`);
+    const many = compileCriteria(criteriaSchema.parse(one({ field: 'x', op: 'in', value: values })));
+    const anyOf = compileCriteria(
+      criteriaSchema.parse({
+        match: 'any',
+        rules: values.slice(0, 100).map((value) => ({ field: 'x', op: 'is', value })),
+      }),
+    );
+    for (const x of ['value 5', 'VALUE 99 ', 'value 100', 'Value', 42, null]) {
+      expect(many({ x }), String(x)).toBe(x === 'value 100' ? true : anyOf({ x }));
+    }
   });
 
   it('compares numbers as numbers, not text', () => {

@@ -91,8 +91,25 @@ function compileRule(rule: CriteriaRule, types: FieldTypes): CriteriaPredicate {
       return (r) => !is(r);
     }
     case 'in': {
-      const matchers = rule.value.map((v) => equalsMatcher(v, type));
-      return any((v) => matchers.some((m) => m(v)));
+      // Text values (compared folded, as equalsMatcher does for text) are looked up in a set: a record's value is
+      // folded once, not once per value, so a list of a thousand values costs what one does.
+      const texts = new Set<string>();
+      const matchers: Matcher[] = [];
+      for (const v of rule.value) {
+        if (typeof v === 'string' && (type === undefined || type === 'string' || type === 'email'))
+          texts.add(fold(v));
+        else matchers.push(equalsMatcher(v, type));
+      }
+      if (matchers.length === 0) {
+        return any((v) => {
+          const text = foldedText(v);
+          return text !== null && texts.has(text);
+        });
+      }
+      return any((v) => {
+        const text = texts.size > 0 ? foldedText(v) : null;
+        return (text !== null && texts.has(text)) || matchers.some((m) => m(v));
+      });
     }
     case 'contains':
     case 'starts_with':

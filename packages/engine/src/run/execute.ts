@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
   type AnyConnector,
   ConnectorError,
@@ -25,7 +26,7 @@ import {
   type UnitWrite,
 } from './page.ts';
 import { ReadAhead } from './read-ahead.ts';
-import type { PreparedRecord, RunCheckpoint, RunScope } from './types.ts';
+import { CPU_SLICE_RECORDS, type PreparedRecord, type RunCheckpoint, type RunScope } from './types.ts';
 
 /** The mass-deletion guard of a sync that has none stored (the column's default). */
 const DEFAULT_DELETION_GUARD_PERCENT = 50;
@@ -389,7 +390,7 @@ async function readPages(
         failure = { error };
         break;
       }
-      const newest = prepare(page.records, mapper, inScope, records);
+      const newest = await prepare(page.records, mapper, inScope, records);
       if (newest !== undefined && (!highWaterMark || newest > highWaterMark.getTime()))
         highWaterMark = new Date(newest);
       readCount += page.records.length + (page.rejected?.length ?? 0);
@@ -513,27 +514,33 @@ interface SourceUnit {
 }
 
 /**
- * Appends the page's in-scope records, mapped, to `out`; returns the newest modification time (ms) of all its records,
- * out-of-scope ones included (the run's high-water mark covers everything read).
+ * Appends the page's in-scope records, mapped, to `out`; resolves to the newest modification time (ms) of all its
+ * records, out-of-scope ones included (the run's high-water mark covers everything read). Yields to the event loop
+ * between slices of CPU_SLICE_RECORDS (criteria can be costly).
  */
-function prepare(
+async function prepare(
   records: SourceRecord[],
   mapper: Mapper,
   inScope: Predicate | undefined,
   out: PreparedRecord[],
-): number | undefined {
+): Promise<number | undefined> {
   let newest: number | undefined;
-  for (const record of records) {
-    const t = record.modifiedAt ? Date.parse(record.modifiedAt) : Number.NaN;
-    if (!Number.isNaN(t) && (newest === undefined || t > newest)) newest = t;
-    if (inScope && !inScope(record.fields)) continue;
-    const mapped = mapper(record.fields);
-    out.push({
-      sourceId: record.sourceId,
-      modifiedAt: Number.isNaN(t) ? undefined : new Date(t),
-      mapped,
-      hash: contentHash(mapped),
-    });
+  for (let start = 0; start < records.length; start += CPU_SLICE_RECORDS) {
+    if (start > 0) await yieldToEventLoop();
+    const end = Math.min(records.length, start + CPU_SLICE_RECORDS);
+    for (let i = start; i < end; i++) {
+      const record = records[i]!;
+      const t = record.modifiedAt ? Date.parse(record.modifiedAt) : Number.NaN;
+      if (!Number.isNaN(t) && (newest === undefined || t > newest)) newest = t;
+      if (inScope && !inScope(record.fields)) continue;
+      const mapped = mapper(record.fields);
+      out.push({
+        sourceId: record.sourceId,
+        modifiedAt: Number.isNaN(t) ? undefined : new Date(t),
+        mapped,
+        hash: contentHash(mapped),
+      });
+    }
   }
   return newest;
 }

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
   type ClassifiedRecord,
   classifyBatch,
@@ -16,7 +17,7 @@ import type { LeadFields, RunRecordPrevious } from '@leadsync/db/schema';
 import { type SQL, sql } from 'drizzle-orm';
 import { pipelinedTransaction, textArray } from '../sql.ts';
 import { applyUpdatePolicy } from '../update-policy.ts';
-import type { PreparedRecord, RunCheckpoint, RunScope } from './types.ts';
+import { CPU_SLICE_RECORDS, type PreparedRecord, type RunCheckpoint, type RunScope } from './types.ts';
 
 export interface PageWrite {
   /** In-scope records, in source order. */
@@ -113,6 +114,8 @@ export async function planUnit(
       return statuses;
     },
     state,
+    // Slices between turns of the event loop: the API shares the process in `pnpm start`.
+    { pause: yieldToEventLoop, sliceSize: CPU_SLICE_RECORDS },
   );
   const known = new Set(carried.sourceIds);
   /** The lead and address of each live source record of the sync that names one, by source id. */

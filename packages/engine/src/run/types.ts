@@ -30,3 +30,9 @@ export interface RunCheckpoint {
   since: string | null;
   source?: Record<string, unknown>;
 }
+
+/**
+ * Records evaluated, mapped, hashed or classified between two turns of the event loop: API and worker share the
+ * process in `pnpm start`, and a unit's CPU work must not hold the API's requests for more than a few milliseconds.
+ */
+export const CPU_SLICE_RECORDS = 250;

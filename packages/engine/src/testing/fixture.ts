@@ -24,7 +24,10 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() 
 
 /** A test database, an organization, an engine over the real connector registry; `close()` in afterAll. */
 export async function createFixture(
-  options: { registry?: ConnectorRegistry; engine?: Pick<EngineDeps, 'maxEmptyPages'> } = {},
+  options: {
+    registry?: ConnectorRegistry;
+    engine?: Pick<EngineDeps, 'maxEmptyPages' | 'writeUnitRecords'>;
+  } = {},
 ) {
   const tdb: TestDatabase = await createTestDatabase();
   const handle: DatabaseHandle = createDatabase(tdb.url, { max: 4 });
