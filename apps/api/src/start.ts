@@ -10,8 +10,14 @@ import {
   SecretBox,
 } from '@leadsync/db';
 import { connectorRegistry, createEngine } from '@leadsync/engine';
-import { createJobScheduler, type JobScheduler, type RunningWorker, startWorker } from '@leadsync/worker';
-import pino, { type Logger } from 'pino';
+import {
+  createJobScheduler,
+  createLogger,
+  type JobScheduler,
+  type RunningWorker,
+  startWorker,
+} from '@leadsync/worker';
+import type { Logger } from 'pino';
 import { bootstrapOrganization } from './bootstrap.ts';
 import type { ApiEnvironment } from './env.ts';
 import { type RunningSandbox, startSandbox } from './sandbox.ts';
@@ -29,7 +35,7 @@ export interface RunningLeadsync {
 
 /** Starts everything `pnpm start` runs, in order, and returns how to stop it again. */
 export async function startLeadsync(env: ApiEnvironment): Promise<RunningLeadsync> {
-  const logger = pino({ level: env.LOG_LEVEL, base: { service: 'leadsync' } });
+  const logger = createLogger(env.LOG_LEVEL, { service: 'leadsync' });
   // Traversable, so the embedded PostgreSQL (its own system user) reaches its cluster; the secrets are 0600 files.
   await mkdir(env.LEADSYNC_DATA_DIR, { recursive: true, mode: 0o755 });
 

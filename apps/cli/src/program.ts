@@ -17,8 +17,8 @@ export interface CliIo {
 }
 
 async function loggerFor(env: CliEnvironment, err: Writable) {
-  const { pino } = await import('pino');
-  return pino({ level: env.LOG_LEVEL, base: { service: 'leadsync-cli' } }, err);
+  const { createLogger } = await import('@leadsync/worker');
+  return createLogger(env.LOG_LEVEL, { service: 'leadsync-cli' }, err);
 }
 
 /** The `leadsync` program; `runCli` parses arguments with it and turns failures into messages and exit codes. */

@@ -6,6 +6,7 @@ export {
   openJobStore,
 } from './job-store.ts';
 export { type JobData, jobName, WEBHOOK_JOB, type WebhookJobData } from './jobs.ts';
+export { createLogger } from './logger.ts';
 export {
   createJobScheduler,
   type JobScheduler,

@@ -10,8 +10,8 @@ import {
   SecretBox,
 } from '@leadsync/db';
 import { connectorRegistry, createEngine } from '@leadsync/engine';
-import pino from 'pino';
 import type { WorkerEnvironment } from './env.ts';
+import { createLogger } from './logger.ts';
 import { createJobScheduler, type JobScheduler } from './scheduler.ts';
 import { createWebhookDeliverer } from './webhooks/deliver.ts';
 import { createWebhookEvents } from './webhooks/events.ts';
@@ -50,7 +50,7 @@ export async function startWorker(
   options: StartWorkerOptions = {},
 ): Promise<RunningWorker> {
   const logger: Logger =
-    options.logger ?? pino({ level: env.LOG_LEVEL, base: { service: 'leadsync-worker', pid: process.pid } });
+    options.logger ?? createLogger(env.LOG_LEVEL, { service: 'leadsync-worker', pid: process.pid });
   const known = connectorRegistry.list().map((connector) => connector.id);
   // Unset: nothing (a worker of its own runs no sandbox; `pnpm start` passes the sandbox's port).
   const allowedHosts = options.allowedHosts ?? env.LEADSYNC_ALLOWED_HOSTS ?? [];

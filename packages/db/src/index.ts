@@ -14,6 +14,7 @@ export {
   startEmbeddedPostgres,
   startScratchPostgres,
 } from './embedded.ts';
+export { logSafeError } from './log-safe.ts';
 export { migrationsFolder, runMigrations } from './migrate.ts';
 // The repositories' one export list (also `@leadsync/db/repositories`).
 export * from './repositories/index.ts';
