@@ -71,6 +71,18 @@ const OPERATIONS: Record<string, Operation> = {
     expect: 'own',
   },
   connectors: { document: 'query { connectors { id } }', variables: () => ({}), expect: 'own' },
+  fileUpload: {
+    // B's connection id stands for an id of another organization: no upload of A's.
+    document: 'query ($id: ID!) { fileUpload(id: $id) { id name } }',
+    variables: (b) => ({ id: b.connectionId }),
+    expect: 'lookup',
+  },
+  previewConnectionSettings: {
+    document:
+      'query ($s: JSONObject!) { previewConnectionSettings(connector: "csv", settings: $s) { __typename } }',
+    variables: (b) => ({ s: { fileId: b.connectionId } }),
+    expect: 'refused',
+  },
   leads: {
     document: 'query ($list: ID) { leads(mailingListId: $list) { totalCount edges { node { email } } } }',
     variables: (b) => ({ list: b.mailingListId }),
