@@ -17,6 +17,7 @@ import { type AuthLimits, authenticate } from './graphql/auth.ts';
 import { type ApiContext, createContext } from './graphql/context.ts';
 import type { ApiDeps, RateLimitOptions } from './graphql/deps.ts';
 import { createFormatError, DomainError, toRequestError } from './graphql/errors.ts';
+import { jitGateway } from './graphql/executor.ts';
 import { operationLimitsPlugin } from './graphql/limits.ts';
 import { RateLimiter } from './graphql/rate-limit.ts';
 import { buildLeadsyncSchema } from './graphql/schema.ts';
@@ -120,7 +121,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   }).protect();
 
   const apollo = new ApolloServer<ApiContext>({
-    schema: await buildLeadsyncSchema(),
+    // The schema, run by graphql-jit for queries (graphql/executor.ts; issue 22).
+    gateway: jitGateway(await buildLeadsyncSchema()),
     // Production: no whole-schema dumps (`__schema`); `__type` stays, so the console can ask which optional
     // fields this API has (apps/web capabilities) without learning more than the names it asks about.
     introspection: true,
