@@ -54,7 +54,13 @@ export function jitExecutor(schema: GraphQLSchema): Executor {
         ? compiledFor(document, operationName)
         : null;
     if (!query) {
-      return execute({ schema, document, contextValue: context, variableValues: variables, operationName });
+      return execute({
+        schema,
+        document,
+        contextValue: context,
+        variableValues: variables,
+        operationName,
+      });
     }
     const result = (await query.query(undefined, context, variables)) as ExecutionResult;
     if (!result.errors) return result;
@@ -71,10 +77,11 @@ function asGraphQLJsError(error: GraphQLError): GraphQLError {
     original.constructor === GraphQLError
   )
     return original;
+  // An error graphql-jit raised itself (null in a non-null field, a value that does not serialize) has no cause;
+  // graphql-js locates the Error it threw, so the cause is an Error of the same message.
   const rebuilt = new GraphQLError(error.message, {
     path: error.path,
-    originalError: original ?? undefined,
-    extensions: original ? undefined : error.extensions,
+    originalError: original ?? new Error(error.message),
   });
   if (error.locations) (rebuilt as { locations?: unknown }).locations = error.locations;
   return rebuilt;
