@@ -89,25 +89,32 @@ export class LeadTimelineRepository {
     const lead = await new LeadRepository(this.db, this.organizationId).getByEmail(key);
     const entries = this.entries(key, lead?.id);
     const page = after ? sql`where (e.at, e.k) < (${after.t}::timestamptz, ${after.k})` : sql``;
-    const [rows, [total], memberships, createdBy, [organization]] = await Promise.all([
-      this.db.execute<EntryRow>(sql`
+    // One pass over the address's entries (a few hundred at most): the total is counted beside the page.
+    const [rows, memberships, createdBy, [organization]] = await Promise.all([
+      this.db.execute<EntryRow & { total: number }>(sql`
         select e.*, e.at::text as at_text,
                case when e.run_id is not null then (
                  select count(*)::int from sync_runs x
                  where x.sync_id = e.sync_id and not x.dry_run
                    and (x.created_at, x.id) <= (e.run_created_at, e.run_id)) end as run_number
-        from (select * from (${entries}) as e ${page} order by e.at desc, e.k desc limit ${limit + 1}) as e
+        from (select * from (select x.*, count(*) over ()::int as total from (${entries}) as x) as e
+              ${page} order by e.at desc, e.k desc limit ${limit + 1}) as e
         order by e.at desc, e.k desc`),
-      this.db.execute<{ n: number }>(sql`select count(*)::int as n from (${entries}) as e`),
       lead ? this.memberships(lead.id) : Promise.resolve([]),
       lead ? this.origin(lead.id, key) : Promise.resolve(undefined),
       this.db.execute<{ pruned_before: Date | string | null }>(
         sql`select run_records_pruned_before as pruned_before from organizations where id = ${this.organizationId}`,
       ),
     ]);
-    const events = toPage([...rows].map(toEntry), limit, total?.n ?? 0, (entry) =>
-      encodeCursor(keyOf(entry)),
-    );
+    let total = rows[0]?.total;
+    if (total === undefined && after) {
+      // Past the last entry: the page is empty, the total is counted on its own.
+      const [counted] = await this.db.execute<{ n: number }>(
+        sql`select count(*)::int as n from (${entries}) as e`,
+      );
+      total = counted?.n;
+    }
+    const events = toPage([...rows].map(toEntry), limit, total ?? 0, (entry) => encodeCursor(keyOf(entry)));
     const prunedBefore = organization?.pruned_before;
     return {
       email: key,
