@@ -246,4 +246,18 @@ describe('undo', () => {
     expect(stored?.finishedAt).toBeInstanceOf(Date);
     await expect(f.engine.undoRun(f.org.id, run.id)).rejects.toMatchObject({ code: 'invalid_input' });
   });
+
+  it('refuses a run whose records were pruned (retention): nothing is left to say what to reverse', async () => {
+    const list = await f.createList('Pruned');
+    const connection = await f.createConnection('csv', {}, { csv: 'email\npruned@example.com' });
+    const sync = await f.createSync({
+      connectionId: connection.id,
+      mailingListId: list.id,
+      sourceOrganizationId: 'file',
+    });
+    const run = await f.run(sync.id);
+    expect(run.status).toBe('succeeded');
+    await f.db.update(syncRuns).set({ recordsPrunedAt: new Date() }).where(eq(syncRuns.id, run.id));
+    await expect(f.engine.undoRun(f.org.id, run.id)).rejects.toThrow(/pruned/);
+  });
 });

@@ -50,6 +50,11 @@ export async function undoRun(db: Database, organizationId: string, runId: strin
     if (!run) throw new NotFoundError('Run', runId);
     if (run.dryRun) throw new UndoRefusedError('A preview changed nothing, so there is nothing to undo.');
     if (run.undoneAt) throw new UndoRefusedError('This run has already been undone.');
+    if (run.recordsPrunedAt) {
+      throw new UndoRefusedError(
+        "This run's records were pruned (the organization's retention): it cannot be undone.",
+      );
+    }
     if (run.status !== 'succeeded') throw new UndoRefusedError('Only a run that succeeded can be undone.');
     // A run queued but not started has changed nothing: it starts after the undo, from the restored mark.
     const later = await tx.execute(sql`
