@@ -101,10 +101,11 @@ export interface JobScheduler {
   enqueueWebhookDelivery(organizationId: string, deliveryId: string): Promise<void>;
 }
 
-const ACTIVE_RUN_STATUSES = ['queued', 'running'] as const;
+const ACTIVE_RUN_STATUSES = ['queued', 'running', 'waiting'] as const;
 
 /** The outcome of executing a run under its sync's lock. */
-type Execution = 'finished' | 'interrupted' | 'busy';
+/** `waitUntil`: the run waits for the source's quota; its job is due again then. */
+type Execution = 'finished' | 'interrupted' | 'busy' | { waitUntil: Date };
 
 export function createJobScheduler(options: JobSchedulerOptions): JobScheduler {
   const logger = options.logger;
@@ -301,6 +302,12 @@ export function createJobScheduler(options: JobSchedulerOptions): JobScheduler {
       job.attrs.nextRunAt = now();
       return;
     }
+    if (typeof execution === 'object') {
+      // Waiting for the source's quota: the schedule's job resumes the same run when it resets.
+      job.attrs.nextRunAt = execution.waitUntil;
+      await storeNextRunAt(data.syncId, execution.waitUntil);
+      return;
+    }
     await bookNextRun(job, data.syncId);
   }
 
@@ -331,6 +338,7 @@ export function createJobScheduler(options: JobSchedulerOptions): JobScheduler {
     }
     if (execution === 'busy') job.attrs.nextRunAt = new Date(now().getTime() + busyRetryMs);
     if (execution === 'interrupted') job.attrs.nextRunAt = now();
+    if (typeof execution === 'object') job.attrs.nextRunAt = execution.waitUntil;
   }
 
   /** Runs `executeRun` with a heartbeat that keeps the Agenda lock and a signal that stops it between pages. */
@@ -361,6 +369,19 @@ export function createJobScheduler(options: JobSchedulerOptions): JobScheduler {
     const timer = setInterval(() => void heartbeat(), Math.max(1_000, Math.floor(lockLifetimeMs / 3)));
     try {
       const result = await engine.executeRun(runId, { signal, heartbeat });
+      if (result.status === 'waiting') {
+        const waitUntil = result.waitingUntil ?? new Date(now().getTime() + 60_000);
+        logger.info(
+          {
+            runId,
+            syncId: result.syncId,
+            waitingUntil: waitUntil.toISOString(),
+            reason: result.waitingReason,
+          },
+          'run waiting for the source quota',
+        );
+        return { waitUntil };
+      }
       if (isActive(result.status)) {
         logger.info(
           { runId, syncId: result.syncId, processed: result.processedCount },

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { DailyQuota } from './budget.ts';
+import type { HttpClient } from './http.ts';
 
 /** The value types a source field can have; criteria compare by these types. */
 export const fieldTypeSchema = z.enum(['string', 'email', 'number', 'date', 'boolean']);
@@ -88,6 +90,11 @@ export interface ConnectorContext<Creds, Settings> {
   allowedHosts: readonly string[];
   /** Uploaded files (for connectors whose settings name one, see `SourceConnector.fileSetting`). */
   files?: ConnectorFiles;
+  /**
+   * The HTTP client, with the request budget of each source account shared by every process (the engine gives
+   * one). Unset (a connector used on its own): the connector makes one with a budget of its own.
+   */
+  http?: HttpClient;
 }
 
 /** A connector whose settings name an uploaded file: the console offers an upload for it. */
@@ -135,6 +142,20 @@ export interface ReadRequest {
   pageSize?: number;
 }
 
+/** What the last run of the sync learned, so an estimate need not list the source again. */
+export interface EstimateRequest extends ReadRequest {
+  lastRun?: {
+    /** Source records the run read. */
+    records: number;
+    /** Whether that run read everything (no `since`), or only what changed. */
+    full: boolean;
+  };
+  /** Whether the run would list every id to look for deletions. */
+  deletionListing?: boolean;
+  /** Source records the sync tracks (what a deletion listing pages through). */
+  trackedRecords?: number;
+}
+
 export interface ListIdsRequest {
   organizationId: string;
 }
@@ -148,6 +169,12 @@ export interface CostEstimate {
   /** Of `requests`, the per-record detail requests (fields a list page does not carry). */
   detailRequests?: number;
   note?: string;
+  /** The full listing that looks for deletions, when this run would make one. */
+  deletionRequests?: number;
+  /** Whether the figures are known (from what the last run learned) or a guess; `unknown`: no figure at all. */
+  accuracy?: 'about' | 'unknown';
+  /** The account's daily quota as last observed, to put the cost beside it. */
+  dailyQuota?: { limit: number; remaining: number; resetAt: string };
 }
 
 export interface ConnectorCapabilities {
@@ -155,6 +182,13 @@ export interface ConnectorCapabilities {
   maxLookbackDays?: number;
   /** Whether `listIds` gives the complete set of ids, so missing ones can be called deleted. */
   detectsDeletes: boolean;
+  /** Ids per request of `listIds`, to tell what a full listing costs. */
+  listPageSize?: number;
+  /**
+   * A full listing costs requests against a rate limit or quota: the engine then looks for deletions at most once
+   * per the sync's deletion period (and not when the quota is low) instead of on every run.
+   */
+  listingCostsRequests?: boolean;
 }
 
 export interface SourceConnector<Creds = unknown, Settings = unknown> {
@@ -180,7 +214,9 @@ export interface SourceConnector<Creds = unknown, Settings = unknown> {
   listOrganizations(ctx: ConnectorContext<Creds, Settings>): Promise<SourceOrganization[]>;
   read(ctx: ConnectorContext<Creds, Settings>, request: ReadRequest): AsyncIterable<RecordPage>;
   listIds?(ctx: ConnectorContext<Creds, Settings>, request: ListIdsRequest): AsyncIterable<string[]>;
-  estimateCost?(ctx: ConnectorContext<Creds, Settings>, request: ReadRequest): Promise<CostEstimate>;
+  estimateCost?(ctx: ConnectorContext<Creds, Settings>, request: EstimateRequest): Promise<CostEstimate>;
+  /** The source account's daily quota as last seen (by any process sharing the budget); undefined: unknown. */
+  quota?(ctx: ConnectorContext<Creds, Settings>, request: ListIdsRequest): Promise<DailyQuota | undefined>;
   /** Set when the settings name an uploaded file. */
   fileSetting?: FileSetting;
   /** Detected options (and a sample) for proposed settings; refuses unusable ones like `check`. */

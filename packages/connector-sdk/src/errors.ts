@@ -5,6 +5,8 @@
 export type ConnectorErrorCode =
   | 'invalid_credentials'
   | 'rate_limited'
+  | 'quota_reached'
+  | 'missing_permission'
   | 'source_unavailable'
   | 'bad_source_data'
   | 'invalid_configuration'
@@ -47,6 +49,28 @@ export class RateLimitedError extends ConnectorError {
   ) {
     super(message, userMessage);
   }
+}
+
+/**
+ * The source account's daily quota, less the reserve kept for its other uses, is spent. Not a failure: the run stops
+ * after its last committed unit and waits (`waiting`) until `resumeAt`, when the source resets the quota.
+ */
+export class QuotaReachedError extends ConnectorError {
+  readonly code = 'quota_reached';
+  readonly retryable = true;
+  constructor(
+    message: string,
+    readonly resumeAt: Date,
+    userMessage = 'daily API quota of the source account reached',
+  ) {
+    super(message, userMessage);
+  }
+}
+
+/** A source answered that the key is valid but lacks a permission or scope: a person must grant it. */
+export class MissingPermissionError extends ConnectorError {
+  readonly code = 'missing_permission';
+  readonly retryable = false;
 }
 
 export class SourceUnavailableError extends ConnectorError {

@@ -25,6 +25,7 @@ const ctx = {
     apiUrl: info.apiUrl,
     accountsUrl: info.accountsUrl,
     includeContactPersons: false,
+    activeContactsOnly: false,
   },
   logger: silentLogger,
   allowedHosts: DEFAULT_ALLOWED_HOSTS,

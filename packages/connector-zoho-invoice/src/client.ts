@@ -1,21 +1,35 @@
 import { createHash } from 'node:crypto';
 import {
   BadSourceDataError,
+  createHttpClient,
+  type DailyQuota,
+  type HttpClient,
+  type HttpPolicy,
   InvalidConfigurationError,
   InvalidCredentialsError,
   type Logger,
+  MissingPermissionError,
   RateLimitedError,
   SourceUnavailableError,
 } from '@leadsync/connector-sdk';
 import type { ZohoEndpoints, ZohoInvoiceCredentials } from './settings.ts';
-import { sleep, TokenBucket } from './token-bucket.ts';
 
 /** Knobs of the HTTP client; the defaults suit production, tests shrink the delays. */
 export interface ZohoClientOptions {
-  /** Sustained request budget per organization (Zoho allows about 100 a minute). Default 80. */
+  /**
+   * Sustained request budget per Zoho organization, shared by every process (Zoho allows 100 a minute per
+   * organization, whoever sends). Default 94.
+   */
   requestsPerMinute?: number;
-  /** Requests that may go at once after a quiet spell. Default 10 (so at most 90 in any minute). */
+  /** Requests that may go at once after a quiet spell. Default 5 (so at most 99 in any minute). */
   burst?: number;
+  /**
+   * Plan the daily quota that Zoho reports in `X-Rate-Limit-*` on every answer: a run stops (waiting) rather than
+   * eat into the reserve. Default true; off for a local simulator driven at full speed.
+   */
+  planDailyQuota?: boolean;
+  /** Share of the daily quota left for the account's other uses. Default 0.1. */
+  quotaReserveShare?: number;
   /** Attempts for one request on 5xx, timeouts and network errors. Default 5. */
   maxAttempts?: number;
   /** 429 answers waited out for one request before giving up with `RateLimitedError`. Default 5. */
@@ -25,7 +39,7 @@ export interface ZohoClientOptions {
   maxDelayMs?: number;
   /** Per-request timeout. Default 30 s. */
   requestTimeoutMs?: number;
-  /** Wait after a 429 without Retry-After. Default 60 s. */
+  /** Wait after a 429 without Retry-After (Zoho sends none in any recording). Default 60 s. */
   defaultRetryAfterMs?: number;
   /** A Retry-After longer than this ends the run with `RateLimitedError` instead of waiting. Default 120 s. */
   maxRetryAfterMs?: number;
@@ -33,43 +47,40 @@ export interface ZohoClientOptions {
   tokenRefreshMarginMs?: number;
   /** Random source for the jitter (tests). */
   random?: () => number;
+  /** A fetch of its own (tests that alter answers); the connector then uses an HTTP client of its own. */
   fetch?: typeof fetch;
-}
-
-type ResolvedOptions = Required<Omit<ZohoClientOptions, 'fetch'>> & { fetch: typeof fetch };
-
-export function resolveClientOptions(options: ZohoClientOptions = {}): ResolvedOptions {
-  return {
-    requestsPerMinute: options.requestsPerMinute ?? 80,
-    burst: options.burst ?? 10,
-    maxAttempts: options.maxAttempts ?? 5,
-    maxRateLimitWaits: options.maxRateLimitWaits ?? 5,
-    baseDelayMs: options.baseDelayMs ?? 500,
-    maxDelayMs: options.maxDelayMs ?? 30_000,
-    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
-    defaultRetryAfterMs: options.defaultRetryAfterMs ?? 60_000,
-    maxRetryAfterMs: options.maxRetryAfterMs ?? 120_000,
-    tokenRefreshMarginMs: options.tokenRefreshMarginMs ?? 300_000,
-    random: options.random ?? Math.random,
-    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
-  };
 }
 
 /** A contact (or other resource) the API says does not exist (HTTP 404 / code 1002). */
 export class ZohoNotFoundError extends Error {}
 
+export const MISSING_PERMISSION_MESSAGE =
+  'The key lacks a permission: ZohoInvoice.contacts.READ and ZohoInvoice.settings.READ are needed. Grant them to the Self Client (or the app) and generate the key again with those scopes.';
+
+export const QUOTA_MESSAGE = 'daily API quota of the Zoho account reached';
+
 interface CachedToken {
   token: string;
   expiresAt: number;
   lifetimeMs: number;
+  /** The API host the token answer named (`api_domain`), when it named an acceptable one. */
+  apiDomain?: string | undefined;
 }
 
-// Process-wide: one access token per accounts server, client id, client secret and refresh token (all four make
-// a token valid), shared by every run (Zoho mints only 10 per 10 minutes). Keyed by a hash: no secret in a key.
+/**
+ * One access token per key, shared by every run of the process (Zoho mints only 10 per 10 minutes). Keyed by a hash
+ * of everything that makes a token valid (accounts server, client id and secret, refresh token); bounded, least
+ * recently used out first, so callers cannot grow it without end.
+ */
+const TOKEN_CACHE_SIZE = 500;
 const tokenCache = new Map<string, CachedToken>();
 const pendingRefresh = new Map<string, Promise<CachedToken>>();
-// Process-wide: one request budget per API host and organization, shared by every run against it.
-const budgets = new Map<string, TokenBucket>();
+
+function cacheToken(key: string, token: CachedToken): void {
+  tokenCache.delete(key);
+  tokenCache.set(key, token);
+  if (tokenCache.size > TOKEN_CACHE_SIZE) tokenCache.delete(tokenCache.keys().next().value as string);
+}
 
 const ORG_HEADER = 'X-com-zoho-invoice-organizationid';
 
@@ -78,43 +89,90 @@ function describeBody(text: string): string {
   return flat.length > 80 ? `${flat.slice(0, 80)}…` : flat;
 }
 
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+/**
+ * The daily quota from Zoho's headers (observed on real Invoice answers): `X-Rate-Limit-Limit`,
+ * `X-Rate-Limit-Remaining` (may be negative) and `X-Rate-Limit-Reset`, the seconds until the daily counter resets.
+ */
+export function readZohoQuota(headers: Headers, receivedAt: number): DailyQuota | undefined {
+  const limit = Number(headers.get('x-rate-limit-limit'));
+  const remaining = Number(headers.get('x-rate-limit-remaining'));
+  const reset = Number(headers.get('x-rate-limit-reset'));
+  if (!headers.has('x-rate-limit-limit') || !headers.has('x-rate-limit-remaining')) return undefined;
+  if (!Number.isInteger(limit) || limit <= 0 || !Number.isInteger(remaining) || !(reset >= 0))
+    return undefined;
+  return { limit, remaining, resetAt: new Date(receivedAt + reset * 1000) };
+}
+
+/** An `api_domain` is used only when it is a Zoho API host or a host the operator allowed. */
+function acceptableApiDomain(value: unknown, allowedHosts: readonly string[]): string | undefined {
+  if (typeof value !== 'string' || value.length > 200) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if (url.pathname !== '/' && url.pathname !== '') return undefined;
+  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  const zoho =
+    url.protocol === 'https:' && /^www\.zohoapis\.(com|eu|in|com\.au|jp|ca|com\.cn|sa|uk)$/.test(host);
+  const allowed = allowedHosts.some(
+    (h) =>
+      h
+        .trim()
+        .toLowerCase()
+        .replace(/^\[|\]$/g, '') === host,
+  );
+  return zoho || allowed ? url.origin : undefined;
 }
 
 /**
- * Redirects are never followed (a tenant's override host could send the server elsewhere): a 3xx is an error
- * naming the setting to check, without the target it pointed to.
+ * The Zoho Invoice client: OAuth (the access token, `api_domain`), the organization header, Zoho's error bodies and
+ * quota headers, over the SDK's HTTP client (budget, retries, backoff, Retry-After, no redirects).
  */
-function refuseRedirect(status: number, what: string, field: 'apiUrl' | 'accountsUrl'): void {
-  if (status < 300 || status >= 400) return;
-  throw new InvalidConfigurationError(
-    `Zoho ${what} answered HTTP ${status} (a redirect, not followed)`,
-    field,
-    'Zoho answered with a redirect, which is not followed: check the data center and the API URLs of the connection.',
-  );
-}
-
-function isAbort(error: unknown, signal?: AbortSignal): boolean {
-  return signal?.aborted === true && (error === signal.reason || (error as Error)?.name === 'AbortError');
-}
-
-/** The Zoho Invoice HTTP client: OAuth, the org header, a request budget, retries and Zoho's error bodies. */
 export class ZohoClient {
-  private readonly options: ResolvedOptions;
+  private readonly http: HttpClient;
+  private apiUrl: string;
+  private readonly policy: HttpPolicy;
+  private readonly tokenPolicy: HttpPolicy;
+  private readonly refreshMarginMs: number;
 
   constructor(
-    private readonly endpoints: ZohoEndpoints,
+    private readonly endpoints: ZohoEndpoints & { apiUrlFixed?: boolean },
     private readonly credentials: ZohoInvoiceCredentials,
     options: ZohoClientOptions,
     private readonly logger: Logger,
-    private readonly signal?: AbortSignal,
+    signal: AbortSignal | undefined,
+    http: HttpClient | undefined,
+    private readonly allowedHosts: readonly string[] = [],
   ) {
-    this.options = resolveClientOptions(options);
+    this.http =
+      http && !options.fetch
+        ? http
+        : createHttpClient({ logger, signal, fetch: options.fetch, random: options.random });
+    this.apiUrl = endpoints.apiUrl;
+    const retry = {
+      maxAttempts: options.maxAttempts,
+      maxRateLimitWaits: options.maxRateLimitWaits,
+      baseDelayMs: options.baseDelayMs,
+      maxDelayMs: options.maxDelayMs,
+      requestTimeoutMs: options.requestTimeoutMs,
+      defaultRetryAfterMs: options.defaultRetryAfterMs,
+      maxRetryAfterMs: options.maxRetryAfterMs,
+    };
+    this.policy = {
+      sourceName: 'Zoho Invoice',
+      ...retry,
+      rate: {
+        requestsPerMinute: options.requestsPerMinute ?? 94,
+        burst: options.burst ?? 5,
+        quotaReserveShare: options.quotaReserveShare,
+      },
+      quotaMessage: QUOTA_MESSAGE,
+      ...(options.planDailyQuota === false ? {} : { readQuota: readZohoQuota }),
+    };
+    this.tokenPolicy = { sourceName: 'Zoho accounts server', ...retry };
+    this.refreshMarginMs = options.tokenRefreshMarginMs ?? 300_000;
   }
 
   private get tokenKey(): string {
@@ -124,20 +182,14 @@ export class ZohoClient {
       .digest('base64url');
   }
 
-  private budget(organizationId: string | undefined): TokenBucket {
-    const { requestsPerMinute, burst } = this.options;
-    const key = `${this.endpoints.apiUrl}|${organizationId ?? ''}|${requestsPerMinute}|${burst}`;
-    let bucket = budgets.get(key);
-    if (!bucket) {
-      bucket = new TokenBucket({ requestsPerMinute, burst });
-      budgets.set(key, bucket);
-    }
-    return bucket;
+  /** The budget account of an organization: Zoho limits each organization, whoever sends. */
+  account(organizationId: string | undefined): string {
+    return `${this.apiUrl}|${organizationId ?? ''}`;
   }
 
-  private backoff(attempt: number): number {
-    const cap = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(this.options.random() * cap);
+  /** The daily quota of the organization as last seen by any process; undefined when not known. */
+  quota(organizationId: string): Promise<DailyQuota | undefined> {
+    return this.http.quota(this.account(organizationId));
   }
 
   /** A valid access token: the cached one unless it is (nearly) expired or `force` is set. */
@@ -145,8 +197,11 @@ export class ZohoClient {
     const key = this.tokenKey;
     const cached = tokenCache.get(key);
     if (cached && !force) {
-      const margin = Math.min(this.options.tokenRefreshMarginMs, cached.lifetimeMs / 2);
-      if (cached.expiresAt - margin > Date.now()) return cached.token;
+      const margin = Math.min(this.refreshMarginMs, cached.lifetimeMs / 2);
+      if (cached.expiresAt - margin > Date.now()) {
+        this.useApiDomain(cached);
+        return cached.token;
+      }
     }
     let pending = pendingRefresh.get(key);
     if (!pending) {
@@ -154,8 +209,14 @@ export class ZohoClient {
       pendingRefresh.set(key, pending);
     }
     const fresh = await pending;
-    tokenCache.set(key, fresh);
+    cacheToken(key, fresh);
+    this.useApiDomain(fresh);
     return fresh.token;
+  }
+
+  /** API calls go to the host the token answer named, unless the connection's settings fix the API address. */
+  private useApiDomain(token: CachedToken): void {
+    if (token.apiDomain && !this.endpoints.apiUrlFixed) this.apiUrl = `${token.apiDomain}/invoice/v3`;
   }
 
   private forgetToken(token: string): void {
@@ -163,88 +224,62 @@ export class ZohoClient {
   }
 
   private async refresh(): Promise<CachedToken> {
-    const url = `${this.endpoints.accountsUrl}/oauth/v2/token`;
     const body = new URLSearchParams({
       grant_type: 'refresh_token',
       client_id: this.credentials.clientId,
       client_secret: this.credentials.clientSecret,
       refresh_token: this.credentials.refreshToken,
     });
-    for (let attempt = 1; ; attempt++) {
-      let response: Response;
-      let text: string;
-      try {
-        response = await this.options.fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body,
-          redirect: 'manual',
-          signal: this.requestSignal(),
-        });
-        text = await response.text();
-      } catch (error) {
-        if (isAbort(error, this.signal)) throw error;
-        if (attempt >= this.options.maxAttempts)
-          throw new SourceUnavailableError(
-            `Zoho accounts server could not be reached for a token refresh after ${attempt} attempts: ${(error as Error).message}`,
-            'Zoho could not be reached; nothing is lost: the next run reads again from the last successful one.',
-          );
-        await sleep(this.backoff(attempt), this.signal);
-        continue;
-      }
-      refuseRedirect(response.status, 'accounts server, to a token refresh,', 'accountsUrl');
-      if (response.status >= 500) {
-        if (attempt >= this.options.maxAttempts)
-          throw new SourceUnavailableError(
-            `Zoho accounts server answered HTTP ${response.status} to a token refresh ${attempt} times`,
-            'Zoho is unavailable; nothing is lost: the next run reads again from the last successful one.',
-          );
-        await sleep(this.backoff(attempt), this.signal);
-        continue;
-      }
-      let json: Record<string, unknown>;
-      try {
-        json = JSON.parse(text) as Record<string, unknown>;
-      } catch {
-        throw new SourceUnavailableError(
-          `Zoho accounts server answered a token refresh with a body that is not JSON (HTTP ${response.status}: "${describeBody(text)}")`,
-          'Zoho sent an unreadable answer; nothing is lost: the next run reads again from the last successful one.',
-        );
-      }
-      if (response.status === 400 && /too many requests/i.test(String(json.error_description ?? ''))) {
-        throw new RateLimitedError(
-          'Zoho accounts server refused to mint more access tokens for now (too many requests)',
-          this.options.defaultRetryAfterMs,
-        );
-      }
-      if (typeof json.error === 'string' || response.status >= 400) {
-        // Zoho refuses a revoked or replaced refresh token with HTTP 200 {"error":"invalid_code"}.
-        const reason = typeof json.error === 'string' ? json.error : `HTTP ${response.status}`;
-        const client = reason === 'invalid_client';
-        throw new InvalidCredentialsError(
-          `Zoho refused the refresh token (${reason})`,
-          client
-            ? 'Zoho refused the client id or secret (check the data center as well).'
-            : 'Zoho refused the account key: enter a new one.',
-          client ? 'clientId' : 'refreshToken',
-        );
-      }
-      if (typeof json.access_token !== 'string' || !json.access_token) {
-        throw new SourceUnavailableError(
-          `Zoho accounts server answered a token refresh without an access token: "${describeBody(text)}"`,
-          'Zoho sent an unreadable answer; nothing is lost: the next run reads again from the last successful one.',
-        );
-      }
-      const lifetimeMs =
-        (typeof json.expires_in === 'number' && json.expires_in > 0 ? json.expires_in : 3600) * 1000;
-      this.logger.debug({ expiresInMs: lifetimeMs }, 'zoho-invoice: access token refreshed');
-      return { token: json.access_token, expiresAt: Date.now() + lifetimeMs, lifetimeMs };
+    const response = await this.http.send(
+      {
+        url: `${this.endpoints.accountsUrl}/oauth/v2/token`,
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+        what: 'token refresh',
+        redirectField: 'accountsUrl',
+      },
+      this.tokenPolicy,
+    );
+    const { status, text } = response;
+    let json: Record<string, unknown>;
+    try {
+      json = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      throw new SourceUnavailableError(
+        `Zoho accounts server answered a token refresh with a body that is not JSON (HTTP ${status}: "${describeBody(text)}")`,
+        'Zoho sent an unreadable answer; nothing is lost: the next run reads again from the last successful one.',
+      );
     }
-  }
-
-  private requestSignal(): AbortSignal {
-    const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
-    return this.signal ? AbortSignal.any([this.signal, timeout]) : timeout;
+    if (status === 400 && /too many requests/i.test(String(json.error_description ?? ''))) {
+      throw new RateLimitedError(
+        'Zoho accounts server refused to mint more access tokens for now (too many requests)',
+        this.policy.defaultRetryAfterMs ?? 60_000,
+      );
+    }
+    if (typeof json.error === 'string' || status >= 400) {
+      // Zoho refuses a revoked or replaced refresh token with HTTP 200 {"error":"invalid_code"}.
+      const reason = typeof json.error === 'string' ? json.error : `HTTP ${status}`;
+      throw new InvalidCredentialsError(
+        `Zoho refused the refresh token (${reason.slice(0, 40)})`,
+        reason === 'invalid_client'
+          ? 'Zoho refused the client id or secret (check the data center as well).'
+          : 'Zoho refused the account key: enter a new one.',
+      );
+    }
+    if (typeof json.access_token !== 'string' || !json.access_token) {
+      throw new SourceUnavailableError(
+        'Zoho accounts server answered a token refresh without an access token',
+        'Zoho sent an unreadable answer; nothing is lost: the next run reads again from the last successful one.',
+      );
+    }
+    const lifetimeMs =
+      (typeof json.expires_in === 'number' && json.expires_in > 0 ? json.expires_in : 3600) * 1000;
+    const apiDomain = acceptableApiDomain(json.api_domain, this.allowedHosts);
+    if (json.api_domain !== undefined && !apiDomain)
+      this.logger.warn({}, 'zoho-invoice: the token answer named an API host that is not allowed; ignored');
+    this.logger.debug({ expiresInMs: lifetimeMs }, 'zoho-invoice: access token refreshed');
+    return { token: json.access_token, expiresAt: Date.now() + lifetimeMs, lifetimeMs, apiDomain };
   }
 
   /**
@@ -256,70 +291,24 @@ export class ZohoClient {
     organizationId: string | undefined,
     query: Record<string, string | number> = {},
   ): Promise<Record<string, unknown>> {
-    const url = new URL(`${this.endpoints.apiUrl}${path}`);
-    if (organizationId) url.searchParams.set('organization_id', organizationId);
-    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, String(value));
-    const what = `GET ${path}`;
-    const budget = this.budget(organizationId);
-    let attempt = 0;
-    let rateLimitWaits = 0;
+    const what = `GET ${path.replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
     let refreshedAfter401 = false;
 
     for (;;) {
-      attempt++;
-      await budget.take(this.signal);
       const token = await this.accessToken();
+      const url = new URL(`${this.apiUrl}${path}`);
+      if (organizationId) url.searchParams.set('organization_id', organizationId);
+      for (const [key, value] of Object.entries(query)) url.searchParams.set(key, String(value));
       const headers: Record<string, string> = {
         Authorization: `Zoho-oauthtoken ${token}`,
         Accept: 'application/json',
       };
       if (organizationId) headers[ORG_HEADER] = organizationId;
-      let response: Response;
-      let text: string;
-      try {
-        response = await this.options.fetch(url, {
-          headers,
-          redirect: 'manual',
-          signal: this.requestSignal(),
-        });
-        text = await response.text();
-      } catch (error) {
-        if (isAbort(error, this.signal)) throw error;
-        const reason = (error as Error).name === 'TimeoutError' ? 'timed out' : (error as Error).message;
-        if (attempt >= this.options.maxAttempts) {
-          throw new SourceUnavailableError(
-            `Zoho Invoice ${what} failed ${attempt} times; last: ${reason}`,
-            'Zoho Invoice could not be reached; nothing is lost: the next run reads again from the last successful one.',
-          );
-        }
-        this.logger.warn({ attempt, reason, path }, 'zoho-invoice: request failed, retrying');
-        await sleep(this.backoff(attempt), this.signal);
-        continue;
-      }
-
-      refuseRedirect(response.status, `Invoice, to ${what},`, 'apiUrl');
-      if (response.status === 429) {
-        const wait = retryAfterMs(response.headers.get('retry-after')) ?? this.options.defaultRetryAfterMs;
-        rateLimitWaits++;
-        attempt--;
-        if (wait > this.options.maxRetryAfterMs || rateLimitWaits > this.options.maxRateLimitWaits) {
-          throw new RateLimitedError(`Zoho Invoice rate limit hit on ${what}; retry after ${wait} ms`, wait);
-        }
-        this.logger.info({ waitMs: wait, path }, 'zoho-invoice: rate limited, waiting');
-        budget.pause(wait);
-        continue;
-      }
-      if (response.status >= 500) {
-        if (attempt >= this.options.maxAttempts) {
-          throw new SourceUnavailableError(
-            `Zoho Invoice answered HTTP ${response.status} to ${what} ${attempt} times`,
-            'Zoho Invoice is unavailable; nothing is lost: the next run reads again from the last successful one.',
-          );
-        }
-        this.logger.warn({ attempt, status: response.status, path }, 'zoho-invoice: server error, retrying');
-        await sleep(this.backoff(attempt), this.signal);
-        continue;
-      }
+      const response = await this.http.send(
+        { url, headers, account: this.account(organizationId), what, redirectField: 'apiUrl' },
+        this.policy,
+      );
+      const { status, text } = response;
 
       let json: Record<string, unknown> | undefined;
       try {
@@ -330,33 +319,36 @@ export class ZohoClient {
         json = undefined;
       }
       const code = typeof json?.code === 'number' ? json.code : undefined;
-      const message = typeof json?.message === 'string' ? json.message : '';
+      const message = typeof json?.message === 'string' ? json.message.slice(0, 200) : '';
 
-      // An expired or revoked access token: 401, or (legacy) code 14 / 57 in the body. Refresh once, then give up.
-      if (response.status === 401 || code === 14 || (code === 57 && response.status >= 400)) {
-        if (!refreshedAfter401) {
+      // An expired or revoked access token: 401, or code 14 / 57 in the body. Refresh once: a refused refresh is a
+      // refused key (InvalidCredentialsError). A fresh token that is still refused means the key is good but lacks
+      // a scope or a permission (Zoho answers 401 or 403 with code 57 for both).
+      const refused = status === 401 || status === 403 || code === 14 || (code === 57 && status >= 400);
+      if (refused) {
+        if (!refreshedAfter401 && status !== 403) {
           refreshedAfter401 = true;
-          attempt--;
           this.forgetToken(token);
           await this.accessToken(true);
           continue;
         }
-        throw new InvalidCredentialsError(
-          `Zoho Invoice refused a freshly refreshed access token on ${what} (HTTP ${response.status}${code === undefined ? '' : `, code ${code}`}: ${message})`,
-          'Zoho refused the account key (or its permissions changed): enter a new one.',
-        );
+        if (code !== 6041) {
+          throw new MissingPermissionError(
+            `Zoho Invoice refused ${what} with a freshly refreshed access token (HTTP ${status}${code === undefined ? '' : `, code ${code}`})`,
+            MISSING_PERMISSION_MESSAGE,
+          );
+        }
       }
       if (!json) {
         throw new SourceUnavailableError(
-          `Zoho Invoice answered ${what} with a body that is not JSON (HTTP ${response.status}, ${text.length} bytes: "${describeBody(text)}"). The run can resume from its last checkpoint.`,
+          `Zoho Invoice answered ${what} with a body that is not JSON (HTTP ${status}, ${text.length} bytes: "${describeBody(text)}"). The run can resume from its last checkpoint.`,
           'Zoho Invoice sent an answer that could not be read; nothing is lost: the next run reads again from the last successful one.',
         );
       }
-      if (response.status === 404 || code === 1002)
-        throw new ZohoNotFoundError(`${what}: ${message || 'not found'}`);
-      if (response.status >= 400 || code !== 0) {
-        const detail = `HTTP ${response.status}, code ${code ?? 'none'}: ${message || describeBody(text)}`;
-        if (code === 6041 || response.status === 403) {
+      if (status === 404 || code === 1002) throw new ZohoNotFoundError(`${what}: ${message || 'not found'}`);
+      if (status >= 400 || code !== 0) {
+        const detail = `HTTP ${status}, code ${code ?? 'none'}: ${message || describeBody(text)}`;
+        if (code === 6041) {
           throw new InvalidConfigurationError(
             `Zoho Invoice refused ${what} for organization ${organizationId ?? '(none)'} (${detail})`,
             'organizationId',
@@ -369,13 +361,25 @@ export class ZohoClient {
             json,
           );
         }
-        throw new InvalidConfigurationError(
-          `Zoho Invoice refused ${what} (${detail})`,
-          undefined,
-          `Zoho Invoice refused the request: ${message}`,
-        );
+        throw new ZohoRequestRefusedError(`Zoho Invoice refused ${what} (${detail})`, status, code, message);
       }
       return json;
     }
+  }
+}
+
+/**
+ * Zoho refused a request as malformed (HTTP 4xx with a non-zero code, e.g. 2 "Invalid value passed for …"). The
+ * connector decides what that means (a refused list filter is remembered and worked around); otherwise it is a
+ * configuration error a person has to look at.
+ */
+export class ZohoRequestRefusedError extends InvalidConfigurationError {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly zohoCode: number,
+    readonly zohoMessage: string,
+  ) {
+    super(message, undefined, `Zoho Invoice refused the request: ${zohoMessage}`);
   }
 }

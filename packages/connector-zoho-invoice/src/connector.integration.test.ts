@@ -4,6 +4,7 @@ import {
   BadSourceDataError,
   InvalidConfigurationError,
   InvalidCredentialsError,
+  MissingPermissionError,
   RateLimitedError,
   SourceUnavailableError,
 } from '@leadsync/connector-sdk';
@@ -86,7 +87,9 @@ describe('reading contacts', () => {
       const since = new Date(Date.UTC(2026, 5, 1, 0, 0, 100));
       const pages = await readAll(connector, contextFor(s), { organizationId: ORG.organization_id, since });
       const read = ids(pages);
-      expect(read).toEqual(contacts.slice(100).map((c) => c.contact_id));
+      // Honoured: oldest first under a moving bound. Ignored: newest first from the top, down to `since`.
+      const expected = contacts.slice(100).map((c) => c.contact_id);
+      expect(read).toEqual(honoured ? expected : expected.reverse());
       if (honoured) expect(listCalls(s)[0]?.query.last_modified_time).toBe('2026-06-01T00:01:40+0000');
     },
   );
@@ -276,6 +279,39 @@ describe('reading contacts', () => {
       fields: ['email', 'billing_address.country'],
     });
     expect(withDetail.requests).toBe(listOnly.requests + 450);
+    expect(withDetail).toMatchObject({ listRequests: 3, detailRequests: 450, deletionRequests: 0 });
+    expect(withDetail.accuracy).toBe('about');
+  });
+
+  it('estimates with a handful of requests at most: from the last run, or from the first pages', async () => {
+    const s = await sim();
+    s.addContacts(ORG.organization_id, generateContacts(9, 1_500));
+    s.clearRequests();
+    const learned = await connector.estimateCost!(contextFor(s), {
+      organizationId: ORG.organization_id,
+      fields: ['email', 'billing_address.country'],
+      lastRun: { records: 1_500, full: true },
+      deletionListing: true,
+      trackedRecords: 1_500,
+    });
+    expect(learned).toMatchObject({
+      records: 1_500,
+      listRequests: 8,
+      detailRequests: 1_500,
+      deletionRequests: 8,
+      requests: 1_516,
+      accuracy: 'about',
+    });
+    expect(learned.note).toContain('about 8 list page(s)');
+    expect(listCalls(s)).toHaveLength(0);
+    // Nothing learned yet and more than a few pages: a lower bound, said to be one.
+    const probed = await connector.estimateCost!(contextFor(s), { organizationId: ORG.organization_id });
+    expect(listCalls(s).length).toBeLessThanOrEqual(3);
+    expect(probed.accuracy).toBe('unknown');
+    // Three keyset pages (each re-reads its boundary rows): a lower bound near 600.
+    expect(probed.records).toBeGreaterThan(590);
+    expect(probed.records).toBeLessThanOrEqual(600);
+    expect(probed.note).toContain(`at least ${probed.records}`);
   });
 });
 
@@ -352,13 +388,14 @@ describe('OAuth', () => {
     expect(s.requests.filter((r) => r.path === '/oauth/v2/token')).toHaveLength(2);
   });
 
-  it('refreshes only once: a second 401 with a fresh token is InvalidCredentialsError', async () => {
+  it('refreshes only once: a second 401 with a fresh token is a missing permission, not a refused key', async () => {
     const s = await sim();
     s.addContacts(ORG.organization_id, [{ email: 'a@example.com' }]);
     s.injectFault({ type: 'status', status: 401, count: 5, path: '/contacts' });
+    // The refresh token was accepted, so the key is good: re-entering it would not help (Zoho: 401 code 57).
     await expect(
       readAll(connector, contextFor(s), { organizationId: ORG.organization_id }),
-    ).rejects.toBeInstanceOf(InvalidCredentialsError);
+    ).rejects.toBeInstanceOf(MissingPermissionError);
     expect(listCalls(s)).toHaveLength(2);
     expect(s.requests.filter((r) => r.path === '/oauth/v2/token')).toHaveLength(2);
   });

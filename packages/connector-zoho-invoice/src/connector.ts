@@ -1,15 +1,18 @@
 import {
   BadSourceDataError,
   type ConnectorContext,
+  type CostEstimate,
   defineConnector,
+  type EstimateRequest,
   type FieldDescriptor,
   InvalidConfigurationError,
   type RecordPage,
   type SourceConnector,
   type SourceRecord,
+  SourceUnavailableError,
 } from '@leadsync/connector-sdk';
 import { z } from 'zod';
-import { ZohoClient, type ZohoClientOptions, ZohoNotFoundError } from './client.ts';
+import { ZohoClient, type ZohoClientOptions, ZohoNotFoundError, ZohoRequestRefusedError } from './client.ts';
 import { IdSet } from './id-set.ts';
 import {
   type ContactPersonRow,
@@ -41,20 +44,43 @@ import { formatZohoTime, zohoTimeToMillis } from './zoho-time.ts';
 const PAGE_SIZE = 200;
 
 /**
- * Where a read resumes. Pages are read in `last_modified_time` order with a moving lower bound (keyset paging):
- * `lastModifiedTime` is the bound sent as Zoho's `last_modified_time` filter, `page` the page under that bound,
- * `seen` the ids at exactly that time already delivered. `filterIgnored`: the API ignored the filter, so the
- * read fell back to plain page numbers over the whole list, filtering on our side. `until`: the read's upper
- * bound (ISO), the time it started: a contact changed after it is left to the next run.
+ * Where a read resumes. Normally pages are read in `last_modified_time` order with a moving lower bound (keyset
+ * paging): `lastModifiedTime` is the bound sent as Zoho's `last_modified_time` filter (its own text, in the
+ * organization's zone), `page` the page under that bound, `seen` the ids at exactly that time already delivered.
+ * `topDown`: the API ignored or refused that filter (Zoho does not document it), so the read pages newest first from
+ * the top and stops at `since`; there `lastModifiedTime`/`seen` are the oldest time delivered so far and its ids, so
+ * a row pushed onto the next page by a change is not delivered twice. `until`: the read's upper bound (ISO), the time
+ * it started: a contact changed after it is left to the next run. `pages`: requests made, against the page cap.
  */
 export const zohoInvoiceCheckpointSchema = z.object({
   lastModifiedTime: z.string().optional(),
   until: z.string().optional(),
   page: z.number().int().min(1),
   seen: z.array(z.string()).default([]),
+  /** Older checkpoints' name for `topDown`. */
   filterIgnored: z.boolean().default(false),
+  topDown: z.boolean().default(false),
+  pages: z.number().int().min(0).default(0),
 });
 export type ZohoInvoiceCheckpoint = z.infer<typeof zohoInvoiceCheckpointSchema>;
+
+/** The read stopped at its page cap while Zoho still said `has_more_page`. */
+export class PageCapReachedError extends SourceUnavailableError {}
+
+/** A source that never stops saying `has_more_page` is stopped after this many pages of one read (2M contacts). */
+export const DEFAULT_MAX_PAGES = 10_000;
+
+/**
+ * Zoho accounts (`apiUrl|organization`) known to refuse the `last_modified_time` filter, so that later reads go top
+ * down at once. Bounded (oldest out first): forgetting one costs one refused request.
+ */
+const refusesModifiedFilter = new Set<string>();
+function rememberRefusal(account: string): void {
+  refusesModifiedFilter.delete(account);
+  refusesModifiedFilter.add(account);
+  if (refusesModifiedFilter.size > 1000)
+    refusesModifiedFilter.delete(refusesModifiedFilter.values().next().value as string);
+}
 
 type Ctx = ConnectorContext<ZohoInvoiceCredentials, ZohoInvoiceSettings>;
 
@@ -67,7 +93,18 @@ function open(ctx: Ctx, options: ZohoClientOptions): Session {
   const credentials = parseOrThrow(zohoInvoiceCredentialsSchema, ctx.credentials, 'credentials');
   const settings = parseOrThrow(zohoInvoiceSettingsSchema, ctx.settings, 'settings');
   const endpoints = resolveEndpoints(settings, ctx.allowedHosts);
-  return { client: new ZohoClient(endpoints, credentials, options, ctx.logger, ctx.signal), settings };
+  return {
+    client: new ZohoClient(
+      endpoints,
+      credentials,
+      options,
+      ctx.logger,
+      ctx.signal,
+      ctx.http,
+      ctx.allowedHosts,
+    ),
+    settings,
+  };
 }
 
 function rawId(raw: unknown): string | undefined {
@@ -116,14 +153,19 @@ interface ScanOptions {
   /** Leave out contacts modified after this instant (and stop there); unset: list to the end. */
   until?: Date | undefined;
   pageSize?: number;
+  /** `Status.All` (default: inactive contacts are contacts too) or `Status.Active`. */
+  filterBy?: string;
+  maxPages?: number;
 }
 
 /**
  * Every contact modified at or after `since` (and up to `until`), each id once, in pages of at most 200. Keyset
  * paging on `last_modified_time` keeps a contact modified or deleted during the read from shifting others past a
- * page boundary (plain page numbers would skip one). Rows older than `since` are dropped on our side as well, in
- * case the API ignores the filter. Without `until`, a contact modified during the scan shows up again at the end
- * of the list: it is delivered once.
+ * page boundary (plain page numbers would skip one). When the API ignores the filter (rows older than the bound
+ * come back) or refuses it (a 4xx), the read pages from the newest down instead and stops at `since`: a change
+ * during the read moves a contact to the top, above `until`, so nothing is skipped for it (a deletion during a
+ * top-down read can still shift one row past a page boundary: README). A source that keeps saying
+ * `has_more_page` is stopped after `maxPages`.
  */
 async function* scanContacts(
   client: ZohoClient,
@@ -131,36 +173,68 @@ async function* scanContacts(
   options: ScanOptions = {},
 ): AsyncGenerator<ScanPage> {
   const { since, start, pageSize = PAGE_SIZE } = options;
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   const sinceMs = since ? Math.floor(since.getTime() / 1000) * 1000 : undefined;
-  let state: ZohoInvoiceCheckpoint = start ?? {
-    lastModifiedTime: sinceMs === undefined ? undefined : formatZohoTime(sinceMs),
-    ...(options.until ? { until: options.until.toISOString() } : {}),
-    page: 1,
-    seen: [],
-    filterIgnored: false,
-  };
+  const account = client.account(organizationId);
+  let state: ZohoInvoiceCheckpoint = start
+    ? { ...start, topDown: start.topDown || start.filterIgnored }
+    : {
+        lastModifiedTime: sinceMs === undefined ? undefined : formatZohoTime(sinceMs),
+        ...(options.until ? { until: options.until.toISOString() } : {}),
+        page: 1,
+        seen: [],
+        filterIgnored: false,
+        topDown: sinceMs !== undefined && refusesModifiedFilter.has(account),
+        pages: 0,
+      };
+  if (state.topDown && !start) state = { ...state, lastModifiedTime: undefined };
   const untilMs = state.until ? Date.parse(state.until) : undefined;
   /** Ids delivered by this scan, so none comes twice (a contact changed during the scan moves to the end). */
   const delivered = new IdSet();
   for (;;) {
+    if (state.pages >= maxPages) {
+      throw new PageCapReachedError(
+        `Zoho Invoice still said has_more_page after ${state.pages} pages of contacts; the read was stopped`,
+        `Zoho Invoice kept announcing more contacts after ${state.pages} pages; the read was stopped so that it does not run for ever. Nothing is lost: the next run reads again from the last successful one.`,
+      );
+    }
     const query: Record<string, string | number> = {
       page: state.page,
       per_page: pageSize,
       sort_column: 'last_modified_time',
-      sort_order: 'A',
+      sort_order: state.topDown ? 'D' : 'A',
+      filter_by: options.filterBy ?? 'Status.All',
     };
-    if (state.lastModifiedTime && !state.filterIgnored) query.last_modified_time = state.lastModifiedTime;
-    const body = listEnvelope(await client.get('/contacts', organizationId, query));
+    const filtered = !state.topDown && state.lastModifiedTime !== undefined;
+    if (filtered) query.last_modified_time = state.lastModifiedTime as string;
+    let answer: Record<string, unknown>;
+    try {
+      answer = await client.get('/contacts', organizationId, query);
+    } catch (error) {
+      if (!(filtered && error instanceof ZohoRequestRefusedError && error.status < 500)) throw error;
+      // Zoho does not document last_modified_time as a list filter: refused, the read goes top down from now on.
+      rememberRefusal(account);
+      state = { ...state, topDown: true, lastModifiedTime: undefined, page: 1, seen: [] };
+      continue;
+    }
+    const body = listEnvelope(answer);
     const cursorMs = state.lastModifiedTime ? zohoTimeToMillis(state.lastModifiedTime) : undefined;
     const seen = new Set(state.seen);
     const rows: ListRow[] = [];
     const rejected: ScanPage['rejected'] = [];
     let filterIgnoredNow = false;
-    let reachedUntil = false;
+    let reachedEnd = false;
     let newest: { ms: number; raw: string; ids: string[] } | undefined;
+    let oldest: { ms: number; raw: string; ids: string[] } | undefined;
     const atCursor: string[] = [];
 
-    for (const raw of body.contacts) {
+    if (!state.topDown && cursorMs !== undefined) {
+      for (const raw of body.contacts) {
+        const read = readListRow(raw);
+        if (read.ok && read.row.modifiedMs < cursorMs) filterIgnoredNow = true;
+      }
+    }
+    for (const raw of filterIgnoredNow ? [] : body.contacts) {
       const read = readListRow(raw);
       if (!read.ok) {
         rejected.push({ sourceId: rawId(raw), reason: read.reason });
@@ -168,12 +242,24 @@ async function* scanContacts(
       }
       const row = read.row;
       const ms = row.modifiedMs;
-      if (cursorMs !== undefined && ms < cursorMs && !state.filterIgnored) filterIgnoredNow = true;
+      if (state.topDown) {
+        if (sinceMs !== undefined && ms < sinceMs) {
+          reachedEnd = true; // newest first: every later row is older still
+          break;
+        }
+        if (untilMs !== undefined && ms > untilMs) continue;
+        if (cursorMs !== undefined && (ms > cursorMs || (ms === cursorMs && seen.has(row.id)))) continue;
+        if (!oldest || ms < oldest.ms) oldest = { ms, raw: row.modifiedTime, ids: [row.id] };
+        else if (ms === oldest.ms) oldest.ids.push(row.id);
+        if (!delivered.add(row.id)) continue;
+        rows.push(row);
+        continue;
+      }
       if (!newest || ms > newest.ms) newest = { ms, raw: row.modifiedTime, ids: [row.id] };
       else if (ms === newest.ms) newest.ids.push(row.id);
       if (ms === cursorMs) atCursor.push(row.id);
       if (untilMs !== undefined && ms > untilMs) {
-        reachedUntil = true;
+        reachedEnd = true;
         continue;
       }
       if (sinceMs !== undefined && ms < sinceMs) continue;
@@ -182,16 +268,28 @@ async function* scanContacts(
       rows.push(row);
     }
 
+    const pages = state.pages + 1;
+    if (filterIgnoredNow) {
+      // The filter was ignored (rows older than the bound came back): this page is dropped, the read goes top down.
+      state = { ...state, topDown: true, lastModifiedTime: undefined, page: 1, seen: [], pages };
+      continue;
+    }
     let next: ZohoInvoiceCheckpoint;
-    if (filterIgnoredNow || state.filterIgnored)
-      next = { ...state, filterIgnored: true, page: state.page + 1 };
-    else if (newest && (cursorMs === undefined || newest.ms > cursorMs))
-      next = { ...state, lastModifiedTime: newest.raw, page: 1, seen: newest.ids, filterIgnored: false };
-    else next = { ...state, page: state.page + 1, seen: [...new Set([...state.seen, ...atCursor])] };
+    if (state.topDown) {
+      const cursor =
+        oldest && (cursorMs === undefined || oldest.ms < cursorMs)
+          ? { lastModifiedTime: oldest.raw, seen: oldest.ids }
+          : oldest
+            ? { seen: [...new Set([...state.seen, ...oldest.ids])] }
+            : {};
+      next = { ...state, ...cursor, page: state.page + 1, pages };
+    } else if (newest && (cursorMs === undefined || newest.ms > cursorMs))
+      next = { ...state, lastModifiedTime: newest.raw, page: 1, seen: newest.ids, pages };
+    else next = { ...state, page: state.page + 1, seen: [...new Set([...state.seen, ...atCursor])], pages };
 
     yield { rows, rejected, checkpoint: next };
-    // Sorted oldest first: once a row is past `until`, every later one is too.
-    if (!body.page_context.has_more_page || reachedUntil) return;
+    // Sorted oldest first: once a row is past `until`, every later one is too (newest first: older than `since`).
+    if (!body.page_context.has_more_page || reachedEnd) return;
     state = next;
   }
 }
@@ -245,7 +343,10 @@ async function defaultOrganizationId(client: ZohoClient): Promise<string> {
   return org.organization_id;
 }
 
-export type ZohoInvoiceConnectorOptions = ZohoClientOptions;
+export interface ZohoInvoiceConnectorOptions extends ZohoClientOptions {
+  /** Pages of one contacts read before a source that keeps saying `has_more_page` is stopped. */
+  maxPages?: number;
+}
 
 /** A Zoho Invoice connector; options tune the HTTP client (budget, retries, timeouts). */
 export function createZohoInvoiceConnector(
@@ -256,13 +357,18 @@ export function createZohoInvoiceConnector(
     displayName: 'Zoho Invoice',
     credentialsSchema: zohoInvoiceCredentialsSchema,
     settingsSchema: zohoInvoiceSettingsSchema,
-    capabilities: { maxLookbackDays: 30, detectsDeletes: true },
     setupHelp: [
-      '1. Sign in to the Zoho API console of your data center (api-console.zoho.com; .eu, .in, .com.au, .jp, .ca, .com.cn or .sa for the others) and add a Self Client: it gives the client ID and client secret.',
+      '1. Sign in to the Zoho API console of your data center (api-console.zoho.com; .eu, .in, .com.au, .jp, .ca, .com.cn, .sa or .uk for the others) and add a Self Client: it gives the client ID and client secret.',
       '2. In the Self Client, choose "Generate Code" with the scopes ZohoInvoice.contacts.READ,ZohoInvoice.settings.READ and the longest time offered.',
       "3. Within that time, exchange the code for a refresh token: POST https://accounts.zoho.com/oauth/v2/token (your data center's accounts host) with grant_type=authorization_code, client_id, client_secret and code. The answer's refresh_token is the account key.",
       '4. Enter the client ID, client secret and refresh token here, and choose the data center where your Zoho account lives (the address you sign in at).',
     ].join('\n'),
+    capabilities: {
+      maxLookbackDays: 30,
+      detectsDeletes: true,
+      listPageSize: PAGE_SIZE,
+      listingCostsRequests: true,
+    },
 
     maskedKey(credentials) {
       const key = credentials.refreshToken ?? '';
@@ -375,6 +481,8 @@ export function createZohoInvoiceConnector(
         start: checkpoint?.data,
         until,
         pageSize,
+        filterBy: settings.activeContactsOnly ? 'Status.Active' : 'Status.All',
+        maxPages: options.maxPages,
       })) {
         const records: SourceRecord[] = [];
         for (const row of page.rows) {
@@ -412,7 +520,10 @@ export function createZohoInvoiceConnector(
 
     async *listIds(ctx, request) {
       const { client, settings } = open(ctx, options);
-      for await (const page of scanContacts(client, request.organizationId)) {
+      for await (const page of scanContacts(client, request.organizationId, {
+        filterBy: settings.activeContactsOnly ? 'Status.Active' : 'Status.All',
+        maxPages: options.maxPages,
+      })) {
         // A row we could not read still exists: it must not be taken for a deleted one.
         const ids = [
           ...page.rows.map((r) => r.id),
@@ -428,35 +539,94 @@ export function createZohoInvoiceConnector(
       }
     },
 
+    async quota(ctx, request) {
+      const { client } = open(ctx, options);
+      await client.accessToken(); // the API host may come from the token answer (api_domain)
+      return client.quota(request.organizationId);
+    },
+
     async estimateCost(ctx, request) {
-      const { client, settings } = open(ctx, options);
-      let contacts = 0;
-      let listRequests = 0;
+      return estimateZohoCost(open(ctx, options), request);
+    },
+  });
+}
+
+/** Pages an estimate may read when nothing was learned yet: a handful of requests, never a full listing. */
+export const ESTIMATE_PROBE_PAGES = 3;
+
+/**
+ * What the next run costs, in list pages, detail requests and the deletion listing, at the cost of a handful of
+ * requests at most: from what the last run learned when there is one (no request at all), otherwise from up to
+ * ESTIMATE_PROBE_PAGES pages of the read itself (exact when the read is that short, "unknown" beyond).
+ */
+async function estimateZohoCost(session: Session, request: EstimateRequest): Promise<CostEstimate> {
+  const { client, settings } = session;
+  const wantDetail = request.fields?.some((f) => DETAIL_FIELD_KEYS.includes(f)) ?? false;
+  let contacts: number;
+  let accuracy: 'about' | 'unknown' = 'about';
+  let source: string;
+  if (request.lastRun) {
+    contacts = request.lastRun.records;
+    source = `as many as the last run read (${request.lastRun.full ? 'a full read' : 'changes only'})`;
+  } else {
+    contacts = 0;
+    let more = false;
+    try {
       for await (const page of scanContacts(client, request.organizationId, {
         since: request.since,
         until: new Date(),
+        filterBy: settings.activeContactsOnly ? 'Status.Active' : 'Status.All',
+        maxPages: ESTIMATE_PROBE_PAGES,
       })) {
-        listRequests++;
         contacts += page.rows.length;
       }
-      const wantDetail = request.fields?.some((f) => DETAIL_FIELD_KEYS.includes(f)) ?? false;
-      let personRecords = 0;
-      let personRequests = 0;
-      if (settings.includeContactPersons) {
-        const persons = await loadContactPersons(client, request.organizationId);
-        personRequests = persons.pages;
-        personRecords = [...persons.byContact.values()].reduce((n, list) => n + list.length, 0);
-      }
-      const detailRequests = wantDetail ? contacts : 0;
-      return {
-        records: contacts + personRecords,
-        requests: listRequests + detailRequests + personRequests,
-        listRequests: listRequests + personRequests,
-        detailRequests,
-        note: `${listRequests} list page(s) of up to ${PAGE_SIZE}${wantDetail ? `, ${detailRequests} contact detail request(s) for the address fields` : ''}${personRequests ? `, ${personRequests} contact person page(s)` : ''}. Counted by listing the contacts once.`,
-      };
-    },
-  });
+    } catch (error) {
+      if (!(error instanceof PageCapReachedError)) throw error;
+      more = true;
+    }
+    if (more) accuracy = 'unknown';
+    source = more
+      ? `at least ${contacts}: more than ${ESTIMATE_PROBE_PAGES} pages, the exact number is known after the first run`
+      : 'counted from the first pages of the read';
+  }
+  const listRequests = Math.max(1, Math.ceil(contacts / PAGE_SIZE));
+  const detailRequests = wantDetail ? contacts : 0;
+  const deletionRequests = request.deletionListing
+    ? Math.max(1, Math.ceil((request.trackedRecords ?? contacts) / PAGE_SIZE))
+    : 0;
+  const personRequests = settings.includeContactPersons
+    ? Math.max(1, Math.ceil((request.trackedRecords ?? contacts) / PAGE_SIZE))
+    : 0;
+  const quota = await client.quota(request.organizationId);
+  const requests = listRequests + detailRequests + deletionRequests + personRequests;
+  const about = accuracy === 'unknown' ? 'at least' : 'about';
+  const parts = [
+    `${about} ${listRequests} list page(s) of up to ${PAGE_SIZE}`,
+    wantDetail ? `${about} ${detailRequests} contact detail request(s) for the address fields` : '',
+    deletionRequests ? `about ${deletionRequests} page(s) for the full listing that looks for deletions` : '',
+    personRequests ? `about ${personRequests} contact person page(s)` : '',
+  ].filter(Boolean);
+  const quotaNote = quota
+    ? ` The Zoho account has ${quota.remaining} of its ${quota.limit} daily calls left (10% are kept in reserve).`
+    : ' The daily quota of the Zoho account is not known yet.';
+  return {
+    records: contacts,
+    requests,
+    listRequests,
+    detailRequests,
+    deletionRequests,
+    accuracy,
+    ...(quota
+      ? {
+          dailyQuota: {
+            limit: quota.limit,
+            remaining: quota.remaining,
+            resetAt: quota.resetAt.toISOString(),
+          },
+        }
+      : {}),
+    note: `Records: ${source}. Requests: ${parts.join(', ')}.${quotaNote}`,
+  };
 }
 
 export const zohoInvoiceConnector = createZohoInvoiceConnector();

@@ -5,8 +5,18 @@ import { DATA_CENTERS, resolveEndpoints, zohoInvoiceSettingsSchema } from './set
 const allowed = ['127.0.0.1', 'localhost', '::1'];
 
 describe('Zoho Invoice settings', () => {
-  it('F1 maps each data center to www.zohoapis.<dc>/invoice/v3 and its accounts server (Canada: zohocloud.ca)', () => {
-    expect(Object.keys(DATA_CENTERS)).toEqual(['com', 'eu', 'in', 'com.au', 'jp', 'ca', 'com.cn', 'sa']);
+  it('F1 maps each data center to www.zohoapis.<dc>/invoice/v3 and its accounts server (Canada: zohocloud.ca; UK: accounts.zoho.uk)', () => {
+    expect(Object.keys(DATA_CENTERS)).toEqual([
+      'com',
+      'eu',
+      'in',
+      'com.au',
+      'jp',
+      'ca',
+      'com.cn',
+      'sa',
+      'uk',
+    ]);
     for (const [dc, hosts] of Object.entries(DATA_CENTERS)) {
       expect(hosts.apiUrl).toBe(`https://www.zohoapis.${dc}/invoice/v3`);
       expect(hosts.accountsUrl).toBe(
@@ -20,6 +30,7 @@ describe('Zoho Invoice settings', () => {
     expect(resolveEndpoints(settings, [])).toEqual({
       apiUrl: 'https://www.zohoapis.eu/invoice/v3',
       accountsUrl: 'https://accounts.zoho.eu',
+      apiUrlFixed: false,
     });
     expect(settings.includeContactPersons).toBe(false);
   });
@@ -29,7 +40,8 @@ describe('Zoho Invoice settings', () => {
       zohoInvoiceSettingsSchema.safeParse({ dataCenter: 'com', apiUrl: 'http://127.0.0.1:1/books/v3' })
         .success,
     ).toBe(false);
-    expect(zohoInvoiceSettingsSchema.safeParse({ dataCenter: 'uk' }).success).toBe(false);
+    expect(zohoInvoiceSettingsSchema.safeParse({ dataCenter: 'uk' }).success).toBe(true);
+    expect(zohoInvoiceSettingsSchema.safeParse({ dataCenter: 'co.uk' }).success).toBe(false);
     expect(
       zohoInvoiceSettingsSchema.safeParse({ dataCenter: 'com', apiUrl: 'file:///etc/invoice/v3' }).success,
     ).toBe(false);
@@ -44,6 +56,7 @@ describe('Zoho Invoice settings', () => {
     expect(resolveEndpoints(settings, allowed)).toEqual({
       apiUrl: 'http://[::1]:4010/invoice/v3',
       accountsUrl: 'http://LOCALHOST:4010',
+      apiUrlFixed: true,
     });
   });
 

@@ -12,9 +12,11 @@ export const DATA_CENTERS = {
   ca: { apiUrl: 'https://www.zohoapis.ca/invoice/v3', accountsUrl: 'https://accounts.zohocloud.ca' },
   'com.cn': { apiUrl: 'https://www.zohoapis.com.cn/invoice/v3', accountsUrl: 'https://accounts.zoho.com.cn' },
   sa: { apiUrl: 'https://www.zohoapis.sa/invoice/v3', accountsUrl: 'https://accounts.zoho.sa' },
+  // Zoho's multi-DC page lists accounts.zoho.uk; the API host follows the pattern (and api_domain names it anyway).
+  uk: { apiUrl: 'https://www.zohoapis.uk/invoice/v3', accountsUrl: 'https://accounts.zoho.uk' },
 } as const;
 
-export const dataCenterSchema = z.enum(['com', 'eu', 'in', 'com.au', 'jp', 'ca', 'com.cn', 'sa']);
+export const dataCenterSchema = z.enum(['com', 'eu', 'in', 'com.au', 'jp', 'ca', 'com.cn', 'sa', 'uk']);
 export type ZohoDataCenter = z.infer<typeof dataCenterSchema>;
 
 const httpUrl = z.url({ protocol: /^https?$/ });
@@ -39,6 +41,8 @@ export const zohoInvoiceSettingsSchema = z.object({
   accountsUrl: httpUrl.optional(),
   /** One more source record per further contact person with an email. */
   includeContactPersons: z.boolean().default(false),
+  /** Only active contacts (`filter_by=Status.Active`); by default every contact, inactive ones too (`Status.All`). */
+  activeContactsOnly: z.boolean().default(false),
 });
 export type ZohoInvoiceSettings = z.infer<typeof zohoInvoiceSettingsSchema>;
 export type ZohoInvoiceSettingsInput = z.input<typeof zohoInvoiceSettingsSchema>;
@@ -46,6 +50,8 @@ export type ZohoInvoiceSettingsInput = z.input<typeof zohoInvoiceSettingsSchema>
 export interface ZohoEndpoints {
   apiUrl: string;
   accountsUrl: string;
+  /** The settings name the API address: the token answer's `api_domain` does not move it. */
+  apiUrlFixed?: boolean;
 }
 
 /**
@@ -71,6 +77,7 @@ export function resolveEndpoints(
   return {
     apiUrl: (settings.apiUrl ?? dc.apiUrl).replace(/\/+$/, ''),
     accountsUrl: (settings.accountsUrl ?? dc.accountsUrl).replace(/\/+$/, ''),
+    apiUrlFixed: settings.apiUrl !== undefined,
   };
 }
 

@@ -26,6 +26,7 @@ export function contextFor(
       apiUrl: sim.apiUrl,
       accountsUrl: sim.accountsUrl,
       includeContactPersons: false,
+      activeContactsOnly: false,
       ...overrides,
     },
     logger: silentLogger,

@@ -54,6 +54,7 @@ describe('migrations', () => {
       'list_memberships',
       'mailing_lists',
       'organizations',
+      'request_budgets',
       'run_records',
       'source_records',
       'stored_file_chunks',

@@ -4,8 +4,10 @@ import {
   type ConnectorContext,
   type ConnectorFiles,
   type ConnectorRegistry,
+  createHttpClient,
   InvalidConfigurationError,
   type Logger,
+  type RequestBudget,
 } from '@leadsync/connector-sdk';
 import type { SecretBox } from '@leadsync/db';
 import type { Connection } from '@leadsync/db/schema';
@@ -18,6 +20,8 @@ export interface ContextDeps {
   logger: Logger;
   /** The organization's uploaded files, for connectors whose settings name one (createEngine: from the database). */
   files?: (organizationId: string) => ConnectorFiles;
+  /** The request budget of every source account, shared by every process (the engine's: in PostgreSQL). */
+  requestBudget?: RequestBudget;
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: 'credentials' | 'settings'): T {
@@ -45,6 +49,7 @@ export function buildContext(
     allowedHosts: deps.allowedHosts,
     signal,
     files: organizationId === undefined ? undefined : deps.files?.(organizationId),
+    http: createHttpClient({ budget: deps.requestBudget, logger: deps.logger, signal }),
   };
 }
 

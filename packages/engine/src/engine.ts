@@ -1,5 +1,11 @@
-import type { CheckResult, ConnectorContext, ConnectorRegistry, Logger } from '@leadsync/connector-sdk';
-import { type Database, type SecretBox, StoredFileRepository } from '@leadsync/db';
+import type {
+  CheckResult,
+  ConnectorContext,
+  ConnectorRegistry,
+  Logger,
+  RequestBudget,
+} from '@leadsync/connector-sdk';
+import { createDatabaseBudget, type Database, type SecretBox, StoredFileRepository } from '@leadsync/db';
 import { type Connection, connections, type SyncRun, syncRuns, syncs } from '@leadsync/db/schema';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { buildContext, type ContextDeps, checkCredentials, connectionContext } from './context.ts';
@@ -31,6 +37,8 @@ export interface EngineDeps {
   writeUnitRecords?: number;
   /** Empty source pages in a row after which a run fails; default MAX_EMPTY_PAGES. */
   maxEmptyPages?: number;
+  /** The request budget of source accounts; default: in this database, shared by every process that uses it. */
+  requestBudget?: RequestBudget;
 }
 
 /** What queued a run: a person (`manual`), the first import of `initiateSync`, the schedule, a preview. */
@@ -93,6 +101,7 @@ export function createEngine(engineDeps: EngineDeps): Engine {
   const deps: EngineDeps & ContextDeps = {
     ...engineDeps,
     files: (organizationId) => new StoredFileRepository(db, organizationId),
+    requestBudget: engineDeps.requestBudget ?? createDatabaseBudget(db),
   };
   const now = deps.now ?? (() => new Date());
 
@@ -149,6 +158,28 @@ export function createEngine(engineDeps: EngineDeps): Engine {
     if (deliveryIds.length > 0) await tell(() => deps.events?.deliveriesQueued(organizationId, deliveryIds));
   }
 
+  async function handleMissingPermission(
+    organizationId: string,
+    connectionId: string,
+    ok: boolean,
+  ): Promise<void> {
+    if (!UUID.test(connectionId)) throw new NotFoundError('Connection', connectionId);
+    const [from, to] = ok
+      ? (['needs_permission', 'active'] as const)
+      : (['active', 'needs_permission'] as const);
+    await db
+      .update(connections)
+      .set({ status: to, updatedAt: sql`now()` })
+      .where(
+        and(
+          eq(connections.organizationId, organizationId),
+          eq(connections.id, connectionId),
+          eq(connections.status, from),
+        ),
+      );
+    if (!ok) deps.logger.warn({ organizationId, connectionId }, 'the account key lacks a permission');
+  }
+
   async function tell(listener: () => Promise<void> | undefined): Promise<void> {
     try {
       await listener();
@@ -157,7 +188,7 @@ export function createEngine(engineDeps: EngineDeps): Engine {
     }
   }
 
-  const runDeps = { ...deps, now, handleRejectedCredentials, deliveriesQueued };
+  const runDeps = { ...deps, now, handleRejectedCredentials, deliveriesQueued, handleMissingPermission };
 
   return {
     connectorContext: (connection) => connectionContext(deps, connection),
@@ -187,7 +218,7 @@ export function createEngine(engineDeps: EngineDeps): Engine {
             and(
               eq(syncRuns.syncId, syncId),
               eq(syncRuns.dryRun, false),
-              sql`${syncRuns.status} in ('queued', 'running')`,
+              sql`${syncRuns.status} in ('queued', 'running', 'waiting')`,
             ),
           );
         if (active) return active;

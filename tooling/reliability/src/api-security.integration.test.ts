@@ -269,6 +269,11 @@ const OPERATIONS: Record<string, Operation> = {
     variables: (b) => ({ id: b.connectionId, s: { dataCenter: 'eu' } }),
     expect: 'refused',
   },
+  updateSyncDeletionCheck: {
+    document: 'mutation ($id: ID!) { updateSyncDeletionCheck(id: $id, hours: 0) { id } }',
+    variables: (b) => ({ id: b.syncId }),
+    expect: 'refused',
+  },
   updateSyncDeletionGuard: {
     document: 'mutation ($id: ID!) { updateSyncDeletionGuard(id: $id, percent: 100) { id } }',
     variables: (b) => ({ id: b.syncId }),

@@ -97,7 +97,11 @@ export async function renderMetrics(db: Database): Promise<string> {
     FROM sync_runs WHERE NOT dry_run GROUP BY status ORDER BY status`);
 
   out.metric('leadsync_runs', 'gauge', 'Sync runs (previews excluded) by status.');
-  for (const row of runs) out.sample('leadsync_runs', { status: row.status }, Number(row.runs));
+  // Every status, zero included: `waiting` (for a source's daily quota) shows even before the first one.
+  for (const status of ['queued', 'running', 'waiting', 'succeeded', 'failed']) {
+    const row = runs.find((r) => r.status === status);
+    out.sample('leadsync_runs', { status }, Number(row?.runs ?? 0));
+  }
 
   const outcomes = ['new_leads', 're_added', 'duplicate', 'ignored', 'deleted'] as const;
   const outcomeNames = {

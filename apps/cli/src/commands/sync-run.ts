@@ -82,9 +82,15 @@ export async function runSync(
       } finally {
         deps.progress?.stop();
       }
-      const interrupted = run.status === 'queued' || run.status === 'running';
+      const interrupted = run.status === 'queued' || run.status === 'running' || run.status === 'waiting';
       writeRunReport(run, out);
-      if (interrupted) {
+      if (run.status === 'waiting') {
+        writeLine(
+          out,
+          `Waiting: ${run.waitingReason ?? 'the source asked to wait'}. A worker resumes it at ` +
+            `${run.waitingUntil?.toISOString() ?? 'the quota reset'}; or run \`leadsync sync run ${sync.id}\` again then.`,
+        );
+      } else if (interrupted) {
         writeLine(
           out,
           `Stopped after a page. Run \`leadsync sync run ${sync.id}\` again to resume from the checkpoint.`,

@@ -40,6 +40,8 @@ export interface Capabilities {
   connectorSetupHelp: boolean;
   /** `POST /uploads` and `previewConnectionSettings`: a connector with `fileSetting` gets a chunked upload. */
   fileUploads: boolean;
+  /** `SyncRun.waitingUntil`, `waitingReason`, `deletionsChecked`: runs that wait for a source's daily quota. */
+  sourceQuota: boolean;
 }
 
 export const minimalCapabilities: Capabilities = {
@@ -63,6 +65,7 @@ export const minimalCapabilities: Capabilities = {
   connectionStatusReason: false,
   connectorSetupHelp: false,
   fileUploads: false,
+  sourceQuota: false,
 };
 
 interface TypeFields {
@@ -126,6 +129,7 @@ export function capabilitiesFrom(result: IntrospectionResult): Capabilities {
     connectionStatusReason: names(result.connection ?? null).has('statusReason'),
     connectorSetupHelp: names(result.connector ?? null).has('setupHelp'),
     fileUploads: query.has('previewConnectionSettings') && names(result.connector ?? null).has('fileSetting'),
+    sourceQuota: run.has('waitingUntil') && run.has('deletionsChecked'),
   };
 }
 

@@ -13,6 +13,7 @@ export function runFields(caps: Capabilities): string {
     caps.undo ? 'undoneAt' : '',
     caps.deletionGuard ? 'heldDeletions warning' : '',
     caps.undoReport ? 'undoReport { reversed kept keptByReason { reason count } }' : '',
+    caps.sourceQuota ? 'waitingUntil waitingReason deletionsChecked' : '',
   ].join(' ');
   return `id status startedAt finishedAt error ${totals} ${breakdown} ${extra}`;
 }

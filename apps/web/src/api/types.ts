@@ -3,7 +3,7 @@
 export type ImportMode = 'ALL' | 'CRITERIA';
 export type Frequency = 'ONCE' | 'DAILY' | 'WEEKLY' | 'MONTHLY';
 export type SyncStatus = 'DRAFT' | 'ACTIVE' | 'INACTIVE';
-export type RunStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+export type RunStatus = 'QUEUED' | 'RUNNING' | 'WAITING' | 'SUCCEEDED' | 'FAILED';
 export type Outcome = 'NEW' | 'RE_ADDED' | 'DUPLICATE' | 'IGNORED' | 'DELETED';
 export type IgnoredReason =
   | 'BOUNCED'
@@ -12,7 +12,7 @@ export type IgnoredReason =
   | 'FILE_DUPLICATE'
   | 'EMPTY_EMAIL'
   | 'INVALID_PATTERN';
-export type ConnectionStatus = 'ACTIVE' | 'NEEDS_NEW_KEY';
+export type ConnectionStatus = 'ACTIVE' | 'NEEDS_NEW_KEY' | 'NEEDS_PERMISSION';
 export type LeadStatus = 'ACTIVE' | 'DELETED' | 'BOUNCED' | 'DO_NOT_MAIL';
 
 export interface Connector {
@@ -142,6 +142,11 @@ export interface SyncRunSummary {
   heldDeletions?: number | null;
   warning?: string | null;
   undoReport?: UndoReport | null;
+  /** WAITING: when the run goes on by itself, and why (a source's daily quota). */
+  waitingUntil?: string | null;
+  waitingReason?: string | null;
+  /** false: the run did not look for deletions (the period is not over, or the quota is low). */
+  deletionsChecked?: boolean | null;
 }
 
 export type UndoKeptReason =

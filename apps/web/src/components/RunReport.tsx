@@ -65,6 +65,18 @@ export function RunReport({ run, timeZone, refreshKey, actions }: Props) {
         </p>
       ) : null}
       {isInProgress(run) ? <RunProgressView run={run} /> : null}
+      {run.status === 'WAITING' ? (
+        <p className="notice" role="status" data-testid="run-waiting">
+          Waiting for the source's quota ({run.waitingReason ?? 'the source asked to wait'}); resumes at{' '}
+          {formatDateTime(run.waitingUntil)} your time, by itself. Everything read so far is kept.
+        </p>
+      ) : null}
+      {run.status === 'SUCCEEDED' && run.deletionsChecked === false ? (
+        <p className="muted" data-testid="run-deletions-not-checked">
+          This run did not look for contacts deleted at the source (it does so at most once per the sync's
+          deletion period, and not when the source's daily quota is low); a later run will.
+        </p>
+      ) : null}
       {run.status === 'FAILED' && run.error ? (
         <ErrorBanner message={`The run failed: ${run.error}`} testId="run-error" />
       ) : null}

@@ -13,6 +13,7 @@ import { Badge, type Tone } from './ui.tsx';
 const runTones: Record<RunStatus, Tone> = {
   QUEUED: 'info',
   RUNNING: 'info',
+  WAITING: 'warn',
   SUCCEEDED: 'good',
   FAILED: 'bad',
 };
@@ -20,6 +21,7 @@ const runTones: Record<RunStatus, Tone> = {
 const runWords: Record<RunStatus, string> = {
   QUEUED: 'Queued',
   RUNNING: 'Running',
+  WAITING: 'Waiting',
   SUCCEEDED: 'Succeeded',
   FAILED: 'Failed',
 };

@@ -167,6 +167,13 @@ export function SyncDetailsPage({ id, runId }: { id: string; runId: string | nul
               <a href={href({ name: 'settings' })}>Update it in Settings</a>
             </>
           ) : null}
+          {sync.connection.status === 'NEEDS_PERMISSION' ? (
+            <>
+              {' '}
+              <Badge tone="warn">Key lacks a permission</Badge> the last run says which; grant it at the
+              source and run again (the syncs stay active)
+            </>
+          ) : null}
         </dd>
         <dt>Mailing list</dt>
         <dd>

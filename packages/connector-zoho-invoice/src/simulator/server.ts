@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DateTime } from 'luxon';
 import { formatZohoTime, zohoTimeToMillis } from '../zoho-time.ts';
 import { generateContacts } from './generator.ts';
+import { OrganizationLimits } from './limits.ts';
 import { SeededRandom } from './random.ts';
 import type {
   Address,
@@ -24,7 +24,10 @@ import type {
 const API_PREFIX = '/invoice/v3';
 const TOKEN_PATH = '/oauth/v2/token';
 const ORG_HEADER = 'x-com-zoho-invoice-organizationid';
+/** Observed in `X-Rate-Limit-Limit` on real Zoho Invoice answers (free plan). */
 const DAILY_LIMIT = 1000;
+/** The scopes the product needs; a simulator started without one of them answers as Zoho does (401, code 57). */
+const ALL_SCOPES = ['ZohoInvoice.contacts.READ', 'ZohoInvoice.settings.READ'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const MAX_RECORDED_REQUESTS = 20_000;
 const EMPTY = Buffer.alloc(0);
@@ -61,9 +64,8 @@ interface OrgState {
   org: Required<SimulatorOrganization>;
   contacts: Map<string, StoredContact>;
   customFields: Map<string, CustomFieldDefinition>;
-  window: { start: number; count: number };
-  /** Requests today (in the org's zone); `endsAt`: the last millisecond of that day. */
-  daily: { day: string; endsAt: number; count: number };
+  /** The per-minute limit and the daily quota of the organization, across every client. */
+  limits: OrganizationLimits;
   /** Bumped on every change; keys the sorted-list cache. */
   version: number;
   sorted?: { key: string; rows: StoredContact[] };
@@ -185,7 +187,15 @@ export async function startZohoInvoiceSimulator(
   const mintLimit =
     options.tokenMintLimit === undefined ? { limit: 10, windowMs: 600_000 } : options.tokenMintLimit;
   const tokenLifetimeMs = (options.accessTokenLifetimeSeconds ?? 3600) * 1000;
-  const honourModifiedFilter = options.lastModifiedTimeFilter ?? true;
+  const modifiedFilter =
+    options.lastModifiedTimeFilter === false
+      ? 'ignored'
+      : options.lastModifiedTimeFilter === true || options.lastModifiedTimeFilter === undefined
+        ? 'honoured'
+        : options.lastModifiedTimeFilter;
+  const dailyQuota = options.dailyQuota ?? { limit: DAILY_LIMIT };
+  const startedAt = Date.now();
+  let scopes = new Set(options.scopes ?? ALL_SCOPES);
 
   let credentials: SimulatorCredentials = {
     clientId: options.clientId ?? `1000.${hex(random, 30).toUpperCase()}`,
@@ -214,8 +224,7 @@ export async function startZohoInvoiceSimulator(
       org: { time_zone: 'America/New_York', ...org },
       contacts: new Map(),
       customFields: new Map(),
-      window: { start: 0, count: 0 },
-      daily: { day: '', endsAt: 0, count: 0 },
+      limits: new OrganizationLimits(org.time_zone ?? 'America/New_York', rateLimit, dailyQuota, startedAt),
       version: 0,
     });
   }
@@ -603,7 +612,7 @@ export async function startZohoInvoiceSimulator(
         answer = {
           access_token: token,
           expires_in: Math.round(tokenLifetimeMs / 1000),
-          api_domain: `http://${hostForUrl}:${port}`,
+          api_domain: options.apiDomain ?? `http://${hostForUrl}:${port}`,
           token_type: 'Bearer',
         };
       }
@@ -631,40 +640,17 @@ export async function startZohoInvoiceSimulator(
     return state;
   };
 
-  const limitHeaders = (state: OrgState | undefined): Record<string, string> => {
-    if (!state) return {};
-    const at = Date.now();
-    // The zone's day is worked out with luxon only when the day turns (it was a tenth of a list request's cost).
-    if (at > state.daily.endsAt) {
-      const now = DateTime.fromMillis(at, { zone: state.org.time_zone });
-      const day = now.toISODate() ?? '';
-      const endsAt = now.endOf('day').toMillis();
-      state.daily = { day, endsAt, count: state.daily.day === day ? state.daily.count : 0 };
-    }
-    state.daily.count++;
-    const reset = Math.max(1, Math.round((state.daily.endsAt - at) / 1000));
-    return {
-      'X-Rate-Limit-Limit': String(DAILY_LIMIT),
-      'X-Rate-Limit-Remaining': String(DAILY_LIMIT - state.daily.count),
-      'X-Rate-Limit-Reset': String(reset),
-    };
-  };
+  const limitHeaders = (state: OrgState | undefined): Record<string, string> =>
+    state ? state.limits.headers() : {};
 
   const checkRate = (state: OrgState | undefined) => {
-    if (!rateLimit || !state) return;
-    const now = Date.now();
-    const windowMs = rateLimit.windowMs ?? 60_000;
-    if (now >= state.window.start + windowMs) state.window = { start: now, count: 0 };
-    state.window.count++;
-    if (state.window.count > rateLimit.limit) {
-      const retryAfter = Math.max(1, Math.ceil((state.window.start + windowMs - now) / 1000));
-      throw new ZohoError(
-        429,
-        44,
-        'You have made too many requests per minute. Please try again after some time.',
-        { 'Retry-After': String(retryAfter) },
-      );
-    }
+    const refusal = state?.limits.admit();
+    if (refusal) throw new ZohoError(refusal.status, refusal.code, refusal.message, refusal.headers);
+  };
+
+  /** A scope the key lacks: Zoho answers HTTP 401 with code 57 (observed for a missing scope, section 3). */
+  const requireScope = (scope: string) => {
+    if (!scopes.has(scope)) throw new ZohoError(401, 57, 'You are not authorized to perform this operation');
   };
 
   const intParam = (url: URL, name: string, fallback: number): number => {
@@ -696,7 +682,10 @@ export async function startZohoInvoiceSimulator(
     if (!byStatus) throw new ZohoError(400, 2, 'Invalid value passed for filter_by');
     let since: number | undefined;
     const modifiedParam = url.searchParams.get('last_modified_time');
-    if (modifiedParam && honourModifiedFilter) {
+    // Not a documented parameter: honoured as an inclusive bound, ignored, or refused, as the option says.
+    if (modifiedParam && modifiedFilter === 'refused')
+      throw new ZohoError(400, 2, 'Invalid value passed for last_modified_time');
+    if (modifiedParam && modifiedFilter === 'honoured') {
       const parsed = zohoTimeToMillis(modifiedParam);
       if (parsed === undefined) throw new ZohoError(400, 2, 'Invalid value passed for last_modified_time');
       since = Math.floor(parsed / 1000) * 1000;
@@ -907,7 +896,7 @@ export async function startZohoInvoiceSimulator(
       if (req.method !== 'GET')
         throw new ZohoError(405, 37, 'The HTTP method is not allowed for the requested resource');
       if (path === '/organizations') {
-        checkRate(undefined);
+        requireScope('ZohoInvoice.settings.READ');
         record(req, url, 200);
         send(res, 200, organizationsBody(), {}, malformed);
         return;
@@ -917,6 +906,7 @@ export async function startZohoInvoiceSimulator(
       let body: unknown;
       const detail = /^\/contacts\/(\d+)$/.exec(path);
       const personsOfContact = /^\/contacts\/(\d+)\/contactpersons$/.exec(path);
+      requireScope(path.startsWith('/contacts') ? 'ZohoInvoice.contacts.READ' : 'ZohoInvoice.settings.READ');
       if (path === '/contacts') body = listContacts(state, url);
       else if (path === '/contacts/contactpersons') body = listContactPersons(state, url);
       else if (personsOfContact?.[1]) body = listContactPersons(state, url, personsOfContact[1]);
@@ -1029,6 +1019,16 @@ export async function startZohoInvoiceSimulator(
     rotateKey,
     setPrimaryEmail(email) {
       primaryEmail = email;
+    },
+    setScopes(granted) {
+      scopes = new Set(granted);
+    },
+    resetDailyQuota(organizationId) {
+      for (const state of orgs.values())
+        if (!organizationId || state.org.organization_id === organizationId) state.limits.resetDay();
+    },
+    requestsToday(organizationId) {
+      return orgState(organizationId).limits.usedToday;
     },
     injectFault(fault) {
       const count = 'count' in fault && fault.count !== undefined ? fault.count : 1;

@@ -164,12 +164,12 @@ export type SimulatorFault =
       afterRequests?: number;
     };
 
-export interface RateLimitOptions {
-  /** Requests per window per organization (Zoho: about 100 a minute). */
-  limit: number;
-  /** Window length (default 60 000 ms). */
-  windowMs?: number;
-}
+export type { DailyQuotaOptions } from './limits.ts';
+
+import type { DailyQuotaOptions, RateLimitWindow } from './limits.ts';
+
+/** Per organization, whoever sends: see limits.ts for what Zoho documents and what is assumed. */
+export type RateLimitOptions = RateLimitWindow;
 
 export interface StartSimulatorOptions {
   /** 0 or unset: a free port. */
@@ -182,14 +182,29 @@ export interface StartSimulatorOptions {
   /** Generated contacts per organization; 0 for none (default 250). */
   contactsPerOrganization?: number;
   generator?: GeneratorOptions;
-  /** Per-minute limit with 429 + Retry-After; `false` turns it off. Default 100 a minute per organization. */
+  /**
+   * Per-minute limit per organization across all clients, over a sliding window, with 429 (+ Retry-After unless
+   * `retryAfter: false`); `false` turns it off. Default 100 a minute.
+   */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * The daily quota in `X-Rate-Limit-*` on every answer (default 1,000, counted, not enforced: the remaining
+   * count goes negative, as observed). `enforce` refuses calls past it; `periodMs` scales the day.
+   */
+  dailyQuota?: DailyQuotaOptions;
+  /** Scopes the key was granted (default both the product needs); a missing one: 401 code 57 on its endpoints. */
+  scopes?: string[];
+  /** What the token answer names as `api_domain` (default: this simulator's own origin). */
+  apiDomain?: string;
   /** Access-token lifetime reported as `expires_in` and enforced (default 3600 s). */
   accessTokenLifetimeSeconds?: number;
   /** Zoho lets one refresh token mint 10 access tokens per 10 minutes; `false` turns that limit off. */
   tokenMintLimit?: { limit: number; windowMs: number } | false;
-  /** Whether `GET /contacts` honours `last_modified_time` as an inclusive lower bound (default true). */
-  lastModifiedTimeFilter?: boolean;
+  /**
+   * What `GET /contacts` does with `last_modified_time`, which Zoho does not document as a list parameter:
+   * `honoured` (true, the default) as an inclusive lower bound, `ignored` (false), or `refused` (400 code 2).
+   */
+  lastModifiedTimeFilter?: boolean | 'honoured' | 'ignored' | 'refused';
   primaryEmail?: string;
   clientId?: string;
   clientSecret?: string;
@@ -221,6 +236,12 @@ export interface ZohoInvoiceSimulator {
   deleteContact(organizationId: string, contactId: string): void;
   rotateKey(): SimulatorCredentials;
   setPrimaryEmail(email: string): void;
+  /** The scopes the key has from now on (a missing one: 401 code 57 on its endpoints). */
+  setScopes(scopes: string[]): void;
+  /** The daily quota starts again now, for one organization or all. */
+  resetDailyQuota(organizationId?: string): void;
+  /** Calls counted against the organization's daily quota so far. */
+  requestsToday(organizationId: string): number;
   injectFault(fault: SimulatorFault): void;
   close(): Promise<void>;
   // Extras for tests and tools.

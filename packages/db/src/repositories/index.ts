@@ -51,6 +51,7 @@ export {
   ensureDefaultOrganization,
   OrganizationRepository,
 } from './organizations.ts';
+export { createDatabaseBudget } from './request-budget.ts';
 export { type PruneResult, pruneExpiredRunRecords } from './retention.ts';
 export {
   type RunRecordFilter,

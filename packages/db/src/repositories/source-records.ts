@@ -18,6 +18,22 @@ export class SourceRecordRepository {
     readonly organizationId: string,
   ) {}
 
+  /** Source records the sync tracks (not deleted at the source): what a full listing for deletions pages through. */
+  async countLive(syncId: string): Promise<number> {
+    if (!isUuid(syncId)) return 0;
+    const [row] = await this.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(sourceRecords)
+      .where(
+        and(
+          eq(sourceRecords.organizationId, this.organizationId),
+          eq(sourceRecords.syncId, syncId),
+          isNull(sourceRecords.deletedAt),
+        ),
+      );
+    return Number(row?.n ?? 0);
+  }
+
   /** The known records among `sourceIds`, keyed by source id; one query. */
   async getMany(syncId: string, sourceIds: readonly string[]): Promise<Map<string, SourceRecord>> {
     const result = new Map<string, SourceRecord>();

@@ -85,7 +85,7 @@ export class SyncRunRepository {
           and(
             eq(syncRuns.organizationId, this.organizationId),
             eq(syncRuns.syncId, input.syncId),
-            inArray(syncRuns.status, ['queued', 'running']),
+            inArray(syncRuns.status, ['queued', 'running', 'waiting']),
             eq(syncRuns.dryRun, false),
           ),
         );
@@ -206,7 +206,7 @@ export class SyncRunRepository {
     return row;
   }
 
-  /** Ends a run with its final counters; only a `queued` or `running` run can finish. */
+  /** Ends a run with its final counters; only a `queued`, `running` or `waiting` run can finish. */
   async finish(
     id: string,
     result: { status: Extract<RunStatus, 'succeeded' | 'failed'>; error?: string | null } & UpdateRunInput,
@@ -215,7 +215,7 @@ export class SyncRunRepository {
     const [row] = await this.db
       .update(syncRuns)
       .set({ ...result, finishedAt: result.finishedAt ?? sql`now()` })
-      .where(and(this.scoped(id), inArray(syncRuns.status, ['queued', 'running'])))
+      .where(and(this.scoped(id), inArray(syncRuns.status, ['queued', 'running', 'waiting'])))
       .returning();
     return row;
   }

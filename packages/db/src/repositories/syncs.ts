@@ -22,6 +22,7 @@ export type UpdateSyncInput = Partial<
     | 'updatePolicy'
     | 'deletionGuardPercent'
     | 'deletionsConfirmedAt'
+    | 'deletionCheckHours'
     | 'highWaterMark'
     | 'setupStep'
     | 'nextRunAt'

@@ -2,7 +2,7 @@ import { index, jsonb, pgEnum, pgTable, text, unique, uuid } from 'drizzle-orm/p
 import { createdAt, id, updatedAt } from './columns.ts';
 import { organizations } from './organizations.ts';
 
-export const connectionStatus = pgEnum('connection_status', ['active', 'needs_new_key']);
+export const connectionStatus = pgEnum('connection_status', ['active', 'needs_new_key', 'needs_permission']);
 
 export const connections = pgTable(
   'connections',

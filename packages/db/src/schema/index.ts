@@ -5,6 +5,7 @@ export * from './lead-events.ts';
 export * from './leads.ts';
 export * from './mailing-lists.ts';
 export * from './organizations.ts';
+export * from './request-budgets.ts';
 export * from './runs.ts';
 export * from './source-records.ts';
 export * from './syncs.ts';

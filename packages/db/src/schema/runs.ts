@@ -18,7 +18,7 @@ import { createdAt, id, timestamptz } from './columns.ts';
 import { organizations } from './organizations.ts';
 import { syncs } from './syncs.ts';
 
-export const runStatus = pgEnum('run_status', ['queued', 'running', 'succeeded', 'failed']);
+export const runStatus = pgEnum('run_status', ['queued', 'running', 'waiting', 'succeeded', 'failed']);
 export const runOutcome = pgEnum('run_outcome', ['new', 're_added', 'duplicate', 'ignored', 'deleted']);
 export const ignoredReason = pgEnum('ignored_reason', [
   'bounced',
@@ -78,6 +78,12 @@ export const syncRuns = pgTable(
     heldDeletions: counter(),
     /** A sentence for a person about something the run did not do on its own (held deletions). */
     warning: text(),
+    /** `waiting`: when the run goes on by itself (the source's daily quota resets then). */
+    waitingUntil: timestamptz(),
+    /** `waiting`: why, for a person ("daily API quota of the Zoho account reached"). */
+    waitingReason: text(),
+    /** Whether the run looked for deletions by a full listing; false: it did not (period not over, quota low). */
+    deletionsChecked: boolean(),
   },
   (t) => [
     index('sync_runs_organization_id_idx').on(t.organizationId),
@@ -86,10 +92,13 @@ export const syncRuns = pgTable(
       t.createdAt.desc().nullsFirst(),
       t.id.desc().nullsFirst(),
     ),
-    /** At most one real run queued or running per sync. */
+    /**
+     * At most one real run queued, running or waiting per sync (written without naming `waiting`, which the
+     * migration that adds it to the enum cannot use in the same transaction).
+     */
     uniqueIndex('sync_runs_one_active_per_sync_idx')
       .on(t.syncId)
-      .where(sql`${t.status} in ('queued', 'running') and not ${t.dryRun}`),
+      .where(sql`${t.status} not in ('succeeded', 'failed') and not ${t.dryRun}`),
     unique('sync_runs_organization_id_id_key').on(t.organizationId, t.id),
     foreignKey({
       name: 'sync_runs_sync_fk',

@@ -71,6 +71,10 @@ export const syncs = pgTable(
     /** A draft's wizard step to reopen at (0-based); null once initiated. */
     setupStep: smallint(),
     nextRunAt: timestamptz(),
+    /** Deletions are looked for by a full listing at most once per this many hours (a costly read at a quota). */
+    deletionCheckHours: integer().notNull().default(24),
+    /** When a run last listed every source id to find deletions. */
+    deletionsCheckedAt: timestamptz(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -3,6 +3,8 @@ import {
   type AnyConnector,
   ConnectorError,
   InvalidCredentialsError,
+  MissingPermissionError,
+  QuotaReachedError,
   type RecordPage,
   type SourceRecord,
 } from '@leadsync/connector-sdk';
@@ -67,6 +69,8 @@ export interface RunDeps extends ContextDeps {
   handleRejectedCredentials(organizationId: string, connectionId: string, change?: KeyChange): Promise<void>;
   /** After the commit of a run's end: its webhook deliveries (written in that transaction) can get their jobs. */
   deliveriesQueued(organizationId: string, deliveryIds: readonly string[]): Promise<void>;
+  /** The connection gets `needs_permission` (its syncs stay as they are); `active` again once a run succeeds. */
+  handleMissingPermission(organizationId: string, connectionId: string, ok: boolean): Promise<void>;
   /** Records per write unit (see WRITE_UNIT_RECORDS). */
   writeUnitRecords?: number;
 }
@@ -213,6 +217,16 @@ export async function executeRun(
   try {
     const connector = deps.registry.get(connection.connectorId);
     let checkpoint = parseCheckpoint(run.checkpoint);
+    if (run.status === 'waiting') {
+      // The source's quota has reset (or a person asked again): the run goes on from its checkpoint.
+      const [resumed] = await db
+        .update(syncRuns)
+        .set({ status: 'running', waitingUntil: null, waitingReason: null })
+        .where(and(eq(syncRuns.id, run.id), eq(syncRuns.status, 'waiting')))
+        .returning();
+      if (!resumed) return (await getRun(db, runId)) ?? run;
+      run = resumed;
+    }
     if (run.status === 'queued' || !checkpoint) {
       checkpoint = { phase: 'read', since: readSince(sync, connector)?.toISOString() ?? null };
       const [started] = await db
@@ -246,8 +260,9 @@ export async function executeRun(
         .where(eq(syncRuns.id, run.id));
     }
 
+    const deletions = await deletionCheck(deps, scope, sync, connector, ctx, run);
     let listed: string[] | undefined;
-    if (connector.capabilities.detectsDeletes && connector.listIds && (await hasDeletionCandidates(scope))) {
+    if (deletions.check && connector.listIds) {
       listed = [];
       const empty = new EmptyPages(deps.maxEmptyPages);
       for await (const ids of connector.listIds(ctx, { organizationId: sync.sourceOrganizationId })) {
@@ -278,6 +293,9 @@ export async function executeRun(
           await tx.update(syncs).set({ deletionsConfirmedAt: null }).where(eq(syncs.id, scope.syncId));
         }
       }
+      if (!scope.dryRun && deletions.checked) {
+        await tx.update(syncs).set({ deletionsCheckedAt: sql`now()` }).where(eq(syncs.id, scope.syncId));
+      }
       if (!scope.dryRun && current?.highWaterMark) {
         // A change of criteria, mapping or window saved while this run read asked for a whole re-read: the
         // high-water mark stays cleared for the next run.
@@ -293,19 +311,42 @@ export async function executeRun(
       }
       const [row] = await tx
         .update(syncRuns)
-        .set({ status: 'succeeded', finishedAt: sql`now()`, checkpoint: { ...done } })
+        .set({
+          status: 'succeeded',
+          finishedAt: sql`now()`,
+          checkpoint: { ...done },
+          deletionsChecked: deletions.checked,
+        })
         .where(and(eq(syncRuns.id, scope.runId), eq(syncRuns.status, 'running')))
         .returning();
       // RUN_SUCCEEDED commits with the run's end (outbox): a crash after the commit loses no webhook.
       return { row, deliveryIds: row ? await queueRunEvent(tx, row, sync) : [] };
     });
+    if (finished.row && !scope.dryRun && connection.status === 'needs_permission')
+      await deps.handleMissingPermission(organizationId, connection.id, true);
     if (finished.row) await deps.deliveriesQueued(organizationId, finished.deliveryIds);
     return finished.row ?? (await getRun(db, runId)) ?? run;
   } catch (error) {
     if (error instanceof LostRun) throw error.original;
     if (options.signal?.aborted) return (await getRun(db, runId)) ?? run;
+    if (error instanceof QuotaReachedError) {
+      // Not a failure: every committed unit stays, and the run goes on from its checkpoint once the quota resets.
+      deps.logger.info(
+        { runId, syncId: sync.id, resumeAt: error.resumeAt.toISOString() },
+        'sync run waiting for the source quota',
+      );
+      const [waiting] = await db
+        .update(syncRuns)
+        .set({ status: 'waiting', waitingUntil: error.resumeAt, waitingReason: error.userMessage })
+        .where(and(eq(syncRuns.id, runId), eq(syncRuns.status, 'running')))
+        .returning();
+      return waiting ?? (await getRun(db, runId)) ?? run;
+    }
     if (error instanceof InvalidCredentialsError) {
       await deps.handleRejectedCredentials(organizationId, connection.id);
+    }
+    if (error instanceof MissingPermissionError && !run.dryRun) {
+      await deps.handleMissingPermission(organizationId, connection.id, false);
     }
     const message = userMessage(error, connection);
     deps.logger.error({ err: error, runId, syncId: sync.id }, `sync run failed: ${message}`);
@@ -313,7 +354,7 @@ export async function executeRun(
       const [row] = await tx
         .update(syncRuns)
         .set({ status: 'failed', finishedAt: sql`now()`, error: message })
-        .where(and(eq(syncRuns.id, runId), sql`${syncRuns.status} in ('queued', 'running')`))
+        .where(and(eq(syncRuns.id, runId), sql`${syncRuns.status} in ('queued', 'running', 'waiting')`))
         .returning();
       // RUN_FAILED commits with the run's end (outbox).
       return { row, deliveryIds: row ? await queueRunEvent(tx, row, sync) : [] };
@@ -321,6 +362,46 @@ export async function executeRun(
     if (failed.row) await deps.deliveriesQueued(organizationId, failed.deliveryIds);
     return failed.row ?? (await getRun(db, runId)) ?? run;
   }
+}
+
+/** Requests a full listing may cost at most, as a share of the quota left above the reserve. */
+const DELETION_LISTING_QUOTA_SHARE = 0.5;
+
+/**
+ * Whether this run lists every source id to find deletions: only when a record could be gone, at most once per the
+ * sync's period (`deletionCheckHours`), and not when the source's daily quota left could not pay for the listing
+ * twice over (the listing's pages are estimated from the records the sync tracks). `checked`: what the run tells
+ * (`deletionsChecked`); true also when nothing could be missing.
+ */
+async function deletionCheck(
+  deps: RunDeps,
+  scope: RunScope,
+  sync: Sync,
+  connector: AnyConnector,
+  ctx: ReturnType<typeof connectionContext>,
+  run: SyncRun,
+): Promise<{ check: boolean; checked: boolean | null }> {
+  if (!connector.capabilities.detectsDeletes || !connector.listIds) return { check: false, checked: null };
+  if (!(await hasDeletionCandidates(scope))) return { check: false, checked: true };
+  if (!connector.capabilities.listingCostsRequests) return { check: true, checked: true };
+  const last = sync.deletionsCheckedAt?.getTime();
+  const periodMs = sync.deletionCheckHours * 3_600_000;
+  if (last !== undefined && deps.now().getTime() - last < periodMs) {
+    deps.logger.info({ runId: run.id }, 'deletions not looked for: the last full listing is recent');
+    return { check: false, checked: false };
+  }
+  const quota = await connector.quota?.(ctx, { organizationId: sync.sourceOrganizationId });
+  if (quota) {
+    const [row] = await scope.db.execute<{ n: number }>(sql`
+      select count(*)::int as n from source_records where sync_id = ${scope.syncId} and deleted_at is null`);
+    const pages = Math.ceil((row?.n ?? 0) / (connector.capabilities.listPageSize ?? 200)) + 1;
+    const spare = quota.remaining - Math.ceil(quota.limit * 0.1);
+    if (pages > spare * DELETION_LISTING_QUOTA_SHARE) {
+      deps.logger.info({ runId: run.id, pages, spare }, 'deletions not looked for: the source quota is low');
+      return { check: false, checked: false };
+    }
+  }
+  return { check: true, checked: true };
 }
 
 /**

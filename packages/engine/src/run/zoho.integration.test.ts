@@ -52,8 +52,23 @@ describe('a Zoho Invoice sync against the simulator', () => {
       .limit(1);
     const contact = sim.contacts(orgId).find((c) => c.contact_id === imported!.sourceId)!;
     sim.deleteContact(orgId, contact.contact_id);
+    // The last full listing is recent (the sync's deletion period, 24 h by default): this run does not look, and says so.
+    const listings = () =>
+      sim.requests.filter((r) => r.path.endsWith('/contacts') && !r.query.last_modified_time);
+    const listedBefore = listings().length;
+    const notLooked = await f.run(sync.id);
+    expect(notLooked.status).toBe('succeeded');
+    expect(notLooked.deletionsChecked).toBe(false);
+    expect(notLooked.deleted).toBe(0);
+    expect(listings().length).toBe(listedBefore);
+    // A day later it looks.
+    await f.db
+      .update(syncs)
+      .set({ deletionsCheckedAt: new Date(Date.now() - 25 * 3_600_000) })
+      .where(eq(syncs.id, sync.id));
     const third = await f.run(sync.id);
     expect(third.status).toBe('succeeded');
+    expect(third.deletionsChecked).toBe(true);
     expect(third.deleted).toBe(1);
     expect(third.newLeads).toBe(0);
     expect(await f.listEmails(list.id)).not.toContain(imported!.email);
@@ -73,7 +88,7 @@ describe('a Zoho Invoice sync against the simulator', () => {
     expect(fourth.deleted).toBe(0);
     expect(await f.listEmails(list.id)).toContain(imported!.email);
     expect((await f.leadsByEmail())[imported!.email!]?.status).toBe('active');
-  });
+  }, 120_000);
 
   it('a rotated key fails the run cleanly, the connection needs a new key and all its syncs go inactive', async () => {
     const orgId = sim.organizations[1]!.organization_id;

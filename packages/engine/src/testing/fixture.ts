@@ -89,6 +89,8 @@ export async function createFixture(
     retrieveFrom?: Date;
     organizationId?: string;
     deletionGuardPercent?: number;
+    /** Hours between full listings for deletions (default the schema's, 24). */
+    deletionCheckHours?: number;
   }) {
     const [sync] = await db
       .insert(syncs)
@@ -110,6 +112,7 @@ export async function createFixture(
         updatePolicy: input.updatePolicy ?? 'overwrite',
         deletionGuardPercent: input.deletionGuardPercent,
         status: 'active',
+        ...(input.deletionCheckHours === undefined ? {} : { deletionCheckHours: input.deletionCheckHours }),
       })
       .returning();
     return sync!;

@@ -56,6 +56,7 @@ function safeJson(value: unknown): string {
 
 /** Zoho client knobs for a local simulator: short backoff and timeouts, a budget that never waits. */
 export const FAST_ZOHO: ZohoClientOptions = {
+  planDailyQuota: false,
   requestsPerMinute: 6_000_000,
   burst: 100_000,
   maxAttempts: 4,
@@ -138,6 +139,8 @@ export function createHarness(url: string, options: { registry?: ConnectorRegist
         fieldMapping: input.fieldMapping ?? DEFAULT_MAPPING,
         schedule: { frequency: 'DAILY', time: '06:00', timeZone: 'UTC' },
         status: 'active',
+        // Every run looks for deletions (the default period, 24 h, would keep the next run from seeing one).
+        deletionCheckHours: 0,
       })
       .returning();
     const syncId = sync!.id;

@@ -28,7 +28,12 @@ export function toConnection(row: ConnectionRow): Connection {
     id: row.id,
     connector: row.connectorId,
     name: row.name,
-    status: row.status === 'active' ? ConnectionStatus.ACTIVE : ConnectionStatus.NEEDS_NEW_KEY,
+    status:
+      row.status === 'active'
+        ? ConnectionStatus.ACTIVE
+        : row.status === 'needs_permission'
+          ? ConnectionStatus.NEEDS_PERMISSION
+          : ConnectionStatus.NEEDS_NEW_KEY,
     primaryEmail: row.primaryEmail,
     statusReason: row.status === 'active' ? null : row.statusReason,
     maskedKey: row.maskedKey,

@@ -3,6 +3,8 @@ import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 export enum ConnectionStatus {
   ACTIVE = 'active',
   NEEDS_NEW_KEY = 'needs_new_key',
+  /** The key works but lacks a permission or scope at the source; its syncs keep running once it is granted. */
+  NEEDS_PERMISSION = 'needs_permission',
 }
 registerEnumType(ConnectionStatus, { name: 'ConnectionStatus' });
 

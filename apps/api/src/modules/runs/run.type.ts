@@ -5,6 +5,8 @@ import { DateTimeScalar } from '../../graphql/scalars.ts';
 export enum RunStatus {
   QUEUED = 'queued',
   RUNNING = 'running',
+  /** Waiting for a source's daily quota; `waitingUntil` says when it goes on by itself. */
+  WAITING = 'waiting',
   SUCCEEDED = 'succeeded',
   FAILED = 'failed',
 }
@@ -224,6 +226,24 @@ export class SyncRun {
     description: 'Something the run did not do on its own, for a person.',
   })
   warning!: string | null;
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: "WAITING: when the run goes on by itself (the source account's daily quota resets then).",
+  })
+  waitingUntil!: Date | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'WAITING: why, e.g. "daily API quota of the Zoho account reached".',
+  })
+  waitingReason!: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      "Whether the run looked for records deleted at the source (a full listing, at most once per the sync's deletion period and not when the quota is low); null: the source cannot tell deletions.",
+  })
+  deletionsChecked!: boolean | null;
 
   @Field(() => RunProgress)
   progress!: RunProgress;

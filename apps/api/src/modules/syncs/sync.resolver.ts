@@ -137,6 +137,15 @@ export class SyncResolver {
     );
   }
 
+  @Mutation(() => Sync, { description: "Sets the sync's deletion period (hours between full listings)." })
+  async updateSyncDeletionCheck(
+    @Arg('id', () => ID) id: string,
+    @Arg('hours', () => Int) hours: number,
+    @Ctx() ctx: ApiContext,
+  ): Promise<Sync> {
+    return toSync(await ctx.services.syncs.updateDeletionCheck(id, hours));
+  }
+
   @Mutation(() => Sync)
   async updateSyncPolicy(
     @Arg('id', () => ID) id: string,

@@ -10,7 +10,9 @@ import {
   ConnectionRepository,
   isForeignKeyViolation,
   MailingListRepository,
+  SourceRecordRepository,
   SyncRepository,
+  SyncRunRepository,
 } from '@leadsync/db/repositories';
 import type {
   Connection as ConnectionRow,
@@ -103,6 +105,7 @@ export function toSync(row: SyncRow): Sync {
     updatePolicy: row.updatePolicy as UpdatePolicy,
     deletionGuardPercent: row.deletionGuardPercent,
     deletionsConfirmed: row.deletionsConfirmedAt !== null,
+    deletionCheckHours: row.deletionCheckHours,
     createdAt: row.createdAt,
     connectionId: row.connectionId,
     mailingListId: row.mailingListId,
@@ -412,6 +415,18 @@ export class SyncService {
     return updated;
   }
 
+  /** Hours between full listings that look for deletions (0: every run); at most 30 days. */
+  async updateDeletionCheck(id: string, hours: number): Promise<SyncRow> {
+    if (!Number.isInteger(hours) || hours < 0 || hours > 720)
+      throw badInput(
+        'hours',
+        'The deletion period is a whole number of hours from 0 (every run) to 720 (30 days).',
+      );
+    const updated = await this.syncs.update(id, { deletionCheckHours: hours });
+    if (!updated) throw syncNotFound(id);
+    return updated;
+  }
+
   async updatePolicy(id: string, policy: UpdatePolicy): Promise<SyncRow> {
     const updated = await this.syncs.update(id, { updatePolicy: policy });
     if (!updated) throw syncNotFound(id);
@@ -431,17 +446,37 @@ export class SyncService {
     if (sync.criteria) {
       for (const field of criteriaFields(sync.criteria as unknown as Criteria)) fields.add(field);
     }
+    // What the last run learned spares the source a listing; the deletion listing is counted when it is due.
+    const last = await new SyncRunRepository(this.deps.db, this.organizationId).latestSucceeded(sync.id);
+    const tracked = await new SourceRecordRepository(this.deps.db, this.organizationId).countLive(sync.id);
+    const periodMs = sync.deletionCheckHours * 3_600_000;
+    const deletionDue =
+      connector.capabilities.detectsDeletes &&
+      tracked > 0 &&
+      (!sync.deletionsCheckedAt || this.now().getTime() - sync.deletionsCheckedAt.getTime() >= periodMs);
+    // The last run tells what the next one reads only when both read the same way (everything, or changes only).
+    const lastSince = (last?.checkpoint as { since?: unknown } | null | undefined)?.since;
+    const lastFull = typeof lastSince !== 'string';
+    const nextFull = !sync.highWaterMark;
     const estimate = await connector.estimateCost(this.deps.engine.connectorContext(connection), {
       organizationId: sync.sourceOrganizationId,
       since: sync.highWaterMark ?? sync.retrieveFrom ?? undefined,
       fields: [...fields],
+      ...(last && lastFull === nextFull ? { lastRun: { records: last.readCount, full: lastFull } } : {}),
+      deletionListing: deletionDue,
+      trackedRecords: tracked,
     });
     return {
       records: estimate.records,
       requests: estimate.requests,
+      note: estimate.note ?? null,
       listRequests: estimate.listRequests ?? null,
       detailRequests: estimate.detailRequests ?? null,
-      note: estimate.note ?? null,
+      deletionRequests: estimate.deletionRequests ?? null,
+      accuracy: estimate.accuracy ?? null,
+      dailyQuota: estimate.dailyQuota
+        ? { ...estimate.dailyQuota, resetAt: new Date(estimate.dailyQuota.resetAt) }
+        : null,
     };
   }
 

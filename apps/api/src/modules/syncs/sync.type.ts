@@ -135,11 +135,31 @@ export class Sync {
   })
   deletionsConfirmed!: boolean;
 
+  @Field(() => Int, {
+    description:
+      'Deletions at the source are looked for by a full listing at most once per this many hours (default 24; 0: every run), and not when the source quota is low.',
+  })
+  deletionCheckHours!: number;
+
   @Field(() => DateTimeScalar)
   createdAt!: Date;
 
   connectionId!: string;
   mailingListId!: string;
+}
+
+@ObjectType({ simpleResolvers: true, description: "A source account's daily API quota." })
+export class SourceDailyQuota {
+  @Field(() => Int)
+  limit!: number;
+
+  @Field(() => Int, {
+    description: 'May be negative: a source may go on answering past its quota for a while.',
+  })
+  remaining!: number;
+
+  @Field(() => DateTimeScalar)
+  resetAt!: Date;
 }
 
 @ObjectType({
@@ -164,4 +184,22 @@ export class CostEstimate {
 
   @Field(() => String, { nullable: true })
   note!: string | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The full listing that looks for deletions, when this run would make one (0: not due).',
+  })
+  deletionRequests!: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: '`about`: from what the last run learned or a short count; `unknown`: a lower bound only.',
+  })
+  accuracy!: string | null;
+
+  @Field(() => SourceDailyQuota, {
+    nullable: true,
+    description: "The source account's daily quota as last seen; null when not known.",
+  })
+  dailyQuota!: SourceDailyQuota | null;
 }
