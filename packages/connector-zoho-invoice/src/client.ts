@@ -260,11 +260,13 @@ export class ZohoClient {
     if (typeof json.error === 'string' || status >= 400) {
       // Zoho refuses a revoked or replaced refresh token with HTTP 200 {"error":"invalid_code"}.
       const reason = typeof json.error === 'string' ? json.error : `HTTP ${status}`;
+      const client = reason === 'invalid_client';
       throw new InvalidCredentialsError(
         `Zoho refused the refresh token (${reason.slice(0, 40)})`,
-        reason === 'invalid_client'
+        client
           ? 'Zoho refused the client id or secret (check the data center as well).'
           : 'Zoho refused the account key: enter a new one.',
+        client ? 'clientId' : 'refreshToken',
       );
     }
     if (typeof json.access_token !== 'string' || !json.access_token) {
