@@ -149,7 +149,8 @@ try {
 
   // For context: the same read through the connector alone, without the engine (the source's own floor).
   const connector = registry.get('zoho-invoice');
-  const ctx = engine.connectorContext(connection!);
+  // The engine's database is closed by now: the connector's own client, with a budget in memory.
+  const ctx = { ...engine.connectorContext(connection!), http: undefined };
   const sourceStarted = performance.now();
   let sourceRecords = 0;
   for await (const page of connector.read(ctx, {
