@@ -229,9 +229,12 @@ async function* scanContacts(
     const atCursor: string[] = [];
 
     if (!state.topDown && cursorMs !== undefined) {
+      // Sorted oldest first: the first readable row is the oldest, so it alone tells whether the filter held.
       for (const raw of body.contacts) {
         const read = readListRow(raw);
-        if (read.ok && read.row.modifiedMs < cursorMs) filterIgnoredNow = true;
+        if (!read.ok) continue;
+        filterIgnoredNow = read.row.modifiedMs < cursorMs;
+        break;
       }
     }
     for (const raw of filterIgnoredNow ? [] : body.contacts) {
