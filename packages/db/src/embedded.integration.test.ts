@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmod, cp, mkdir, mkdtemp, readdir, rm, stat, unlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,7 +85,8 @@ describe('embedded PostgreSQL from a private folder', () => {
 
   it('as root, keeps the cluster of a kept private data directory outside the temporary directory', async () => {
     // A private folder outside the temporary directory, as a clone in /root is (removed at once: only its path counts).
-    const outside = await mkdtemp(join(import.meta.dirname, '..', '.private-data-'));
+    // In the home folder, not beside this file: the clone itself may live in the temporary directory.
+    const outside = await mkdtemp(join(homedir(), '.leadsync-private-data-'));
     try {
       await chmod(outside, 0o700);
       const kept = await clusterDirectory(outside, true);
