@@ -1,8 +1,9 @@
 // The API process of `csv.bench.ts`: the real Express + Apollo server on a free port, over the bench database. Prints
 // `{ url }` once listening; on stdin's end prints `{ rss_mb }` (its peak resident memory) and exits.
 import type { AddressInfo } from 'node:net';
+import { connectorRegistry } from '@leadsync/connectors';
 import { createDatabase, SecretBox } from '@leadsync/db';
-import { connectorRegistry, createEngine } from '@leadsync/engine';
+import { createEngine } from '@leadsync/engine';
 import pino from 'pino';
 import { createApiServer } from '../src/server.ts';
 

@@ -1,7 +1,9 @@
 // The worker of `csv.bench.ts`: executes one queued run with the real engine, then prints
 // `{ seconds, total, status, rss_mb, cpu_seconds }` (peak resident memory of this process) and exits.
+
+import { connectorRegistry } from '@leadsync/connectors';
 import { createDatabase, SecretBox } from '@leadsync/db';
-import { connectorRegistry, createEngine } from '@leadsync/engine';
+import { createEngine } from '@leadsync/engine';
 import pino from 'pino';
 
 const [databaseUrl, runId, secretKeyHex] = process.argv.slice(2) as [string, string, string];

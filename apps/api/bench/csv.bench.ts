@@ -13,10 +13,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { connectorRegistry } from '@leadsync/connectors';
 import { createDatabase, runMigrations, SecretBox, startScratchPostgres } from '@leadsync/db';
 import { ApiKeyRepository, createOrganization } from '@leadsync/db/repositories';
 import { mailingLists, syncs } from '@leadsync/db/schema';
-import { connectorRegistry, createEngine } from '@leadsync/engine';
+import { createEngine } from '@leadsync/engine';
 import pino from 'pino';
 import postgres from 'postgres';
 

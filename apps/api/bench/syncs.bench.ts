@@ -24,6 +24,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { connectorRegistry } from '@leadsync/connectors';
 import { runMigrations, SecretBox, startScratchPostgres } from '@leadsync/db';
 import {
   ApiKeyRepository,
@@ -33,7 +34,7 @@ import {
   SyncRepository,
   SyncRunRepository,
 } from '@leadsync/db/repositories';
-import { connectorRegistry, createEngine } from '@leadsync/engine';
+import { createEngine } from '@leadsync/engine';
 import type autocannon from 'autocannon';
 import express from 'express';
 import { execute, parse, validate } from 'graphql';

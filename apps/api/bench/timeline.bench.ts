@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { connectorRegistry } from '@leadsync/connectors';
 import { runMigrations, SecretBox, startScratchPostgres } from '@leadsync/db';
 import {
   ApiKeyRepository,
@@ -21,7 +22,7 @@ import {
   MailingListRepository,
   SyncRepository,
 } from '@leadsync/db/repositories';
-import { connectorRegistry, createEngine } from '@leadsync/engine';
+import { createEngine } from '@leadsync/engine';
 import pino from 'pino';
 import postgres from 'postgres';
 import { createApiServer } from '../src/server.ts';

@@ -1,10 +1,8 @@
-import { createConnectorRegistry } from '@leadsync/connector-sdk';
-import { createZohoInvoiceConnector } from '@leadsync/connector-zoho-invoice';
 import {
   startZohoInvoiceSimulator,
   type ZohoInvoiceSimulator,
 } from '@leadsync/connector-zoho-invoice/simulator';
-import { connectorRegistry } from '@leadsync/engine';
+import { fastRegistry } from '@leadsync/connectors/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, type Json, ok, startTestApi, type TestApi } from './testing/harness.ts';
 
@@ -50,14 +48,7 @@ describe('Zoho Invoice account key rotation over HTTP', () => {
   }
 
   beforeAll(async () => {
-    const fastZoho = createZohoInvoiceConnector({
-      requestsPerMinute: 6_000_000,
-      burst: 100_000,
-      baseDelayMs: 1,
-      maxDelayMs: 5,
-      requestTimeoutMs: 10_000,
-    });
-    api = await startTestApi({ registry: createConnectorRegistry([fastZoho, connectorRegistry.get('csv')]) });
+    api = await startTestApi({ registry: fastRegistry({ planDailyQuota: true }) });
     sim = await startZohoInvoiceSimulator({ seed: 11, contactsPerOrganization: 0, rateLimit: false });
     orgId = sim.organizations[0]?.organization_id ?? '';
     sim.addContacts(orgId, [

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { connectorRegistry } from '@leadsync/connectors';
 import { loopbackPortHosts, nextRunAt } from '@leadsync/core';
 import {
   createDatabase,
@@ -9,7 +10,7 @@ import {
   runMigrations,
   SecretBox,
 } from '@leadsync/db';
-import { connectorRegistry, createEngine } from '@leadsync/engine';
+import { createEngine } from '@leadsync/engine';
 import {
   createJobScheduler,
   createLogger,

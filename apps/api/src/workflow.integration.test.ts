@@ -1,11 +1,9 @@
-import { createConnectorRegistry } from '@leadsync/connector-sdk';
-import { createZohoInvoiceConnector } from '@leadsync/connector-zoho-invoice';
 import {
   startZohoInvoiceSimulator,
   type ZohoInvoiceSimulator,
 } from '@leadsync/connector-zoho-invoice/simulator';
+import { fastRegistry } from '@leadsync/connectors/testing';
 import { syncs } from '@leadsync/db/schema';
-import { connectorRegistry } from '@leadsync/engine';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, ok, startTestApi, type TestApi } from './testing/harness.ts';
@@ -72,14 +70,7 @@ describe('the sync workflow', () => {
   }
 
   beforeAll(async () => {
-    const fastZoho = createZohoInvoiceConnector({
-      requestsPerMinute: 6_000_000,
-      burst: 100_000,
-      baseDelayMs: 1,
-      maxDelayMs: 5,
-      requestTimeoutMs: 10_000,
-    });
-    api = await startTestApi({ registry: createConnectorRegistry([fastZoho, connectorRegistry.get('csv')]) });
+    api = await startTestApi({ registry: fastRegistry({ planDailyQuota: true }) });
     sim = await startZohoInvoiceSimulator({ seed: 19, contactsPerOrganization: 0, rateLimit: false });
     zohoOrganizationId = sim.organizations[0]?.organization_id ?? '';
     sim.addContacts(zohoOrganizationId, [

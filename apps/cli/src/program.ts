@@ -105,7 +105,10 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
       const config = env();
       const logger = await loggerFor(config, io.err);
       const { openCliDatabase, openSecretBox } = await import('./database.ts');
-      const { connectorRegistry, createEngine } = await import('@leadsync/engine');
+      const [{ connectorRegistry }, { createEngine }] = await Promise.all([
+        import('@leadsync/connectors'),
+        import('@leadsync/engine'),
+      ]);
       const { runSync } = await import('./commands/sync-run.ts');
       const { progressBar } = await import('./progress.ts');
       const database = await openCliDatabase(config, logger);
@@ -176,7 +179,10 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
         const config = env();
         const logger = await loggerFor(config, io.err);
         const { openCliDatabase, openSecretBox } = await import('./database.ts');
-        const { connectorRegistry, createEngine } = await import('@leadsync/engine');
+        const [{ connectorRegistry }, { createEngine }] = await Promise.all([
+          import('@leadsync/connectors'),
+          import('@leadsync/engine'),
+        ]);
         const { uploadFile } = await import('./commands/file-upload.ts');
         const { uploadProgressBar } = await import('./progress.ts');
         const database = await openCliDatabase(config, logger);

@@ -17,6 +17,7 @@ import {
   startZohoInvoiceSimulator,
   type ZohoInvoiceSimulator,
 } from '@leadsync/connector-zoho-invoice/simulator';
+import { fastRegistry } from '@leadsync/connectors/testing';
 import { createDatabase, runMigrations, SecretBox, startScratchPostgres } from '@leadsync/db';
 import {
   connections,
@@ -28,7 +29,6 @@ import {
   syncs,
 } from '@leadsync/db/schema';
 import { createEngine } from '@leadsync/engine';
-import { fastRegistry } from '@leadsync/engine/testing/zoho';
 import { eq, inArray } from 'drizzle-orm';
 import pino from 'pino';
 import { createJobScheduler } from '../src/scheduler.ts';

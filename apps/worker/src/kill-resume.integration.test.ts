@@ -7,6 +7,7 @@ import {
   startZohoInvoiceSimulator,
   type ZohoInvoiceSimulator,
 } from '@leadsync/connector-zoho-invoice/simulator';
+import { fastRegistry } from '@leadsync/connectors/testing';
 import { createDatabase, type DatabaseHandle, SecretBox } from '@leadsync/db';
 import {
   connections,
@@ -20,7 +21,6 @@ import {
   syncs,
 } from '@leadsync/db/schema';
 import { createEngine, type Engine } from '@leadsync/engine';
-import { fastRegistry } from '@leadsync/engine/testing/zoho';
 import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
 import { asc, eq, sql } from 'drizzle-orm';
 import pino from 'pino';

@@ -1,4 +1,5 @@
 import type { Logger } from '@leadsync/connector-sdk';
+import { connectorRegistry } from '@leadsync/connectors';
 import { nextRunAt } from '@leadsync/core';
 import {
   createDatabase,
@@ -9,7 +10,7 @@ import {
   runMigrations,
   SecretBox,
 } from '@leadsync/db';
-import { connectorRegistry, createEngine } from '@leadsync/engine';
+import { createEngine } from '@leadsync/engine';
 import type { WorkerEnvironment } from './env.ts';
 import { createLogger } from './logger.ts';
 import { createJobScheduler, type JobScheduler } from './scheduler.ts';

@@ -1,6 +1,6 @@
 // The Zoho Invoice simulator in its own process, so the benchmark's RSS is the engine's alone.
 // Prints one JSON line (urls and credentials) when it listens; exits when its stdin closes.
-import { startZohoInvoiceSimulator } from '@leadsync/connector-zoho-invoice/simulator';
+import { startZohoInvoiceSimulator } from '@leadsync/connectors/testing';
 
 const n = Number(process.argv[2] ?? 100_000);
 const sim = await startZohoInvoiceSimulator({

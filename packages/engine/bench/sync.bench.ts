@@ -11,13 +11,13 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import { fastRegistry } from '@leadsync/connectors/testing';
 import { createDatabase, runMigrations, SecretBox, startScratchPostgres } from '@leadsync/db';
 import { connections, mailingLists, organizations, syncs } from '@leadsync/db/schema';
 import { eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import { createEngine } from '../src/engine.ts';
 import { silentLogger } from '../src/testing/fixture.ts';
-import { fastRegistry } from '../src/testing/zoho.ts';
 
 const n = Number(process.env.BENCH_N ?? 100_000);
 const server = await startScratchPostgres(process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL);

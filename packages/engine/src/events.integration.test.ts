@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { connectorRegistry } from '@leadsync/connectors';
 import { WebhookRepository } from '@leadsync/db';
 import { webhookDeliveries } from '@leadsync/db/schema';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from './engine.ts';
-import { connectorRegistry } from './registry.ts';
 import { createFixture, csv, type Fixture, silentLogger } from './testing/fixture.ts';
 
 /**

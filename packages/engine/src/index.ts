@@ -7,5 +7,4 @@ export {
   type RunTrigger,
 } from './engine.ts';
 export { EngineError, type EngineErrorCode, NotFoundError, UndoRefusedError } from './errors.ts';
-export { connectorRegistry } from './registry.ts';
 export { type ExecuteRunOptions, INCREMENTAL_OVERLAP_MS } from './run/execute.ts';

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { ConnectorRegistry } from '@leadsync/connector-sdk';
+import { connectorRegistry } from '@leadsync/connectors';
 import { type Database, SecretBox } from '@leadsync/db';
 import { ApiKeyRepository, createOrganization } from '@leadsync/db/repositories';
 import type { Sync, SyncRun } from '@leadsync/db/schema';
-import { connectorRegistry, createEngine, type Engine } from '@leadsync/engine';
+import { createEngine, type Engine } from '@leadsync/engine';
 import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
 import pino from 'pino';
 import type { RateLimitOptions, SchedulerPort } from '../graphql/deps.ts';

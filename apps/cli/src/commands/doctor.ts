@@ -7,9 +7,10 @@ import {
   SourceUnavailableError,
   UnknownConnectorError,
 } from '@leadsync/connector-sdk';
+import { connectorRegistry } from '@leadsync/connectors';
 import { createDatabase, SecretBox } from '@leadsync/db';
 import { type Connection, connections, organizations } from '@leadsync/db/schema';
-import { connectorRegistry, createEngine } from '@leadsync/engine';
+import { createEngine } from '@leadsync/engine';
 import { asc, eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import { redactUrl, type Writer, writeLine } from '../format.ts';

@@ -1,7 +1,8 @@
 import type { Logger } from '@leadsync/connector-sdk';
+import { connectorRegistry } from '@leadsync/connectors';
 import { createDatabase, type DatabaseHandle } from '@leadsync/db';
 import { connections, syncRuns } from '@leadsync/db/schema';
-import { connectorRegistry, createEngine, type Engine } from '@leadsync/engine';
+import { createEngine, type Engine } from '@leadsync/engine';
 import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
 import { eq } from 'drizzle-orm';
 import postgres from 'postgres';

@@ -110,7 +110,7 @@ async function estimateRecords(
   connection: Parameters<Engine['connectorContext']>[0],
   organizationId: string,
 ): Promise<number | undefined> {
-  const { connectorRegistry } = await import('@leadsync/engine');
+  const { connectorRegistry } = await import('@leadsync/connectors');
   const connector = connectorRegistry.has(connection.connectorId)
     ? connectorRegistry.get(connection.connectorId)
     : undefined;

@@ -3,8 +3,10 @@
  * moment the run's last transaction has committed (the engine's after-commit hook), before anything could give the
  * webhook delivery a job. Configured by DATABASE_URL, SECRET_KEY_HEX and RUN_ID.
  */
+
+import { connectorRegistry } from '@leadsync/connectors';
 import { createDatabase, SecretBox } from '@leadsync/db';
-import { connectorRegistry, createEngine } from '@leadsync/engine';
+import { createEngine } from '@leadsync/engine';
 import pino from 'pino';
 
 const { DATABASE_URL, SECRET_KEY_HEX, RUN_ID } = process.env;

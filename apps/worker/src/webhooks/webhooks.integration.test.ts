@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { connectorRegistry } from '@leadsync/connectors';
 import { nextRunAt } from '@leadsync/core';
 import { createDatabase, type DatabaseHandle, SecretBox, WebhookRepository } from '@leadsync/db';
 import {
@@ -12,7 +13,7 @@ import {
   webhookDeliveries,
   webhooks,
 } from '@leadsync/db/schema';
-import { connectorRegistry, createEngine, type Engine } from '@leadsync/engine';
+import { createEngine, type Engine } from '@leadsync/engine';
 import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';

@@ -1,12 +1,13 @@
 import {
+  fastRegistry,
+  simulatorSettings,
   startZohoInvoiceSimulator,
   type ZohoInvoiceSimulator,
-} from '@leadsync/connector-zoho-invoice/simulator';
+} from '@leadsync/connectors/testing';
 import { runRecords } from '@leadsync/db/schema';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertInvariants, createFixture, type Fixture } from '../testing/fixture.ts';
-import { fastRegistry, simulatorSettings } from '../testing/zoho.ts';
 
 /**
  * Text PostgreSQL refuses (a NUL in text or jsonb, an unpaired surrogate escaped in jsonb) in a contact's email or

@@ -1,12 +1,13 @@
 import {
+  fastRegistry,
+  simulatorSettings,
   startZohoInvoiceSimulator,
   type ZohoInvoiceSimulator,
-} from '@leadsync/connector-zoho-invoice/simulator';
+} from '@leadsync/connectors/testing';
 import { runRecords } from '@leadsync/db/schema';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertInvariants, createFixture, type Fixture } from '../testing/fixture.ts';
-import { fastRegistry, simulatorSettings } from '../testing/zoho.ts';
 
 /**
  * A Zoho contact keeps its id when its email changes. The old address's lead, put on the list by this sync, leaves

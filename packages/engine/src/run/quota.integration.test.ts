@@ -1,12 +1,13 @@
 import {
+  fastRegistry,
+  simulatorSettings,
   startZohoInvoiceSimulator,
   type ZohoInvoiceSimulator,
-} from '@leadsync/connector-zoho-invoice/simulator';
+} from '@leadsync/connectors/testing';
 import { connections, syncs } from '@leadsync/db/schema';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertInvariants, createFixture, type Fixture, totals } from '../testing/fixture.ts';
-import { fastRegistry, simulatorSettings } from '../testing/zoho.ts';
 
 const MAPPING = [
   { source: 'email', target: 'email' },

@@ -1,5 +1,5 @@
-import { csvConnector } from '@leadsync/connector-csv';
-import { createConnectorRegistry, defineConnector, type SourceRecord } from '@leadsync/connector-sdk';
+import { defineConnector, type SourceRecord } from '@leadsync/connector-sdk';
+import { fastRegistry } from '@leadsync/connectors/testing';
 import { leads, sourceRecords } from '@leadsync/db/schema';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,7 +52,7 @@ const repeatingConnector = defineConnector({
 describe('source records of a record the source sends more than once in a run', () => {
   let f: Fixture;
   beforeAll(async () => {
-    f = await createFixture({ registry: createConnectorRegistry([repeatingConnector, csvConnector]) });
+    f = await createFixture({ registry: fastRegistry({}, [repeatingConnector]) });
   });
   afterAll(async () => {
     await f?.close();

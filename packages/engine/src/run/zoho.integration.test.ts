@@ -1,12 +1,13 @@
 import {
+  fastRegistry,
+  simulatorSettings,
   startZohoInvoiceSimulator,
   type ZohoInvoiceSimulator,
-} from '@leadsync/connector-zoho-invoice/simulator';
+} from '@leadsync/connectors/testing';
 import { connections, leads, runRecords, syncs } from '@leadsync/db/schema';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertInvariants, createFixture, type Fixture } from '../testing/fixture.ts';
-import { fastRegistry, simulatorSettings } from '../testing/zoho.ts';
 
 describe('a Zoho Invoice sync against the simulator', () => {
   let f: Fixture;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ConnectorRegistry, Logger } from '@leadsync/connector-sdk';
+import { connectorRegistry } from '@leadsync/connectors';
 import { createDatabase, type DatabaseHandle, SecretBox } from '@leadsync/db';
 import {
   connections,
@@ -17,7 +18,6 @@ import {
 import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
 import { and, asc, eq } from 'drizzle-orm';
 import { createEngine, type Engine, type EngineDeps } from '../engine.ts';
-import { connectorRegistry } from '../registry.ts';
 import type { ExecuteRunOptions } from '../run/execute.ts';
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

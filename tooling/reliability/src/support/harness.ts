@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { csvConnector } from '@leadsync/connector-csv';
 import { type ConnectorRegistry, createConnectorRegistry, type Logger } from '@leadsync/connector-sdk';
 import { createZohoInvoiceConnector, type ZohoClientOptions } from '@leadsync/connector-zoho-invoice';
-import type { ZohoInvoiceSimulator } from '@leadsync/connector-zoho-invoice/simulator';
 import { createDatabase, type Database, type DatabaseHandle, SecretBox } from '@leadsync/db';
 import {
   connections,
@@ -70,9 +69,7 @@ export function registryWith(zoho: ZohoClientOptions = FAST_ZOHO): ConnectorRegi
   return createConnectorRegistry([createZohoInvoiceConnector(zoho), csvConnector]);
 }
 
-export function simulatorSettings(sim: ZohoInvoiceSimulator) {
-  return { dataCenter: 'com', apiUrl: sim.apiUrl, accountsUrl: sim.accountsUrl };
-}
+export { simulatorSettings } from '@leadsync/connector-zoho-invoice/testing';
 
 export const DEFAULT_MAPPING: FieldMappingEntry[] = [
   { source: 'email', target: 'email' },

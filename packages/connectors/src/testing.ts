@@ -1,0 +1,18 @@
+import { csvConnector } from '@leadsync/connector-csv';
+import { type AnyConnector, createConnectorRegistry } from '@leadsync/connector-sdk';
+import type { ZohoInvoiceConnectorOptions } from '@leadsync/connector-zoho-invoice';
+import { fastZohoInvoiceConnector } from '@leadsync/connector-zoho-invoice/testing';
+
+export {
+  startZohoInvoiceSimulator,
+  type ZohoInvoiceSimulator,
+} from '@leadsync/connector-zoho-invoice/simulator';
+export { simulatorSettings } from '@leadsync/connector-zoho-invoice/testing';
+
+/**
+ * The real connectors for tests and benches against local simulators: the Zoho client tuned by its package's
+ * `fastZohoInvoiceConnector` (`zoho` overrides those options), and `extra` test connectors beside them.
+ */
+export function fastRegistry(zoho: ZohoInvoiceConnectorOptions = {}, extra: readonly AnyConnector[] = []) {
+  return createConnectorRegistry([...extra, fastZohoInvoiceConnector(zoho), csvConnector]);
+}
