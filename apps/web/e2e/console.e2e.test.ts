@@ -2,13 +2,18 @@ import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import {
+  startZohoInvoiceSimulator,
+  type ZohoInvoiceSimulator,
+} from '@leadsync/connector-zoho-invoice/simulator';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql, type RunningProduct, startProduct } from './product.ts';
 
 // The console against the real product: `pnpm start` on a fresh data directory, headless Chromium
 // (Debian's /usr/bin/chromium driven by playwright-core). Screenshots of each main screen go to
-// apps/web/screenshots/.
+// apps/web/screenshots/. Over 300 lines: one story of the console, each test building on the previous one's data
+// (one product start, which takes minutes); the helpers are at the top.
 
 const screenshots = fileURLToPath(new URL('../screenshots/', import.meta.url));
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -47,12 +52,16 @@ interface ApiRun {
 }
 
 let product: RunningProduct;
+/** Source accounts of the test's own: one with a small daily quota, one whose owner changes. */
+let quotaSource: ZohoInvoiceSimulator;
+let ownerSource: ZohoInvoiceSimulator;
 let browser: Browser;
 let page: Page;
 const consoleErrors: string[] = [];
 
-async function shot(name: string) {
-  await page.screenshot({ path: `${screenshots}${name}.png`, fullPage: true });
+/** A screenshot of the whole page, or (`fullPage: false`) of what the window shows. */
+async function shot(name: string, fullPage = true) {
+  await page.screenshot({ path: `${screenshots}${name}.png`, fullPage });
 }
 
 // axe-core (npm) injected into the page: every screen must have no serious or critical violation.
@@ -107,7 +116,17 @@ async function chooseWithKeys(label: string) {
 describe('the admin console in a browser', () => {
   beforeAll(async () => {
     await mkdir(screenshots, { recursive: true });
-    product = await startProduct();
+    // 10 calls a day, refused past it: 2,500 contacts need 13 list pages, so the first run waits for tomorrow.
+    quotaSource = await startZohoInvoiceSimulator({
+      seed: 7,
+      contactsPerOrganization: 2_500,
+      rateLimit: false,
+      dailyQuota: { limit: 10, enforce: true },
+    });
+    ownerSource = await startZohoInvoiceSimulator({ seed: 8, contactsPerOrganization: 20 });
+    product = await startProduct({
+      allowedHosts: [quotaSource, ownerSource].map((sim) => new URL(sim.apiUrl).host),
+    });
     browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
@@ -129,6 +148,8 @@ describe('the admin console in a browser', () => {
   afterAll(async () => {
     await browser?.close();
     await product?.stop();
+    await quotaSource?.close();
+    await ownerSource?.close();
   });
 
   it('signs in, creates a CSV sync through the wizard, runs it and explains what was ignored', async () => {
@@ -206,7 +227,7 @@ describe('the admin console in a browser', () => {
     expect(await page.getByTestId('review-retrieve-from').textContent()).toBe('Everything');
     await expect
       .poll(() => page.getByTestId('review-cost').textContent(), { timeout: 30_000 })
-      .toMatch(/^About 7 records; 0 requests to the source \(0 list, 0 detail\)\./);
+      .toMatch(/^About 7 records; no requests to the source\./);
     await shot('06-wizard-review');
     await expectAccessible('wizard, review');
     // Preview (when the API offers it): the same numbers a run will give, nothing written.
@@ -465,7 +486,9 @@ describe('the admin console in a browser', () => {
     // Counting lists the sandbox's contacts once, within the source's request budget: a few seconds.
     await expect
       .poll(() => page.getByTestId('review-cost').textContent(), { timeout: 60_000 })
-      .toMatch(/^About [\d,]+ records; \d+ requests to the source \(\d+ list, 0 detail\)\./);
+      .toMatch(
+        /^(About|At least) [\d,]+ records[^;]*; (about|at least) \d+ requests to the source: \d+ list pages?, 0 detail requests, 0 for the deletion check — (about|at least) [\d.<]+% of the account's daily quota of [\d,]+ \([\d,]+ left\)\./,
+      );
     await shot('06c-wizard-review-cost');
     await page.getByTestId('initiate').click();
     await page.getByTestId('sync-details-page').waitFor();
@@ -577,6 +600,119 @@ describe('the admin console in a browser', () => {
     await page.getByTestId('sync-details-page').waitFor();
     expect(await page.getByTestId('sync-name').textContent()).toBe('Keyboard only');
     await page.getByTestId('run-report').waitFor();
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it("shows a run waiting for its source account's daily quota, and a change of the account's primary email", async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const { mailingLists } = await graphql<{ mailingLists: { id: string; name: string }[] }>(
+      product,
+      'query { mailingLists { id name } }',
+    );
+    const listId = mailingLists.find((l) => l.name === 'Newsletter')?.id;
+    if (!listId) throw new Error('no Newsletter list');
+    /** A Zoho connection to a simulator, and an initiated daily sync of its first organization. */
+    async function initiatedSync(sim: ZohoInvoiceSimulator, name: string) {
+      const { createConnection } = await graphql<{ createConnection: { id: string } }>(
+        product,
+        'mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id } }',
+        {
+          input: {
+            connector: 'zoho-invoice',
+            name,
+            credentials: sim.credentials,
+            settings: { dataCenter: 'com', apiUrl: sim.apiUrl, accountsUrl: sim.accountsUrl },
+          },
+        },
+      );
+      const { createSync } = await graphql<{ createSync: { id: string } }>(
+        product,
+        'mutation($input: CreateSyncInput!) { createSync(input: $input) { id } }',
+        {
+          input: {
+            name: `${name} to Newsletter`,
+            connectionId: createConnection.id,
+            sourceOrganizationId: sim.organizations[0]?.organization_id,
+            importMode: 'ALL',
+            mailingListId: listId,
+            fieldMapping: [{ source: 'email', target: 'email' }],
+            schedule: { frequency: 'DAILY', time: '06:00', timeZone: 'Europe/London' },
+          },
+        },
+      );
+      await graphql(product, 'mutation($id: ID!) { initiateSync(id: $id) { id } }', { id: createSync.id });
+      return { connectionId: createConnection.id, syncId: createSync.id };
+    }
+    const runStatus = () => page.getByTestId('run-report').getByTestId('run-status').first().textContent();
+
+    // The daily quota: the first run reads what the quota allows, keeps it, and waits for the next day.
+    const small = await initiatedSync(quotaSource, 'Zoho (small daily quota)');
+    await page.goto(`${product.baseUrl}/#/syncs/${small.syncId}`);
+    await page.getByTestId('sync-details-page').waitFor();
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.getByTestId('run-report').waitFor();
+          return runStatus();
+        },
+        { timeout: 120_000, interval: 2_000 },
+      )
+      .toBe('Waiting');
+    expect(await page.getByTestId('run-waiting').textContent()).toMatch(
+      /^Waiting for the source's quota \(daily API quota of the Zoho account reached\); resumes at .+ your time, by itself\. Everything read so far is kept\.$/,
+    );
+    await page.getByTestId('run-waiting').evaluate((e) => e.scrollIntoView({ block: 'center' }));
+    await shot('21-run-waiting-for-quota', false);
+    await expectAccessible('a run waiting for the daily quota');
+
+    // The primary email: the next run finds another owner, ends without writing, and the console says why.
+    const owned = await initiatedSync(ownerSource, 'Zoho (owner changes)');
+    await page.goto(`${product.baseUrl}/#/syncs/${owned.syncId}`);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.getByTestId('run-report').waitFor();
+          return runStatus();
+        },
+        { timeout: 120_000, interval: 2_000 },
+      )
+      .toBe('Succeeded');
+    const before = ownerSource.primaryEmail;
+    ownerSource.setPrimaryEmail('new.owner@other-company.example.com');
+    await graphql(product, 'mutation($id: ID!) { runSyncNow(id: $id) { id } }', { id: owned.syncId });
+    await page.getByTestId('nav-settings').click();
+    const card = page.getByTestId(`connection-${owned.connectionId}`);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await card.waitFor();
+          return card.getByTestId('connection-status').textContent();
+        },
+        { timeout: 120_000, interval: 2_000 },
+      )
+      .toBe('Needs a new key');
+    // The addresses are masked (first letter and domain).
+    const masked = (email: string) => `${email.slice(0, 1)}…${email.slice(email.lastIndexOf('@'))}`;
+    expect(await card.getByTestId('needs-key-reason').textContent()).toBe(
+      `The account's primary email changed from ${masked(before)} to n…@other-company.example.com: enter the account key again.`,
+    );
+    expect(await card.textContent()).toMatch(/Inactive/);
+    await card.scrollIntoViewIfNeeded();
+    await shot('22-settings-primary-email-changed');
+    await expectAccessible('settings, a connection that needs a new key');
+    // Entering the key again (the refresh token alone) stores the new email; the sync stays inactive until activated.
+    await card.getByTestId('update-key').click();
+    await card.getByTestId('update-refreshToken').fill(ownerSource.credentials.refreshToken);
+    await card.getByTestId('save-key').click();
+    await expect
+      .poll(() => card.getByTestId('connection-status').textContent(), { timeout: 30_000 })
+      .toBe('Active');
+    expect(await card.textContent()).toContain('new.owner@other-company.example.com');
+    await card.getByTestId('activate-all').click();
+    await expect.poll(() => card.getByTestId('activate-all').count()).toBe(0);
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -73,7 +73,10 @@ export interface RunningProduct {
  * With LEADSYNC_E2E_BASE_URL and LEADSYNC_E2E_ADMIN_KEY set, the test uses that running instance instead
  * (for debugging the console against a server you started yourself).
  */
-export async function startProduct(timeoutMs = 360_000): Promise<RunningProduct> {
+export async function startProduct(
+  options: { timeoutMs?: number; allowedHosts?: string[] } = {},
+): Promise<RunningProduct> {
+  const timeoutMs = options.timeoutMs ?? 360_000;
   const attached = process.env.LEADSYNC_E2E_BASE_URL;
   if (attached) {
     return {
@@ -95,8 +98,9 @@ export async function startProduct(timeoutMs = 360_000): Promise<RunningProduct>
       LEADSYNC_DATA_DIR: join(dataDir, 'data'),
       PORT: String(port),
       LEADSYNC_ADMIN_KEY: adminKey,
-      // The webhook the console test adds (nothing listens on the discard port); the sandbox is allowed anyway.
-      LEADSYNC_ALLOWED_HOSTS: '127.0.0.1:9',
+      // The webhook the console test adds (nothing listens on the discard port) and the test's own sources; the
+      // sandbox is allowed anyway.
+      LEADSYNC_ALLOWED_HOSTS: ['127.0.0.1:9', ...(options.allowedHosts ?? [])].join(','),
     },
     // Its own process group, so stopping it stops everything it started (API, worker, PostgreSQL).
     detached: true,

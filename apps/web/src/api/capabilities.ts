@@ -34,6 +34,8 @@ export interface Capabilities {
   fullReread: boolean;
   /** `syncCostEstimate(id)`: what a run costs at the source, shown before initiating. */
   costEstimate: boolean;
+  /** `CostEstimate.deletionRequests`, `accuracy`, `dailyQuota`: the share of the source's daily quota. */
+  costQuota: boolean;
   /** `Connection.statusReason`: why a connection needs a new key. */
   connectionStatusReason: boolean;
   /** `Connector.setupHelp`: what a person must do at the source to connect it. */
@@ -62,6 +64,7 @@ export const minimalCapabilities: Capabilities = {
   drafts: false,
   fullReread: false,
   costEstimate: false,
+  costQuota: false,
   connectionStatusReason: false,
   connectorSetupHelp: false,
   fileUploads: false,
@@ -81,6 +84,7 @@ export interface IntrospectionResult {
   viewerType?: TypeFields | null;
   connection?: TypeFields | null;
   connector?: TypeFields | null;
+  costEstimate?: TypeFields | null;
 }
 
 export const CapabilitiesQuery = /* GraphQL */ `
@@ -93,6 +97,7 @@ export const CapabilitiesQuery = /* GraphQL */ `
     viewerType: __type(name: "Viewer") { fields { name } }
     connection: __type(name: "Connection") { fields { name } }
     connector: __type(name: "Connector") { fields { name } }
+    costEstimate: __type(name: "CostEstimate") { fields { name } }
   }
 `;
 
@@ -126,6 +131,9 @@ export function capabilitiesFrom(result: IntrospectionResult): Capabilities {
     drafts: mutation.has('updateSyncDraft') && sync.has('setupStep'),
     fullReread: sync.has('fullRereadPending'),
     costEstimate: query.has('syncCostEstimate'),
+    costQuota:
+      query.has('syncCostEstimate') &&
+      ['deletionRequests', 'accuracy', 'dailyQuota'].every((f) => names(result.costEstimate ?? null).has(f)),
     connectionStatusReason: names(result.connection ?? null).has('statusReason'),
     connectorSetupHelp: names(result.connector ?? null).has('setupHelp'),
     fileUploads: query.has('previewConnectionSettings') && names(result.connector ?? null).has('fileSetting'),

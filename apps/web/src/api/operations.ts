@@ -121,11 +121,16 @@ export const UpdateSyncDraftMutation = /* GraphQL */ `
   }
 `;
 
-export const SyncCostEstimateQuery = /* GraphQL */ `
-  query SyncCostEstimate($id: ID!) {
-    syncCostEstimate(id: $id) { records requests listRequests detailRequests note }
-  }
-`;
+export function syncCostEstimateQuery(caps: Capabilities): string {
+  return /* GraphQL */ `
+    query SyncCostEstimate($id: ID!) {
+      syncCostEstimate(id: $id) {
+        records requests listRequests detailRequests note
+        ${caps.costQuota ? 'deletionRequests accuracy dailyQuota { limit remaining resetAt }' : ''}
+      }
+    }
+  `;
+}
 
 export const MailingListsQuery = /* GraphQL */ `
   query MailingLists {

@@ -221,6 +221,12 @@ export interface CostEstimate {
   listRequests: number | null;
   detailRequests: number | null;
   note: string | null;
+  /** With `capabilities.costQuota`: the full listing that looks for deletions (0: not due). */
+  deletionRequests?: number | null;
+  /** `about`, or `unknown` when the figures are a lower bound only. */
+  accuracy?: string | null;
+  /** The source account's daily quota as last seen; null: not known; absent: the API does not tell. */
+  dailyQuota?: { limit: number; remaining: number; resetAt: string } | null;
 }
 
 export interface Lead {

@@ -11,10 +11,10 @@ import {
   MailingListsQuery,
   previewSyncMutation,
   SourceOrganizationsQuery,
-  SyncCostEstimateQuery,
   SyncDraftQuery,
   sourceFieldsQuery,
   sourceFieldsVariables,
+  syncCostEstimateQuery,
   UpdateSyncDraftMutation,
 } from '../api/operations.ts';
 import type {
@@ -29,13 +29,13 @@ import type {
 } from '../api/types.ts';
 import { WatchedRunReport } from '../components/RunReport.tsx';
 import { Badge, ErrorBanner, Field, Loading, Notice } from '../components/ui.tsx';
+import { describeCost } from '../lib/cost.ts';
 import {
   browserTimeZone,
   describeInitiation,
   describeSchedule,
   earliestRetrievalDate,
   formatDateTime,
-  formatNumber,
   timeZones,
 } from '../lib/format.ts';
 import { href, navigate } from '../lib/router.ts';
@@ -164,7 +164,7 @@ function Wizard({ draft: saved }: { draft: SavedDraft | null }) {
     [state.createdAt],
   );
   const [costResult] = useQuery<{ syncCostEstimate: CostEstimate | null }>({
-    query: SyncCostEstimateQuery,
+    query: syncCostEstimateQuery(caps),
     variables: { id: draft?.id ?? '', signature: draft?.signature ?? '' },
     pause: !caps.costEstimate || step !== 3 || !draft,
     requestPolicy: 'network-only',
@@ -616,12 +616,13 @@ function Wizard({ draft: saved }: { draft: SavedDraft | null }) {
                   <dd data-testid="review-cost">
                     {estimate ? (
                       <>
-                        About {formatNumber(estimate.records)} records; {formatNumber(estimate.requests)}{' '}
-                        requests to the source
-                        {estimate.listRequests != null && estimate.detailRequests != null
-                          ? ` (${formatNumber(estimate.listRequests)} list, ${formatNumber(estimate.detailRequests)} detail)`
-                          : ''}
-                        .{estimate.note ? <span className="muted small"> {estimate.note}</span> : null}
+                        {describeCost(estimate)}
+                        {estimate.note ? (
+                          <details className="muted small">
+                            <summary>How this was counted</summary>
+                            {estimate.note}
+                          </details>
+                        ) : null}
                       </>
                     ) : costResult.fetching ? (
                       'Counting…'
