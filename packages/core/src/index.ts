@@ -76,7 +76,7 @@ export {
   parseAllowedHost,
   parseAllowedHosts,
 } from './hosts/allowed-hosts.ts';
-export { applyMapping, type MappedLead, type MappingError } from './mapping/apply.ts';
+export { compileMapping, isBlank, type MappedValues, type Mapper } from './mapping/compile.ts';
 export {
   type FieldMapping,
   type FieldMappingEntry,
@@ -89,10 +89,8 @@ export { csvField, csvLine, RECORDS_CSV_HEADER } from './report/csv.ts';
 export { instantOfLocalTime } from './schedule/local-time.ts';
 export { describeSchedule, type NextRunOptions, nextRunAt } from './schedule/next-run.ts';
 export {
-  assertRetrieveFrom,
   earliestRetrieveFrom,
   type RetrievalWindowContext,
-  RetrievalWindowError,
   validateRetrieveFrom,
 } from './schedule/retrieval-window.ts';
 export {

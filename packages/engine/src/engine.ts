@@ -5,7 +5,13 @@ import type {
   Logger,
   RequestBudget,
 } from '@leadsync/connector-sdk';
-import { createDatabaseBudget, type Database, type SecretBox, StoredFileRepository } from '@leadsync/db';
+import {
+  createDatabaseBudget,
+  type Database,
+  isUuid,
+  type SecretBox,
+  StoredFileRepository,
+} from '@leadsync/db';
 import { type Connection, connections, type SyncRun, syncRuns, syncs } from '@leadsync/db/schema';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { buildContext, type ContextDeps, checkCredentials, connectionContext } from './context.ts';
@@ -94,8 +100,6 @@ export interface KeyChange {
   statusReason: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function createEngine(engineDeps: EngineDeps): Engine {
   const { db } = engineDeps;
   const deps: EngineDeps & ContextDeps = {
@@ -113,7 +117,7 @@ export function createEngine(engineDeps: EngineDeps): Engine {
       statusReason: 'The source refused the account key.',
     },
   ): Promise<void> {
-    if (!UUID.test(connectionId)) throw new NotFoundError('Connection', connectionId);
+    if (!isUuid(connectionId)) throw new NotFoundError('Connection', connectionId);
     const { changed, deliveryIds } = await db.transaction(async (tx) => {
       const [connection] = await tx
         .update(connections)
@@ -163,7 +167,7 @@ export function createEngine(engineDeps: EngineDeps): Engine {
     connectionId: string,
     ok: boolean,
   ): Promise<void> {
-    if (!UUID.test(connectionId)) throw new NotFoundError('Connection', connectionId);
+    if (!isUuid(connectionId)) throw new NotFoundError('Connection', connectionId);
     const [from, to] = ok
       ? (['needs_permission', 'active'] as const)
       : (['active', 'needs_permission'] as const);
@@ -197,7 +201,7 @@ export function createEngine(engineDeps: EngineDeps): Engine {
     draftContext: (organizationId, connectorId, credentials, settings) =>
       buildContext(deps, deps.registry.get(connectorId), credentials, settings, undefined, organizationId),
     async queueRun(organizationId, syncId, options) {
-      if (!UUID.test(syncId)) throw new NotFoundError('Sync', syncId);
+      if (!isUuid(syncId)) throw new NotFoundError('Sync', syncId);
       const [sync] = await db
         .select({ id: syncs.id })
         .from(syncs)

@@ -1,5 +1,6 @@
 import {
   type Database,
+  isUuid,
   type Transaction,
   takeLeadWriteTurn,
   tryTakeSyncLockForTransaction,
@@ -8,7 +9,6 @@ import { type SyncRun, syncRuns, syncs, type UndoKeptReason, type UndoReport } f
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { NotFoundError, UndoRefusedError } from './errors.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Kept leads listed by name in the report; the counts cover them all. */
 const KEPT_LISTED = 100;
 
@@ -30,7 +30,7 @@ const KEPT_LISTED = 100;
  * restored high-water mark. Refused for a failed, dry, already undone or not-latest run.
  */
 export async function undoRun(db: Database, organizationId: string, runId: string): Promise<SyncRun> {
-  if (!UUID.test(runId)) throw new NotFoundError('Run', runId);
+  if (!isUuid(runId)) throw new NotFoundError('Run', runId);
   return db.transaction(async (tx) => {
     const [target] = await tx
       .select({ syncId: syncRuns.syncId })

@@ -1,6 +1,6 @@
+import { compileMapping } from '@leadsync/core';
 import { describe, expect, it } from 'vitest';
 import { compileCriteria } from './criteria.ts';
-import { compileMapping } from './mapping.ts';
 import { applyUpdatePolicy } from './update-policy.ts';
 
 const mapping = compileMapping([

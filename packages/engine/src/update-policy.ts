@@ -1,5 +1,5 @@
+import { isBlank, type MappedValues } from '@leadsync/core';
 import type { LeadFields, UpdatePolicy } from '@leadsync/db/schema';
-import { isBlank, type MappedValues } from './mapping.ts';
 
 export interface LeadValues {
   firstName: string | null;

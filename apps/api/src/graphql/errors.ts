@@ -1,5 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ConnectorError } from '@leadsync/connector-sdk';
+import { DuplicateMailingListError, InvalidCursorError } from '@leadsync/db';
+import { EngineError } from '@leadsync/engine';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
 /** What went wrong, in the domain's words; mapped to a GraphQL `extensions.code` in exactly one place. */
@@ -51,7 +53,7 @@ export const conflict = (message: string) => new DomainError(DomainErrorCode.Con
 export const forbidden = (message: string) => new DomainError(DomainErrorCode.Forbidden, message);
 
 function assertUnreachable(value: never): never {
-  throw new Error(`Unhandled domain error code: ${String(value)}`);
+  throw new Error(`Unhandled error code: ${String(value)}`);
 }
 
 export interface GraphQLErrorShape {
@@ -95,59 +97,55 @@ export function toRequestError(error: DomainError): GraphQLError {
   });
 }
 
-const ENGINE_CODES: Record<string, DomainErrorCode> = {
-  not_found: DomainErrorCode.NotFound,
-  invalid_input: DomainErrorCode.InvalidInput,
-  conflict: DomainErrorCode.Conflict,
-  forbidden: DomainErrorCode.Forbidden,
-};
+/** An engine error's meaning for a client; its message is user-safe (EngineError). */
+function engineDomainError(error: EngineError): DomainError {
+  switch (error.code) {
+    case 'not_found':
+      return new DomainError(DomainErrorCode.NotFound, error.message);
+    case 'invalid_input':
+      return new DomainError(DomainErrorCode.InvalidInput, error.message, { field: 'id' });
+    case 'conflict':
+      return new DomainError(DomainErrorCode.Conflict, error.message);
+    default:
+      return assertUnreachable(error.code);
+  }
+}
+
+/** A connector error's meaning for a client (its `userMessage`), or undefined: internal. */
+function connectorDomainError(error: ConnectorError): DomainError | undefined {
+  switch (error.code) {
+    case 'invalid_credentials':
+      return new DomainError(DomainErrorCode.InvalidInput, error.userMessage, { field: 'credentials' });
+    case 'invalid_configuration': {
+      const field = (error as ConnectorError & { field?: string }).field;
+      return new DomainError(DomainErrorCode.InvalidInput, error.userMessage, { field: field ?? 'settings' });
+    }
+    case 'unknown_connector':
+      return new DomainError(DomainErrorCode.InvalidInput, error.userMessage, { field: 'connector' });
+    case 'rate_limited':
+    case 'source_unavailable':
+    case 'bad_source_data':
+      return new DomainError(DomainErrorCode.Conflict, error.userMessage);
+    case 'quota_reached':
+    case 'missing_permission':
+      return undefined;
+    default:
+      return assertUnreachable(error.code);
+  }
+}
 
 /**
  * Errors of the packages below (connectors, repositories, engine) that carry a user-safe meaning become domain
- * errors; anything else is internal and stays `undefined`.
+ * errors, matched by class; anything else is internal and stays `undefined`.
  */
 export function asDomainError(error: unknown): DomainError | undefined {
   if (error instanceof DomainError) return error;
-  if (error instanceof ConnectorError) {
-    switch (error.code) {
-      case 'invalid_credentials':
-        return new DomainError(DomainErrorCode.InvalidInput, error.userMessage, { field: 'credentials' });
-      case 'invalid_configuration': {
-        const field = (error as ConnectorError & { field?: string }).field;
-        return new DomainError(DomainErrorCode.InvalidInput, error.userMessage, {
-          field: field ?? 'settings',
-        });
-      }
-      case 'unknown_connector':
-        return new DomainError(DomainErrorCode.InvalidInput, error.userMessage, { field: 'connector' });
-      case 'rate_limited':
-      case 'source_unavailable':
-      case 'bad_source_data':
-        return new DomainError(DomainErrorCode.Conflict, error.userMessage);
-      default:
-        return undefined;
-    }
-  }
-  if (error instanceof Error) {
-    if (error.name === 'InvalidCursorError') {
-      return new DomainError(DomainErrorCode.InvalidInput, 'Invalid pagination cursor', { field: 'after' });
-    }
-    if (error.name === 'DuplicateMailingListError')
-      return new DomainError(DomainErrorCode.Conflict, error.message);
-    // Engine errors: a `code` of the agreed set and a user-safe message (`userMessage` when present).
-    const coded = error as Error & { code?: unknown; userMessage?: unknown; field?: unknown };
-    const mapped = typeof coded.code === 'string' ? ENGINE_CODES[coded.code] : undefined;
-    if (mapped) {
-      const message = typeof coded.userMessage === 'string' ? coded.userMessage : error.message;
-      const field =
-        typeof coded.field === 'string'
-          ? coded.field
-          : mapped === DomainErrorCode.InvalidInput
-            ? 'id'
-            : undefined;
-      return new DomainError(mapped, message, field ? { field } : {});
-    }
-  }
+  if (error instanceof ConnectorError) return connectorDomainError(error);
+  if (error instanceof EngineError) return engineDomainError(error);
+  if (error instanceof InvalidCursorError)
+    return new DomainError(DomainErrorCode.InvalidInput, 'Invalid pagination cursor', { field: 'after' });
+  if (error instanceof DuplicateMailingListError)
+    return new DomainError(DomainErrorCode.Conflict, error.message);
   return undefined;
 }
 

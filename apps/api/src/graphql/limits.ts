@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { isUnstorableText } from '@leadsync/core';
+import { isUuid } from '@leadsync/db';
 import {
   type FieldNode,
   type FragmentDefinitionNode,
@@ -57,7 +58,6 @@ export const MAX_JSON_DEPTH = 32;
 
 /** ID arguments and input fields whose value a source chooses (`file`, a Zoho organization id): not UUIDs. */
 const ID_FROM_SOURCE = new Set(['sourceOrganizationId']);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function badInput(field: string, message: string): GraphQLError {
   return new GraphQLError(`Invalid ${field}: ${message}`, {
@@ -108,7 +108,7 @@ function checkValue(value: unknown, type: GraphQLInputType, field: string, name:
   if (nullable.name === 'ID') {
     const id = String(value);
     if (ID_FROM_SOURCE.has(name)) checkText(id, field, MAX_SOURCE_ID);
-    else if (!UUID.test(id)) throw badInput(field, 'not an id of this API (a UUID)');
+    else if (!isUuid(id)) throw badInput(field, 'not an id of this API (a UUID)');
   } else if (nullable.name === 'String') {
     checkText(value as string, field, MAX_STRING);
   } else if (nullable.name === 'JSONObject') {

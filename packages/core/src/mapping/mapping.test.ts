@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyMapping } from './apply.ts';
+import { compileMapping, isBlank } from './compile.ts';
 import { type FieldMapping, fieldMappingSchema } from './schema.ts';
 import { defaultFieldMapping, validateMapping } from './validate.ts';
 
@@ -40,12 +40,12 @@ describe('validateMapping', () => {
         [...base, { source: 'cf_gone', target: 'fields.gone' }],
         ['email', 'first_name', 'last_name'],
       ),
-    ).toEqual([{ index: 3, message: 'the source has no field cf_gone' }]);
+    ).toEqual([{ index: 3, part: 'source', message: 'the source has no field cf_gone' }]);
   });
 
-  it('passes schema problems through with the entry index', () => {
+  it('passes schema problems through with the entry index and the part at fault', () => {
     expect(validateMapping([{ source: 'email', target: 'fields.bad name' }], ['email'])).toEqual([
-      { index: 0, message: expect.stringContaining('fields.<name>') },
+      { index: 0, part: 'target', message: expect.stringContaining('fields.<name>') },
       { message: 'map a source field to email' },
     ]);
   });
@@ -78,71 +78,53 @@ describe('defaultFieldMapping', () => {
   });
 });
 
-describe('applyMapping', () => {
-  const mapping: FieldMapping = [
+describe('compileMapping', () => {
+  const mapper = compileMapping([
     ...base,
-    { source: 'billing_address.country', target: 'fields.country' },
     { source: 'cf_employees', target: 'fields.employees' },
-    { source: 'cf_since', target: 'fields.since' },
-    { source: 'cf_vip', target: 'fields.vip', type: 'boolean' },
-  ];
-  const sourceTypes = { cf_employees: 'number', cf_since: 'date' } as const;
+    { source: 'cf_region', target: 'fields.region' },
+  ]);
 
-  it('maps and converts values by type', () => {
-    const lead = applyMapping(
-      mapping,
-      {
+  it('maps names as trimmed text and keeps custom values as the source sent them (strings trimmed)', () => {
+    expect(
+      mapper({
         email: ' Jane@Example.com ',
         first_name: ' Jane ',
-        last_name: 'Doe',
-        billing_address: { country: 'India' },
-        cf_employees: '250',
-        cf_since: '2026-06-09T13:15:06-0400',
-        cf_vip: 'Yes',
-      },
-      { sourceTypes },
-    );
-    expect(lead).toEqual({
+        last_name: 42,
+        cf_employees: 250,
+        cf_region: ' EU ',
+      }),
+    ).toEqual({
       email: ' Jane@Example.com ',
       firstName: 'Jane',
-      lastName: 'Doe',
-      fields: { country: 'India', employees: 250, since: '2026-06-09T17:15:06.000Z', vip: true },
-      errors: [],
+      lastName: '42',
+      fields: { employees: 250, region: 'EU' },
+      cleaned: 0,
     });
   });
 
-  it('leaves a bad value out with an error for the record, keeping the rest', () => {
-    const lead = applyMapping(
-      mapping,
-      {
-        email: 'jane@example.com',
-        cf_employees: 'lots',
-        cf_since: 'someday',
-        cf_vip: 'maybe',
-        first_name: { a: 1 },
-      },
-      { sourceTypes },
-    );
-    expect(lead.email).toBe('jane@example.com');
-    expect(lead.fields).toEqual({});
-    expect(lead.firstName).toBeUndefined();
-    expect(lead.errors.map((e) => e.target)).toEqual([
-      'firstName',
-      'fields.employees',
-      'fields.since',
-      'fields.vip',
-    ]);
-    expect(lead.errors[1]!.message).toBe('cf_employees → fields.employees: expected a number, got "lots"');
+  it('leaves blank values out, and tells a target the mapping lacks from a blank one', () => {
+    expect(mapper({ email: '', first_name: '  ', cf_employees: null })).toEqual({
+      email: '',
+      firstName: null,
+      lastName: null,
+      fields: {},
+      cleaned: 0,
+    });
+    expect(
+      compileMapping([{ source: 'mail', target: 'email' }])({ mail: 'a@example.com' }).firstName,
+    ).toBeUndefined();
+    expect(isBlank(' ')).toBe(true);
+    expect(isBlank(0)).toBe(false);
   });
 
-  it('skips missing and blank values without errors', () => {
-    const lead = applyMapping(mapping, { email: '', first_name: '  ', cf_employees: null }, { sourceTypes });
-    expect(lead).toEqual({ email: undefined, fields: {}, errors: [] });
+  it("reads the source's email key when no entry targets email", () => {
+    expect(compileMapping([])({ email: 'a@example.com' }).email).toBe('a@example.com');
   });
 
-  it('keeps a date-only value as a calendar date', () => {
-    expect(applyMapping(mapping, { cf_since: '2026-02-01' }, { sourceTypes }).fields.since).toBe(
-      '2026-02-01',
-    );
+  it('counts the values it had to make storable', () => {
+    const mapped = mapper({ email: 'a@example.com', first_name: 'A\u0000nn', cf_region: 'E\u0000U' });
+    expect(mapped.firstName).not.toContain('\u0000');
+    expect(mapped.cleaned).toBe(2);
   });
 });

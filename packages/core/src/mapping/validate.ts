@@ -3,6 +3,8 @@ import { type FieldMapping, fieldMappingSchema } from './schema.ts';
 export interface MappingIssue {
   /** Index of the entry, when the issue is about one. */
   index?: number;
+  /** Which part of that entry is wrong. */
+  part?: 'source' | 'target';
   message: string;
 }
 
@@ -16,14 +18,16 @@ export function validateMapping(mapping: unknown, availableSourceKeys: Iterable<
   if (!parsed.success) {
     return parsed.error.issues.map((issue) => {
       const index = typeof issue.path[0] === 'number' ? issue.path[0] : undefined;
-      return index === undefined ? { message: issue.message } : { index, message: issue.message };
+      if (index === undefined) return { message: issue.message };
+      const part = issue.path[1] === 'source' || issue.path[1] === 'target' ? issue.path[1] : undefined;
+      return part === undefined ? { index, message: issue.message } : { index, part, message: issue.message };
     });
   }
   const available = new Set(availableSourceKeys);
   const issues: MappingIssue[] = [];
   parsed.data.forEach((entry, index) => {
     if (!available.has(entry.source)) {
-      issues.push({ index, message: `the source has no field ${entry.source}` });
+      issues.push({ index, part: 'source', message: `the source has no field ${entry.source}` });
     }
   });
   return issues;

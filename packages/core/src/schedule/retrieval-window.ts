@@ -7,11 +7,6 @@ export interface RetrievalWindowContext {
   maxLookbackDays?: number | null;
 }
 
-/** A `retrieveFrom` the connector cannot honour. */
-export class RetrievalWindowError extends Error {
-  override readonly name = 'RetrievalWindowError';
-}
-
 /** The earliest `retrieveFrom` allowed: sync creation minus `maxLookbackDays` days; null when unlimited. */
 export function earliestRetrieveFrom(context: RetrievalWindowContext): Date | null {
   const days = context.maxLookbackDays;
@@ -20,21 +15,20 @@ export function earliestRetrieveFrom(context: RetrievalWindowContext): Date | nu
 }
 
 /**
- * Checks "Data to be retrieved" (DESIGN.md section 3): a `retrieveFrom` earlier than the sync's creation
- * minus the connector's `maxLookbackDays` is refused. Returns the error message, or null when it is fine.
+ * Checks "Data to be retrieved" (DESIGN.md section 3), the one home of the rule for the API and the engine: a
+ * `retrieveFrom` earlier than the sync's creation minus the connector's `maxLookbackDays` is refused. Returns the
+ * sentence for a person (naming `sourceName`), or null when it is fine.
  */
-export function validateRetrieveFrom(retrieveFrom: Date, context: RetrievalWindowContext): string | null {
+export function validateRetrieveFrom(
+  retrieveFrom: Date,
+  context: RetrievalWindowContext,
+  sourceName = 'This source',
+): string | null {
   if (Number.isNaN(retrieveFrom.getTime())) return 'retrieveFrom is not a valid date';
   const earliest = earliestRetrieveFrom(context);
   if (earliest === null || retrieveFrom.getTime() >= earliest.getTime()) return null;
   return (
-    `retrieveFrom ${retrieveFrom.toISOString()} is too far back: this connector reads at most ` +
-    `${context.maxLookbackDays} days before the sync was created, so the earliest is ${earliest.toISOString()}`
+    `${sourceName} lets a sync retrieve data from at most ${context.maxLookbackDays} days before the sync was ` +
+    `created: choose ${earliest.toISOString()} or later`
   );
-}
-
-/** `validateRetrieveFrom`, throwing `RetrievalWindowError`. */
-export function assertRetrieveFrom(retrieveFrom: Date, context: RetrievalWindowContext): void {
-  const message = validateRetrieveFrom(retrieveFrom, context);
-  if (message !== null) throw new RetrievalWindowError(message);
 }

@@ -8,14 +8,15 @@ import {
   type RecordPage,
   type SourceRecord,
 } from '@leadsync/connector-sdk';
-import { type Database, SecretBoxError, takeLeadWriteTurn } from '@leadsync/db';
+import { compileMapping, earliestRetrieveFrom, type Mapper, validateRetrieveFrom } from '@leadsync/core';
+import { type Database, isUuid, SecretBoxError, takeLeadWriteTurn } from '@leadsync/db';
 import { type Connection, connections, type Sync, type SyncRun, syncRuns, syncs } from '@leadsync/db/schema';
 import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { contentHash } from '../content-hash.ts';
 import { type ContextDeps, connectionContext } from '../context.ts';
 import { compileCriteria, criteriaFields, type Predicate } from '../criteria.ts';
 import type { KeyChange } from '../engine.ts';
 import { EngineError, NotFoundError } from '../errors.ts';
-import { compileMapping, contentHash, type Mapper } from '../mapping.ts';
 import { sendPrepared } from '../sql.ts';
 import { queueRunEvent } from '../webhook-events.ts';
 import { applyDeletions, hasDeletionCandidates } from './deletions.ts';
@@ -59,7 +60,6 @@ class EmptyPages {
 
 /** Later runs read from the last high-water mark minus this, so a record changed while a run read is not missed. */
 export const INCREMENTAL_OVERLAP_MS = 10 * 60 * 1000;
-const DAY_MS = 86_400_000;
 
 export interface RunDeps extends ContextDeps {
   db: Database;
@@ -93,10 +93,8 @@ class LostRun extends Error {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 async function getRun(db: Database, runId: string): Promise<SyncRun | undefined> {
-  if (!UUID.test(runId)) return undefined;
+  if (!isUuid(runId)) return undefined;
   const [run] = await db.select().from(syncRuns).where(eq(syncRuns.id, runId));
   return run;
 }
@@ -108,16 +106,11 @@ async function getRun(db: Database, runId: string): Promise<SyncRun | undefined>
  */
 export function readSince(sync: Sync, connector: AnyConnector): Date | undefined {
   if (sync.highWaterMark) return new Date(sync.highWaterMark.getTime() - INCREMENTAL_OVERLAP_MS);
-  const days = connector.capabilities.maxLookbackDays;
-  const earliest = days === undefined ? undefined : new Date(sync.createdAt.getTime() - days * DAY_MS);
-  if (!sync.retrieveFrom) return earliest;
-  if (earliest && sync.retrieveFrom < earliest) {
-    throw new EngineError(
-      'invalid_input',
-      `${connector.displayName} lets a sync retrieve data from at most ${days} days before the sync was created ` +
-        `(${earliest.toISOString().slice(0, 10)}); this sync asks for data from ` +
-        `${sync.retrieveFrom.toISOString().slice(0, 10)}. Change the sync's "data to be retrieved" date.`,
-    );
+  const window = { createdAt: sync.createdAt, maxLookbackDays: connector.capabilities.maxLookbackDays };
+  if (!sync.retrieveFrom) return earliestRetrieveFrom(window) ?? undefined;
+  const refused = validateRetrieveFrom(sync.retrieveFrom, window, connector.displayName);
+  if (refused !== null) {
+    throw new EngineError('invalid_input', `${refused}. Change the sync's "data to be retrieved" date.`);
   }
   return sync.retrieveFrom;
 }

@@ -1,6 +1,6 @@
+import type { MappedValues } from '@leadsync/core';
 import type { Database } from '@leadsync/db';
 import type { UpdatePolicy } from '@leadsync/db/schema';
-import type { MappedValues } from '../mapping.ts';
 
 /** What one run writes for, fixed when it starts. */
 export interface RunScope {

@@ -1,35 +1,24 @@
 import type { FieldDescriptor } from '@leadsync/connector-sdk';
-import { type Criteria, fieldMappingSchema as coreFieldMappingSchema, criteriaFields } from '@leadsync/core';
+import { type Criteria, criteriaFields, validateMapping, validateRetrieveFrom } from '@leadsync/core';
 import type { FieldMappingEntry } from '@leadsync/db/schema';
 import { badInput } from '../../graphql/errors.ts';
 
-/** Core's mapping schema (email mapped once, targets `email|firstName|lastName|fields.<name>`), bounded. */
-export const fieldMappingSchema = coreFieldMappingSchema.refine(
-  (entries) => entries.length <= 200,
-  'at most 200 mapped fields',
-);
+/** Core's mapping schema: email mapped once, targets `email|firstName|lastName|fields.<name>`, at most 200. */
+export { fieldMappingSchema } from '@leadsync/core';
 
-/**
- * The rules a mapping must follow beyond its shape: exactly one `email` target, no target twice, and every source
- * a field the source actually has.
- */
+/** Core's rules for a mapping (validateMapping), with every source a field the source actually has. */
 export function checkMapping(
   mapping: readonly FieldMappingEntry[],
   fields: readonly FieldDescriptor[],
   root: string,
 ) {
-  const emailTargets = mapping.filter((entry) => entry.target === 'email');
-  if (emailTargets.length === 0) throw badInput(root, 'The mapping must map a source field to email');
-  const seen = new Set<string>();
-  const known = new Set(fields.map((field) => field.key));
-  mapping.forEach((entry, index) => {
-    if (seen.has(entry.target))
-      throw badInput(`${root}.${index}.target`, `Target "${entry.target}" is mapped twice`);
-    seen.add(entry.target);
-    if (!known.has(entry.source)) {
-      throw badInput(`${root}.${index}.source`, `The source has no field "${entry.source}"`);
-    }
-  });
+  const [issue] = validateMapping(
+    mapping,
+    fields.map((field) => field.key),
+  );
+  if (!issue) return;
+  const at = issue.index === undefined ? root : `${root}.${issue.index}.${issue.part ?? 'target'}`;
+  throw badInput(at, issue.message);
 }
 
 export function checkCriteriaFields(criteria: Criteria, fields: readonly FieldDescriptor[], root: string) {
@@ -39,9 +28,7 @@ export function checkCriteriaFields(criteria: Criteria, fields: readonly FieldDe
   }
 }
 
-/**
- * DESIGN.md §3: `retrieveFrom` earlier than the sync's creation minus the connector's `maxLookbackDays` is refused.
- */
+/** DESIGN.md §3, core's rule: `retrieveFrom` no earlier than the sync's creation minus `maxLookbackDays`. */
 export function checkRetrieveFrom(
   retrieveFrom: Date | null | undefined,
   createdAt: Date,
@@ -49,13 +36,7 @@ export function checkRetrieveFrom(
   connectorName: string,
   root: string,
 ) {
-  if (!retrieveFrom || maxLookbackDays === undefined) return;
-  const earliest = new Date(createdAt.getTime() - maxLookbackDays * 86_400_000);
-  if (retrieveFrom.getTime() < earliest.getTime()) {
-    throw badInput(
-      root,
-      `${connectorName} lets a sync retrieve data from at most ${maxLookbackDays} days before its creation: ` +
-        `choose ${earliest.toISOString()} or later`,
-    );
-  }
+  if (!retrieveFrom) return;
+  const message = validateRetrieveFrom(retrieveFrom, { createdAt, maxLookbackDays }, connectorName);
+  if (message !== null) throw badInput(root, message);
 }

@@ -1,6 +1,5 @@
-import { hash } from 'node:crypto';
-import { storableValue } from '@leadsync/core';
-import type { FieldMappingEntry } from '@leadsync/db/schema';
+import { storableValue } from '../values/storable.ts';
+import type { FieldMappingEntry } from './schema.ts';
 
 /** The lead values a mapping gives for one source record. `undefined`: the mapping has no such target. */
 export interface MappedValues {
@@ -46,8 +45,11 @@ class Cleaner {
 }
 
 /**
- * Compiles a sync's field mapping (targets `email`, `firstName`, `lastName`, `fields.<name>`). Without an
- * `email` target the source's `email` key is used, so a mapping never silently drops every record.
+ * Compiles a sync's field mapping (targets `email`, `firstName`, `lastName`, `fields.<name>`): the one home of what
+ * a mapping does to a source record (the engine runs it; the API validates mappings with fieldMappingSchema). Source
+ * keys are the connector's field keys. Names are text (trimmed); `fields.<name>` values are kept as the source sent
+ * them (strings trimmed); blank values are left out. Without an `email` target the source's `email` key is used, so a
+ * mapping never silently drops every record.
  */
 export function compileMapping(mapping: readonly FieldMappingEntry[]): Mapper {
   let emailSource: string | undefined;
@@ -78,14 +80,4 @@ export function compileMapping(mapping: readonly FieldMappingEntry[]): Mapper {
       cleaned: cleaner.count,
     };
   };
-}
-
-/** A short hash of the mapped content, stored per source record. */
-export function contentHash(values: MappedValues): string {
-  // The one-shot hash: a third of the time of a Hash object for inputs this small.
-  return hash(
-    'sha1',
-    JSON.stringify([values.email ?? null, values.firstName ?? null, values.lastName ?? null, values.fields]),
-    'base64url',
-  );
 }
