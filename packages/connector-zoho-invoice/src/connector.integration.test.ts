@@ -9,7 +9,7 @@ import {
   SourceUnavailableError,
 } from '@leadsync/connector-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createZohoInvoiceConnector } from './connector.ts';
+import { createZohoInvoiceConnector, DETAIL_UNIT } from './connector.ts';
 import { generateContacts, startZohoInvoiceSimulator, type ZohoInvoiceSimulator } from './simulator/index.ts';
 import { contextFor, FAST, readAll } from './test-helpers.ts';
 
@@ -180,6 +180,42 @@ describe('reading contacts', () => {
     expect(pages[0]?.records.map((r) => r.fields['billing_address.country'])).toEqual(['Germany', 'Japan']);
     expect(s.requests.filter((r) => /\/contacts\/\d+$/.test(r.path))).toHaveLength(2);
   });
+
+  it.each([true, false])(
+    'hands a page of detail requests over in units of DETAIL_UNIT, each resumable on its own, ties included (filter honoured: %s)',
+    async (honoured) => {
+      const s = await sim({ lastModifiedTimeFilter: honoured });
+      // 90 contacts on one page, three at each second: unit boundaries (every 25) fall inside ties.
+      const contacts = s.addContacts(
+        ORG.organization_id,
+        Array.from({ length: 90 }, (_, i) => ({
+          first_name: `D${i}`,
+          email: `d${i}@example.com`,
+          billing_address: { country: `C${i}` },
+          last_modified_time: new Date(Date.UTC(2026, 5, 1, 0, 0, Math.floor(i / 3))).toISOString(),
+        })),
+      );
+      const request = {
+        organizationId: ORG.organization_id,
+        fields: ['email', 'billing_address.country'],
+        // With a `since`, a source that ignores the filter is read newest first (the other order).
+        since: new Date(Date.UTC(2026, 5, 1)),
+      };
+      const pages = await readAll(connector, contextFor(s), request);
+      expect(pages.map((p) => p.records.length)).toEqual([DETAIL_UNIT, DETAIL_UNIT, DETAIL_UNIT, 15]);
+      // A run stopped after each unit (by the quota) goes on from that unit's checkpoint: every contact once.
+      for (const [i, page] of pages.slice(0, -1).entries()) {
+        const rest = ids(
+          await readAll(connector, contextFor(s), { ...request, checkpoint: page.checkpoint }),
+        );
+        const before = pages.slice(0, i + 1).flatMap((p) => p.records.map((r) => r.sourceId));
+        expect(new Set([...before, ...rest]).size).toBe(90);
+        expect(before.length + rest.length).toBe(90);
+      }
+      expect(new Set(ids(pages))).toEqual(new Set(contacts.map((c) => c.contact_id)));
+      expect(pages[0]?.records[0]?.fields['billing_address.country']).toMatch(/^C\d+$/);
+    },
+  );
 
   it('adds one record per further contact person with an email when includeContactPersons is on', async () => {
     const s = await sim();

@@ -42,6 +42,11 @@ import {
 import { formatZohoTime, zohoTimeToMillis } from './zoho-time.ts';
 
 const PAGE_SIZE = 200;
+/**
+ * Contacts whose detail requests make one unit of a read: a page of 200 is handed over in parts of this many, each
+ * with its checkpoint, so that what a run stopped by the quota (or a crash) had fetched is kept.
+ */
+export const DETAIL_UNIT = 25;
 
 /**
  * Where a read resumes. Normally pages are read in `last_modified_time` order with a moving lower bound (keyset
@@ -61,6 +66,11 @@ export const zohoInvoiceCheckpointSchema = z.object({
   filterIgnored: z.boolean().default(false),
   topDown: z.boolean().default(false),
   pages: z.number().int().min(0).default(0),
+  /**
+   * `topDown` after an oldest-first stretch of the same read: what that stretch delivered (everything older than
+   * `time`, and `seen` at it), where the top-down read stops instead of at `since`.
+   */
+  floor: z.object({ time: z.string(), seen: z.array(z.string()) }).optional(),
 });
 export type ZohoInvoiceCheckpoint = z.infer<typeof zohoInvoiceCheckpointSchema>;
 
@@ -144,7 +154,39 @@ function listEnvelope(body: Record<string, unknown>): z.infer<typeof listEnvelop
 interface ScanPage {
   rows: ListRow[];
   rejected: { sourceId?: string; reason: string }[];
+  /** Where the read resumes after the whole page. */
   checkpoint: ZohoInvoiceCheckpoint;
+  /** Where the read resumes after `rows[0..index]` only (the rest of this page is read again from there). */
+  after(index: number): ZohoInvoiceCheckpoint;
+}
+
+/**
+ * The checkpoint after the first rows of a page: the bound moves to the last row delivered (oldest first: the
+ * newest so far; newest first: the oldest so far) and `seen` holds the ids delivered at that very time, so the
+ * rest of the page, ties included, comes when the same request is made again from there.
+ */
+function checkpointAfter(
+  state: ZohoInvoiceCheckpoint,
+  cursorMs: number | undefined,
+  rows: readonly ListRow[],
+  index: number,
+  pages: number,
+): ZohoInvoiceCheckpoint {
+  const last = rows[index] as ListRow;
+  const ids = rows
+    .slice(0, index + 1)
+    .filter((r) => r.modifiedMs === last.modifiedMs)
+    .map((r) => r.id);
+  const seen = last.modifiedMs === cursorMs ? [...new Set([...state.seen, ...ids])] : ids;
+  return {
+    ...state,
+    lastModifiedTime: last.modifiedTime,
+    seen,
+    // Oldest first, the bound is sent as the filter and paging starts again at 1; newest first, the same page is
+    // asked for again and the bound skips what was delivered.
+    page: state.topDown ? state.page : 1,
+    pages,
+  };
 }
 
 interface ScanOptions {
@@ -189,6 +231,9 @@ async function* scanContacts(
       };
   if (state.topDown && !start) state = { ...state, lastModifiedTime: undefined };
   const untilMs = state.until ? Date.parse(state.until) : undefined;
+  /** Oldest first until the filter failed: what was delivered then, so that going top down stops there. */
+  const floorOf = (from: ZohoInvoiceCheckpoint): ZohoInvoiceCheckpoint['floor'] =>
+    from.lastModifiedTime ? { time: from.lastModifiedTime, seen: from.seen } : undefined;
   /** Ids delivered by this scan, so none comes twice (a contact changed during the scan moves to the end). */
   const delivered = new IdSet();
   for (;;) {
@@ -214,12 +259,22 @@ async function* scanContacts(
       if (!(filtered && error instanceof ZohoRequestRefusedError && error.status < 500)) throw error;
       // Zoho does not document last_modified_time as a list filter: refused, the read goes top down from now on.
       rememberRefusal(account);
-      state = { ...state, topDown: true, lastModifiedTime: undefined, page: 1, seen: [] };
+      state = {
+        ...state,
+        topDown: true,
+        lastModifiedTime: undefined,
+        page: 1,
+        seen: [],
+        floor: floorOf(state),
+      };
       continue;
     }
     const body = listEnvelope(answer);
     const cursorMs = state.lastModifiedTime ? zohoTimeToMillis(state.lastModifiedTime) : undefined;
     const seen = new Set(state.seen);
+    const floorMs = state.floor ? zohoTimeToMillis(state.floor.time) : undefined;
+    const floorSeen = new Set(state.floor?.seen);
+    const stopMs = floorMs !== undefined && (sinceMs === undefined || floorMs > sinceMs) ? floorMs : sinceMs;
     const rows: ListRow[] = [];
     const rejected: ScanPage['rejected'] = [];
     let filterIgnoredNow = false;
@@ -246,11 +301,12 @@ async function* scanContacts(
       const row = read.row;
       const ms = row.modifiedMs;
       if (state.topDown) {
-        if (sinceMs !== undefined && ms < sinceMs) {
+        if (stopMs !== undefined && ms < stopMs) {
           reachedEnd = true; // newest first: every later row is older still
           break;
         }
         if (untilMs !== undefined && ms > untilMs) continue;
+        if (ms === floorMs && floorSeen.has(row.id)) continue;
         if (cursorMs !== undefined && (ms > cursorMs || (ms === cursorMs && seen.has(row.id)))) continue;
         if (!oldest || ms < oldest.ms) oldest = { ms, raw: row.modifiedTime, ids: [row.id] };
         else if (ms === oldest.ms) oldest.ids.push(row.id);
@@ -274,7 +330,15 @@ async function* scanContacts(
     const pages = state.pages + 1;
     if (filterIgnoredNow) {
       // The filter was ignored (rows older than the bound came back): this page is dropped, the read goes top down.
-      state = { ...state, topDown: true, lastModifiedTime: undefined, page: 1, seen: [], pages };
+      state = {
+        ...state,
+        topDown: true,
+        lastModifiedTime: undefined,
+        page: 1,
+        seen: [],
+        pages,
+        floor: floorOf(state),
+      };
       continue;
     }
     let next: ZohoInvoiceCheckpoint;
@@ -290,7 +354,8 @@ async function* scanContacts(
       next = { ...state, lastModifiedTime: newest.raw, page: 1, seen: newest.ids, pages };
     else next = { ...state, page: state.page + 1, seen: [...new Set([...state.seen, ...atCursor])], pages };
 
-    yield { rows, rejected, checkpoint: next };
+    const from = state;
+    yield { rows, rejected, checkpoint: next, after: (i) => checkpointAfter(from, cursorMs, rows, i, pages) };
     // Sorted oldest first: once a row is past `until`, every later one is too (newest first: older than `since`).
     if (!body.page_context.has_more_page || reachedEnd) return;
     state = next;
@@ -487,8 +552,16 @@ export function createZohoInvoiceConnector(
         filterBy: settings.activeContactsOnly ? 'Status.Active' : 'Status.All',
         maxPages: options.maxPages,
       })) {
-        const records: SourceRecord[] = [];
-        for (const row of page.rows) {
+        let records: SourceRecord[] = [];
+        let rejected = page.rejected.length ? page.rejected : undefined;
+        for (const [index, row] of page.rows.entries()) {
+          if (wantDetail && index > 0 && index % DETAIL_UNIT === 0) {
+            // A unit of detail requests is handed over with where to resume after it, so that a run stopped by
+            // the daily quota keeps them (a page of 200 details can cost more than what is left of a day).
+            yield { records, checkpoint: page.after(index - 1), ...(rejected ? { rejected } : {}) };
+            records = [];
+            rejected = undefined;
+          }
           const fields = row.fields;
           if (wantDetail) {
             try {
@@ -513,11 +586,7 @@ export function createZohoInvoiceConnector(
           records.push(record);
           for (const person of persons?.get(row.id) ?? []) records.push(personRecord(record, person));
         }
-        yield {
-          records,
-          checkpoint: page.checkpoint,
-          ...(page.rejected.length ? { rejected: page.rejected } : {}),
-        };
+        yield { records, checkpoint: page.checkpoint, ...(rejected ? { rejected } : {}) };
       }
     },
 

@@ -90,6 +90,48 @@ describe('the daily quota of a Zoho account', () => {
     expect(sims.limited.requests.filter((r) => r.status === 429)).toHaveLength(0);
   }, 120_000);
 
+  it('a page whose detail requests exceed a day of quota still progresses: runs commit in detail units, not whole pages', async () => {
+    // 150 contacts on one list page, a detail field mapped: 151 calls, while a "day" allows 60 (54 above the
+    // reserve). Were the page the unit, every day would be spent on the same page and the run would never end.
+    const common = { seed: 12, contactsPerOrganization: 150, rateLimit: false as const };
+    const small = await startZohoInvoiceSimulator({
+      ...common,
+      dailyQuota: { limit: 60, enforce: true, periodMs: 3_000 },
+    });
+    const roomy = await startZohoInvoiceSimulator({ ...common, dailyQuota: { limit: 1_000_000 } });
+    try {
+      const detailMapping = [...MAPPING, { source: 'billing_address.country', target: 'fields.country' }];
+      const syncWithDetail = async (sim: ZohoInvoiceSimulator, organizationId: string) => {
+        const sync = await syncOn(sim, organizationId);
+        await f.db.update(syncs).set({ fieldMapping: detailMapping }).where(eq(syncs.id, sync.id));
+        return sync;
+      };
+      const cleanOrg = await f.createOrganization('clean details');
+      const reference = await f.run((await syncWithDetail(roomy, cleanOrg.id)).id, {
+        organizationId: cleanOrg.id,
+      });
+      expect(reference.status, reference.error ?? '').toBe('succeeded');
+
+      const org = await f.createOrganization('details');
+      let run = await f.run((await syncWithDetail(small, org.id)).id, { organizationId: org.id });
+      expect(run.status, run.error ?? '').toBe('waiting');
+      expect(run.processedCount).toBeGreaterThan(0);
+      for (let i = 0; i < 8 && run.status === 'waiting'; i++) {
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.max(0, run.waitingUntil!.getTime() - Date.now() + 50)),
+        );
+        run = await f.engine.executeRun(run.id);
+      }
+      expect(run.status, run.error ?? '').toBe('succeeded');
+      assertInvariants(run);
+      expect(totals(run)).toEqual(totals(reference));
+      expect(small.requests.filter((r) => r.status === 429)).toHaveLength(0);
+    } finally {
+      await small.close();
+      await roomy.close();
+    }
+  }, 120_000);
+
   it('a missing permission (code 57) sets the connection to needs_permission and deactivates no sync', async () => {
     const sync = await syncOn(sims.clean, f.org.id);
     sims.clean.setScopes(['ZohoInvoice.settings.READ']);
