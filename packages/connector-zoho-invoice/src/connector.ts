@@ -231,9 +231,16 @@ async function* scanContacts(
       };
   if (state.topDown && !start) state = { ...state, lastModifiedTime: undefined };
   const untilMs = state.until ? Date.parse(state.until) : undefined;
-  /** Oldest first until the filter failed: what was delivered then, so that going top down stops there. */
-  const floorOf = (from: ZohoInvoiceCheckpoint): ZohoInvoiceCheckpoint['floor'] =>
-    from.lastModifiedTime ? { time: from.lastModifiedTime, seen: from.seen } : undefined;
+  /** The filter failed: top down from page 1, stopping at what the oldest-first stretch delivered (its bound). */
+  const topDownFrom = (from: ZohoInvoiceCheckpoint, pages: number): ZohoInvoiceCheckpoint => ({
+    ...from,
+    topDown: true,
+    lastModifiedTime: undefined,
+    page: 1,
+    seen: [],
+    pages,
+    floor: from.lastModifiedTime ? { time: from.lastModifiedTime, seen: from.seen } : undefined,
+  });
   /** Ids delivered by this scan, so none comes twice (a contact changed during the scan moves to the end). */
   const delivered = new IdSet();
   for (;;) {
@@ -259,14 +266,7 @@ async function* scanContacts(
       if (!(filtered && error instanceof ZohoRequestRefusedError && error.status < 500)) throw error;
       // Zoho does not document last_modified_time as a list filter: refused, the read goes top down from now on.
       rememberRefusal(account);
-      state = {
-        ...state,
-        topDown: true,
-        lastModifiedTime: undefined,
-        page: 1,
-        seen: [],
-        floor: floorOf(state),
-      };
+      state = topDownFrom(state, state.pages);
       continue;
     }
     const body = listEnvelope(answer);
@@ -330,15 +330,7 @@ async function* scanContacts(
     const pages = state.pages + 1;
     if (filterIgnoredNow) {
       // The filter was ignored (rows older than the bound came back): this page is dropped, the read goes top down.
-      state = {
-        ...state,
-        topDown: true,
-        lastModifiedTime: undefined,
-        page: 1,
-        seen: [],
-        pages,
-        floor: floorOf(state),
-      };
+      state = topDownFrom(state, pages);
       continue;
     }
     let next: ZohoInvoiceCheckpoint;
