@@ -1,0 +1,261 @@
+import {
+  BadSourceDataError,
+  createHttpClient,
+  type DailyQuota,
+  type HttpClient,
+  type HttpPolicy,
+  InvalidConfigurationError,
+  type Logger,
+  MissingPermissionError,
+  SourceUnavailableError,
+} from '@leadsync/connector-sdk';
+import { TokenSource } from './oauth.ts';
+import { API_PATH, type CrmEndpoints, REQUIRED_SCOPES, type ZohoCrmCredentials } from './settings.ts';
+
+/** Knobs of the HTTP client; the defaults suit production, tests shrink the delays. */
+export interface ZohoCrmClientOptions {
+  /**
+   * Sustained request budget per Zoho CRM organization, shared by every process. Zoho limits CRM by concurrent
+   * requests (5 on the free edition) rather than by a rate: at about half a second a request, 600 a minute keeps at
+   * most about 5 in flight (README, "limits"). Default 600.
+   */
+  requestsPerMinute?: number;
+  /** Requests that may go at once after a quiet spell. Default 5 (the free edition's concurrency). */
+  burst?: number;
+  /** Plan the daily credits Zoho reports in `X-RATELIMIT-*` (when it does): a run waits rather than spend the reserve. Default true. */
+  planDailyQuota?: boolean;
+  /** Share of the daily credits left for the account's other uses. Default 0.1. */
+  quotaReserveShare?: number;
+  maxAttempts?: number;
+  maxRateLimitWaits?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  requestTimeoutMs?: number;
+  defaultRetryAfterMs?: number;
+  maxRetryAfterMs?: number;
+  /** Refresh the access token when less than this is left (at most half its lifetime). Default 5 min. */
+  tokenRefreshMarginMs?: number;
+  random?: () => number;
+  /** A fetch of its own (tests that alter answers); the connector then uses an HTTP client of its own. */
+  fetch?: typeof fetch;
+}
+
+export const MISSING_SCOPE_MESSAGE = `The key lacks a scope: ${REQUIRED_SCOPES.join(', ')} are needed. Generate a new code for the Self Client with those scopes and enter the new refresh token.`;
+export const NO_PERMISSION_MESSAGE =
+  "The Zoho CRM user of this key may not read this module through the API: give the user's profile the module's read permission and API access in Zoho CRM (Setup › Users and Control › Profiles).";
+export const QUOTA_MESSAGE = 'daily API credits of the Zoho CRM organization reached';
+
+/** A Zoho CRM error body (README, E1): `{ code, details, message, status: "error" }`. */
+export interface CrmErrorBody {
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+/** Zoho refused a request (4xx) for a reason the caller may handle (an expired page token, the paging limit). */
+export class CrmRequestRefusedError extends InvalidConfigurationError {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly body: CrmErrorBody,
+  ) {
+    super(message, undefined, `Zoho CRM refused the request: ${body.message.slice(0, 200) || body.code}`);
+  }
+}
+
+/** The module is not available to this account (not enabled, not in the edition, hidden): a person must look. */
+export class ModuleUnavailableError extends InvalidConfigurationError {}
+
+/**
+ * The daily credits from `X-RATELIMIT-LIMIT`, `X-RATELIMIT-REMAINING`, `X-RATELIMIT-RESET` (ASSUMED names, README L3;
+ * a reset given as seconds to wait, or as an epoch in seconds or milliseconds).
+ */
+export function readCrmQuota(headers: Headers, receivedAt: number): DailyQuota | undefined {
+  if (!headers.has('x-ratelimit-limit') || !headers.has('x-ratelimit-remaining')) return undefined;
+  const limit = Number(headers.get('x-ratelimit-limit'));
+  const remaining = Number(headers.get('x-ratelimit-remaining'));
+  const reset = Number(headers.get('x-ratelimit-reset') ?? Number.NaN);
+  if (!Number.isInteger(limit) || limit <= 0 || !Number.isInteger(remaining) || !(reset >= 0))
+    return undefined;
+  const resetAt = reset > 1e12 ? reset : reset > 1e9 ? reset * 1000 : receivedAt + reset * 1000;
+  return { limit, remaining, resetAt: new Date(resetAt) };
+}
+
+function errorBody(json: unknown): CrmErrorBody | undefined {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return undefined;
+  let o = json as Record<string, unknown>;
+  // Some endpoints wrap the error in `data` (GET /{module}/deleted: README, E1).
+  if (typeof o.code !== 'string' && Array.isArray(o.data) && o.data[0] && typeof o.data[0] === 'object')
+    o = o.data[0] as Record<string, unknown>;
+  if (typeof o.code !== 'string') return undefined;
+  return {
+    code: o.code.slice(0, 60),
+    message: typeof o.message === 'string' ? o.message.slice(0, 300) : '',
+    details: o.details && typeof o.details === 'object' ? (o.details as Record<string, unknown>) : {},
+  };
+}
+
+export interface CrmAnswer {
+  status: number;
+  /** Undefined for 204 (no content) and 304 (not modified). */
+  json: Record<string, unknown> | undefined;
+}
+
+/**
+ * The Zoho CRM client: OAuth (the access token, `api_domain`), Zoho CRM's error bodies and credit headers, over the
+ * SDK's HTTP client (budget, retries, backoff, Retry-After, no redirects).
+ */
+export class ZohoCrmClient {
+  private readonly http: HttpClient;
+  private readonly policy: HttpPolicy;
+  private readonly tokens: TokenSource;
+  private apiUrl: string;
+
+  constructor(
+    private readonly endpoints: CrmEndpoints,
+    credentials: ZohoCrmCredentials,
+    options: ZohoCrmClientOptions,
+    logger: Logger,
+    signal: AbortSignal | undefined,
+    http: HttpClient | undefined,
+    allowedHosts: readonly string[],
+  ) {
+    this.http =
+      http && !options.fetch
+        ? http
+        : createHttpClient({ logger, signal, fetch: options.fetch, random: options.random });
+    this.apiUrl = endpoints.apiUrl;
+    const retry = {
+      maxAttempts: options.maxAttempts,
+      maxRateLimitWaits: options.maxRateLimitWaits,
+      baseDelayMs: options.baseDelayMs,
+      maxDelayMs: options.maxDelayMs,
+      requestTimeoutMs: options.requestTimeoutMs,
+      defaultRetryAfterMs: options.defaultRetryAfterMs,
+      maxRetryAfterMs: options.maxRetryAfterMs,
+    };
+    this.policy = {
+      sourceName: 'Zoho CRM',
+      ...retry,
+      rate: {
+        requestsPerMinute: options.requestsPerMinute ?? 600,
+        burst: options.burst ?? 5,
+        quotaReserveShare: options.quotaReserveShare,
+      },
+      quotaMessage: QUOTA_MESSAGE,
+      ...(options.planDailyQuota === false ? {} : { readQuota: readCrmQuota }),
+    };
+    this.tokens = new TokenSource({
+      accountsUrl: endpoints.accountsUrl,
+      credentials,
+      http: this.http,
+      policy: { sourceName: 'Zoho accounts server', ...retry },
+      logger,
+      allowedHosts,
+      refreshMarginMs: options.tokenRefreshMarginMs ?? 300_000,
+    });
+  }
+
+  /** The budget account: Zoho CRM counts credits and concurrency per organization (one per API host and key). */
+  get account(): string {
+    return `${this.apiUrl}|crm`;
+  }
+
+  /** The daily credits as last seen by any process; undefined when not known. */
+  async quota(): Promise<DailyQuota | undefined> {
+    await this.accessToken(); // the API host may come from the token answer (api_domain)
+    return this.http.quota(this.account);
+  }
+
+  private async accessToken(force = false): Promise<string> {
+    const token = await this.tokens.get(force);
+    if (token.apiDomain && !this.endpoints.apiUrlFixed) this.apiUrl = `${token.apiDomain}${API_PATH}`;
+    return token.token;
+  }
+
+  /**
+   * GET `path` (after `/crm/v8`). Resolves to the parsed body, or no body for 204/304. Throws the SDK's typed
+   * errors; `CrmRequestRefusedError` for other refusals, which the caller may handle.
+   */
+  async get(
+    path: string,
+    query: Record<string, string | number> = {},
+    headers: Record<string, string> = {},
+  ): Promise<CrmAnswer> {
+    const what = `GET ${path.replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
+    let refreshed = false;
+    for (;;) {
+      const token = await this.accessToken();
+      const url = new URL(`${this.apiUrl}${path}`);
+      for (const [key, value] of Object.entries(query)) url.searchParams.set(key, String(value));
+      const { status, text } = await this.http.send(
+        {
+          url,
+          headers: { Authorization: `Zoho-oauthtoken ${token}`, Accept: 'application/json', ...headers },
+          account: this.account,
+          what,
+          redirectField: 'apiUrl',
+        },
+        this.policy,
+      );
+      if (status === 204 || status === 304) return { status, json: undefined };
+      let json: Record<string, unknown> | undefined;
+      try {
+        const parsed: unknown = JSON.parse(text);
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+          json = parsed as Record<string, unknown>;
+      } catch {
+        json = undefined;
+      }
+      const body = status >= 400 ? errorBody(json) : undefined;
+      if (status === 401 && body?.code === 'OAUTH_SCOPE_MISMATCH')
+        throw new MissingPermissionError(
+          `Zoho CRM refused ${what}: OAUTH_SCOPE_MISMATCH`,
+          MISSING_SCOPE_MESSAGE,
+        );
+      if (status === 401) {
+        // An expired or revoked access token (INVALID_TOKEN, AUTHENTICATION_FAILURE): refresh once. A refused refresh
+        // is a refused key (InvalidCredentialsError); a fresh token still refused is a permission a person must give.
+        if (!refreshed) {
+          refreshed = true;
+          this.tokens.forget(token);
+          await this.accessToken(true);
+          continue;
+        }
+        throw new MissingPermissionError(
+          `Zoho CRM refused ${what} with a freshly refreshed access token (HTTP 401${body ? `, ${body.code}` : ''})`,
+          MISSING_SCOPE_MESSAGE,
+        );
+      }
+      if (status === 403 || body?.code === 'NO_PERMISSION')
+        throw new MissingPermissionError(
+          `Zoho CRM refused ${what} (HTTP ${status}, no permission)`,
+          NO_PERMISSION_MESSAGE,
+        );
+      if (!json) {
+        throw new SourceUnavailableError(
+          `Zoho CRM answered ${what} with a body that is not JSON (HTTP ${status}, ${text.length} bytes). The run can resume from its last checkpoint.`,
+          'Zoho CRM sent an answer that could not be read; nothing is lost: the next run reads again from the last successful one.',
+        );
+      }
+      if (status < 400) return { status, json };
+      if (!body)
+        throw new BadSourceDataError(
+          `Zoho CRM answered ${what} with HTTP ${status} without an error code`,
+          json,
+        );
+      if (['INVALID_MODULE', 'NOT_SUPPORTED', 'FEATURE_NOT_SUPPORTED'].includes(body.code)) {
+        throw new ModuleUnavailableError(
+          `Zoho CRM refused ${what}: ${body.code}`,
+          'organizationId',
+          'This module is not available in the Zoho CRM account (not enabled, hidden, or not part of its edition): enable it in Zoho CRM (Setup › Modules and Fields) or choose another module.',
+        );
+      }
+      throw new CrmRequestRefusedError(
+        `Zoho CRM refused ${what} (HTTP ${status}, ${body.code})`,
+        status,
+        body,
+      );
+    }
+  }
+}
