@@ -1,7 +1,7 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Provider } from 'urql';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CapabilitiesContext, minimalCapabilities } from '../api/capabilities.ts';
 import { fakeClient } from '../test/fakeApi.ts';
 import { SettingsPage } from './Settings.tsx';
@@ -145,5 +145,92 @@ describe('settings', () => {
     expect(within(card).getByTestId('needs-key-reason').textContent).toBe(reason);
     expect(within(card).getByTestId('sync-inactive-reason').textContent).toMatch(/primary email changed/);
     expect(calls.find((c) => c.operationName === 'Settings')).toBeTruthy();
+  });
+
+  describe('a CSV connection on a server with uploads', () => {
+    afterEach(() => {
+      vi.unstubAllGlobals();
+    });
+
+    it('replaces the file through the streamed upload, as the wizard does, never its text', async () => {
+      const text = 'email,name\nann@example.com,Ann\n';
+      const puts: { range: string | null; bytes: number }[] = [];
+      vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
+        const url = String(input);
+        const method = init?.method ?? 'GET';
+        const json = (body: object, status = 200) =>
+          new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+        if (url === '/uploads' && method === 'POST') {
+          return json({ id: 'u1', offset: 0, complete: false }, 201);
+        }
+        if (url === '/uploads/u1' && method === 'PUT') {
+          const bytes = (init?.body as Blob | undefined)?.size ?? 0;
+          puts.push({ range: new Headers(init?.headers).get('content-range'), bytes });
+          return json({ id: 'u1', offset: bytes, complete: true });
+        }
+        return json({ error: 'unexpected' }, 500);
+      });
+      const { client, calls } = fakeClient({
+        settings: () => ({
+          data: {
+            connections: [{ id: 'c1', connector: 'csv', name: 'Fair list', status: 'ACTIVE' }],
+            connectors: [
+              {
+                id: 'csv',
+                displayName: 'CSV file',
+                maxLookbackDays: null,
+                detectsDeletes: true,
+                fileSetting: { key: 'fileId', nameKey: 'fileName', label: 'CSV file', accept: '.csv' },
+              },
+            ],
+            syncs: [],
+          },
+        }),
+        previewConnectionSettings: (variables) => ({
+          data: {
+            previewConnectionSettings: {
+              settings: {
+                ...(variables.settings as object),
+                encoding: 'utf-8',
+                delimiter: ',',
+                headerRow: true,
+              },
+              options: [],
+              columns: ['email', 'name'],
+              rows: [['ann@example.com', 'Ann']],
+              estimatedRecords: 1,
+            },
+          },
+        }),
+        updateConnectionSettings: () => ({
+          data: {
+            updateConnectionSettings: { id: 'c1', connector: 'csv', name: 'Fair list', status: 'ACTIVE' },
+          },
+        }),
+      });
+      const user = userEvent.setup();
+      render(
+        <Provider value={client}>
+          <SettingsPage />
+        </Provider>,
+      );
+      const card = await screen.findByTestId('connection-c1');
+      await user.click(within(card).getByTestId('update-key'));
+      await user.upload(
+        within(card).getByTestId('csv-file'),
+        new File([text], 'new.csv', { type: 'text/csv' }),
+      );
+      await within(card).findByText(/new\.csv: about 1 rows/);
+      const progress = within(card).getByTestId('upload-progress');
+      expect(progress.getAttribute('value')).toBe(String(text.length));
+      expect(puts).toEqual([{ range: `bytes 0-${text.length - 1}/${text.length}`, bytes: text.length }]);
+
+      await user.click(within(card).getByTestId('save-key'));
+      expect(await within(card).findByText('File replaced. The next run reads the new file.')).toBeTruthy();
+      expect(calls.find((c) => c.operationName === 'UpdateConnectionSettings')?.variables).toEqual({
+        id: 'c1',
+        settings: { fileId: 'u1', fileName: 'new.csv', encoding: 'utf-8', delimiter: ',', headerRow: true },
+      });
+    });
   });
 });

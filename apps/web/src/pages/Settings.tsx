@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useCallback, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { useCapabilities } from '../api/capabilities.ts';
 import { errorMessage, fieldErrors } from '../api/errors.ts';
@@ -9,6 +9,7 @@ import {
   UpdateConnectionSettingsMutation,
 } from '../api/operations.ts';
 import type { Connection, Connector, SyncStatus } from '../api/types.ts';
+import { FileUploadField } from '../components/FileUpload.tsx';
 import { SyncStatusBadge } from '../components/syncStatus.tsx';
 import { Badge, ErrorBanner, Field, Loading, Notice } from '../components/ui.tsx';
 import { href } from '../lib/router.ts';
@@ -195,6 +196,7 @@ function ConnectionCard({
       {updating ? (
         <UpdateKeyForm
           connection={connection}
+          connector={connector}
           onDone={(message) => {
             setUpdating(false);
             setNotice(message);
@@ -209,16 +211,22 @@ function ConnectionCard({
 
 function UpdateKeyForm({
   connection,
+  connector,
   onDone,
   onCancel,
 }: {
   connection: Connection;
+  connector: Connector | undefined;
   onDone: (message: string) => void;
   onCancel: () => void;
 }) {
   const [values, setValues] = useState({ clientId: '', clientSecret: '', refreshToken: '' });
   const [raw, setRaw] = useState('{}');
   const [csv, setCsv] = useState<{ name: string; text: string } | null>(null);
+  // A server with uploads: the new file is streamed as in the wizard, and the settings name the stored file.
+  const [uploaded, setUploaded] = useState<Record<string, unknown> | null>(null);
+  const onUploaded = useCallback((settings: Record<string, unknown> | null) => setUploaded(settings), []);
+  const fileSetting = connector?.fileSetting;
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [banner, setBanner] = useState<string | null>(null);
   const [credState, updateCredentials] = useMutation(UpdateConnectionCredentialsMutation);
@@ -231,7 +239,13 @@ function UpdateKeyForm({
     setBanner(null);
     const next: Record<string, string> = {};
     let result: Awaited<ReturnType<typeof updateCredentials>>;
-    if (isCsv) {
+    if (fileSetting) {
+      if (!uploaded) {
+        setErrors({ [`settings.${fileSetting.key}`]: 'Choose the new file and wait for its upload.' });
+        return;
+      }
+      result = await updateSettings({ id: connection.id, settings: uploaded });
+    } else if (isCsv) {
       if (!csv) {
         setErrors({ 'settings.csv': 'Choose the new CSV file.' });
         return;
@@ -260,7 +274,7 @@ function UpdateKeyForm({
     }
     if (!result.error) {
       onDone(
-        isCsv
+        fileSetting || isCsv
           ? 'File replaced. The next run reads the new file.'
           : 'New key saved. Activate the syncs of this connection when you are ready.',
       );
@@ -297,6 +311,12 @@ function UpdateKeyForm({
           {input('clientId', 'Client ID', false, 'Leave empty to keep the stored one.')}
           {input('clientSecret', 'Client secret', true, 'Leave empty to keep the stored one.')}
         </>
+      ) : connector && fileSetting ? (
+        <FileUploadField
+          connector={{ ...connector, fileSetting }}
+          error={errors[`settings.${fileSetting.key}`] ?? errors.settings}
+          onSettings={onUploaded}
+        />
       ) : isCsv ? (
         <Field label="New CSV file" error={errors['settings.csv'] ?? errors.settings}>
           {(p) => (
