@@ -5,7 +5,7 @@ import type { ZohoInvoiceConnectorOptions } from '@leadsync/connector-zoho-invoi
 import { fastZohoInvoiceConnector } from '@leadsync/connector-zoho-invoice/testing';
 
 export { startZohoCrmSimulator, type ZohoCrmSimulator } from '@leadsync/connector-zoho-crm/simulator';
-export { crmSimulatorSettings } from '@leadsync/connector-zoho-crm/testing';
+export { crmSimulatorSettings, fastZohoCrmConnector } from '@leadsync/connector-zoho-crm/testing';
 export {
   startZohoInvoiceSimulator,
   type ZohoInvoiceSimulator,
