@@ -97,7 +97,7 @@ export function createHarness(url: string, options: { registry?: ConnectorRegist
 
   /** A new organization with one mailing list, a connection and an active sync of it. */
   async function tenant(input: {
-    connectorId: 'zoho-invoice' | 'csv';
+    connectorId: 'zoho-invoice' | 'csv' | 'zoho-crm';
     credentials: unknown;
     settings: Record<string, unknown>;
     sourceOrganizationId: string;
