@@ -332,6 +332,58 @@ describe('the sync workflow', () => {
       expect(await pending()).toBe(true);
     });
 
+    it('reads inactive contacts too unless the sync asks for active ones only; a change re-reads the window', async () => {
+      const { connectors } = ok(await api.gql(`{ connectors { id activeOnlyReads } }`));
+      expect(connectors).toEqual(
+        expect.arrayContaining([
+          { id: 'zoho-invoice', activeOnlyReads: true },
+          { id: 'csv', activeOnlyReads: false },
+        ]),
+      );
+      const list = await newList('Active only');
+      const every = await zohoSync(list);
+      const read = async (id: string) =>
+        ok(await api.gql(`query($id: ID!) { sync(id: $id) { activeRecordsOnly fullRereadPending } }`, { id }))
+          .sync;
+      expect((await read(every.id)).activeRecordsOnly).toBe(false);
+      const active = await zohoSync(list, { activeRecordsOnly: true });
+      expect((await read(active.id)).activeRecordsOnly).toBe(true);
+      sim.clearRequests();
+      ok(await api.gql(`mutation($id: ID!) { initiateSync(id: $id) { id } }`, { id: active.id }));
+      await api.scheduler.idle();
+      const filters = sim.requests.filter((r) => r.path.endsWith('/contacts')).map((r) => r.query.filter_by);
+      expect(new Set(filters)).toEqual(new Set(['Status.Active']));
+      expect((await read(active.id)).fullRereadPending).toBe(false);
+      ok(
+        await api.gql(
+          `mutation($id: ID!) { updateSyncRetrieval(id: $id, activeRecordsOnly: false) { activeRecordsOnly } }`,
+          { id: active.id },
+        ),
+      );
+      expect(await read(active.id)).toEqual({ activeRecordsOnly: false, fullRereadPending: true });
+
+      // A source without a notion of active records refuses the choice, naming the field.
+      const refused = await api.gql(
+        `mutation($input: CreateSyncInput!) { createSync(input: $input) { id } }`,
+        {
+          input: {
+            name: 'File',
+            connectionId: csvConnectionId,
+            sourceOrganizationId: 'file',
+            importMode: 'ALL',
+            mailingListId: list,
+            fieldMapping: MAPPING,
+            schedule: { frequency: 'DAILY', time: '09:00', timeZone: 'UTC' },
+            activeRecordsOnly: true,
+          },
+        },
+      );
+      expect(refused.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'input.activeRecordsOnly',
+      });
+    });
+
     it('keeps the re-read asked for while a run was reading', async () => {
       const list = await newList('Reread race');
       const sync = await zohoSync(list);

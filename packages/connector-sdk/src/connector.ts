@@ -140,6 +140,11 @@ export interface ReadRequest {
   /** Source field keys the sync maps or filters on; a connector fetches detail fields only when asked. */
   fields?: readonly string[];
   pageSize?: number;
+  /**
+   * The sync asks for the records the source calls active only (`capabilities.activeOnlyReads`); otherwise every
+   * record, inactive ones included (inactive is not deleted). Unset: the connector's own default.
+   */
+  activeOnly?: boolean;
 }
 
 /** What the last run of the sync learned, so an estimate need not list the source again. */
@@ -158,6 +163,8 @@ export interface EstimateRequest extends ReadRequest {
 
 export interface ListIdsRequest {
   organizationId: string;
+  /** As in `ReadRequest`: the listing a deletion check compares with must read what the sync reads. */
+  activeOnly?: boolean;
 }
 
 export interface CostEstimate {
@@ -189,6 +196,8 @@ export interface ConnectorCapabilities {
    * per the sync's deletion period (and not when the quota is low) instead of on every run.
    */
   listingCostsRequests?: boolean;
+  /** `read` and `listIds` can leave out the records the source calls inactive (`ReadRequest.activeOnly`). */
+  activeOnlyReads?: boolean;
 }
 
 export interface SourceConnector<Creds = unknown, Settings = unknown> {

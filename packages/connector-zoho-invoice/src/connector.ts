@@ -117,6 +117,15 @@ function open(ctx: Ctx, options: ZohoClientOptions): Session {
   };
 }
 
+/**
+ * `filter_by` of a contacts list: `Status.All` (an inactive contact is not a deleted one) unless the sync asks for
+ * active contacts only. A connection made before that was a sync's choice may still say `activeContactsOnly`: it
+ * counts when the request does not say (migration 0019 copied it onto the connection's syncs).
+ */
+function filterBy(activeOnly: boolean | undefined, settings: ZohoInvoiceSettings): string {
+  return (activeOnly ?? settings.activeContactsOnly) ? 'Status.Active' : 'Status.All';
+}
+
 function rawId(raw: unknown): string | undefined {
   if (raw && typeof raw === 'object' && 'contact_id' in raw) {
     const id = (raw as { contact_id: unknown }).contact_id;
@@ -428,6 +437,7 @@ export function createZohoInvoiceConnector(
       detectsDeletes: true,
       listPageSize: PAGE_SIZE,
       listingCostsRequests: true,
+      activeOnlyReads: true,
     },
 
     maskedKey(credentials) {
@@ -541,7 +551,7 @@ export function createZohoInvoiceConnector(
         start: checkpoint?.data,
         until,
         pageSize,
-        filterBy: settings.activeContactsOnly ? 'Status.Active' : 'Status.All',
+        filterBy: filterBy(request.activeOnly, settings),
         maxPages: options.maxPages,
       })) {
         let records: SourceRecord[] = [];
@@ -585,7 +595,7 @@ export function createZohoInvoiceConnector(
     async *listIds(ctx, request) {
       const { client, settings } = open(ctx, options);
       for await (const page of scanContacts(client, request.organizationId, {
-        filterBy: settings.activeContactsOnly ? 'Status.Active' : 'Status.All',
+        filterBy: filterBy(request.activeOnly, settings),
         maxPages: options.maxPages,
       })) {
         // A row we could not read still exists: it must not be taken for a deleted one.
@@ -639,7 +649,7 @@ async function estimateZohoCost(session: Session, request: EstimateRequest): Pro
       for await (const page of scanContacts(client, request.organizationId, {
         since: request.since,
         until: new Date(),
-        filterBy: settings.activeContactsOnly ? 'Status.Active' : 'Status.All',
+        filterBy: filterBy(request.activeOnly, settings),
         maxPages: ESTIMATE_PROBE_PAGES,
       })) {
         contacts += page.rows.length;

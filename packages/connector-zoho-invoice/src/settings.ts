@@ -41,7 +41,10 @@ export const zohoInvoiceSettingsSchema = z.object({
   accountsUrl: httpUrl.optional(),
   /** One more source record per further contact person with an email. */
   includeContactPersons: z.boolean().default(false),
-  /** Only active contacts (`filter_by=Status.Active`); by default every contact, inactive ones too (`Status.All`). */
+  /**
+   * Before it was a sync's choice (`Sync.activeRecordsOnly`, `ReadRequest.activeOnly`): only active contacts.
+   * Read only when a request does not say; migration 0019 moved it onto each sync of the connection.
+   */
   activeContactsOnly: z.boolean().default(false),
 });
 export type ZohoInvoiceSettings = z.infer<typeof zohoInvoiceSettingsSchema>;

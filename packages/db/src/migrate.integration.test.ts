@@ -81,24 +81,32 @@ describe('migrations', () => {
   });
 });
 
+/** Applies the migrations that come before the one whose tag ends with `suffix`. */
+async function migrateBefore(sql: postgres.Sql, suffix: string): Promise<void> {
+  const before = await mkdtemp(join(tmpdir(), 'leadsync-migrations-'));
+  try {
+    const journal = JSON.parse(await readFile(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as {
+      entries: { tag: string }[];
+    };
+    const at = journal.entries.findIndex((e) => e.tag.endsWith(suffix));
+    expect(at).toBeGreaterThan(0);
+    const entries = journal.entries.slice(0, at);
+    await mkdir(join(before, 'meta'));
+    await writeFile(join(before, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries }));
+    for (const e of entries)
+      await copyFile(join(migrationsFolder, `${e.tag}.sql`), join(before, `${e.tag}.sql`));
+    await migrate(drizzle(sql), { migrationsFolder: before });
+  } finally {
+    await rm(before, { recursive: true, force: true });
+  }
+}
+
 describe('the stored files migration', () => {
   it('moves the text of CSV connections made before uploads into stored files the connections name', async () => {
     const empty = await createEmptyDatabase();
     const sql = postgres(empty.url, { max: 1, onnotice: () => {} });
-    const before = await mkdtemp(join(tmpdir(), 'leadsync-migrations-'));
     try {
-      // The migrations before this one, applied first.
-      const journal = JSON.parse(await readFile(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as {
-        entries: { tag: string }[];
-      };
-      const at = journal.entries.findIndex((e) => e.tag.endsWith('_stored_files'));
-      expect(at).toBeGreaterThan(0);
-      const entries = journal.entries.slice(0, at);
-      await mkdir(join(before, 'meta'));
-      await writeFile(join(before, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries }));
-      for (const e of entries)
-        await copyFile(join(migrationsFolder, `${e.tag}.sql`), join(before, `${e.tag}.sql`));
-      await migrate(drizzle(sql), { migrationsFolder: before });
+      await migrateBefore(sql, '_stored_files');
 
       const [org] = await sql`INSERT INTO organizations (name) VALUES ('Acme') RETURNING id`;
       const text = `email,name\n${Array.from({ length: 40_000 }, (_, i) => `p${i}@example.com,Zoë ${i}`).join('\n')}\n`;
@@ -128,7 +136,47 @@ describe('the stored files migration', () => {
       const [untouched] = await sql`SELECT settings FROM connections WHERE id = ${zoho!.id}`;
       expect(untouched!.settings).toEqual({ dataCenter: 'com' });
     } finally {
-      await rm(before, { recursive: true, force: true });
+      await sql.end();
+      await empty.drop();
+    }
+  });
+});
+
+describe('the active-records migration', () => {
+  it("moves a Zoho connection's activeContactsOnly onto each of its syncs", async () => {
+    const empty = await createEmptyDatabase();
+    const sql = postgres(empty.url, { max: 1, onnotice: () => {} });
+    try {
+      await migrateBefore(sql, '_sync_active_records_only');
+      const [org] = await sql`INSERT INTO organizations (name) VALUES ('Acme') RETURNING id`;
+      const [list] =
+        await sql`INSERT INTO mailing_lists (organization_id, name) VALUES (${org!.id}, 'L') RETURNING id`;
+      const connection = async (settings: Record<string, unknown>) => {
+        const [row] = await sql`
+          INSERT INTO connections (organization_id, connector_id, name, credentials_encrypted, settings)
+          VALUES (${org!.id}, 'zoho-invoice', 'Zoho', 'sealed', ${JSON.stringify(settings)}::jsonb) RETURNING id`;
+        const [sync] = await sql`
+          INSERT INTO syncs (organization_id, connection_id, name, source_organization_id, import_mode,
+            mailing_list_id, schedule)
+          VALUES (${org!.id}, ${row!.id}, 'S', '1', 'all', ${list!.id},
+            ${JSON.stringify({ frequency: 'DAILY', time: '06:00', timeZone: 'UTC' })}::jsonb) RETURNING id`;
+        return { connectionId: row!.id as string, syncId: sync!.id as string };
+      };
+      const active = await connection({ dataCenter: 'eu', activeContactsOnly: true });
+      const all = await connection({ dataCenter: 'com', activeContactsOnly: false });
+      const unset = await connection({ dataCenter: 'com' });
+
+      await runMigrations(empty.url);
+
+      const syncs = await sql`SELECT id, active_records_only FROM syncs`;
+      const flag = (id: string) => syncs.find((s) => s.id === id)?.active_records_only;
+      expect([flag(active.syncId), flag(all.syncId), flag(unset.syncId)]).toEqual([true, false, false]);
+      const connections = await sql`SELECT id, settings FROM connections`;
+      const settings = (id: string) => connections.find((c) => c.id === id)?.settings;
+      expect(settings(active.connectionId)).toEqual({ dataCenter: 'eu' });
+      expect(settings(all.connectionId)).toEqual({ dataCenter: 'com' });
+      expect(settings(unset.connectionId)).toEqual({ dataCenter: 'com' });
+    } finally {
       await sql.end();
       await empty.drop();
     }

@@ -23,6 +23,7 @@ export type UpdateSyncInput = Partial<
     | 'deletionGuardPercent'
     | 'deletionsConfirmedAt'
     | 'deletionCheckHours'
+    | 'activeRecordsOnly'
     | 'highWaterMark'
     | 'setupStep'
     | 'nextRunAt'

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  boolean,
   check,
   foreignKey,
   index,
@@ -75,6 +76,11 @@ export const syncs = pgTable(
     deletionCheckHours: integer().notNull().default(24),
     /** When a run last listed every source id to find deletions. */
     deletionsCheckedAt: timestamptz(),
+    /**
+     * Read only the records the source calls active (a connector with `capabilities.activeOnlyReads`); by default
+     * every record, inactive ones too (inactive is not deleted).
+     */
+    activeRecordsOnly: boolean().notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -258,7 +258,10 @@ export async function executeRun(
     if (deletions.check && connector.listIds) {
       listed = [];
       const empty = new EmptyPages(deps.maxEmptyPages);
-      for await (const ids of connector.listIds(ctx, { organizationId: sync.sourceOrganizationId })) {
+      for await (const ids of connector.listIds(ctx, {
+        organizationId: sync.sourceOrganizationId,
+        activeOnly: sync.activeRecordsOnly,
+      })) {
         empty.count(ids.length);
         for (const id of ids) listed.push(id);
       }
@@ -434,6 +437,7 @@ async function readPages(
         since: checkpoint.since ? new Date(checkpoint.since) : undefined,
         checkpoint: checkpoint.source,
         fields,
+        activeOnly: sync.activeRecordsOnly,
       })
       [Symbol.asyncIterator](),
     READ_AHEAD_PAGES,

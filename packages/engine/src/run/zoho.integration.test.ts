@@ -91,6 +91,50 @@ describe('a Zoho Invoice sync against the simulator', () => {
     expect((await f.leadsByEmail())[imported!.email!]?.status).toBe('active');
   }, 120_000);
 
+  it('reads every contact, inactive ones too (filter_by=Status.All), unless the sync asks for active contacts only', async () => {
+    const own = await startZohoInvoiceSimulator({ seed: 9, contactsPerOrganization: 0, rateLimit: false });
+    try {
+      const orgId = own.organizations[0]!.organization_id;
+      own.addContacts(
+        orgId,
+        Array.from({ length: 40 }, (_, i) => ({
+          first_name: `A${i}`,
+          email: `active-${i}@example.com`,
+          status: i % 4 === 0 ? ('inactive' as const) : ('active' as const),
+        })),
+      );
+      const connection = await f.createConnection('zoho-invoice', own.credentials, simulatorSettings(own));
+      const syncWith = async (activeRecordsOnly: boolean) =>
+        f.createSync({
+          connectionId: connection.id,
+          mailingListId: (await f.createList(`active only: ${activeRecordsOnly}`)).id,
+          sourceOrganizationId: orgId,
+          deletionCheckHours: 0,
+          activeRecordsOnly,
+        });
+      const filters = () =>
+        new Set(own.requests.filter((r) => r.path.endsWith('/contacts')).map((r) => r.query.filter_by));
+
+      const every = await f.run((await syncWith(false)).id);
+      expect(every.status, every.error ?? '').toBe('succeeded');
+      expect(every.total).toBe(40);
+      expect(filters()).toEqual(new Set(['Status.All']));
+
+      own.clearRequests();
+      const activeSync = await syncWith(true);
+      const active = await f.run(activeSync.id);
+      expect(active.status, active.error ?? '').toBe('succeeded');
+      expect(active.total).toBe(30);
+      // The deletion listing reads what the read reads: the inactive contacts are not taken for deleted ones.
+      const again = await f.run(activeSync.id);
+      expect(again.deletionsChecked).toBe(true);
+      expect(again.deleted).toBe(0);
+      expect(filters()).toEqual(new Set(['Status.Active']));
+    } finally {
+      await own.close();
+    }
+  });
+
   it('a rotated key fails the run cleanly, the connection needs a new key and all its syncs go inactive', async () => {
     const orgId = sim.organizations[1]!.organization_id;
     const list = await f.createList('Rotation');

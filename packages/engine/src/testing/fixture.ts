@@ -91,6 +91,7 @@ export async function createFixture(
     deletionGuardPercent?: number;
     /** Hours between full listings for deletions (default the schema's, 24). */
     deletionCheckHours?: number;
+    activeRecordsOnly?: boolean;
   }) {
     const [sync] = await db
       .insert(syncs)
@@ -113,6 +114,7 @@ export async function createFixture(
         deletionGuardPercent: input.deletionGuardPercent,
         status: 'active',
         ...(input.deletionCheckHours === undefined ? {} : { deletionCheckHours: input.deletionCheckHours }),
+        activeRecordsOnly: input.activeRecordsOnly ?? false,
       })
       .returning();
     return sync!;

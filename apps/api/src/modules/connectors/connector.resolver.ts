@@ -11,6 +11,7 @@ export class ConnectorResolver {
       displayName: connector.displayName,
       maxLookbackDays: connector.capabilities.maxLookbackDays ?? null,
       detectsDeletes: connector.capabilities.detectsDeletes,
+      activeOnlyReads: connector.capabilities.activeOnlyReads ?? false,
       setupHelp: connector.setupHelp ?? null,
       fileSetting: connector.fileSetting
         ? {

@@ -32,6 +32,11 @@ export class Connector {
   @Field(() => Boolean, { description: 'Whether records removed at the source become `DELETED` outcomes.' })
   detectsDeletes!: boolean;
 
+  @Field(() => Boolean, {
+    description: 'A sync may read only the records the source calls active (`Sync.activeRecordsOnly`).',
+  })
+  activeOnlyReads!: boolean;
+
   @Field(() => String, {
     nullable: true,
     description: 'What a person must do at the source to connect it, one step a line (null: nothing to do).',

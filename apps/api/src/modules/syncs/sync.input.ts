@@ -61,6 +61,15 @@ export class CreateSyncInput {
   @Field(() => UpdatePolicy, { nullable: true, defaultValue: UpdatePolicy.OVERWRITE })
   updatePolicy?: UpdatePolicy | null;
 
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description:
+      'Read only the records the source calls active (a connector with `activeOnlyReads`); by default every ' +
+      'record, inactive ones too.',
+  })
+  activeRecordsOnly?: boolean | null;
+
   @Field(() => Int, {
     nullable: true,
     description:

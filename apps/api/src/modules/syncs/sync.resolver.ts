@@ -115,7 +115,8 @@ export class SyncResolver {
   }
 
   @Mutation(() => Sync, {
-    description: 'Schedule, retrieval window and criteria values; not the import mode.',
+    description:
+      'Schedule, retrieval window, criteria values and whether only active records are read; not the import mode.',
   })
   async updateSyncRetrieval(
     @Arg('id', () => ID) id: string,
@@ -130,10 +131,21 @@ export class SyncResolver {
       description: 'Only the current mode is accepted: the import mode is fixed at creation.',
     })
     importMode: ImportMode | null | undefined,
+    @Arg('activeRecordsOnly', () => Boolean, {
+      nullable: true,
+      description: 'Read only the records the source calls active; a change re-reads the whole window.',
+    })
+    activeRecordsOnly: boolean | null | undefined,
     @Ctx() ctx: ApiContext,
   ): Promise<Sync> {
     return toSync(
-      await ctx.services.syncs.updateRetrieval(id, { schedule, retrieveFrom, criteria, importMode }),
+      await ctx.services.syncs.updateRetrieval(id, {
+        schedule,
+        retrieveFrom,
+        criteria,
+        importMode,
+        activeRecordsOnly,
+      }),
     );
   }
 

@@ -38,6 +38,7 @@ import {
 
 import { type CostEstimate, type Sync, UpdatePolicy } from './sync.type.ts';
 import {
+  checkActiveOnlyReads,
   checkCriteriaFields,
   checkMapping,
   checkRetrieveFrom,
@@ -58,6 +59,7 @@ const createSyncSchema = z.object({
   schedule: scheduleSchema,
   retrieveFrom: z.date().nullish(),
   updatePolicy: z.enum(['overwrite', 'fill_empty', 'never']).nullish(),
+  activeRecordsOnly: z.boolean().nullish(),
   /** A draft saved part-way through the wizard: the step to reopen at (0 details … 3 review). */
   setupStep: z.number().int().min(0).max(3).nullish(),
 });
@@ -106,6 +108,7 @@ export function toSync(row: SyncRow): Sync {
     deletionGuardPercent: row.deletionGuardPercent,
     deletionsConfirmed: row.deletionsConfirmedAt !== null,
     deletionCheckHours: row.deletionCheckHours,
+    activeRecordsOnly: row.activeRecordsOnly,
     createdAt: row.createdAt,
     connectionId: row.connectionId,
     mailingListId: row.mailingListId,
@@ -117,6 +120,7 @@ export interface RetrievalChange {
   retrieveFrom?: Date | null;
   criteria?: Record<string, unknown> | null;
   importMode?: 'all' | 'criteria' | null;
+  activeRecordsOnly?: boolean | null;
 }
 
 export class SyncService {
@@ -198,6 +202,8 @@ export class SyncService {
       connector.displayName,
       'input.retrieveFrom',
     );
+    const activeRecordsOnly = input.activeRecordsOnly ?? false;
+    if (activeRecordsOnly) checkActiveOnlyReads(connector, 'input.activeRecordsOnly');
     return {
       name: input.name,
       connectionId: connection.id,
@@ -210,6 +216,7 @@ export class SyncService {
       // DESIGN.md §3: without a date, a source with a look-back limit reads from the earliest day it allows.
       retrieveFrom: input.retrieveFrom ?? earliestRetrieveFrom({ createdAt, maxLookbackDays }),
       updatePolicy: input.updatePolicy ?? 'overwrite',
+      activeRecordsOnly,
       setupStep: input.setupStep ?? null,
     };
   }
@@ -395,6 +402,14 @@ export class SyncService {
         patch.reread = true;
       }
     }
+    if (change.activeRecordsOnly != null && change.activeRecordsOnly !== sync.activeRecordsOnly) {
+      const activeRecordsOnly = parse(z.boolean(), change.activeRecordsOnly, 'activeRecordsOnly');
+      if (activeRecordsOnly)
+        checkActiveOnlyReads(this.connector(await this.connectionOf(sync.connectionId)), 'activeRecordsOnly');
+      // Inactive records now read (or no longer read): the whole window is read again, like a change of criteria.
+      patch.activeRecordsOnly = activeRecordsOnly;
+      patch.reread = true;
+    }
     const updated = await this.syncs.update(id, patch);
     if (!updated) throw syncNotFound(id);
     return updated.status === 'active' && patch.schedule ? this.schedule(updated) : updated;
@@ -465,6 +480,7 @@ export class SyncService {
       ...(last && lastFull === nextFull ? { lastRun: { records: last.readCount, full: lastFull } } : {}),
       deletionListing: deletionDue,
       trackedRecords: tracked,
+      activeOnly: sync.activeRecordsOnly,
     });
     return {
       records: estimate.records,

@@ -141,6 +141,13 @@ export class Sync {
   })
   deletionCheckHours!: number;
 
+  @Field(() => Boolean, {
+    description:
+      'The sync reads only the records the source calls active (Zoho Invoice: `filter_by=Status.Active`); by ' +
+      'default every record, inactive ones too (an inactive record is not a deleted one).',
+  })
+  activeRecordsOnly!: boolean;
+
   @Field(() => DateTimeScalar)
   createdAt!: Date;
 

@@ -1,4 +1,4 @@
-import type { FieldDescriptor } from '@leadsync/connector-sdk';
+import type { AnyConnector, FieldDescriptor } from '@leadsync/connector-sdk';
 import { type Criteria, criteriaFields, validateMapping, validateRetrieveFrom } from '@leadsync/core';
 import type { FieldMappingEntry } from '@leadsync/db/schema';
 import { badInput } from '../../graphql/errors.ts';
@@ -39,4 +39,10 @@ export function checkRetrieveFrom(
   if (!retrieveFrom) return;
   const message = validateRetrieveFrom(retrieveFrom, { createdAt, maxLookbackDays }, connectorName);
   if (message !== null) throw badInput(root, message);
+}
+
+/** "Active records only" needs a connector that can leave inactive records out (`capabilities.activeOnlyReads`). */
+export function checkActiveOnlyReads(connector: AnyConnector, root: string) {
+  if (!connector.capabilities.activeOnlyReads)
+    throw badInput(root, `${connector.displayName} has no notion of active records: read them all`);
 }
