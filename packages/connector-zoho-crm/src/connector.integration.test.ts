@@ -194,6 +194,26 @@ describe('fields and values', () => {
 });
 
 describe('deletions', () => {
+  it('a lead converted into a contact is still read and listed, not taken for deleted [R7]', async () => {
+    sim = await startZohoCrmSimulator({ recordsPerModule: { Leads: 5, Contacts: 0 } });
+    const converted = sim.records('Leads')[2]?.id as string;
+    sim.updateRecord('Leads', converted, { $converted: true, Modified_Time: '2026-06-09T13:15:06+05:30' });
+    const ids = idsOf(
+      await readAll(connector, contextFor(sim), { organizationId: 'Leads', fields: ['Email'] }),
+    );
+    expect(ids).toContain(converted);
+    const listed: string[] = [];
+    for await (const chunk of connector.listIds?.(contextFor(sim), { organizationId: 'Leads' }) ?? [])
+      listed.push(...chunk);
+    expect(listed).toHaveLength(5);
+    expect(
+      sim
+        .requests()
+        .filter((r) => r.path === '/Leads')
+        .every((r) => r.query.converted === 'both'),
+    ).toBe(true);
+  });
+
   it('lists every id once, and a deleted record is missing from the listing', async () => {
     sim = await startZohoCrmSimulator({ recordsPerModule: { Leads: 450, Contacts: 0 } });
     const gone = sim.records('Leads')[7]?.id as string;

@@ -110,6 +110,8 @@ export async function* scanRecords(client: ZohoCrmClient, options: ScanOptions):
       per_page: pageSize,
       sort_by: 'Modified_Time',
       sort_order: 'asc',
+      // A lead converted into a contact is still a person on the list: read it (README, R7).
+      ...(options.module === 'Leads' ? { converted: 'both' } : {}),
     };
     if (state.pageToken) query.page_token = state.pageToken;
     else if (state.page > 1) query.page = state.page;

@@ -108,7 +108,13 @@ export function listRecords(
   };
   // The connector's own order is kept sorted by the store; If-Modified-Since is then a binary search, not a copy.
   const byModified = sortBy === 'Modified_Time' && order === 'asc';
-  const all = byModified ? store.byModified() : [...store.records.values()].sort(cmp);
+  // Leads converted into contacts are left out unless asked for (README, R7: the default is ASSUMED).
+  const converted = store.module === 'Leads' ? (params.get('converted') ?? 'false') : 'both';
+  if (!['false', 'true', 'both'].includes(converted))
+    throw new CrmApiError(400, 'INVALID_DATA', 'invalid data', { param_name: 'converted' });
+  let all = byModified ? store.byModified() : [...store.records.values()].sort(cmp);
+  if (converted !== 'both')
+    all = all.filter((r) => (r.values.get('$converted') === true) === (converted === 'true'));
   const list = byModified || sinceMs === undefined ? all : all.filter((r) => r.modifiedMs > sinceMs);
   const from =
     byModified && sinceMs !== undefined
@@ -116,7 +122,15 @@ export function listRecords(
           a.modifiedMs > b.modifiedMs ? 1 : -1,
         )
       : 0;
-  const queryKey = JSON.stringify([store.module, fields, size, sortBy, order, ifModifiedSince ?? null]);
+  const queryKey = JSON.stringify([
+    store.module,
+    fields,
+    size,
+    sortBy,
+    order,
+    converted,
+    ifModifiedSince ?? null,
+  ]);
 
   let start: number;
   let page: number;

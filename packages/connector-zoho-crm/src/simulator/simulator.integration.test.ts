@@ -111,6 +111,21 @@ describe('records [R1–R5]', () => {
   });
 });
 
+describe('converted leads [R7]', () => {
+  it('DOCUMENTED: converted=false|true|both; ASSUMED: without it, converted leads are left out', async () => {
+    const id = sim.records('Leads')[0]?.id as string;
+    sim.updateRecord('Leads', id, { $converted: true });
+    const has = async (query: string) =>
+      (await api(`/Leads?fields=Email&sort_by=Modified_Time&sort_order=desc${query}`)).body.data.some(
+        (r: { id: string }) => r.id === id,
+      );
+    expect(await has('')).toBe(false);
+    expect(await has('&converted=true')).toBe(true);
+    expect(await has('&converted=both')).toBe(true);
+    sim.updateRecord('Leads', id, { $converted: false });
+  });
+});
+
 describe('metadata, users, deletions [F1, U1, D1]', () => {
   it('DOCUMENTED: field metadata with api_name, field_label, data_type, custom_field', async () => {
     const { body } = await api('/settings/fields?module=Leads');
