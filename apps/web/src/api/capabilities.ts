@@ -44,6 +44,8 @@ export interface Capabilities {
   fileUploads: boolean;
   /** `SyncRun.waitingUntil`, `waitingReason`, `deletionsChecked`: runs that wait for a source's daily quota. */
   sourceQuota: boolean;
+  /** `Sync.activeRecordsOnly` and `Connector.activeOnlyReads`: a sync may read active records only. */
+  activeRecords: boolean;
 }
 
 export const minimalCapabilities: Capabilities = {
@@ -69,6 +71,7 @@ export const minimalCapabilities: Capabilities = {
   connectorSetupHelp: false,
   fileUploads: false,
   sourceQuota: false,
+  activeRecords: false,
 };
 
 interface TypeFields {
@@ -138,6 +141,7 @@ export function capabilitiesFrom(result: IntrospectionResult): Capabilities {
     connectorSetupHelp: names(result.connector ?? null).has('setupHelp'),
     fileUploads: query.has('previewConnectionSettings') && names(result.connector ?? null).has('fileSetting'),
     sourceQuota: run.has('waitingUntil') && run.has('deletionsChecked'),
+    activeRecords: sync.has('activeRecordsOnly') && names(result.connector ?? null).has('activeOnlyReads'),
   };
 }
 

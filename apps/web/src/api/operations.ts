@@ -87,7 +87,7 @@ export function connectionsQuery(caps: Capabilities): string {
   return /* GraphQL */ `
     query Connections {
       connections { id connector name status primaryEmail maskedKey }
-      connectors { id displayName maxLookbackDays detectsDeletes ${caps.connectorSetupHelp ? 'setupHelp' : ''} ${caps.fileUploads ? 'fileSetting { key nameKey label accept }' : ''} }
+      connectors { id displayName maxLookbackDays detectsDeletes ${caps.activeRecords ? 'activeOnlyReads' : ''} ${caps.connectorSetupHelp ? 'setupHelp' : ''} ${caps.fileUploads ? 'fileSetting { key nameKey label accept }' : ''} }
     }
   `;
 }
@@ -103,10 +103,12 @@ export function settingsQuery(caps: Capabilities): string {
 }
 
 /** A draft to continue in the wizard. */
-export const SyncDraftQuery = /* GraphQL */ `
+export function syncDraftQuery(caps: Capabilities): string {
+  return /* GraphQL */ `
   query SyncDraft($id: ID!) {
     sync(id: $id) {
       id name status importMode sourceOrganizationId criteria retrieveFrom setupStep createdAt
+      ${caps.activeRecords ? 'activeRecordsOnly' : ''}
       connection { id }
       mailingList { id }
       fieldMapping { source target }
@@ -114,6 +116,7 @@ export const SyncDraftQuery = /* GraphQL */ `
     }
   }
 `;
+}
 
 export const UpdateSyncDraftMutation = /* GraphQL */ `
   mutation UpdateSyncDraft($id: ID!, $input: CreateSyncInput!) {

@@ -20,6 +20,8 @@ export interface Connector {
   displayName: string;
   maxLookbackDays: number | null;
   detectsDeletes: boolean;
+  /** A sync may read only the records the source calls active (when the API offers it). */
+  activeOnlyReads?: boolean;
   /** What a person must do at the source to connect it, one step a line (when the API offers it). */
   setupHelp?: string | null;
   /** Set when the connector's settings name an uploaded file (when the API offers uploads). */
@@ -256,6 +258,8 @@ export interface CreateSyncInput {
   fieldMapping: FieldMapping[];
   schedule: ScheduleInput;
   retrieveFrom: string | null;
+  /** Only the records the source calls active (sent only when true: the API's default is false). */
+  activeRecordsOnly?: boolean;
   /** A draft saved part-way: the step to continue at (sent only when the API offers drafts). */
   setupStep?: number;
 }

@@ -2,6 +2,7 @@ import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Provider } from 'urql';
 import { describe, expect, it } from 'vitest';
+import { CapabilitiesContext, minimalCapabilities } from '../api/capabilities.ts';
 import { fakeClient, type Handler } from '../test/fakeApi.ts';
 import { NewSyncWizard } from './NewSyncWizard.tsx';
 
@@ -150,5 +151,49 @@ describe('the new sync wizard', () => {
       fieldMapping: [{ source: 'Mail', target: 'email' }],
     });
     expect(create?.authorization).toBe('Bearer test-key');
+    expect(create?.variables.input).not.toHaveProperty('activeRecordsOnly');
+  });
+
+  it('offers "active records only" for a connector that can read them, and sends the choice', async () => {
+    const { client, calls } = api(csvFields, {
+      connections: () => ({
+        data: {
+          connections: [
+            {
+              id: 'c1',
+              connector: 'zoho-invoice',
+              name: 'Zoho',
+              status: 'ACTIVE',
+              primaryEmail: null,
+              maskedKey: null,
+            },
+          ],
+          connectors: connectors.map((c) => ({ ...c, activeOnlyReads: c.id === 'zoho-invoice' })),
+        },
+      }),
+      createSync: () => ({ errors: [{ message: 'stop here', extensions: { code: 'BAD_USER_INPUT' } }] }),
+    });
+    const user = userEvent.setup();
+    render(
+      <CapabilitiesContext.Provider value={{ ...minimalCapabilities, activeRecords: true }}>
+        <Provider value={client}>
+          <NewSyncWizard />
+        </Provider>
+      </CapabilitiesContext.Provider>,
+    );
+    await user.type(await screen.findByTestId('sync-name'), 'Active Zoho contacts');
+    await user.selectOptions(await screen.findByTestId('connection-select'), 'c1');
+    await user.click(await screen.findByTestId('active-records-only'));
+    await user.selectOptions(screen.getByTestId('mailing-list-select'), 'l1');
+    await user.click(screen.getByTestId('wizard-next'));
+    await screen.findByRole('heading', { name: '2. Field mapping' });
+    await user.selectOptions(screen.getByTestId('mapping-source-email'), 'Mail');
+    await user.click(screen.getByTestId('wizard-next'));
+    await user.click(await screen.findByTestId('wizard-next'));
+    await screen.findByRole('heading', { name: '4. Review' });
+    await user.click(screen.getByTestId('initiate'));
+    await waitFor(() => expect(calls.some((c) => c.operationName === 'CreateSync')).toBe(true));
+    const create = calls.find((c) => c.operationName === 'CreateSync');
+    expect(create?.variables.input).toMatchObject({ connectionId: 'c1', activeRecordsOnly: true });
   });
 });

@@ -11,10 +11,10 @@ import {
   MailingListsQuery,
   previewSyncMutation,
   SourceOrganizationsQuery,
-  SyncDraftQuery,
   sourceFieldsQuery,
   sourceFieldsVariables,
   syncCostEstimateQuery,
+  syncDraftQuery,
   UpdateSyncDraftMutation,
 } from '../api/operations.ts';
 import type {
@@ -71,8 +71,9 @@ interface Draft {
 
 /** The wizard for a new sync, or (with `draftId`) for a saved draft, reopened at the step where it was left. */
 export function NewSyncWizard({ draftId }: { draftId?: string } = {}) {
+  const caps = useCapabilities();
   const [saved] = useQuery<{ sync: SavedDraft | null }>({
-    query: SyncDraftQuery,
+    query: syncDraftQuery(caps),
     variables: { id: draftId ?? '' },
     pause: !draftId,
     requestPolicy: 'network-only',
@@ -479,6 +480,17 @@ function Wizard({ draft: saved }: { draft: SavedDraft | null }) {
               <p className="hint">
                 This choice is fixed once the sync is created (the criteria themselves can change).
               </p>
+              {connector?.activeOnlyReads ? (
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={state.activeRecordsOnly}
+                    onChange={(e) => set({ activeRecordsOnly: e.target.checked })}
+                    data-testid="active-records-only"
+                  />{' '}
+                  Active {connector.displayName} records only (by default inactive ones are imported too)
+                </label>
+              ) : null}
             </fieldset>
             {state.importMode === 'CRITERIA' ? (
               <>
@@ -587,7 +599,10 @@ function Wizard({ draft: saved }: { draft: SavedDraft | null }) {
                   state.sourceOrganizationId}
               </dd>
               <dt>Leads</dt>
-              <dd>{state.importMode === 'ALL' ? 'All leads' : 'Only leads that match the criteria'}</dd>
+              <dd>
+                {state.importMode === 'ALL' ? 'All leads' : 'Only leads that match the criteria'}
+                {connector?.activeOnlyReads && state.activeRecordsOnly ? ' (active records only)' : ''}
+              </dd>
               <dt>Mailing list</dt>
               <dd>{lists.find((l) => l.id === state.mailingListId)?.name}</dd>
               <dt>Field mapping</dt>

@@ -297,6 +297,8 @@ export interface WizardState {
   savedRetrieveFrom: string | null;
   /** When the draft was created (the look-back is measured from it); null before it is saved. */
   createdAt: string | null;
+  /** Read only the records the source calls active (a connector with `activeOnlyReads`). */
+  activeRecordsOnly: boolean;
 }
 
 export function initialWizardState(timeZone: string): WizardState {
@@ -312,10 +314,11 @@ export function initialWizardState(timeZone: string): WizardState {
     retrieveFrom: '',
     savedRetrieveFrom: null,
     createdAt: null,
+    activeRecordsOnly: false,
   };
 }
 
-/** A saved draft, as the API returns it (`SyncDraftQuery`). */
+/** A saved draft, as the API returns it (`syncDraftQuery`). */
 export interface SavedDraft {
   id: string;
   name: string;
@@ -330,6 +333,7 @@ export interface SavedDraft {
   mailingList: { id: string };
   fieldMapping: FieldMapping[];
   schedule: ScheduleInput;
+  activeRecordsOnly?: boolean;
 }
 
 /** The wizard's answers from a saved draft, to continue where it was left. */
@@ -346,6 +350,7 @@ export function stateFromDraft(d: SavedDraft, fallbackZone: string): WizardState
     retrieveFrom: instantToDate(d.retrieveFrom),
     savedRetrieveFrom: d.retrieveFrom,
     createdAt: d.createdAt ?? null,
+    activeRecordsOnly: d.activeRecordsOnly ?? false,
   };
 }
 
@@ -407,6 +412,7 @@ export function buildCreateSyncInput(s: WizardState, setupStep?: number): Create
     fieldMapping: unmapped ? [] : mapping,
     schedule: scheduleToApi(s.schedule),
     retrieveFrom: keepSaved ? s.savedRetrieveFrom : s.retrieveFrom ? dateToInstant(s.retrieveFrom) : null,
+    ...(s.activeRecordsOnly ? { activeRecordsOnly: true } : {}),
   };
 }
 
