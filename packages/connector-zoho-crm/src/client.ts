@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   BadSourceDataError,
   createHttpClient,
@@ -110,6 +111,7 @@ export class ZohoCrmClient {
   private readonly policy: HttpPolicy;
   private readonly tokens: TokenSource;
   private apiUrl: string;
+  private readonly keyHash: string;
 
   constructor(
     private readonly endpoints: CrmEndpoints,
@@ -125,6 +127,10 @@ export class ZohoCrmClient {
         ? http
         : createHttpClient({ logger, signal, fetch: options.fetch, random: options.random });
     this.apiUrl = endpoints.apiUrl;
+    this.keyHash = createHash('sha256')
+      .update(JSON.stringify([credentials.clientId, credentials.refreshToken]))
+      .digest('base64url')
+      .slice(0, 22);
     const retry = {
       maxAttempts: options.maxAttempts,
       maxRateLimitWaits: options.maxRateLimitWaits,
@@ -156,9 +162,14 @@ export class ZohoCrmClient {
     });
   }
 
-  /** The budget account: Zoho CRM counts credits and concurrency per organization (one per API host and key). */
+  /**
+   * The budget account: Zoho CRM counts credits and concurrency per organization. Nothing in a records answer names
+   * the organization (its id needs one more scope, ZohoCRM.org.READ), so the key stands for it: the API host and a
+   * hash of the client id and refresh token (a key belongs to one user of one organization). Two connections of one
+   * organization with two keys book apart; both see the organization's credits in Zoho's answers.
+   */
   get account(): string {
-    return `${this.apiUrl}|crm`;
+    return `${this.apiUrl}|crm|${this.keyHash}`;
   }
 
   /** The daily credits as last seen by any process; undefined when not known. */
