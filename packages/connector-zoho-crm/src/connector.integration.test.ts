@@ -193,6 +193,20 @@ describe('fields and values', () => {
   });
 });
 
+describe('record limits', () => {
+  it('a sync that names more fields than Zoho gives in one request is refused, saying how many [R2]', async () => {
+    sim = await startZohoCrmSimulator({ recordsPerModule: { Leads: 1, Contacts: 0 } });
+    const fields = Array.from({ length: 50 }, (_, i) => `Custom_${i}`);
+    const error = await readAll(connector, contextFor(sim), { organizationId: 'Leads', fields }).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(InvalidConfigurationError);
+    expect(error.field).toBe('fieldMapping');
+    expect(error.userMessage).toMatch(/at most 49 fields/);
+    expect(sim.requests().filter((r) => r.path === '/Leads')).toHaveLength(0);
+  });
+});
+
 describe('deletions', () => {
   it('a lead converted into a contact is still read and listed, not taken for deleted [R7]', async () => {
     sim = await startZohoCrmSimulator({ recordsPerModule: { Leads: 5, Contacts: 0 } });

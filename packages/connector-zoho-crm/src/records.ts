@@ -1,4 +1,9 @@
-import type { FieldDescriptor, FieldType, SourceRecord } from '@leadsync/connector-sdk';
+import {
+  type FieldDescriptor,
+  type FieldType,
+  InvalidConfigurationError,
+  type SourceRecord,
+} from '@leadsync/connector-sdk';
 import { z } from 'zod';
 
 /** Zoho returns at most this many field API names' values per records request (README, R2). */
@@ -74,7 +79,8 @@ const PREFERRED = ['Email', 'First_Name', 'Last_Name', 'Full_Name', 'Company', '
 
 /**
  * The field API names one records request asks for: the ones named (or, when none are, the described ones, the
- * likely ones first), `Modified_Time` always, at most MAX_FIELDS_PER_REQUEST (`id` comes without asking).
+ * likely ones first, cut at MAX_FIELDS_PER_REQUEST), `Modified_Time` always (`id` comes without asking). Named fields
+ * beyond what Zoho gives in one request are refused with a sentence a person can act on.
  */
 export function requestedFields(
   named: readonly string[] | undefined,
@@ -85,11 +91,16 @@ export function requestedFields(
     ...described.map((f) => f.key),
   ];
   const keys = new Set<string>(['Modified_Time']);
-  for (const key of pool) {
-    if (keys.size >= MAX_FIELDS_PER_REQUEST) break;
-    if (key !== 'id' && /^[A-Za-z0-9_$]{1,100}$/.test(key)) keys.add(key);
+  for (const key of pool) if (key !== 'id' && /^[A-Za-z0-9_$]{1,100}$/.test(key)) keys.add(key);
+  if (named && keys.size > MAX_FIELDS_PER_REQUEST) {
+    // Zoho answers at most 50 fields a request: a sync that needs more would miss some without a word.
+    throw new InvalidConfigurationError(
+      `A Zoho CRM read was asked for ${keys.size} fields; Zoho gives at most ${MAX_FIELDS_PER_REQUEST} a request`,
+      'fieldMapping',
+      `Zoho CRM gives at most ${MAX_FIELDS_PER_REQUEST - 1} fields besides its modification time: map and filter on fewer fields.`,
+    );
   }
-  return [...keys];
+  return [...keys].slice(0, MAX_FIELDS_PER_REQUEST);
 }
 
 function text(value: string): string {
