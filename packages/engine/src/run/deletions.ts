@@ -34,7 +34,7 @@ export interface DeletionResult {
 }
 
 /**
- * Turns the sync's live source records whose ids the source no longer lists into `deleted` outcomes, set-based,
+ * Turns the sync's live source records whose ids the source no longer lists (`listed_ids`, see listedIdsTable) into `deleted` outcomes, set-based,
  * inside the caller's transaction: the lead leaves the sync's list when no other live record of this sync holds it,
  * nobody put it there by hand (a membership no sync added) and no other sync of the same list holds it; it is
  * soft-deleted (`deleted`) when it was active and no list holds it any more. A dry run only records the outcomes.
@@ -42,19 +42,40 @@ export interface DeletionResult {
  * The mass-deletion guard: when the listing would delete more than `guard.percent` of the sync's live records and
  * nobody confirmed, nothing is deleted and the run carries a warning (`held_deletions`, `warning`).
  */
+/**
+ * The source's id listing, written into a temporary table of the caller's transaction (`listed_ids`, dropped at
+ * commit) as it comes, CHUNK ids at a time: the engine holds one chunk, not the listing (a file of a million rows
+ * lists a million ids). `close` flushes the last chunk; applyDeletions reads the table.
+ */
+export async function listedIdsTable(
+  tx: Transaction,
+): Promise<{ add(ids: readonly string[]): Promise<void>; close(): Promise<void> }> {
+  await tx.execute(sql`create temporary table listed_ids (source_id text primary key) on commit drop`);
+  let pending: string[] = [];
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const chunk = pending;
+    pending = [];
+    await tx.execute(sql`insert into listed_ids select unnest(${textArray(chunk)}) on conflict do nothing`);
+  };
+  return {
+    async add(ids) {
+      for (const id of ids) pending.push(id);
+      if (pending.length >= CHUNK) await flush();
+    },
+    async close() {
+      await flush();
+      await tx.execute(sql`analyze listed_ids`);
+    },
+  };
+}
+
 export async function applyDeletions(
   tx: Transaction,
   scope: RunScope,
-  listedIds: readonly string[],
   seqStart: number,
   guard: DeletionGuard,
 ): Promise<DeletionResult> {
-  await tx.execute(sql`create temporary table listed_ids (source_id text primary key) on commit drop`);
-  for (let i = 0; i < listedIds.length; i += CHUNK) {
-    await tx.execute(sql`
-      insert into listed_ids select unnest(${textArray(listedIds.slice(i, i + CHUNK))}) on conflict do nothing`);
-  }
-  await tx.execute(sql`analyze listed_ids`);
   await tx.execute(sql`
     create temporary table gone on commit drop as
     select sr.source_id, sr.lead_id, sr.email,

@@ -19,7 +19,7 @@ import type { KeyChange } from '../engine.ts';
 import { EngineError, NotFoundError } from '../errors.ts';
 import { sendPrepared } from '../sql.ts';
 import { queueRunEvent } from '../webhook-events.ts';
-import { applyDeletions, hasDeletionCandidates } from './deletions.ts';
+import { applyDeletions, hasDeletionCandidates, listedIdsTable } from './deletions.ts';
 import {
   beginUnitWrite,
   NOTHING_CARRIED,
@@ -254,26 +254,45 @@ export async function executeRun(
     }
 
     const deletions = await deletionCheck(deps, scope, sync, connector, ctx, run);
+    const listing =
+      deletions.check && connector.listIds
+        ? connector.listIds(ctx, {
+            organizationId: sync.sourceOrganizationId,
+            activeOnly: sync.activeRecordsOnly,
+          })
+        : undefined;
+    const empty = new EmptyPages(deps.maxEmptyPages);
+    // A listing that costs requests (a rate-limited source) is read before the transaction, so that none is held
+    // open while it lasts; a cheap one (a stored file) goes into the transaction's table as it comes, so that the
+    // engine does not hold a file's million ids.
     let listed: string[] | undefined;
-    if (deletions.check && connector.listIds) {
+    if (listing && connector.capabilities.listingCostsRequests) {
       listed = [];
-      const empty = new EmptyPages(deps.maxEmptyPages);
-      for await (const ids of connector.listIds(ctx, {
-        organizationId: sync.sourceOrganizationId,
-        activeOnly: sync.activeRecordsOnly,
-      })) {
+      for await (const ids of listing) {
         empty.count(ids.length);
         for (const id of ids) listed.push(id);
       }
     }
     const done: RunCheckpoint = { ...checkpoint, phase: 'done' };
     const finished = await db.transaction(async (tx) => {
+      if (listing) {
+        const table = await listedIdsTable(tx);
+        if (listed) await table.add(listed);
+        else {
+          for await (const ids of listing) {
+            empty.count(ids.length);
+            await table.add(ids);
+          }
+        }
+        listed = undefined;
+        await table.close();
+      }
       if (!scope.dryRun) await tx.execute(takeLeadWriteTurn(organizationId));
       const [current] = await tx
         .select({ processedCount: syncRuns.processedCount, highWaterMark: syncRuns.highWaterMark })
         .from(syncRuns)
         .where(eq(syncRuns.id, scope.runId));
-      if (listed) {
+      if (listing) {
         // Read here, under the write turn: a confirmation given while the run read is used by this run.
         const [guard] = await tx
           .select({ percent: syncs.deletionGuardPercent, confirmedAt: syncs.deletionsConfirmedAt })
@@ -281,7 +300,7 @@ export async function executeRun(
           .where(eq(syncs.id, scope.syncId))
           .for('update');
         const confirmed = guard?.confirmedAt != null;
-        await applyDeletions(tx, scope, listed, current?.processedCount ?? 0, {
+        await applyDeletions(tx, scope, current?.processedCount ?? 0, {
           percent: guard?.percent ?? DEFAULT_DELETION_GUARD_PERCENT,
           confirmed,
         });
