@@ -1,4 +1,4 @@
-import { parseEnvironment, workerEnvShape } from '@leadsync/worker/env';
+import { commonEnvShape, parseEnvironment, workerEnvShape } from '@leadsync/runtime';
 import { z } from 'zod';
 
 const portError = 'an integer from 1 to 65535';
@@ -15,8 +15,12 @@ const burst = (fallback: number) =>
     .max(1_000_000, burstError)
     .default(fallback);
 
+/** Where relative paths are taken from: the directory `pnpm start` was typed in, not the package's folder. */
+const invocationDir = process.env.INIT_CWD ?? process.cwd();
+
 /** The API process can run the worker too (`LEADSYNC_EMBEDDED_WORKER`), so it reads the worker's variables as well. */
 export const apiEnvShape = {
+  ...commonEnvShape(invocationDir),
   ...workerEnvShape,
   PORT: z.coerce
     .number({ error: portError })

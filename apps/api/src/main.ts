@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { exitOnShutdownSignals } from '@leadsync/worker';
-import { EnvironmentError } from '@leadsync/worker/env';
+import { EnvironmentError, exitOnShutdownSignals } from '@leadsync/runtime';
 import { loadApiEnvironment } from './env.ts';
 import { startLeadsync } from './start.ts';
 

@@ -17,6 +17,8 @@ export interface SandboxOptions {
   secretBox: SecretBox;
   organizationId: string;
   logger: Logger;
+  /** Started first (`startSandboxSimulator`): its port goes into the allowed hosts the runtime is built with. */
+  simulator: ZohoInvoiceSimulator;
 }
 
 export interface RunningSandbox {
@@ -25,16 +27,18 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
+/** The sandbox's Zoho Invoice simulator, on a port of its own; `startSandbox` then offers it as a connection. */
+export function startSandboxSimulator(): Promise<ZohoInvoiceSimulator> {
+  return startZohoInvoiceSimulator({ seed: SANDBOX_SEED, contactsPerOrganization: SANDBOX_CONTACTS });
+}
+
 /**
  * A new user's first minute: the Zoho Invoice simulator, seeded with a few thousand realistic contacts (typos, role
  * addresses, duplicates, empty emails, custom fields), offered as a ready connection. Its port changes from start to
  * start, so the connection's settings are brought up to date each time; its data and credentials stay the same.
  */
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
-  const simulator = await startZohoInvoiceSimulator({
-    seed: SANDBOX_SEED,
-    contactsPerOrganization: SANDBOX_CONTACTS,
-  });
+  const { simulator } = options;
   const settings = { dataCenter: 'com', apiUrl: simulator.apiUrl, accountsUrl: simulator.accountsUrl };
   const repository = new ConnectionRepository(options.db, options.organizationId);
   const existing = (await repository.list({ connectorId: zohoInvoiceConnector.id })).find(

@@ -1,27 +1,12 @@
 import 'reflect-metadata';
-import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { connectorRegistry } from '@leadsync/connectors';
-import { loopbackPortHosts, nextRunAt } from '@leadsync/core';
-import {
-  createDatabase,
-  loadOrCreateSecretKey,
-  openDatabaseServer,
-  runMigrations,
-  SecretBox,
-} from '@leadsync/db';
-import { createEngine } from '@leadsync/engine';
-import {
-  createJobScheduler,
-  createLogger,
-  type JobScheduler,
-  type RunningWorker,
-  startWorker,
-} from '@leadsync/worker';
+import type { ZohoInvoiceSimulator } from '@leadsync/connector-zoho-invoice/simulator';
+import { loopbackPortHosts } from '@leadsync/core';
+import { createLogger, createRuntime, workerOptionsFrom } from '@leadsync/runtime';
 import type { Logger } from 'pino';
 import { bootstrapOrganization } from './bootstrap.ts';
 import type { ApiEnvironment } from './env.ts';
-import { type RunningSandbox, startSandbox } from './sandbox.ts';
+import { type RunningSandbox, startSandbox, startSandboxSimulator } from './sandbox.ts';
 import { createApiServer } from './server.ts';
 import { welcomeText } from './welcome.ts';
 
@@ -37,23 +22,31 @@ export interface RunningLeadsync {
 /** Starts everything `pnpm start` runs, in order, and returns how to stop it again. */
 export async function startLeadsync(env: ApiEnvironment): Promise<RunningLeadsync> {
   const logger = createLogger(env.LOG_LEVEL, { service: 'leadsync' });
-  // Traversable, so the embedded PostgreSQL (its own system user) reaches its cluster; the secrets are 0600 files.
-  await mkdir(env.LEADSYNC_DATA_DIR, { recursive: true, mode: 0o755 });
-
-  const database = await openDatabaseServer({
-    databaseUrl: env.DATABASE_URL,
-    dataDir: env.LEADSYNC_DATA_DIR,
-    onLog: (line) => logger.debug({ component: 'embedded-postgres' }, line),
-    onNotice: (line) => logger.info({ component: 'embedded-postgres' }, line),
+  // The sandbox's simulator first: its port is allowed in this process (the sandbox connection needs it); with no
+  // LEADSYNC_ALLOWED_HOSTS it is the only one tenants may reach.
+  const simulator: ZohoInvoiceSimulator | undefined = env.LEADSYNC_SANDBOX
+    ? await startSandboxSimulator()
+    : undefined;
+  const allowedHosts = [
+    ...(env.LEADSYNC_ALLOWED_HOSTS ?? []),
+    ...loopbackPortHosts(simulator ? Number(new URL(simulator.apiUrl).port) : undefined),
+  ];
+  // One database pool, secret box and engine for the API and its embedded worker. The worker runs in this process
+  // by default; otherwise the job store is opened only to enqueue for outside workers.
+  const runtime = await createRuntime({
+    env,
+    logger,
+    applicationName: 'leadsync-api',
+    poolSize: 10,
+    allowedHosts,
+    secretKey: 'load-or-create',
+    migrate: true,
+    jobs: env.LEADSYNC_EMBEDDED_WORKER ? workerOptionsFrom(env) : 'enqueue',
   });
-  logger.info({ embedded: database.embedded }, 'database ready');
-  await runMigrations(database.url);
-  const secretBox = new SecretBox(
-    await loadOrCreateSecretKey(env.LEADSYNC_DATA_DIR, env.LEADSYNC_SECRET_KEY),
-  );
-  const handle = createDatabase(database.url, { applicationName: 'leadsync-api' });
+  logger.info({ embedded: runtime.server.embedded }, 'database ready');
+  const { db, secretBox, engine } = runtime;
   const bootstrap = await bootstrapOrganization({
-    db: handle.db,
+    db,
     dataDir: env.LEADSYNC_DATA_DIR,
     adminKey: env.LEADSYNC_ADMIN_KEY,
   });
@@ -61,48 +54,19 @@ export async function startLeadsync(env: ApiEnvironment): Promise<RunningLeadsyn
     logger.warn(
       'LEADSYNC_ADMIN_KEY names a key revoked through the API: it stays revoked; choose a new value',
     );
-
-  // The sandbox first: its port is allowed in this process (the sandbox connection needs it); with no
-  // LEADSYNC_ALLOWED_HOSTS it is the only one tenants may reach.
-  const sandbox: RunningSandbox | undefined = env.LEADSYNC_SANDBOX
-    ? await startSandbox({ db: handle.db, secretBox, organizationId: bootstrap.organizationId, logger })
+  const sandbox: RunningSandbox | undefined = simulator
+    ? await startSandbox({ db, secretBox, organizationId: bootstrap.organizationId, logger, simulator })
     : undefined;
-  const allowedHosts = [
-    ...(env.LEADSYNC_ALLOWED_HOSTS ?? []),
-    ...loopbackPortHosts(sandbox ? Number(new URL(sandbox.simulator.apiUrl).port) : undefined),
-  ];
-
-  // The worker runs in this process by default; otherwise only the job scheduler, to enqueue for outside workers.
-  let worker: RunningWorker | undefined;
-  let scheduler: JobScheduler;
-  if (env.LEADSYNC_EMBEDDED_WORKER) {
-    worker = await startWorker(env, { databaseUrl: database.url, logger, allowedHosts });
-    scheduler = worker.scheduler;
-  } else {
-    scheduler = createJobScheduler({
-      databaseUrl: database.url,
-      mongodbUrl: env.MONGODB_URL,
-      connectors: [],
-      knownConnectors: connectorRegistry.list().map((connector) => connector.id),
-      concurrency: 1,
-      logger,
-      nextRunAt,
-    });
-    await scheduler.start();
-  }
-  const engine = createEngine({
-    db: handle.db,
-    secretBox,
-    registry: connectorRegistry,
-    allowedHosts,
-    logger,
-  });
+  // After the sandbox connection is up to date, so that no job reads the simulator's old port.
+  const scheduler = runtime.scheduler;
+  if (!scheduler) throw new Error('the runtime has no job scheduler');
+  await scheduler.start();
   let ready = false;
   const api = await createApiServer({
     deps: {
-      db: handle.db,
+      db,
       secretBox,
-      registry: connectorRegistry,
+      registry: runtime.registry,
       engine,
       scheduler,
       logger,
@@ -147,11 +111,8 @@ export async function startLeadsync(env: ApiEnvironment): Promise<RunningLeadsyn
       ready = false;
       api.httpServer.closeAllConnections();
       await api.stop();
-      if (worker) await worker.stop();
-      else await scheduler.stop();
+      await runtime.close(env.LEADSYNC_WORKER_DRAIN_TIMEOUT_MS);
       await sandbox?.close();
-      await handle.close();
-      await database.stop();
     },
   };
 }

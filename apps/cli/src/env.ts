@@ -1,15 +1,18 @@
-import { isAbsolute, resolve } from 'node:path';
-import { commonEnvShape, parseEnvironment } from '@leadsync/worker/env';
+import { isAbsolute } from 'node:path';
+import { commonEnvShape, parseEnvironment } from '@leadsync/runtime';
 import { z } from 'zod';
 
 /** The CLI reads the variables every Leadsync process reads (DESIGN.md section 7); nothing else reads `process.env`. */
-export const cliEnvShape = {
-  ...commonEnvShape,
-  /** Quieter than the servers: the CLI's own output is the report; logs go to stderr. */
-  LOG_LEVEL: commonEnvShape.LOG_LEVEL.unwrap().default('warn'),
-};
+function cliEnvShape(invocationDir: string) {
+  const common = commonEnvShape(invocationDir);
+  return {
+    ...common,
+    /** Quieter than the servers: the CLI's own output is the report; logs go to stderr. */
+    LOG_LEVEL: common.LOG_LEVEL.unwrap().default('warn'),
+  };
+}
 
-export type CliEnvironment = z.infer<z.ZodObject<typeof cliEnvShape>> & {
+export type CliEnvironment = z.infer<z.ZodObject<ReturnType<typeof cliEnvShape>>> & {
   /** The directory the command was typed in: relative paths (`--out`, `LEADSYNC_DATA_DIR`) are taken from there. */
   invocationDir: string;
 };
@@ -29,8 +32,6 @@ export function loadCliEnvironment(
   cwd = process.cwd(),
 ): CliEnvironment {
   const invocationDir = invocationDirectory(env, cwd);
-  // Resolved here rather than by the shared module, which only knows INIT_CWD: the CLI must find the same embedded
-  // database as `pnpm start` typed in the same directory.
-  const dataDir = resolve(invocationDir, env.LEADSYNC_DATA_DIR || './.data');
-  return { ...parseEnvironment(cliEnvShape, { ...env, LEADSYNC_DATA_DIR: dataDir }), invocationDir };
+  // The CLI must find the same embedded database as `pnpm start` typed in the same directory.
+  return { ...parseEnvironment(cliEnvShape(invocationDir), env), invocationDir };
 }

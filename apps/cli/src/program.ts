@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { EnvironmentError } from '@leadsync/worker/env';
 import { Command, CommanderError } from 'commander';
 import { type CliEnvironment, loadCliEnvironment } from './env.ts';
 import { CliError } from './errors.ts';
@@ -17,7 +16,7 @@ export interface CliIo {
 }
 
 async function loggerFor(env: CliEnvironment, err: Writable) {
-  const { createLogger } = await import('@leadsync/worker');
+  const { createLogger } = await import('@leadsync/runtime');
   return createLogger(env.LOG_LEVEL, { service: 'leadsync-cli' }, err);
 }
 
@@ -66,7 +65,8 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
       if (!Number.isFinite(timeout) || timeout <= 0)
         throw new CliError('--timeout takes a number of seconds.');
       const logger = await loggerFor(config, io.err);
-      const { openServer, readSecretKey, SecretKeyMissingError } = await import('./database.ts');
+      const { openServer } = await import('./database.ts');
+      const { readSecretKey, SecretKeyMissingError } = await import('@leadsync/runtime');
       const { doctor } = await import('./commands/doctor.ts');
       const result = await doctor(
         {
@@ -104,27 +104,16 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     .action(async (syncId: string, options: { org?: string; estimate?: boolean }) => {
       const config = env();
       const logger = await loggerFor(config, io.err);
-      const { openCliDatabase, openSecretBox } = await import('./database.ts');
-      const [{ connectorRegistry }, { createEngine }] = await Promise.all([
-        import('@leadsync/connectors'),
-        import('@leadsync/engine'),
-      ]);
+      const { openCliRuntime } = await import('./database.ts');
       const { runSync } = await import('./commands/sync-run.ts');
       const { progressBar } = await import('./progress.ts');
-      const database = await openCliDatabase(config, logger);
+      const runtime = await openCliRuntime(config, logger);
       try {
-        const engine = createEngine({
-          db: database.db,
-          secretBox: await openSecretBox(config),
-          registry: connectorRegistry,
-          allowedHosts: config.LEADSYNC_ALLOWED_HOSTS ?? [],
-          logger,
-        });
         const result = await runSync(
           {
-            db: database.db,
-            sql: database.sql,
-            engine,
+            db: runtime.db,
+            sql: runtime.database.sql,
+            engine: runtime.engine,
             progress: progressBar(io.err),
             signal: io.interrupts,
             estimate: options.estimate,
@@ -136,7 +125,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
         if (result.interrupted) setExitCode(130);
         else if (result.run.status === 'failed') setExitCode(1);
       } finally {
-        await database.close();
+        await runtime.close();
       }
     });
 
@@ -178,24 +167,18 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
           throw new CliError('--max-mb takes a number of megabytes.');
         const config = env();
         const logger = await loggerFor(config, io.err);
-        const { openCliDatabase, openSecretBox } = await import('./database.ts');
-        const [{ connectorRegistry }, { createEngine }] = await Promise.all([
-          import('@leadsync/connectors'),
-          import('@leadsync/engine'),
-        ]);
+        const { openCliRuntime } = await import('./database.ts');
         const { uploadFile } = await import('./commands/file-upload.ts');
         const { uploadProgressBar } = await import('./progress.ts');
-        const database = await openCliDatabase(config, logger);
+        const runtime = await openCliRuntime(config, logger);
         try {
-          const engine = createEngine({
-            db: database.db,
-            secretBox: await openSecretBox(config),
-            registry: connectorRegistry,
-            allowedHosts: config.LEADSYNC_ALLOWED_HOSTS ?? [],
-            logger,
-          });
           await uploadFile(
-            { db: database.db, engine, registry: connectorRegistry, progress: uploadProgressBar(io.err) },
+            {
+              db: runtime.db,
+              engine: runtime.engine,
+              registry: runtime.registry,
+              progress: uploadProgressBar(io.err),
+            },
             resolve(config.invocationDir, file),
             {
               connectorId: 'csv',
@@ -207,7 +190,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
             io.out,
           );
         } finally {
-          await database.close();
+          await runtime.close();
         }
       },
     );
@@ -260,7 +243,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 async function describeError(error: unknown): Promise<string> {
   const { EmbeddedPostgresError, SecretBoxError } = await import('@leadsync/db');
   const { EngineError } = await import('@leadsync/engine');
-  const { SecretKeyMissingError } = await import('./database.ts');
+  const { EnvironmentError, SecretKeyMissingError } = await import('@leadsync/runtime');
   if (
     error instanceof CliError ||
     error instanceof EnvironmentError ||

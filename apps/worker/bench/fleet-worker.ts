@@ -8,9 +8,9 @@ import { createConnectorRegistry } from '@leadsync/connector-sdk';
 import { createZohoInvoiceConnector } from '@leadsync/connector-zoho-invoice';
 import { createDatabase, SecretBox } from '@leadsync/db';
 import { createEngine } from '@leadsync/engine';
+import { createJobScheduler } from '@leadsync/jobs';
+import { exitOnShutdownSignals } from '@leadsync/runtime';
 import pino from 'pino';
-import { createJobScheduler } from '../src/scheduler.ts';
-import { exitOnShutdownSignals } from '../src/shutdown.ts';
 
 const env = process.env;
 const databaseUrl = env.DATABASE_URL ?? '';

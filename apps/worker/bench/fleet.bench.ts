@@ -31,9 +31,9 @@ import {
   syncs,
 } from '@leadsync/db/schema';
 import { createEngine } from '@leadsync/engine';
+import { createJobScheduler } from '@leadsync/jobs';
 import { eq, inArray } from 'drizzle-orm';
 import pino from 'pino';
-import { createJobScheduler } from '../src/scheduler.ts';
 
 const SCALE = Number(process.env.FLEET_SCALE ?? 10);
 const CONTACTS = Number(process.env.FLEET_CONTACTS ?? 150);

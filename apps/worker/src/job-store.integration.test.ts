@@ -1,11 +1,9 @@
 import { createDatabase } from '@leadsync/db';
+import { createJobScheduler, JobStoreUnavailableError, openJobStore, RETENTION_JOB } from '@leadsync/jobs';
 import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWorkerEnvironment } from './env.ts';
-import { JobStoreUnavailableError, openJobStore } from './job-store.ts';
-import { RETENTION_JOB } from './jobs.ts';
-import { createJobScheduler } from './scheduler.ts';
 import { waitFor } from './testing/wait.ts';
 import { startWorker, UnknownConnectorIdError } from './worker.ts';
 
@@ -91,7 +89,7 @@ describe('startWorker', () => {
     const env = loadWorkerEnvironment({ DATABASE_URL: tdb.url, LOG_LEVEL: 'silent' });
     await expect(startWorker(env, { connectors: ['zoho'] })).rejects.toThrow(UnknownConnectorIdError);
     await expect(startWorker(env, { connectors: ['zoho'] })).rejects.toThrow(
-      'Unknown connector "zoho" (known: zoho-invoice, csv)',
+      'Unknown connector "zoho" (known: zoho-invoice, csv, zoho-crm)',
     );
   });
 });

@@ -21,11 +21,11 @@ import {
   syncs,
 } from '@leadsync/db/schema';
 import { createEngine, type Engine } from '@leadsync/engine';
+import { createJobScheduler, type JobScheduler } from '@leadsync/jobs';
 import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
 import { asc, eq, sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createJobScheduler, type JobScheduler } from './scheduler.ts';
 import { killWorker, startWorkerProcess, type WorkerProcess } from './testing/processes.ts';
 import { waitFor } from './testing/wait.ts';
 

@@ -1,7 +1,7 @@
 import { EmbeddedPostgresError } from '@leadsync/db';
+import { exitOnShutdownSignals } from '@leadsync/runtime';
 import { Command } from 'commander';
 import { EnvironmentError, loadWorkerEnvironment } from './env.ts';
-import { exitOnShutdownSignals } from './shutdown.ts';
 import { startWorker } from './worker.ts';
 
 const program = new Command()

@@ -1,9 +1,9 @@
 import { nextRunAt } from '@leadsync/core';
 import { createDatabase } from '@leadsync/db';
+import { createJobScheduler, type JobScheduler } from '@leadsync/jobs';
 import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createJobScheduler, type JobScheduler } from './scheduler.ts';
 import { waitFor } from './testing/wait.ts';
 
 let tdb: TestDatabase;

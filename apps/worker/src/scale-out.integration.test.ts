@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { createDatabase, type DatabaseHandle } from '@leadsync/db';
 import { syncRuns } from '@leadsync/db/schema';
+import { createJobScheduler, type JobScheduler } from '@leadsync/jobs';
 import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
 import { eq, inArray } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createJobScheduler, type JobScheduler } from './scheduler.ts';
 import { createFakeEngine, TEST_PAGES_TABLE } from './testing/fake-engine.ts';
 import { type SeededOrganization, seedOrganization, seedSync } from './testing/fixtures.ts';
 import { killWorker, startWorkerProcess, type WorkerProcess } from './testing/processes.ts';

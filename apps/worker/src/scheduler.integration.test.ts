@@ -2,13 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { nextRunAt as coreNextRunAt } from '@leadsync/core';
 import { createDatabase, type DatabaseHandle } from '@leadsync/db';
 import { type Sync, type SyncSchedule, syncRuns, syncs } from '@leadsync/db/schema';
+import { createJobScheduler, JOBS_TABLE, type JobScheduler, type NextRunAtFn } from '@leadsync/jobs';
 import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
 import { eq } from 'drizzle-orm';
 import { MongoClient } from 'mongodb';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { JOBS_TABLE } from './job-store.ts';
-import { createJobScheduler, type JobScheduler, type NextRunAtFn } from './scheduler.ts';
 import { createFakeEngine, TEST_PAGES_TABLE } from './testing/fake-engine.ts';
 import { type SeededOrganization, seedOrganization, seedSync } from './testing/fixtures.ts';
 import { waitFor } from './testing/wait.ts';
@@ -224,7 +223,7 @@ function schedulingSuite() {
 
       // Deactivation through scheduleSync of the updated row, deletion through unscheduleSync.
       await instance.scheduleSync({ ...deactivated, status: 'inactive' } satisfies Sync);
-      await instance.unscheduleSync(deleted.id);
+      await instance.unscheduleSync(deleted.organizationId, deleted.id);
 
       expect(await jobsOf(deactivated.id)).toHaveLength(0);
       expect(await jobsOf(deleted.id)).toHaveLength(0);

@@ -27,7 +27,7 @@ export class InlineScheduler implements SchedulerPort {
     return null;
   }
 
-  async unscheduleSync(syncId: string) {
+  async unscheduleSync(_organizationId: string, syncId: string) {
     this.calls.push(`unschedule:${syncId}`);
   }
 

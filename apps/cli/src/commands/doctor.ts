@@ -249,7 +249,7 @@ function secretKeyFailure(error: unknown): DoctorCheck {
 async function checkJobStore(deps: DoctorDeps, databaseUrl: string | undefined): Promise<DoctorCheck> {
   const name = 'job store';
   if (deps.mongodbUrl) {
-    const { openJobStore } = await import('@leadsync/worker');
+    const { openJobStore } = await import('@leadsync/jobs');
     try {
       const store = await openJobStore({ databaseUrl: databaseUrl ?? '', mongodbUrl: deps.mongodbUrl });
       await store.close();
@@ -264,7 +264,7 @@ async function checkJobStore(deps: DoctorDeps, databaseUrl: string | undefined):
     }
   }
   if (!databaseUrl) return { status: 'skip', name, detail: 'PostgreSQL job store needs the database' };
-  const { JOBS_TABLE } = await import('@leadsync/worker');
+  const { JOBS_TABLE } = await import('@leadsync/jobs');
   const sql = postgres(databaseUrl, { max: 1, connect_timeout: 10, onnotice: () => {} });
   try {
     const [row] = await sql<{ present: boolean }[]>`SELECT to_regclass(${JOBS_TABLE}) IS NOT NULL AS present`;

@@ -90,7 +90,7 @@ export async function migrate(deps: MigrateDeps, out: Writer): Promise<MigrateRe
 
 /** Creates the job store's schema through the worker's own code, so it matches what the workers expect. */
 export async function prepareJobStore(databaseUrl: string, mongodbUrl: string | undefined): Promise<string> {
-  const { JOBS_TABLE, openJobStore } = await import('@leadsync/worker');
+  const { JOBS_TABLE, openJobStore } = await import('@leadsync/jobs');
   const store = await openJobStore({ databaseUrl, mongodbUrl, poolSize: 2 });
   try {
     await store.ensureSchema();

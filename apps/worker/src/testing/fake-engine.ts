@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from '@leadsync/db';
 import { type SyncRun, syncRuns } from '@leadsync/db/schema';
+import type { RunEngine } from '@leadsync/jobs';
 import { and, eq, inArray, not, sql } from 'drizzle-orm';
-import type { RunEngine } from '../scheduler.ts';
 
 /**
  * A stand-in for `@leadsync/engine` in the scheduling tests: it keeps the engine's contract (a queued run becomes

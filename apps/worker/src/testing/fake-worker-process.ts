@@ -3,9 +3,9 @@
  * engine (the real one is exercised by the end-to-end tests). Configured by environment variables; prints `ready`.
  */
 import { createDatabase } from '@leadsync/db';
+import { createJobScheduler } from '@leadsync/jobs';
+import { exitOnShutdownSignals } from '@leadsync/runtime';
 import pino from 'pino';
-import { createJobScheduler } from '../scheduler.ts';
-import { exitOnShutdownSignals } from '../shutdown.ts';
 import { createFakeEngine } from './fake-engine.ts';
 
 const env = process.env;

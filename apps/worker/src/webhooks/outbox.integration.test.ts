@@ -11,14 +11,13 @@ import { nextRunAt } from '@leadsync/core';
 import { createDatabase, type DatabaseHandle, SecretBox, WebhookRepository } from '@leadsync/db';
 import { connections, mailingLists, organizations, syncs, webhookDeliveries } from '@leadsync/db/schema';
 import { createEngine } from '@leadsync/engine';
+import { createJobScheduler, type JobScheduler } from '@leadsync/jobs';
 import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
+import { createWebhookDeliverer, generateWebhookSecret } from '@leadsync/webhooks';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJobScheduler, type JobScheduler } from '../scheduler.ts';
 import { waitFor } from '../testing/wait.ts';
-import { createWebhookDeliverer } from './deliver.ts';
-import { generateWebhookSecret } from './signature.ts';
 
 /**
  * Section 5 of issue 17, "no event lost": the event of a run is written in the run's last transaction, so a process

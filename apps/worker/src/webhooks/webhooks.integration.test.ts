@@ -14,15 +14,18 @@ import {
   webhooks,
 } from '@leadsync/db/schema';
 import { createEngine, type Engine } from '@leadsync/engine';
+import { createJobScheduler, type JobScheduler } from '@leadsync/jobs';
 import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
+import {
+  createWebhookDeliverer,
+  createWebhookEvents,
+  generateWebhookSecret,
+  type WebhookRetrySettings,
+} from '@leadsync/webhooks';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJobScheduler, type JobScheduler } from '../scheduler.ts';
 import { waitFor } from '../testing/wait.ts';
-import { createWebhookDeliverer, type WebhookRetrySettings } from './deliver.ts';
-import { createWebhookEvents } from './events.ts';
-import { generateWebhookSecret } from './signature.ts';
 
 const logger = pino({ level: 'silent' });
 const ALLOWED = ['127.0.0.1'];

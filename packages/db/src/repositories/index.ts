@@ -92,8 +92,10 @@ export {
   isLeadWriteTurnMoved,
   LEAD_WRITE_TURN_MOVED,
   leadWriteTurns,
+  runLockKey,
   syncLockKey,
   takeLeadWriteTurn,
   takePlannedLeadWriteTurn,
   tryTakeSyncLockForTransaction,
+  withSessionLock,
 } from './write-turns.ts';

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, max, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../client.ts';
 import { type RunStatus, type SyncRun, syncRuns } from '../schema/runs.ts';
@@ -52,6 +52,16 @@ export class SyncRunRepository {
     return and(eq(syncRuns.organizationId, this.organizationId), eq(syncRuns.id, id));
   }
 
+  /** The sync's real (not dry) runs that meet `conditions`. */
+  private realRunsOf(syncId: string, ...conditions: (SQL | undefined)[]) {
+    return and(
+      eq(syncRuns.organizationId, this.organizationId),
+      eq(syncRuns.syncId, syncId),
+      eq(syncRuns.dryRun, false),
+      ...conditions,
+    );
+  }
+
   /**
    * Queues a run. A sync has at most one real (non-dry) run queued or running: when there is one already, it is
    * returned with `created: false` instead. Previews (dry runs) are never refused.
@@ -78,17 +88,7 @@ export class SyncRunRepository {
       } catch (error) {
         if (!isUniqueViolation(error, ONE_ACTIVE_RUN)) throw error;
       }
-      const [active] = await this.db
-        .select()
-        .from(syncRuns)
-        .where(
-          and(
-            eq(syncRuns.organizationId, this.organizationId),
-            eq(syncRuns.syncId, input.syncId),
-            inArray(syncRuns.status, ['queued', 'running', 'waiting']),
-            eq(syncRuns.dryRun, false),
-          ),
-        );
+      const active = await this.activeRealRun(input.syncId);
       // The active run may have finished in between: then try again.
       if (active) return { run: active, created: false };
     }
@@ -175,10 +175,8 @@ export class SyncRunRepository {
       .select()
       .from(syncRuns)
       .where(
-        and(
-          eq(syncRuns.organizationId, this.organizationId),
-          eq(syncRuns.syncId, syncId),
-          eq(syncRuns.dryRun, false),
+        this.realRunsOf(
+          syncId,
           eq(syncRuns.status, 'succeeded'),
           options.includeUndone ? undefined : sql`${syncRuns.undoneAt} is null`,
         ),
@@ -186,6 +184,27 @@ export class SyncRunRepository {
       .orderBy(desc(syncRuns.createdAt), desc(syncRuns.id))
       .limit(1);
     return row;
+  }
+
+  /** The sync's real run that is queued, running or waiting (at most one: `ONE_ACTIVE_RUN`). */
+  async activeRealRun(syncId: string): Promise<SyncRun | undefined> {
+    if (!isUuid(syncId)) return undefined;
+    const [row] = await this.db
+      .select()
+      .from(syncRuns)
+      .where(this.realRunsOf(syncId, inArray(syncRuns.status, ['queued', 'running', 'waiting'])))
+      .limit(1);
+    return row;
+  }
+
+  /** When the schedule last queued a real run of the sync (a ONCE schedule runs only once). */
+  async lastScheduledAt(syncId: string): Promise<Date | null> {
+    if (!isUuid(syncId)) return null;
+    const [row] = await this.db
+      .select({ at: max(syncRuns.createdAt) })
+      .from(syncRuns)
+      .where(this.realRunsOf(syncId, eq(syncRuns.trigger, 'schedule')));
+    return row?.at ?? null;
   }
 
   /** `queued` → `running` (or a crashed `running` run taken over); `undefined` when the run is not in `from`. */

@@ -157,6 +157,12 @@ export class SyncRepository {
       .returning();
   }
 
+  /** The next run time the job scheduler booked (null: none). */
+  async setNextRunAt(id: string, next: Date | null): Promise<void> {
+    if (!isUuid(id)) return;
+    await this.db.update(syncs).set({ nextRunAt: next }).where(this.scoped(id));
+  }
+
   /** Sets the next run time of several syncs at once (after `activateAllOfConnection`). */
   async setNextRunTimes(times: ReadonlyMap<string, Date | null>): Promise<void> {
     const ids = onlyUuids([...times.keys()]);

@@ -1,4 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
+import type postgres from 'postgres';
 
 /**
  * The organization's lead-write turn: every transaction that changes an organization's leads (the engine's units,
@@ -49,4 +50,35 @@ export function syncLockKey(syncId: string): string {
  */
 export function tryTakeSyncLockForTransaction(syncId: string): SQL {
   return sql`select pg_try_advisory_xact_lock(hashtextextended(${syncLockKey(syncId)}, 0)) as locked`;
+}
+
+/** The key of a preview's lock: previews write nothing and only exclude themselves. */
+export function runLockKey(runId: string): string {
+  return `leadsync.run:${runId}`;
+}
+
+/**
+ * Holds the session advisory lock `key` (`syncLockKey`, `runLockKey`) on a connection reserved from `sql` while
+ * `body` runs; `{ locked: false }` without running it when another session holds it. A killed process's session
+ * ends and releases the lock with it.
+ */
+export async function withSessionLock<T>(
+  sql: postgres.Sql,
+  key: string,
+  body: () => Promise<T>,
+): Promise<{ locked: true; value: T } | { locked: false }> {
+  const session = await sql.reserve();
+  try {
+    const [row] = await session<{ locked: boolean }[]>`
+      SELECT pg_try_advisory_lock(hashtextextended(${key}, 0)) AS locked`;
+    if (!row?.locked) return { locked: false };
+    try {
+      return { locked: true, value: await body() };
+    } finally {
+      // A failed unlock means the session is gone, and the lock with it.
+      await session`SELECT pg_advisory_unlock(hashtextextended(${key}, 0))`.catch(() => {});
+    }
+  } finally {
+    session.release();
+  }
 }

@@ -137,7 +137,7 @@ export class ConnectionService {
       primaryEmail: checked.primaryEmail ?? current.primaryEmail,
     });
     if (!updated) throw connectionNotFound(id);
-    for (const sync of affected) await this.deps.scheduler.unscheduleSync(sync.id);
+    for (const sync of affected) await this.deps.scheduler.unscheduleSync(sync.organizationId, sync.id);
     return updated;
   }
 
@@ -173,7 +173,7 @@ export class ConnectionService {
     const syncs = await new SyncRepository(this.deps.db, this.organizationId).listByConnection(id);
     const deleted = await this.connections.delete(id);
     if (!deleted) throw connectionNotFound(id);
-    for (const sync of syncs) await this.deps.scheduler.unscheduleSync(sync.id);
+    for (const sync of syncs) await this.deps.scheduler.unscheduleSync(sync.organizationId, sync.id);
     return true;
   }
 

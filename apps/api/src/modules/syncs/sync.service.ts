@@ -316,7 +316,7 @@ export class SyncService {
     if (sync.status === 'inactive') return sync;
     const deactivated = await this.syncs.deactivate(id, DEACTIVATED_BY_USER);
     if (!deactivated) throw syncNotFound(id);
-    await this.deps.scheduler.unscheduleSync(id);
+    await this.deps.scheduler.unscheduleSync(this.organizationId, id);
     return deactivated;
   }
 
@@ -333,7 +333,7 @@ export class SyncService {
 
   async delete(id: string): Promise<boolean> {
     await this.get(id);
-    await this.deps.scheduler.unscheduleSync(id);
+    await this.deps.scheduler.unscheduleSync(this.organizationId, id);
     return this.syncs.delete(id);
   }
 

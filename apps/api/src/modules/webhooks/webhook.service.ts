@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WebhookRepository } from '@leadsync/db/repositories';
 import type { WebhookDelivery as WebhookDeliveryRow, Webhook as WebhookRow } from '@leadsync/db/schema';
-import { generateWebhookSecret, webhookUrlProblem } from '@leadsync/worker/webhooks';
+import { generateWebhookSecret, webhookUrlProblem } from '@leadsync/webhooks';
 import DataLoader from 'dataloader';
 import { z } from 'zod';
 import type { ApiDeps } from '../../graphql/deps.ts';
@@ -47,7 +47,7 @@ export function toWebhookDelivery(row: WebhookDeliveryRow): WebhookDelivery {
   };
 }
 
-/** The organization's webhooks. Events are queued and sent by the workers (`@leadsync/worker`'s `webhook.deliver`). */
+/** The organization's webhooks. Events are queued and sent by the workers (`@leadsync/jobs`' `webhook.deliver`). */
 export class WebhookService {
   private readonly webhooks: WebhookRepository;
   /** Per request and page size: the delivery logs of every webhook in one query. */

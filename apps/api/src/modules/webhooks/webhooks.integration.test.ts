@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebhookRepository } from '@leadsync/db/repositories';
 import { webhooks } from '@leadsync/db/schema';
-import { createWebhookDeliverer } from '@leadsync/worker/webhooks';
+import { createWebhookDeliverer } from '@leadsync/webhooks';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -15,4 +15,9 @@ export {
   type WebhookEventsDeps,
 } from './events.ts';
 export { webhookUrlProblem } from './hosts.ts';
+export {
+  type OutboxDispatcher,
+  type OutboxDispatcherOptions,
+  startOutboxDispatcher,
+} from './outbox.ts';
 export { generateWebhookSecret, SIGNATURE_HEADER, signWebhookBody } from './signature.ts';
