@@ -1,3 +1,7 @@
+/**
+ * Seeded realistic contacts. Over 300 lines because about 220 of them are the word lists (names, companies,
+ * countries, cities, domains) the generator draws from; the logic is the last 90 lines.
+ */
 import { SeededRandom } from './random.ts';
 import type { ContactInput } from './types.ts';
 
