@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -34,6 +34,37 @@ interface SimulatorInfo {
   accountsUrl: string;
   credentials: Record<string, string>;
   organizationId: string;
+}
+
+/**
+ * CPU ticks (user + system, 1/100 s) used so far by the server process of each open connection to `database`, read
+ * from /proc: only when PostgreSQL runs on this machine and its processes are visible; null otherwise.
+ */
+async function backendCpuTicks(database: string): Promise<Map<number, number> | null> {
+  const rows = await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${database}`;
+  const ticks = new Map<number, number>();
+  try {
+    for (const { pid } of rows) {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      // After the command's name in parentheses: state is field 3, utime 14 and stime 15 (proc(5)).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks.set(pid, Number(fields[11]) + Number(fields[12]));
+    }
+  } catch {
+    return null;
+  }
+  return ticks;
+}
+
+/** CPU seconds the server processes spent between two readings (a connection opened meanwhile counts from 0). */
+function cpuSecondsBetween(
+  before: Map<number, number> | null,
+  after: Map<number, number> | null,
+): number | null {
+  if (!before || !after) return null;
+  let ticks = 0;
+  for (const [pid, used] of after) ticks += used - (before.get(pid) ?? 0);
+  return Number((ticks / 100).toFixed(2));
 }
 
 async function startSimulator(): Promise<{ child: ChildProcess; info: SimulatorInfo }> {
@@ -115,11 +146,13 @@ try {
     .returning();
 
   const queued = await engine.queueRun(org!.id, sync!.id, { trigger: 'manual' });
+  const dbCpuBefore = await backendCpuTicks(scratch);
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const run = await engine.executeRun(queued.id);
   const engineSeconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
+  const dbCpuAfter = await backendCpuTicks(scratch);
   const rssMb = process.resourceUsage().maxRSS / 1024;
   if (run.status !== 'succeeded') throw new Error(`the run failed: ${run.error}`);
 
@@ -172,6 +205,8 @@ try {
       seconds: Number(engineSeconds.toFixed(2)),
       // CPU of this process during the run (the engine; not PostgreSQL's, nor the simulator's).
       engine_cpu_seconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)),
+      // CPU of the PostgreSQL processes serving the engine's connections during the run (null: not readable here).
+      db_cpu_seconds: cpuSecondsBetween(dbCpuBefore, dbCpuAfter),
       copy_seconds: Number(copySeconds.toFixed(3)),
       copy_rows: copied,
       copy_file_mb: Number(((await stat(file)).size / 1e6).toFixed(1)),
