@@ -52,6 +52,12 @@ type Step =
 
 const NEED: Step = { kind: 'need' };
 
+/**
+ * Records per batch at most. A batch is one await for its consumer; a small one lets its records die young (a
+ * chunk's worth, thousands of rows, would outlive the young generation and be promoted: old-space garbage).
+ */
+const MAX_BATCH = 256;
+
 /** The code unit at `i`: its ASCII code, or a value above 0xFF for anything else (UTF-16 only). */
 function unitAt(b: Buffer, i: number, w: 1 | 2): number {
   return w === 1 ? b[i]! : b[i + 1] === 0 ? b[i]! : NOT_ASCII;
@@ -247,6 +253,7 @@ export async function* tokenize(
         const nextLine = line + 1 + step.newlines;
         batch.push({ cells: step.cells, line, start, next: base + position, nextLine });
         line = nextLine;
+        if (batch.length >= MAX_BATCH) yield batch.splice(0);
         continue;
       }
       const after = afterLineEnd(buffer, position, n, w, eof);
