@@ -9,7 +9,7 @@ import {
 import { firstUnstorableIndex } from '@leadsync/core';
 import { z } from 'zod';
 import { csvEncodings, encodingLabels } from './encoding.ts';
-import { OccurrenceCounter } from './occurrences.ts';
+import { RepeatNumbering } from './occurrences.ts';
 import {
   type CsvFile,
   type CsvHead,
@@ -21,6 +21,7 @@ import {
   MAX_CSV_BYTES,
   notTextOnLine,
   readHead,
+  repeatCandidates,
   scanFile,
 } from './parse.ts';
 
@@ -279,7 +280,8 @@ export const csvConnector = defineConnector<CsvCredentials, CsvSettings>({
     let records: SourceRecord[] = [];
     let rejected: { sourceId: string; reason: string }[] = [];
     let last: CsvPosition | undefined;
-    for await (const rows of csvRows(file, head, limits, from, new OccurrenceCounter())) {
+    const numbering = new RepeatNumbering(await repeatCandidates(file, head, limits));
+    for await (const rows of csvRows(file, head, limits, from, numbering)) {
       for (const row of rows) {
         if (row.after.row <= skip) continue;
         if (row.kind === 'record') records.push({ sourceId: row.sourceId, fields: row.fields });
@@ -316,7 +318,8 @@ export const csvConnector = defineConnector<CsvCredentials, CsvSettings>({
     assertOrganization(request.organizationId);
     const { head, file, limits } = await open(ctx);
     let ids: string[] = [];
-    for await (const rows of csvRows(file, head, limits, head.data, new OccurrenceCounter())) {
+    const numbering = new RepeatNumbering(await repeatCandidates(file, head, limits));
+    for await (const rows of csvRows(file, head, limits, head.data, numbering)) {
       for (const row of rows) {
         if (row.kind !== 'record') continue;
         ids.push(row.sourceId);

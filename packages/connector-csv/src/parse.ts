@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import { type FieldType, InvalidConfigurationError } from '@leadsync/connector-sdk';
 import { bomOf, type CsvEncoding, cellDecoder, detectEncoding, littleEndian, unitWidth } from './encoding.ts';
-import type { OccurrenceCounter } from './occurrences.ts';
+import { BloomFilter, OccurrenceCounter } from './occurrences.ts';
 import { type MalformedRecord, type RawRecord, tokenize } from './tokenize.ts';
 
 /** Text given inline (`settings.csv`) larger than this is refused (UTF-8 bytes); upload the file instead. */
@@ -317,11 +317,15 @@ export async function readHead(
   };
 }
 
-function rowOf(
+type RowBase =
+  | { kind: 'record'; line: number; fields: Record<string, string>; base: { prefix: string; sha1: string } }
+  | { kind: 'rejected'; line: number; reason: string };
+
+/** Why a record is rejected; `blank` for a blank row (`,,,`: it holds no one); undefined for a good one. */
+function rejection(
   record: RawRecord | MalformedRecord,
   head: CsvHead,
-  counter: OccurrenceCounter,
-): RowContent | undefined {
+): { kind: 'rejected'; line: number; reason: string } | 'blank' | undefined {
   if ('malformed' in record) {
     return {
       kind: 'rejected',
@@ -330,7 +334,7 @@ function rowOf(
     };
   }
   const { cells } = record;
-  if (isBlank(cells)) return undefined; // a blank row (`,,,`) holds no one
+  if (isBlank(cells)) return 'blank';
   const width = head.columns.length;
   if (cells.length > width && cells.slice(width).some((cell) => cell.trim() !== '')) {
     return {
@@ -339,33 +343,91 @@ function rowOf(
       reason: `The row on line ${record.line} has ${cells.length} values but the header has ${width} columns.`,
     };
   }
+  return undefined;
+}
+
+function fieldsOf(cells: readonly string[], head: CsvHead): Record<string, string> {
   const fields: Record<string, string> = {};
-  for (let i = 0; i < width; i++) fields[head.columns[i]!.key] = cells[i] ?? '';
-  const base = baseId(fields, head.emailKey);
-  const n = counter.next(base.sha1);
+  for (let i = 0; i < head.columns.length; i++) fields[head.columns[i]!.key] = cells[i] ?? '';
+  return fields;
+}
+
+/** A record's fields and base id, or why it is rejected; undefined for a blank row. */
+function rowBase(record: RawRecord | MalformedRecord, head: CsvHead): RowBase | undefined {
+  const rejected = rejection(record, head);
+  if (rejected === 'blank') return undefined;
+  if (rejected || 'malformed' in record) return rejected;
+  const fields = fieldsOf(record.cells, head);
+  return { kind: 'record', line: record.line, fields, base: baseId(fields, head.emailKey) };
+}
+
+/** Numbers the occurrences of a base id in the file (1 for the first). */
+export interface IdNumbering {
+  next(sha1Hex: string): number;
+}
+
+function rowOf(
+  record: RawRecord | MalformedRecord,
+  head: CsvHead,
+  numbering: IdNumbering,
+): RowContent | undefined {
+  const row = rowBase(record, head);
+  if (row?.kind !== 'record') return row;
+  const { base, fields, line } = row;
+  const n = numbering.next(base.sha1);
   const id = `${base.prefix}${base.sha1}`;
-  return { kind: 'record', line: record.line, sourceId: n === 1 ? id : `${id}#${n}`, fields };
+  return { kind: 'record', line, sourceId: n === 1 ? id : `${id}#${n}`, fields };
 }
 
 /**
- * The data rows from `from` on (a position of this file, or `head.data`), a chunk's worth at a time: the memory
- * of a chunk and the counter of ids. The n-th repeat of the same base id in the file gets `#n` (n ≥ 2), so repeated
- * rows stay distinct records the engine reports as `file_duplicate`; when starting past `head.data` the counter
- * is first rebuilt from the rows before `from` (read again, not kept).
+ * The base ids that may occur more than once in the file (every one that does, and about 1% of the others): one
+ * pass over the data rows through a Bloom filter sized from the head's rows per byte (see occurrences.ts).
+ */
+export async function repeatCandidates(
+  file: CsvFile,
+  head: CsvHead,
+  limits: CsvLimits,
+): Promise<OccurrenceCounter> {
+  const perByte = head.sampleBytes > 0 ? head.sampledRows / head.sampleBytes : 0;
+  const expected = Math.min(
+    limits.maxRows,
+    Math.ceil(perByte * Math.max(0, file.size - head.data.offset)) + 1,
+  );
+  const seen = new BloomFilter(expected);
+  const candidates = new OccurrenceCounter();
+  const reading = { encoding: head.encoding, delimiter: head.delimiter, limits };
+  const emailIndex = head.columns.findIndex((column) => column.key === head.emailKey);
+  for await (const batch of records(file, reading, head.data)) {
+    for (const record of batch) {
+      if (rejection(record, head) !== undefined || 'malformed' in record) continue;
+      // The base id as rowBase gives it, without the row's fields unless it has no email.
+      const email = (record.cells[emailIndex] ?? '').trim().toLowerCase();
+      const sha1Hex = email !== '' ? sha1(email) : baseId(fieldsOf(record.cells, head), head.emailKey).sha1;
+      if (seen.add(sha1Hex)) candidates.next(sha1Hex);
+    }
+  }
+  return candidates;
+}
+
+/**
+ * The data rows from `from` on (a position of this file, or `head.data`), a few hundred at a time: the memory of
+ * those rows and of the numbering. The n-th repeat of the same base id in the file gets `#n` (n ≥ 2), so repeated
+ * rows stay distinct records the engine reports as `file_duplicate`; when starting past `head.data` the numbering
+ * is first brought up to `from` by the rows before it (read again, not kept).
  */
 export async function* csvRows(
   file: CsvFile,
   head: CsvHead,
   limits: CsvLimits,
   from: CsvPosition,
-  counter: OccurrenceCounter,
+  numbering: IdNumbering,
 ): AsyncGenerator<CsvRow[]> {
   const reading = { encoding: head.encoding, delimiter: head.delimiter, limits };
   if (from.offset > head.data.offset) {
     prefix: for await (const batch of records(file, reading, head.data)) {
       for (const record of batch) {
         if (record.start >= from.offset) break prefix;
-        rowOf(record, head, counter);
+        rowOf(record, head, numbering);
       }
     }
   }
@@ -373,7 +435,7 @@ export async function* csvRows(
   for await (const batch of records(file, reading, from)) {
     const rows: CsvRow[] = [];
     for (const record of batch) {
-      const parsed = rowOf(record, head, counter) as CsvRow | undefined;
+      const parsed = rowOf(record, head, numbering) as CsvRow | undefined;
       if (!parsed) continue;
       row++;
       if (row > limits.maxRows) {
