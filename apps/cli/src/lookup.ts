@@ -1,14 +1,5 @@
-import { type Database, isUuid } from '@leadsync/db';
-import {
-  type Connection,
-  connections,
-  organizations,
-  type Sync,
-  type SyncRun,
-  syncRuns,
-  syncs,
-} from '@leadsync/db/schema';
-import { and, eq } from 'drizzle-orm';
+import { type Database, findRunAcrossOrganizations, findSyncAcrossOrganizations } from '@leadsync/db';
+import type { Connection, Sync, SyncRun } from '@leadsync/db/schema';
 
 import { CliError } from './errors.ts';
 
@@ -23,29 +14,17 @@ export async function findSync(
   syncId: string,
   organizationId?: string,
 ): Promise<{ sync: Sync; connection: Connection; organizationName: string }> {
-  const notFound = new CliError(
-    `Sync ${syncId} was not found${organizationId ? ` in organization ${organizationId}` : ''}.`,
-  );
-  if (!isUuid(syncId) || (organizationId !== undefined && !isUuid(organizationId))) throw notFound;
-  const [row] = await db
-    .select({ sync: syncs, connection: connections, organizationName: organizations.name })
-    .from(syncs)
-    .innerJoin(
-      connections,
-      and(eq(connections.organizationId, syncs.organizationId), eq(connections.id, syncs.connectionId)),
-    )
-    .innerJoin(organizations, eq(organizations.id, syncs.organizationId))
-    .where(
-      organizationId
-        ? and(eq(syncs.id, syncId), eq(syncs.organizationId, organizationId))
-        : eq(syncs.id, syncId),
+  const found = await findSyncAcrossOrganizations(db, syncId, organizationId);
+  if (!found) {
+    throw new CliError(
+      `Sync ${syncId} was not found${organizationId ? ` in organization ${organizationId}` : ''}.`,
     );
-  if (!row) throw notFound;
-  return row;
+  }
+  return found;
 }
 
 export async function findRun(db: Database, runId: string): Promise<SyncRun> {
-  const [run] = isUuid(runId) ? await db.select().from(syncRuns).where(eq(syncRuns.id, runId)) : [];
+  const run = await findRunAcrossOrganizations(db, runId);
   if (!run) throw new CliError(`Sync run ${runId} was not found.`);
   return run;
 }

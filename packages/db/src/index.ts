@@ -26,3 +26,4 @@ export {
   SecretBox,
   SecretBoxError,
 } from './secret-box.ts';
+export { serverVersion, tableExists } from './server-checks.ts';

@@ -1,7 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import { subscribe } from 'node:diagnostics_channel';
-import type { Database } from '@leadsync/db';
-import { sql } from 'drizzle-orm';
+import {
+  type Database,
+  leadCountsAcrossOrganizations,
+  runDurationsAcrossOrganizations,
+  runTotalsAcrossOrganizations,
+} from '@leadsync/db';
 import type { RequestHandler } from 'express';
 
 /**
@@ -69,32 +73,9 @@ class Exposition {
   }
 }
 
-interface RunAggregates extends Record<string, unknown> {
-  status: string;
-  runs: number;
-  new_leads: number;
-  re_added: number;
-  duplicate: number;
-  ignored: number;
-  deleted: number;
-  bounced: number;
-  do_not_mail: number;
-  group_email: number;
-  file_duplicate: number;
-  empty_email: number;
-  invalid_pattern: number;
-}
-
 export async function renderMetrics(db: Database): Promise<string> {
   const out = new Exposition();
-  const runs = await db.execute<RunAggregates>(sql`
-    SELECT status::text AS status, count(*)::int AS runs,
-      sum(new_leads)::bigint AS new_leads, sum(re_added)::bigint AS re_added, sum(duplicate)::bigint AS duplicate,
-      sum(ignored)::bigint AS ignored, sum(deleted)::bigint AS deleted, sum(bounced)::bigint AS bounced,
-      sum(do_not_mail)::bigint AS do_not_mail, sum(group_email)::bigint AS group_email,
-      sum(file_duplicate)::bigint AS file_duplicate, sum(empty_email)::bigint AS empty_email,
-      sum(invalid_pattern)::bigint AS invalid_pattern
-    FROM sync_runs WHERE NOT dry_run GROUP BY status ORDER BY status`);
+  const runs = await runTotalsAcrossOrganizations(db);
 
   out.metric('leadsync_runs', 'gauge', 'Sync runs (previews excluded) by status.');
   // Every status, zero included: `waiting` (for a source's daily quota) shows even before the first one.
@@ -130,31 +111,16 @@ export async function renderMetrics(db: Database): Promise<string> {
     out.sample('leadsync_leads_ignored_total', { reason }, total);
   }
 
-  const bucketColumns = DURATION_BUCKETS.map((bound) =>
-    sql.raw(`count(*) FILTER (WHERE seconds <= ${bound})::int AS "le_${bound}"`),
-  );
-  const [durations] = await db.execute<Record<string, number>>(sql`
-    WITH finished AS (
-      SELECT extract(epoch FROM finished_at - started_at)::float8 AS seconds FROM sync_runs
-      WHERE NOT dry_run AND finished_at IS NOT NULL AND started_at IS NOT NULL
-    )
-    SELECT count(*)::int AS count, coalesce(sum(seconds), 0)::float8 AS sum, ${sql.join(bucketColumns, sql`, `)}
-    FROM finished`);
+  const durations = await runDurationsAcrossOrganizations(db, DURATION_BUCKETS);
   out.metric('leadsync_run_duration_seconds', 'histogram', 'Duration of finished runs.');
-  for (const bound of DURATION_BUCKETS) {
-    out.sample(
-      'leadsync_run_duration_seconds_bucket',
-      { le: String(bound) },
-      Number(durations?.[`le_${bound}`] ?? 0),
-    );
-  }
-  out.sample('leadsync_run_duration_seconds_bucket', { le: '+Inf' }, Number(durations?.count ?? 0));
-  out.sample('leadsync_run_duration_seconds_sum', {}, Number(durations?.sum ?? 0));
-  out.sample('leadsync_run_duration_seconds_count', {}, Number(durations?.count ?? 0));
+  DURATION_BUCKETS.forEach((bound, index) => {
+    out.sample('leadsync_run_duration_seconds_bucket', { le: String(bound) }, durations.atMost[index] ?? 0);
+  });
+  out.sample('leadsync_run_duration_seconds_bucket', { le: '+Inf' }, durations.count);
+  out.sample('leadsync_run_duration_seconds_sum', {}, durations.sum);
+  out.sample('leadsync_run_duration_seconds_count', {}, durations.count);
 
-  const leads = await db.execute<{ status: string; leads: number }>(
-    sql`SELECT status::text AS status, count(*)::int AS leads FROM leads GROUP BY status ORDER BY status`,
-  );
+  const leads = await leadCountsAcrossOrganizations(db);
   out.metric('leadsync_leads', 'gauge', 'Leads by status.');
   for (const row of leads) out.sample('leadsync_leads', { status: row.status }, Number(row.leads));
 

@@ -8,11 +8,15 @@ import {
   UnknownConnectorError,
 } from '@leadsync/connector-sdk';
 import { connectorRegistry } from '@leadsync/connectors';
-import { createDatabase, SecretBox } from '@leadsync/db';
-import { type Connection, connections, organizations } from '@leadsync/db/schema';
+import {
+  createDatabase,
+  listConnectionsAcrossOrganizations,
+  SecretBox,
+  serverVersion,
+  tableExists,
+} from '@leadsync/db';
+import type { Connection } from '@leadsync/db/schema';
 import { createEngine } from '@leadsync/engine';
-import { asc, eq } from 'drizzle-orm';
-import postgres from 'postgres';
 import { redactUrl, type Writer, writeLine } from '../format.ts';
 import { migrationStatus } from './migrate.ts';
 
@@ -64,17 +68,8 @@ export async function doctor(deps: DoctorDeps, out: Writer): Promise<DoctorResul
   let server: { url: string; stop(): Promise<void> } | undefined;
   try {
     server = await deps.openDatabase();
-    const sql = postgres(server.url, { max: 1, connect_timeout: 10, onnotice: () => {} });
-    try {
-      const [row] = await sql<{ version: string }[]>`SELECT current_setting('server_version') AS version`;
-      add({
-        status: 'ok',
-        name: 'database',
-        detail: `PostgreSQL ${row?.version ?? '?'} at ${redactUrl(server.url)}`,
-      });
-    } finally {
-      await sql.end();
-    }
+    const version = await serverVersion(server.url);
+    add({ status: 'ok', name: 'database', detail: `PostgreSQL ${version} at ${redactUrl(server.url)}` });
   } catch (error) {
     add({
       status: 'fail',
@@ -132,11 +127,7 @@ export async function doctor(deps: DoctorDeps, out: Writer): Promise<DoctorResul
 
     const handle = createDatabase(server.url, { max: CHECK_CONCURRENCY, applicationName: 'leadsync-doctor' });
     try {
-      const rows = await handle.db
-        .select({ connection: connections, organizationName: organizations.name })
-        .from(connections)
-        .innerJoin(organizations, eq(organizations.id, connections.organizationId))
-        .orderBy(asc(organizations.name), asc(connections.name), asc(connections.id));
+      const rows = await listConnectionsAcrossOrganizations(handle.db);
 
       if (keyError) {
         add(secretKeyFailure(keyError));
@@ -265,20 +256,14 @@ async function checkJobStore(deps: DoctorDeps, databaseUrl: string | undefined):
   }
   if (!databaseUrl) return { status: 'skip', name, detail: 'PostgreSQL job store needs the database' };
   const { JOBS_TABLE } = await import('@leadsync/jobs');
-  const sql = postgres(databaseUrl, { max: 1, connect_timeout: 10, onnotice: () => {} });
-  try {
-    const [row] = await sql<{ present: boolean }[]>`SELECT to_regclass(${JOBS_TABLE}) IS NOT NULL AS present`;
-    return row?.present
-      ? { status: 'ok', name, detail: `Agenda table ${JOBS_TABLE} present (PostgreSQL)` }
-      : {
-          status: 'fail',
-          name,
-          detail: `Agenda table ${JOBS_TABLE} missing (PostgreSQL)`,
-          fix: 'run `leadsync migrate` (or start a worker once)',
-        };
-  } finally {
-    await sql.end();
-  }
+  return (await tableExists(databaseUrl, JOBS_TABLE))
+    ? { status: 'ok', name, detail: `Agenda table ${JOBS_TABLE} present (PostgreSQL)` }
+    : {
+        status: 'fail',
+        name,
+        detail: `Agenda table ${JOBS_TABLE} missing (PostgreSQL)`,
+        fix: 'run `leadsync migrate` (or start a worker once)',
+      };
 }
 
 async function checkConnection(

@@ -2,10 +2,17 @@ import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ConnectorRegistry } from '@leadsync/connector-sdk';
-import { type Database, isUuid, STORED_FILE_CHUNK_BYTES, StoredFileRepository } from '@leadsync/db';
-import { connections, organizations } from '@leadsync/db/schema';
+import {
+  ConnectionRepository,
+  type Database,
+  findConnectionAcrossOrganizations,
+  isUuid,
+  listOrganizationIds,
+  OrganizationRepository,
+  STORED_FILE_CHUNK_BYTES,
+  StoredFileRepository,
+} from '@leadsync/db';
 import type { Engine } from '@leadsync/engine';
-import { and, eq } from 'drizzle-orm';
 import { formatCount, type Writer, writeLine } from '../format.ts';
 import { CliError } from '../lookup.ts';
 
@@ -38,23 +45,21 @@ export interface FileUploadOptions {
 
 async function organizationOf(db: Database, options: FileUploadOptions): Promise<string> {
   if (options.connectionId !== undefined) {
-    const [connection] = isUuid(options.connectionId)
-      ? await db.select().from(connections).where(eq(connections.id, options.connectionId))
-      : [];
+    const connection = await findConnectionAcrossOrganizations(db, options.connectionId);
     if (!connection || (options.organizationId && connection.organizationId !== options.organizationId)) {
       throw new CliError(`Connection ${options.connectionId} was not found.`);
     }
     return connection.organizationId;
   }
   if (options.organizationId !== undefined) {
-    const [organization] = isUuid(options.organizationId)
-      ? await db.select().from(organizations).where(eq(organizations.id, options.organizationId))
-      : [];
+    const organization = isUuid(options.organizationId)
+      ? await new OrganizationRepository(db, options.organizationId).get()
+      : undefined;
     if (!organization) throw new CliError(`Organization ${options.organizationId} was not found.`);
     return organization.id;
   }
-  const all = await db.select({ id: organizations.id }).from(organizations).limit(2);
-  if (all.length === 1) return all[0]!.id;
+  const all = await listOrganizationIds(db, 2);
+  if (all.length === 1) return all[0]!;
   throw new CliError(
     all.length === 0
       ? 'There is no organization yet: start Leadsync once (`pnpm start`) first.'
@@ -151,10 +156,8 @@ export async function uploadFile(
   }
 
   if (options.connectionId) {
-    const [connection] = await deps.db
-      .select()
-      .from(connections)
-      .where(and(eq(connections.organizationId, organizationId), eq(connections.id, options.connectionId)));
+    const repository = new ConnectionRepository(deps.db, organizationId);
+    const connection = await repository.get(options.connectionId);
     if (!connection) throw new CliError(`Connection ${options.connectionId} was not found.`);
     if (connection.connectorId !== connector.id) {
       throw new CliError(`Connection ${connection.id} is not a ${connector.displayName} connection.`);
@@ -163,10 +166,7 @@ export async function uploadFile(
     const { csv: _inline, ...kept } = connection.settings;
     const next = { ...kept, ...settings };
     await connector.check(deps.engine.connectorContext({ ...connection, settings: next }));
-    await deps.db
-      .update(connections)
-      .set({ settings: next })
-      .where(and(eq(connections.organizationId, organizationId), eq(connections.id, connection.id)));
+    await repository.update(connection.id, { settings: next });
     writeLine(out, `Connection "${connection.name}" reads this file from its next run.`);
   } else {
     writeLine(

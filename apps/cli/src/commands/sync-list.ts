@@ -1,6 +1,4 @@
-import { type Database, isUuid } from '@leadsync/db';
-import { connections, organizations, syncs } from '@leadsync/db/schema';
-import { and, asc, eq } from 'drizzle-orm';
+import { type Database, isUuid, listSyncsAcrossOrganizations } from '@leadsync/db';
 import { formatTable, type Writer, writeLine } from '../format.ts';
 import { CliError } from '../lookup.ts';
 
@@ -22,30 +20,12 @@ export async function listSyncs(
   if (options.organizationId !== undefined && !isUuid(options.organizationId)) {
     throw new CliError(`Organization ${options.organizationId} was not found.`);
   }
-  const rows: SyncListRow[] = await db
-    .select({
-      id: syncs.id,
-      name: syncs.name,
-      connector: connections.connectorId,
-      status: syncs.status,
-      inactiveReason: syncs.inactiveReason,
-      nextRunAt: syncs.nextRunAt,
-      organization: organizations.name,
-    })
-    .from(syncs)
-    .innerJoin(
-      connections,
-      and(eq(connections.organizationId, syncs.organizationId), eq(connections.id, syncs.connectionId)),
-    )
-    .innerJoin(organizations, eq(organizations.id, syncs.organizationId))
-    .where(options.organizationId ? eq(syncs.organizationId, options.organizationId) : undefined)
-    .orderBy(asc(organizations.name), asc(syncs.name), asc(syncs.id))
-    .then((found) =>
-      found.map(({ inactiveReason, ...row }) => ({
-        ...row,
-        status: inactiveReason ? `${row.status} (${inactiveReason})` : row.status,
-      })),
-    );
+  const rows: SyncListRow[] = (await listSyncsAcrossOrganizations(db, options.organizationId)).map(
+    ({ inactiveReason, ...row }) => ({
+      ...row,
+      status: inactiveReason ? `${row.status} (${inactiveReason})` : row.status,
+    }),
+  );
   if (rows.length === 0) {
     writeLine(out, 'No syncs.');
     return rows;

@@ -1,7 +1,6 @@
-import { type Database, syncLockKey } from '@leadsync/db';
-import { type SyncRun, syncRuns } from '@leadsync/db/schema';
+import { type Database, SyncRunRepository, syncLockKey, withSessionLock } from '@leadsync/db';
+import type { SyncRun } from '@leadsync/db/schema';
 import type { Engine } from '@leadsync/engine';
-import { eq } from 'drizzle-orm';
 import type postgres from 'postgres';
 import { formatCount, formatDuration, formatTable, type Writer, writeLine } from '../format.ts';
 import { CliError, findSync } from '../lookup.ts';
@@ -32,7 +31,7 @@ export interface SyncRunResult {
 }
 
 /**
- * The key of the advisory lock a worker holds while it runs a sync (apps/worker, `withSyncLock`), so a run started
+ * The key of the advisory lock a worker holds while it runs a sync (`@leadsync/jobs`' handlers), so a run started
  * here never executes beside the same sync's run in a worker, nor beside an undo of it (which takes it too).
  */
 export { syncLockKey } from '@leadsync/db';
@@ -48,61 +47,51 @@ export async function runSync(
   out: Writer,
 ): Promise<SyncRunResult> {
   const { sync, connection, organizationName } = await findSync(deps.db, syncId, options.organizationId);
-  const session = await deps.sql.reserve();
-  try {
-    const [lock] = await session<{ locked: boolean }[]>`
-      SELECT pg_try_advisory_lock(hashtextextended(${syncLockKey(sync.id)}, 0)) AS locked`;
-    if (!lock?.locked) {
-      throw new CliError(
-        `Sync ${sync.id} is being run by a worker right now; wait for that run to finish (see the console).`,
-      );
-    }
+  const held = await withSessionLock(deps.sql, syncLockKey(sync.id), async (): Promise<SyncRunResult> => {
+    const queued = await deps.engine.queueRun(sync.organizationId, sync.id, { trigger: 'manual' });
+    writeLine(
+      out,
+      `${queued.status === 'running' ? 'Resuming' : 'Running'} run ${queued.id} of sync "${sync.name}" ` +
+        `(${connection.connectorId} connection "${connection.name}", organization "${organizationName}")`,
+    );
+    let total: number | undefined;
+    if (deps.estimate) total = await estimateRecords(deps.engine, connection, sync.sourceOrganizationId);
+    deps.progress?.start({ runId: queued.id, total });
+    deps.progress?.update({ read: queued.readCount, processed: queued.processedCount });
+    const runs = new SyncRunRepository(deps.db, sync.organizationId);
+    const heartbeat = async () => {
+      const counters = await runs.progress(queued.id);
+      if (counters) deps.progress?.update(counters);
+    };
+    let run: SyncRun;
     try {
-      const queued = await deps.engine.queueRun(sync.organizationId, sync.id, { trigger: 'manual' });
+      run = await deps.engine.executeRun(queued.id, { heartbeat, signal: deps.signal });
+      deps.progress?.update({ read: run.readCount, processed: run.processedCount });
+    } finally {
+      deps.progress?.stop();
+    }
+    const interrupted = run.status === 'queued' || run.status === 'running' || run.status === 'waiting';
+    writeRunReport(run, out);
+    if (run.status === 'waiting') {
       writeLine(
         out,
-        `${queued.status === 'running' ? 'Resuming' : 'Running'} run ${queued.id} of sync "${sync.name}" ` +
-          `(${connection.connectorId} connection "${connection.name}", organization "${organizationName}")`,
+        `Waiting: ${run.waitingReason ?? 'the source asked to wait'}. A worker resumes it at ` +
+          `${run.waitingUntil?.toISOString() ?? 'the quota reset'}; or run \`leadsync sync run ${sync.id}\` again then.`,
       );
-      let total: number | undefined;
-      if (deps.estimate) total = await estimateRecords(deps.engine, connection, sync.sourceOrganizationId);
-      deps.progress?.start({ runId: queued.id, total });
-      deps.progress?.update({ read: queued.readCount, processed: queued.processedCount });
-      const heartbeat = async () => {
-        const [counters] = await deps.db
-          .select({ read: syncRuns.readCount, processed: syncRuns.processedCount })
-          .from(syncRuns)
-          .where(eq(syncRuns.id, queued.id));
-        if (counters) deps.progress?.update(counters);
-      };
-      let run: SyncRun;
-      try {
-        run = await deps.engine.executeRun(queued.id, { heartbeat, signal: deps.signal });
-        deps.progress?.update({ read: run.readCount, processed: run.processedCount });
-      } finally {
-        deps.progress?.stop();
-      }
-      const interrupted = run.status === 'queued' || run.status === 'running' || run.status === 'waiting';
-      writeRunReport(run, out);
-      if (run.status === 'waiting') {
-        writeLine(
-          out,
-          `Waiting: ${run.waitingReason ?? 'the source asked to wait'}. A worker resumes it at ` +
-            `${run.waitingUntil?.toISOString() ?? 'the quota reset'}; or run \`leadsync sync run ${sync.id}\` again then.`,
-        );
-      } else if (interrupted) {
-        writeLine(
-          out,
-          `Stopped after a page. Run \`leadsync sync run ${sync.id}\` again to resume from the checkpoint.`,
-        );
-      }
-      return { run, interrupted };
-    } finally {
-      await session`SELECT pg_advisory_unlock(hashtextextended(${syncLockKey(sync.id)}, 0))`.catch(() => {});
+    } else if (interrupted) {
+      writeLine(
+        out,
+        `Stopped after a page. Run \`leadsync sync run ${sync.id}\` again to resume from the checkpoint.`,
+      );
     }
-  } finally {
-    session.release();
+    return { run, interrupted };
+  });
+  if (!held.locked) {
+    throw new CliError(
+      `Sync ${sync.id} is being run by a worker right now; wait for that run to finish (see the console).`,
+    );
   }
+  return held.value;
 }
 
 async function estimateRecords(

@@ -47,6 +47,19 @@ export {
   type MailingListWithCount,
 } from './mailing-lists.ts';
 export {
+  findConnectionAcrossOrganizations,
+  findRunAcrossOrganizations,
+  findSyncAcrossOrganizations,
+  leadCountsAcrossOrganizations,
+  listConnectionsAcrossOrganizations,
+  listOrganizationIds,
+  listSyncsAcrossOrganizations,
+  type RunTotals,
+  runDurationsAcrossOrganizations,
+  runTotalsAcrossOrganizations,
+  type SyncListEntry,
+} from './operator.ts';
+export {
   createOrganization,
   ensureDefaultOrganization,
   OrganizationRepository,

@@ -197,6 +197,16 @@ export class SyncRunRepository {
     return row;
   }
 
+  /** How far the run got: records read and processed (a progress bar's heartbeat). */
+  async progress(id: string): Promise<{ read: number; processed: number } | undefined> {
+    if (!isUuid(id)) return undefined;
+    const [row] = await this.db
+      .select({ read: syncRuns.readCount, processed: syncRuns.processedCount })
+      .from(syncRuns)
+      .where(this.scoped(id));
+    return row;
+  }
+
   /** When the schedule last queued a real run of the sync (a ONCE schedule runs only once). */
   async lastScheduledAt(syncId: string): Promise<Date | null> {
     if (!isUuid(syncId)) return null;

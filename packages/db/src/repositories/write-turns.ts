@@ -37,7 +37,7 @@ export function isLeadWriteTurnMoved(error: unknown): boolean {
 
 /**
  * The key of a sync's run lock: the PostgreSQL advisory lock (`hashtextextended(key, 0)`) that a worker or the CLI
- * holds, on a session of its own, while it executes a real run of the sync (apps/worker `withSyncLock`,
+ * holds, on a session of its own, while it executes a real run of the sync (`withSessionLock`: @leadsync/jobs,
  * apps/cli `sync run`). Undo takes it too, so that a run and an undo of one sync never overlap.
  */
 export function syncLockKey(syncId: string): string {
