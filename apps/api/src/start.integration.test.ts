@@ -225,6 +225,35 @@ describe('pnpm start without LEADSYNC_ALLOWED_HOSTS', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
+  it('offers a Zoho CRM sandbox beside the Invoice one: its modules, and the fields of its leads (issue 21)', async () => {
+    const { connections: listed } = (await gql(`{ connections { id name connector status } }`)).data ?? {};
+    const crm = listed.find((c: Json) => c.name === 'Zoho CRM (sandbox)');
+    expect(crm).toMatchObject({ connector: 'zoho-crm', status: 'ACTIVE' });
+    expect(listed.findIndex((c: Json) => c.name === 'Zoho Invoice (sandbox)')).toBeLessThan(
+      listed.indexOf(crm),
+    );
+    const organizations = await gql(
+      `query($id: ID!) { sourceOrganizations(connectionId: $id) { id name } }`,
+      {
+        id: crm.id,
+      },
+    );
+    expect(organizations.data?.sourceOrganizations).toEqual([
+      { id: 'Leads', name: 'Leads' },
+      { id: 'Contacts', name: 'Contacts' },
+    ]);
+    const fields = await gql(`query($id: ID!) { sourceFields(connectionId: $id) { key label type } }`, {
+      id: crm.id,
+    });
+    expect(fields.errors).toBeUndefined();
+    expect(fields.data?.sourceFields).toEqual(
+      expect.arrayContaining([
+        { key: 'Email', label: 'Email', type: 'email' },
+        { key: 'Lead_Source', label: 'Lead Source', type: 'string' },
+      ]),
+    );
+  });
+
   it('reaches the sandbox simulator and no other port of loopback, saying only "not allowed"', async () => {
     const { connections: listed } = (await gql(`{ connections { id name } }`)).data ?? {};
     const sandbox = listed.find((c: Json) => c.name === 'Zoho Invoice (sandbox)');

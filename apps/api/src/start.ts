@@ -6,7 +6,12 @@ import { createLogger, createRuntime, workerOptionsFrom } from '@leadsync/runtim
 import type { Logger } from 'pino';
 import { bootstrapOrganization } from './bootstrap.ts';
 import type { ApiEnvironment } from './env.ts';
-import { type RunningSandbox, startSandbox, startSandboxSimulator } from './sandbox.ts';
+import {
+  type RunningSandbox,
+  startSandbox,
+  startSandboxCrmSimulator,
+  startSandboxSimulator,
+} from './sandbox.ts';
 import { createApiServer } from './server.ts';
 import { welcomeText } from './welcome.ts';
 
@@ -27,9 +32,11 @@ export async function startLeadsync(env: ApiEnvironment): Promise<RunningLeadsyn
   const simulator: ZohoInvoiceSimulator | undefined = env.LEADSYNC_SANDBOX
     ? await startSandboxSimulator()
     : undefined;
+  const crm = env.LEADSYNC_SANDBOX ? await startSandboxCrmSimulator() : undefined;
   const allowedHosts = [
     ...(env.LEADSYNC_ALLOWED_HOSTS ?? []),
     ...loopbackPortHosts(simulator ? Number(new URL(simulator.apiUrl).port) : undefined),
+    ...loopbackPortHosts(crm ? Number(new URL(crm.apiUrl).port) : undefined),
   ];
   // One database pool, secret box and engine for the API and its embedded worker. The worker runs in this process
   // by default; otherwise the job store is opened only to enqueue for outside workers.
@@ -55,7 +62,7 @@ export async function startLeadsync(env: ApiEnvironment): Promise<RunningLeadsyn
       'LEADSYNC_ADMIN_KEY names a key revoked through the API: it stays revoked; choose a new value',
     );
   const sandbox: RunningSandbox | undefined = simulator
-    ? await startSandbox({ db, secretBox, organizationId: bootstrap.organizationId, logger, simulator })
+    ? await startSandbox({ db, secretBox, organizationId: bootstrap.organizationId, logger, simulator, crm })
     : undefined;
   // After the sandbox connection is up to date, so that no job reads the simulator's old port.
   const scheduler = runtime.scheduler;

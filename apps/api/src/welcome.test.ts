@@ -14,6 +14,7 @@ describe('the text pnpm start prints', () => {
     expect(text).toContain('    lsk_abc');
     expect(text).toContain('/data/admin-key');
     expect(text).toContain('Zoho Invoice (sandbox)');
+    expect(text).toContain('Zoho CRM (sandbox)');
   });
 
   it('points at the saved key on later starts and never prints a key', () => {

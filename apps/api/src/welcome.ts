@@ -33,8 +33,9 @@ export function welcomeText(facts: WelcomeFacts): string {
   }
   if (facts.sandbox) {
     lines.push(
-      '  A "Zoho Invoice (sandbox)" connection with a few thousand sample contacts is ready:',
-      '  choose "New sync" to import them (LEADSYNC_SANDBOX=false turns the sandbox off).',
+      '  A "Zoho Invoice (sandbox)" connection with a few thousand sample contacts is ready, and a',
+      '  "Zoho CRM (sandbox)" one with sample leads and contacts: choose "New sync" to import them',
+      '  (LEADSYNC_SANDBOX=false turns the sandbox off).',
       '',
     );
   }
