@@ -8,7 +8,7 @@ import {
   type ZohoInvoiceSimulator,
 } from '@leadsync/connector-zoho-invoice/simulator';
 import { fastRegistry } from '@leadsync/connectors/testing';
-import { createDatabase, type DatabaseHandle, SecretBox } from '@leadsync/db';
+import { createDatabase, type DatabaseHandle, SecretBox, StoredFileRepository } from '@leadsync/db';
 import {
   connections,
   leads,
@@ -150,12 +150,12 @@ async function outcome(organizationId: string, listId: string, run: SyncRun) {
   };
 }
 
-async function workerProcess(label: string) {
+async function workerProcess(label: string, connector = 'zoho-invoice') {
   const started = await startWorkerProcess(main, label, {
     DATABASE_URL: tdb.url,
     LEADSYNC_DATA_DIR: dataDir,
     LEADSYNC_SECRET_KEY: secretKey.toString('hex'),
-    LEADSYNC_WORKER_CONNECTORS: 'zoho-invoice',
+    LEADSYNC_WORKER_CONNECTORS: connector,
     // Unset, only the sandbox's own port is allowed: an operator lists the simulator as they would a proxy.
     LEADSYNC_ALLOWED_HOSTS: new URL(simulator.apiUrl).host,
     LEADSYNC_WORKER_LOCK_LIFETIME_MS: '3000',
@@ -285,4 +285,125 @@ describe('a worker killed in the middle of a run', () => {
     expect(actual.records).toBe(expected.records);
     expect(actual.leads).toEqual(expected.leads);
   }, 180_000);
+});
+
+/** A CSV file of `rows` people (every 40th an email again), with a malformed line far into it. */
+function csvFile(rows: number): Buffer {
+  const lines = ['email,first_name,last_name'];
+  for (let i = 1; i <= rows; i++) {
+    const who = i % 40 === 0 ? i - 17 : i;
+    lines.push(
+      i === rows - 1000 ? `odd${i}@example.com,"Quote"d,X` : `person${who}@example.com,First${i},Last${i}`,
+    );
+  }
+  return Buffer.from(`${lines.join('\n')}\n`);
+}
+
+/** An organization whose CSV connection names its own upload of `file`, and a sync of it. */
+async function csvTenant(name: string, file: Buffer) {
+  const { db } = handle;
+  const [organization] = await db.insert(organizations).values({ name }).returning();
+  if (!organization) throw new Error('no organization');
+  const files = new StoredFileRepository(db, organization.id);
+  const stored = await files.create({ name: 'people.csv', size: file.length });
+  for (let at = 0; at < file.length; at += 1 << 20) {
+    expect((await files.append(stored.id, at, file.subarray(at, at + (1 << 20)))).appended).toBe(true);
+  }
+  await files.complete(stored.id, 'not-checked-here');
+  const [list] = await db
+    .insert(mailingLists)
+    .values({ organizationId: organization.id, name: 'Fair' })
+    .returning();
+  const [connection] = await db
+    .insert(connections)
+    .values({
+      organizationId: organization.id,
+      connectorId: 'csv',
+      name: 'people.csv',
+      credentialsEncrypted: '-',
+      settings: { fileId: stored.id },
+    })
+    .returning();
+  if (!list || !connection) throw new Error('no list or connection');
+  await db
+    .update(connections)
+    .set({ credentialsEncrypted: new SecretBox(secretKey).sealJson({}, connection.id) })
+    .where(eq(connections.id, connection.id));
+  const [sync] = await db
+    .insert(syncs)
+    .values({
+      organizationId: organization.id,
+      connectionId: connection.id,
+      name: 'Fair contacts',
+      sourceOrganizationId: 'file',
+      importMode: 'all',
+      mailingListId: list.id,
+      fieldMapping: [
+        { source: 'email', target: 'email' },
+        { source: 'first_name', target: 'firstName' },
+        { source: 'last_name', target: 'lastName' },
+      ],
+      schedule: { frequency: 'DAILY', time: '06:00', timeZone: 'UTC' },
+      status: 'active',
+    })
+    .returning();
+  if (!sync) throw new Error('no sync');
+  return { organizationId: organization.id, listId: list.id, syncId: sync.id };
+}
+
+describe('a worker killed in the middle of a CSV run (issue 24)', () => {
+  const ROWS = Number(process.env.LEADSYNC_E2E_CSV_ROWS ?? 60_000);
+
+  it(`is replaced by another that resumes at the checkpoint's byte offset: leads and totals equal an uninterrupted run (${ROWS} rows, SIGKILL)`, async () => {
+    const file = csvFile(ROWS);
+    const reference = await csvTenant('CSV reference', file);
+    const referenceRun = await engine.executeRun(
+      (await engine.queueRun(reference.organizationId, reference.syncId, { trigger: 'manual' })).id,
+    );
+    expect(referenceRun.status).toBe('succeeded');
+    expect(referenceRun.readCount).toBe(ROWS);
+    expect(referenceRun.fileDuplicate).toBeGreaterThan(0);
+
+    const killed = await csvTenant('CSV interrupted', file);
+    const first = await workerProcess('csv first', 'csv');
+    const queued = await engine.queueRun(killed.organizationId, killed.syncId, { trigger: 'manual' });
+    await enqueuer.enqueueRun(queued, 'csv');
+    const midway = await waitFor(
+      'a third of the rows',
+      async () => {
+        const run = await loadRun(queued.id);
+        return run && run.readCount >= ROWS / 3 ? run : undefined;
+      },
+      90_000,
+    );
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const atKill = await loadRun(queued.id);
+    expect(atKill?.status).toBe('running');
+    expect(atKill?.readCount).toBeLessThan(ROWS);
+    expect(atKill?.readCount).toBeGreaterThanOrEqual(midway.readCount);
+    const offset = (atKill?.checkpoint as { source?: { offset?: number } } | null)?.source?.offset ?? 0;
+    expect(offset).toBeGreaterThan(0);
+    expect(offset).toBeLessThan(file.length);
+
+    const second = await workerProcess('csv second', 'csv');
+    const finished = await waitFor(
+      'the replacement worker to finish the CSV run',
+      async () => {
+        const run = await loadRun(queued.id);
+        return run && (run.status === 'succeeded' || run.status === 'failed') ? run : undefined;
+      },
+      120_000,
+    );
+    expect(second.output()).toContain('run starting');
+    process.stderr.write(`CSV: SIGKILL at ${atKill?.readCount}/${ROWS} rows read (byte ${offset})\n`);
+
+    const expected = await outcome(reference.organizationId, reference.listId, referenceRun);
+    const actual = await outcome(killed.organizationId, killed.listId, finished);
+    expect(actual.totals).toEqual(expected.totals);
+    expect(actual.members).toBe(expected.members);
+    expect(actual.records).toBe(finished.total);
+    expect(actual.distinctSeq).toBe(finished.total);
+    expect(actual.leads).toEqual(expected.leads);
+  }, 240_000);
 });
