@@ -6,13 +6,19 @@ import {
   type HttpClient,
   type HttpPolicy,
   InvalidConfigurationError,
-  InvalidCredentialsError,
   type Logger,
   MissingPermissionError,
-  RateLimitedError,
   SourceUnavailableError,
 } from '@leadsync/connector-sdk';
 import type { ZohoEndpoints, ZohoInvoiceCredentials } from './settings.ts';
+import {
+  type CachedToken,
+  cacheToken,
+  describeBody,
+  pendingRefresh,
+  readTokenAnswer,
+  tokenCache,
+} from './token.ts';
 
 /** Knobs of the HTTP client; the defaults suit production, tests shrink the delays. */
 export interface ZohoClientOptions {
@@ -59,35 +65,7 @@ export const MISSING_PERMISSION_MESSAGE =
 
 export const QUOTA_MESSAGE = 'daily API quota of the Zoho account reached';
 
-interface CachedToken {
-  token: string;
-  expiresAt: number;
-  lifetimeMs: number;
-  /** The API host the token answer named (`api_domain`), when it named an acceptable one. */
-  apiDomain?: string | undefined;
-}
-
-/**
- * One access token per key, shared by every run of the process (Zoho mints only 10 per 10 minutes). Keyed by a hash
- * of everything that makes a token valid (accounts server, client id and secret, refresh token); bounded, least
- * recently used out first, so callers cannot grow it without end.
- */
-const TOKEN_CACHE_SIZE = 500;
-const tokenCache = new Map<string, CachedToken>();
-const pendingRefresh = new Map<string, Promise<CachedToken>>();
-
-function cacheToken(key: string, token: CachedToken): void {
-  tokenCache.delete(key);
-  tokenCache.set(key, token);
-  if (tokenCache.size > TOKEN_CACHE_SIZE) tokenCache.delete(tokenCache.keys().next().value as string);
-}
-
 const ORG_HEADER = 'X-com-zoho-invoice-organizationid';
-
-function describeBody(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 80 ? `${flat.slice(0, 80)}…` : flat;
-}
 
 /**
  * The daily quota from Zoho's headers (observed on real Invoice answers): `X-Rate-Limit-Limit`,
@@ -101,29 +79,6 @@ export function readZohoQuota(headers: Headers, receivedAt: number): DailyQuota 
   if (!Number.isInteger(limit) || limit <= 0 || !Number.isInteger(remaining) || !(reset >= 0))
     return undefined;
   return { limit, remaining, resetAt: new Date(receivedAt + reset * 1000) };
-}
-
-/** An `api_domain` is used only when it is a Zoho API host or a host the operator allowed. */
-function acceptableApiDomain(value: unknown, allowedHosts: readonly string[]): string | undefined {
-  if (typeof value !== 'string' || value.length > 200) return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return undefined;
-  }
-  if (url.pathname !== '/' && url.pathname !== '') return undefined;
-  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  const zoho =
-    url.protocol === 'https:' && /^www\.zohoapis\.(com|eu|in|com\.au|jp|ca|com\.cn|sa|uk)$/.test(host);
-  const allowed = allowedHosts.some(
-    (h) =>
-      h
-        .trim()
-        .toLowerCase()
-        .replace(/^\[|\]$/g, '') === host,
-  );
-  return zoho || allowed ? url.origin : undefined;
 }
 
 /**
@@ -241,47 +196,12 @@ export class ZohoClient {
       },
       this.tokenPolicy,
     );
-    const { status, text } = response;
-    let json: Record<string, unknown>;
-    try {
-      json = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      throw new SourceUnavailableError(
-        `Zoho accounts server answered a token refresh with a body that is not JSON (HTTP ${status}: "${describeBody(text)}")`,
-        'Zoho sent an unreadable answer; nothing is lost: the next run reads again from the last successful one.',
-      );
-    }
-    if (status === 400 && /too many requests/i.test(String(json.error_description ?? ''))) {
-      throw new RateLimitedError(
-        'Zoho accounts server refused to mint more access tokens for now (too many requests)',
-        this.policy.defaultRetryAfterMs ?? 60_000,
-      );
-    }
-    if (typeof json.error === 'string' || status >= 400) {
-      // Zoho refuses a revoked or replaced refresh token with HTTP 200 {"error":"invalid_code"}.
-      const reason = typeof json.error === 'string' ? json.error : `HTTP ${status}`;
-      const client = reason === 'invalid_client';
-      throw new InvalidCredentialsError(
-        `Zoho refused the refresh token (${reason.slice(0, 40)})`,
-        client
-          ? 'Zoho refused the client id or secret (check the data center as well).'
-          : 'Zoho refused the account key: enter a new one.',
-        client ? 'clientId' : 'refreshToken',
-      );
-    }
-    if (typeof json.access_token !== 'string' || !json.access_token) {
-      throw new SourceUnavailableError(
-        'Zoho accounts server answered a token refresh without an access token',
-        'Zoho sent an unreadable answer; nothing is lost: the next run reads again from the last successful one.',
-      );
-    }
-    const lifetimeMs =
-      (typeof json.expires_in === 'number' && json.expires_in > 0 ? json.expires_in : 3600) * 1000;
-    const apiDomain = acceptableApiDomain(json.api_domain, this.allowedHosts);
-    if (json.api_domain !== undefined && !apiDomain)
-      this.logger.warn({}, 'zoho-invoice: the token answer named an API host that is not allowed; ignored');
-    this.logger.debug({ expiresInMs: lifetimeMs }, 'zoho-invoice: access token refreshed');
-    return { token: json.access_token, expiresAt: Date.now() + lifetimeMs, lifetimeMs, apiDomain };
+    return readTokenAnswer(
+      response,
+      this.policy.defaultRetryAfterMs ?? 60_000,
+      this.allowedHosts,
+      this.logger,
+    );
   }
 
   /**

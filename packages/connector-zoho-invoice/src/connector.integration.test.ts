@@ -1,3 +1,6 @@
+// The connector against the simulator over real HTTP, by behaviour: reading, account and fields, OAuth, limits and
+// failures, redirects, settings. Over 300 lines because each group shares this file's simulator helpers; a group
+// is read on its own (describe blocks).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {

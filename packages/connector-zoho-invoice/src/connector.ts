@@ -1,36 +1,30 @@
 import {
   BadSourceDataError,
   type ConnectorContext,
-  type CostEstimate,
   defineConnector,
-  type EstimateRequest,
   type FieldDescriptor,
   InvalidConfigurationError,
   type RecordPage,
   type SourceConnector,
   type SourceRecord,
-  SourceUnavailableError,
 } from '@leadsync/connector-sdk';
-import { z } from 'zod';
-import { ZohoClient, type ZohoClientOptions, ZohoNotFoundError, ZohoRequestRefusedError } from './client.ts';
-import { IdSet } from './id-set.ts';
+import { envelope } from './answers.ts';
+import { ZohoClient, type ZohoClientOptions, ZohoNotFoundError } from './client.ts';
+import { estimateZohoCost } from './estimate.ts';
+import { loadContactPersons, personRecord } from './persons.ts';
 import {
-  type ContactPersonRow,
   contactDetailSchema,
-  contactPersonRowSchema,
-  contactPersonsEnvelopeSchema,
   contactRowSchema,
   customFieldDefinitionsSchema,
   customFieldKey,
   customFieldType,
   DETAIL_FIELD_KEYS,
-  type ListRow,
   listEnvelopeSchema,
   organizationsEnvelopeSchema,
-  readListRow,
   STANDARD_FIELDS,
   usersEnvelopeSchema,
 } from './records.ts';
+import { filterBy, PAGE_SIZE, scanContacts, zohoInvoiceCheckpointSchema } from './scan.ts';
 import {
   parseOrThrow,
   resolveEndpoints,
@@ -39,58 +33,12 @@ import {
   zohoInvoiceCredentialsSchema,
   zohoInvoiceSettingsSchema,
 } from './settings.ts';
-import { formatZohoTime, zohoTimeToMillis } from './zoho-time.ts';
 
-const PAGE_SIZE = 200;
 /**
  * Contacts whose detail requests make one unit of a read: a page of 200 is handed over in parts of this many, each
  * with its checkpoint, so that what a run stopped by the quota (or a crash) had fetched is kept.
  */
 export const DETAIL_UNIT = 25;
-
-/**
- * Where a read resumes. Normally pages are read in `last_modified_time` order with a moving lower bound (keyset
- * paging): `lastModifiedTime` is the bound sent as Zoho's `last_modified_time` filter (its own text, in the
- * organization's zone), `page` the page under that bound, `seen` the ids at exactly that time already delivered.
- * `topDown`: the API ignored or refused that filter (Zoho does not document it), so the read pages newest first from
- * the top and stops at `since`; there `lastModifiedTime`/`seen` are the oldest time delivered so far and its ids, so
- * a row pushed onto the next page by a change is not delivered twice. `until`: the read's upper bound (ISO), the time
- * it started: a contact changed after it is left to the next run. `pages`: requests made, against the page cap.
- */
-export const zohoInvoiceCheckpointSchema = z.object({
-  lastModifiedTime: z.string().optional(),
-  until: z.string().optional(),
-  page: z.number().int().min(1),
-  seen: z.array(z.string()).default([]),
-  /** Older checkpoints' name for `topDown`. */
-  filterIgnored: z.boolean().default(false),
-  topDown: z.boolean().default(false),
-  pages: z.number().int().min(0).default(0),
-  /**
-   * `topDown` after an oldest-first stretch of the same read: what that stretch delivered (everything older than
-   * `time`, and `seen` at it), where the top-down read stops instead of at `since`.
-   */
-  floor: z.object({ time: z.string(), seen: z.array(z.string()) }).optional(),
-});
-export type ZohoInvoiceCheckpoint = z.infer<typeof zohoInvoiceCheckpointSchema>;
-
-/** The read stopped at its page cap while Zoho still said `has_more_page`. */
-export class PageCapReachedError extends SourceUnavailableError {}
-
-/** A source that never stops saying `has_more_page` is stopped after this many pages of one read (2M contacts). */
-export const DEFAULT_MAX_PAGES = 10_000;
-
-/**
- * Zoho accounts (`apiUrl|organization`) known to refuse the `last_modified_time` filter, so that later reads go top
- * down at once. Bounded (oldest out first): forgetting one costs one refused request.
- */
-const refusesModifiedFilter = new Set<string>();
-function rememberRefusal(account: string): void {
-  refusesModifiedFilter.delete(account);
-  refusesModifiedFilter.add(account);
-  if (refusesModifiedFilter.size > 1000)
-    refusesModifiedFilter.delete(refusesModifiedFilter.values().next().value as string);
-}
 
 type Ctx = ConnectorContext<ZohoInvoiceCredentials, ZohoInvoiceSettings>;
 
@@ -114,289 +62,6 @@ function open(ctx: Ctx, options: ZohoClientOptions): Session {
       ctx.allowedHosts,
     ),
     settings,
-  };
-}
-
-/**
- * `filter_by` of a contacts list: `Status.All` (an inactive contact is not a deleted one) unless the sync asks for
- * active contacts only. A connection made before that was a sync's choice may still say `activeContactsOnly`: it
- * counts when the request does not say (migration 0019 copied it onto the connection's syncs).
- */
-function filterBy(activeOnly: boolean | undefined, settings: ZohoInvoiceSettings): string {
-  return (activeOnly ?? settings.activeContactsOnly) ? 'Status.Active' : 'Status.All';
-}
-
-function rawId(raw: unknown): string | undefined {
-  if (raw && typeof raw === 'object' && 'contact_id' in raw) {
-    const id = (raw as { contact_id: unknown }).contact_id;
-    if (typeof id === 'string' || typeof id === 'number') return String(id);
-  }
-  return undefined;
-}
-
-function envelope<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    throw new BadSourceDataError(
-      `Zoho Invoice answered ${what} with an unexpected shape: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
-      body,
-      'Zoho Invoice sent an answer in a shape we do not understand.',
-    );
-  }
-  return parsed.data;
-}
-
-/** A contacts page, checked by hand when it is well formed (zod copied every row); zod says what is wrong otherwise. */
-function listEnvelope(body: Record<string, unknown>): z.infer<typeof listEnvelopeSchema> {
-  const { code, contacts, page_context: context } = body;
-  if (
-    code === 0 &&
-    Array.isArray(contacts) &&
-    typeof context === 'object' &&
-    context !== null &&
-    typeof (context as { has_more_page?: unknown }).has_more_page === 'boolean'
-  )
-    return body as z.infer<typeof listEnvelopeSchema>;
-  return envelope(listEnvelopeSchema, body, 'GET /contacts');
-}
-
-interface ScanPage {
-  rows: ListRow[];
-  rejected: { sourceId?: string; reason: string }[];
-  /** Where the read resumes after the whole page. */
-  checkpoint: ZohoInvoiceCheckpoint;
-  /** Where the read resumes after `rows[0..index]` only (the rest of this page is read again from there). */
-  after(index: number): ZohoInvoiceCheckpoint;
-}
-
-/**
- * The checkpoint after the first rows of a page: the bound moves to the last row delivered (oldest first: the
- * newest so far; newest first: the oldest so far) and `seen` holds the ids delivered at that very time, so the
- * rest of the page, ties included, comes when the same request is made again from there.
- */
-function checkpointAfter(
-  state: ZohoInvoiceCheckpoint,
-  cursorMs: number | undefined,
-  rows: readonly ListRow[],
-  index: number,
-  pages: number,
-): ZohoInvoiceCheckpoint {
-  const last = rows[index] as ListRow;
-  const ids = rows
-    .slice(0, index + 1)
-    .filter((r) => r.modifiedMs === last.modifiedMs)
-    .map((r) => r.id);
-  const seen = last.modifiedMs === cursorMs ? [...new Set([...state.seen, ...ids])] : ids;
-  return {
-    ...state,
-    lastModifiedTime: last.modifiedTime,
-    seen,
-    // Oldest first, the bound is sent as the filter and paging starts again at 1; newest first, the same page is
-    // asked for again and the bound skips what was delivered.
-    page: state.topDown ? state.page : 1,
-    pages,
-  };
-}
-
-interface ScanOptions {
-  since?: Date | undefined;
-  start?: ZohoInvoiceCheckpoint | undefined;
-  /** Leave out contacts modified after this instant (and stop there); unset: list to the end. */
-  until?: Date | undefined;
-  pageSize?: number;
-  /** `Status.All` (default: inactive contacts are contacts too) or `Status.Active`. */
-  filterBy?: string;
-  maxPages?: number;
-}
-
-/**
- * Every contact modified at or after `since` (and up to `until`), each id once, in pages of at most 200. Keyset
- * paging on `last_modified_time` keeps a contact modified or deleted during the read from shifting others past a
- * page boundary (plain page numbers would skip one). When the API ignores the filter (rows older than the bound
- * come back) or refuses it (a 4xx), the read pages from the newest down instead and stops at `since`: a change
- * during the read moves a contact to the top, above `until`, so nothing is skipped for it (a deletion during a
- * top-down read can still shift one row past a page boundary: README). A source that keeps saying
- * `has_more_page` is stopped after `maxPages`.
- */
-async function* scanContacts(
-  client: ZohoClient,
-  organizationId: string,
-  options: ScanOptions = {},
-): AsyncGenerator<ScanPage> {
-  const { since, start, pageSize = PAGE_SIZE } = options;
-  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
-  const sinceMs = since ? Math.floor(since.getTime() / 1000) * 1000 : undefined;
-  const account = client.account(organizationId);
-  let state: ZohoInvoiceCheckpoint = start
-    ? { ...start, topDown: start.topDown || start.filterIgnored }
-    : {
-        lastModifiedTime: sinceMs === undefined ? undefined : formatZohoTime(sinceMs),
-        ...(options.until ? { until: options.until.toISOString() } : {}),
-        page: 1,
-        seen: [],
-        filterIgnored: false,
-        topDown: sinceMs !== undefined && refusesModifiedFilter.has(account),
-        pages: 0,
-      };
-  if (state.topDown && !start) state = { ...state, lastModifiedTime: undefined };
-  const untilMs = state.until ? Date.parse(state.until) : undefined;
-  /** The filter failed: top down from page 1, stopping at what the oldest-first stretch delivered (its bound). */
-  const topDownFrom = (from: ZohoInvoiceCheckpoint, pages: number): ZohoInvoiceCheckpoint => ({
-    ...from,
-    topDown: true,
-    lastModifiedTime: undefined,
-    page: 1,
-    seen: [],
-    pages,
-    floor: from.lastModifiedTime ? { time: from.lastModifiedTime, seen: from.seen } : undefined,
-  });
-  /** Ids delivered by this scan, so none comes twice (a contact changed during the scan moves to the end). */
-  const delivered = new IdSet();
-  for (;;) {
-    if (state.pages >= maxPages) {
-      throw new PageCapReachedError(
-        `Zoho Invoice still said has_more_page after ${state.pages} pages of contacts; the read was stopped`,
-        `Zoho Invoice kept announcing more contacts after ${state.pages} pages; the read was stopped so that it does not run for ever. Nothing is lost: the next run reads again from the last successful one.`,
-      );
-    }
-    const query: Record<string, string | number> = {
-      page: state.page,
-      per_page: pageSize,
-      sort_column: 'last_modified_time',
-      sort_order: state.topDown ? 'D' : 'A',
-      filter_by: options.filterBy ?? 'Status.All',
-    };
-    const filtered = !state.topDown && state.lastModifiedTime !== undefined;
-    if (filtered) query.last_modified_time = state.lastModifiedTime as string;
-    let answer: Record<string, unknown>;
-    try {
-      answer = await client.get('/contacts', organizationId, query);
-    } catch (error) {
-      if (!(filtered && error instanceof ZohoRequestRefusedError && error.status < 500)) throw error;
-      // Zoho does not document last_modified_time as a list filter: refused, the read goes top down from now on.
-      rememberRefusal(account);
-      state = topDownFrom(state, state.pages);
-      continue;
-    }
-    const body = listEnvelope(answer);
-    const cursorMs = state.lastModifiedTime ? zohoTimeToMillis(state.lastModifiedTime) : undefined;
-    const seen = new Set(state.seen);
-    const floorMs = state.floor ? zohoTimeToMillis(state.floor.time) : undefined;
-    const floorSeen = new Set(state.floor?.seen);
-    const stopMs = floorMs !== undefined && (sinceMs === undefined || floorMs > sinceMs) ? floorMs : sinceMs;
-    const rows: ListRow[] = [];
-    const rejected: ScanPage['rejected'] = [];
-    let filterIgnoredNow = false;
-    let reachedEnd = false;
-    let newest: { ms: number; raw: string; ids: string[] } | undefined;
-    let oldest: { ms: number; raw: string; ids: string[] } | undefined;
-    const atCursor: string[] = [];
-
-    if (!state.topDown && cursorMs !== undefined) {
-      // Sorted oldest first: the first readable row is the oldest, so it alone tells whether the filter held.
-      for (const raw of body.contacts) {
-        const read = readListRow(raw);
-        if (!read.ok) continue;
-        filterIgnoredNow = read.row.modifiedMs < cursorMs;
-        break;
-      }
-    }
-    for (const raw of filterIgnoredNow ? [] : body.contacts) {
-      const read = readListRow(raw);
-      if (!read.ok) {
-        rejected.push({ sourceId: rawId(raw), reason: read.reason });
-        continue;
-      }
-      const row = read.row;
-      const ms = row.modifiedMs;
-      if (state.topDown) {
-        if (stopMs !== undefined && ms < stopMs) {
-          reachedEnd = true; // newest first: every later row is older still
-          break;
-        }
-        if (untilMs !== undefined && ms > untilMs) continue;
-        if (ms === floorMs && floorSeen.has(row.id)) continue;
-        if (cursorMs !== undefined && (ms > cursorMs || (ms === cursorMs && seen.has(row.id)))) continue;
-        if (!oldest || ms < oldest.ms) oldest = { ms, raw: row.modifiedTime, ids: [row.id] };
-        else if (ms === oldest.ms) oldest.ids.push(row.id);
-        if (!delivered.add(row.id)) continue;
-        rows.push(row);
-        continue;
-      }
-      if (!newest || ms > newest.ms) newest = { ms, raw: row.modifiedTime, ids: [row.id] };
-      else if (ms === newest.ms) newest.ids.push(row.id);
-      if (ms === cursorMs) atCursor.push(row.id);
-      if (untilMs !== undefined && ms > untilMs) {
-        reachedEnd = true;
-        continue;
-      }
-      if (sinceMs !== undefined && ms < sinceMs) continue;
-      if (cursorMs !== undefined && (ms < cursorMs || (ms === cursorMs && seen.has(row.id)))) continue;
-      if (!delivered.add(row.id)) continue;
-      rows.push(row);
-    }
-
-    const pages = state.pages + 1;
-    if (filterIgnoredNow) {
-      // The filter was ignored (rows older than the bound came back): this page is dropped, the read goes top down.
-      state = topDownFrom(state, pages);
-      continue;
-    }
-    let next: ZohoInvoiceCheckpoint;
-    if (state.topDown) {
-      const cursor =
-        oldest && (cursorMs === undefined || oldest.ms < cursorMs)
-          ? { lastModifiedTime: oldest.raw, seen: oldest.ids }
-          : oldest
-            ? { seen: [...new Set([...state.seen, ...oldest.ids])] }
-            : {};
-      next = { ...state, ...cursor, page: state.page + 1, pages };
-    } else if (newest && (cursorMs === undefined || newest.ms > cursorMs))
-      next = { ...state, lastModifiedTime: newest.raw, page: 1, seen: newest.ids, pages };
-    else next = { ...state, page: state.page + 1, seen: [...new Set([...state.seen, ...atCursor])], pages };
-
-    const from = state;
-    yield { rows, rejected, checkpoint: next, after: (i) => checkpointAfter(from, cursorMs, rows, i, pages) };
-    // Sorted oldest first: once a row is past `until`, every later one is too (newest first: older than `since`).
-    if (!body.page_context.has_more_page || reachedEnd) return;
-    state = next;
-  }
-}
-
-/** Further contact persons with an email, by contact id, from the organization-wide contact persons list. */
-async function loadContactPersons(client: ZohoClient, organizationId: string) {
-  const byContact = new Map<string, ContactPersonRow[]>();
-  let pages = 0;
-  for (let page = 1; ; page++) {
-    const body = envelope(
-      contactPersonsEnvelopeSchema,
-      await client.get('/contacts/contactpersons', organizationId, { page, per_page: PAGE_SIZE }),
-      'GET /contacts/contactpersons',
-    );
-    pages++;
-    for (const raw of body.contact_persons) {
-      const parsed = contactPersonRowSchema.safeParse(raw);
-      if (!parsed.success || parsed.data.is_primary_contact || !parsed.data.email.trim()) continue;
-      const list = byContact.get(parsed.data.contact_id) ?? [];
-      list.push(parsed.data);
-      byContact.set(parsed.data.contact_id, list);
-    }
-    if (!body.page_context.has_more_page) return { byContact, pages };
-  }
-}
-
-function personRecord(contact: SourceRecord, person: ContactPersonRow): SourceRecord {
-  return {
-    sourceId: `${contact.sourceId}:${person.contact_person_id}`,
-    modifiedAt: contact.modifiedAt,
-    fields: {
-      ...contact.fields,
-      email: person.email,
-      first_name: person.first_name,
-      last_name: person.last_name,
-      phone: person.phone,
-      mobile: person.mobile,
-    },
   };
 }
 
@@ -623,84 +288,6 @@ export function createZohoInvoiceConnector(
       return estimateZohoCost(open(ctx, options), request);
     },
   });
-}
-
-/** Pages an estimate may read when nothing was learned yet: a handful of requests, never a full listing. */
-export const ESTIMATE_PROBE_PAGES = 3;
-
-/**
- * What the next run costs, in list pages, detail requests and the deletion listing, at the cost of a handful of
- * requests at most: from what the last run learned when there is one (no request at all), otherwise from up to
- * ESTIMATE_PROBE_PAGES pages of the read itself (exact when the read is that short, "unknown" beyond).
- */
-async function estimateZohoCost(session: Session, request: EstimateRequest): Promise<CostEstimate> {
-  const { client, settings } = session;
-  const wantDetail = request.fields?.some((f) => DETAIL_FIELD_KEYS.includes(f)) ?? false;
-  let contacts: number;
-  let accuracy: 'about' | 'unknown' = 'about';
-  let source: string;
-  if (request.lastRun) {
-    contacts = request.lastRun.records;
-    source = `as many as the last run read (${request.lastRun.full ? 'a full read' : 'changes only'})`;
-  } else {
-    contacts = 0;
-    let more = false;
-    try {
-      for await (const page of scanContacts(client, request.organizationId, {
-        since: request.since,
-        until: new Date(),
-        filterBy: filterBy(request.activeOnly, settings),
-        maxPages: ESTIMATE_PROBE_PAGES,
-      })) {
-        contacts += page.rows.length;
-      }
-    } catch (error) {
-      if (!(error instanceof PageCapReachedError)) throw error;
-      more = true;
-    }
-    if (more) accuracy = 'unknown';
-    source = more
-      ? `at least ${contacts}: more than ${ESTIMATE_PROBE_PAGES} pages, the exact number is known after the first run`
-      : 'counted from the first pages of the read';
-  }
-  const listRequests = Math.max(1, Math.ceil(contacts / PAGE_SIZE));
-  const detailRequests = wantDetail ? contacts : 0;
-  const deletionRequests = request.deletionListing
-    ? Math.max(1, Math.ceil((request.trackedRecords ?? contacts) / PAGE_SIZE))
-    : 0;
-  const personRequests = settings.includeContactPersons
-    ? Math.max(1, Math.ceil((request.trackedRecords ?? contacts) / PAGE_SIZE))
-    : 0;
-  const quota = await client.quota(request.organizationId);
-  const requests = listRequests + detailRequests + deletionRequests + personRequests;
-  const about = accuracy === 'unknown' ? 'at least' : 'about';
-  const parts = [
-    `${about} ${listRequests} list page(s) of up to ${PAGE_SIZE}`,
-    wantDetail ? `${about} ${detailRequests} contact detail request(s) for the address fields` : '',
-    deletionRequests ? `about ${deletionRequests} page(s) for the full listing that looks for deletions` : '',
-    personRequests ? `about ${personRequests} contact person page(s)` : '',
-  ].filter(Boolean);
-  const quotaNote = quota
-    ? ` The Zoho account has ${quota.remaining} of its ${quota.limit} daily calls left (10% are kept in reserve).`
-    : ' The daily quota of the Zoho account is not known yet.';
-  return {
-    records: contacts,
-    requests,
-    listRequests,
-    detailRequests,
-    deletionRequests,
-    accuracy,
-    ...(quota
-      ? {
-          dailyQuota: {
-            limit: quota.limit,
-            remaining: quota.remaining,
-            resetAt: quota.resetAt.toISOString(),
-          },
-        }
-      : {}),
-    note: `Records: ${source}. Requests: ${parts.join(', ')}.${quotaNote}`,
-  };
 }
 
 export const zohoInvoiceConnector = createZohoInvoiceConnector();

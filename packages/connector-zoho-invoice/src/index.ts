@@ -1,11 +1,10 @@
 export type { ZohoClientOptions } from './client.ts';
 export {
   createZohoInvoiceConnector,
-  type ZohoInvoiceCheckpoint,
   type ZohoInvoiceConnectorOptions,
-  zohoInvoiceCheckpointSchema,
   zohoInvoiceConnector,
 } from './connector.ts';
+export { type ZohoInvoiceCheckpoint, zohoInvoiceCheckpointSchema } from './scan.ts';
 export {
   DATA_CENTERS,
   type ZohoDataCenter,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contactRowSchema, fastListRow, type ListRow, listRowOf, readListRow } from './records.ts';
+import { fastListRow, type ListRow, listRowOf, readListRow } from './list-row.ts';
+import { contactRowSchema } from './records.ts';
 import { startZohoInvoiceSimulator } from './simulator/index.ts';
 import type { ZohoInvoiceSimulator } from './simulator/types.ts';
 
