@@ -167,12 +167,32 @@ describe('the sync workflow', () => {
 
   describe('connecting Zoho Invoice', () => {
     it('says what a person must do, and names the credential the source refused', async () => {
-      const { connectors } = ok(await api.gql(`{ connectors { id setupHelp } }`));
+      const { connectors } = ok(await api.gql(`{ connectors { id setupHelp spec } }`));
       const zoho = connectors.find((c: { id: string }) => c.id === 'zoho-invoice');
       expect(zoho.setupHelp).toContain('Self Client');
       expect(zoho.setupHelp).toContain('ZohoInvoice.contacts.READ,ZohoInvoice.settings.READ');
       expect(zoho.setupHelp).toMatch(/refresh token/);
       expect(zoho.setupHelp).toMatch(/data center/);
+      // The form as data: the help, the secrets, the data centers (the UK too) and the account key.
+      expect(zoho.spec.help).toBe(zoho.setupHelp);
+      expect(zoho.spec.accountKey).toBe('refreshToken');
+      expect(zoho.spec.credentials.required).toEqual(['clientId', 'clientSecret', 'refreshToken']);
+      expect(zoho.spec.credentials.properties.refreshToken).toMatchObject({
+        type: 'string',
+        writeOnly: true,
+      });
+      expect(zoho.spec.credentials.properties.clientId.writeOnly).toBeUndefined();
+      expect(zoho.spec.settings.properties.dataCenter).toMatchObject({ default: 'com' });
+      expect(zoho.spec.settings.properties.dataCenter.oneOf).toContainEqual({
+        const: 'uk',
+        title: 'United Kingdom (zoho.uk)',
+      });
+      const csv = connectors.find((c: { id: string }) => c.id === 'csv');
+      expect(csv.spec.settings.properties.fileId).toMatchObject({
+        format: 'file-upload',
+        fileNameKey: 'fileName',
+      });
+      expect(csv.spec.settings.required).toEqual(['fileId']);
       const connect = (credentials: Record<string, unknown>) =>
         api.gql(`mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id } }`, {
           input: {

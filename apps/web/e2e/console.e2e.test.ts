@@ -173,7 +173,7 @@ describe('the admin console in a browser', () => {
     await page.getByTestId('connection-select').selectOption('__new__');
     await page.getByTestId('connector-csv').check();
     await page.getByTestId('connection-name').fill('Trade fair 2026');
-    await page.getByTestId('csv-file').setInputFiles({
+    await page.getByTestId('field-settings.fileId').setInputFiles({
       name: 'trade-fair.csv',
       mimeType: 'text/csv',
       buffer: Buffer.from(csv),
@@ -705,7 +705,7 @@ describe('the admin console in a browser', () => {
     await expectAccessible('settings, a connection that needs a new key');
     // Entering the key again (the refresh token alone) stores the new email; the sync stays inactive until activated.
     await card.getByTestId('update-key').click();
-    await card.getByTestId('update-refreshToken').fill(ownerSource.credentials.refreshToken);
+    await card.getByTestId('field-credentials.refreshToken').fill(ownerSource.credentials.refreshToken);
     await card.getByTestId('save-key').click();
     await expect
       .poll(() => card.getByTestId('connection-status').textContent(), { timeout: 30_000 })

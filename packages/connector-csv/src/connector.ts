@@ -24,6 +24,7 @@ import {
   repeatCandidates,
   scanFile,
 } from './parse.ts';
+import { csvSpec } from './spec.ts';
 
 /** The one source organization of a CSV connection: the file itself. */
 export const CSV_ORGANIZATION_ID = 'file';
@@ -228,6 +229,7 @@ export const csvConnector = defineConnector<CsvCredentials, CsvSettings>({
   credentialsSchema: csvCredentialsSchema,
   settingsSchema: csvSettingsSchema,
   capabilities: { detectsDeletes: true },
+  spec: csvSpec({ credentials: csvCredentialsSchema, settings: csvSettingsSchema }),
   fileSetting: {
     key: 'fileId',
     nameKey: 'fileName',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DailyQuota } from './budget.ts';
 import type { HttpClient } from './http.ts';
+import type { ConnectionSpec } from './spec.ts';
 
 /** The value types a source field can have; criteria compare by these types. */
 export const fieldTypeSchema = z.enum(['string', 'email', 'number', 'date', 'boolean']);
@@ -206,11 +207,6 @@ export interface SourceConnector<Creds = unknown, Settings = unknown> {
   credentialsSchema: z.ZodType<Creds>;
   settingsSchema: z.ZodType<Settings>;
   capabilities: ConnectorCapabilities;
-  /**
-   * What a person must do at the source to connect it (where to create the key, which scopes, which data
-   * center), in plain sentences; the console shows it beside the connection form.
-   */
-  setupHelp?: string;
   /** The credential whose last characters may be shown, masked. */
   maskedKey?(credentials: Creds): string | undefined;
   fields(ctx: ConnectorContext<Creds, Settings>, organizationId?: string): Promise<FieldDescriptor[]>;
@@ -228,6 +224,8 @@ export interface SourceConnector<Creds = unknown, Settings = unknown> {
   quota?(ctx: ConnectorContext<Creds, Settings>, request: ListIdsRequest): Promise<DailyQuota | undefined>;
   /** Set when the settings name an uploaded file. */
   fileSetting?: FileSetting;
+  /** The connection form, as data (see `connectionSpec`): the console draws it without knowing the connector. */
+  spec?: ConnectionSpec;
   /** Detected options (and a sample) for proposed settings; refuses unusable ones like `check`. */
   previewSettings?(ctx: ConnectorContext<Creds, Settings>): Promise<SettingsPreview>;
 }

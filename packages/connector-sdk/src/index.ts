@@ -5,3 +5,4 @@ export * from './connector.ts';
 export * from './errors.ts';
 export * from './http.ts';
 export * from './registry.ts';
+export * from './spec.ts';

@@ -33,6 +33,7 @@ import {
   zohoInvoiceCredentialsSchema,
   zohoInvoiceSettingsSchema,
 } from './settings.ts';
+import { zohoInvoiceSpec } from './spec.ts';
 
 /**
  * Contacts whose detail requests make one unit of a read: a page of 200 is handed over in parts of this many, each
@@ -91,12 +92,7 @@ export function createZohoInvoiceConnector(
     displayName: 'Zoho Invoice',
     credentialsSchema: zohoInvoiceCredentialsSchema,
     settingsSchema: zohoInvoiceSettingsSchema,
-    setupHelp: [
-      '1. Sign in to the Zoho API console of your data center (api-console.zoho.com; .eu, .in, .com.au, .jp, .ca, .com.cn, .sa or .uk for the others) and add a Self Client: it gives the client ID and client secret.',
-      '2. In the Self Client, choose "Generate Code" with the scopes ZohoInvoice.contacts.READ,ZohoInvoice.settings.READ and the longest time offered.',
-      "3. Within that time, exchange the code for a refresh token: POST https://accounts.zoho.com/oauth/v2/token (your data center's accounts host) with grant_type=authorization_code, client_id, client_secret and code. The answer's refresh_token is the account key.",
-      '4. Enter the client ID, client secret and refresh token here, and choose the data center where your Zoho account lives (the address you sign in at).',
-    ].join('\n'),
+    spec: zohoInvoiceSpec,
     capabilities: {
       maxLookbackDays: 30,
       detectsDeletes: true,

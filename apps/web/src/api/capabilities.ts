@@ -38,10 +38,8 @@ export interface Capabilities {
   costQuota: boolean;
   /** `Connection.statusReason`: why a connection needs a new key. */
   connectionStatusReason: boolean;
-  /** `Connector.setupHelp`: what a person must do at the source to connect it. */
-  connectorSetupHelp: boolean;
-  /** `POST /uploads` and `previewConnectionSettings`: a connector with `fileSetting` gets a chunked upload. */
-  fileUploads: boolean;
+  /** `Connector.spec`: the connection form as data (without it, credentials and settings are typed as JSON). */
+  connectorSpec: boolean;
   /** `SyncRun.waitingUntil`, `waitingReason`, `deletionsChecked`: runs that wait for a source's daily quota. */
   sourceQuota: boolean;
   /** `Sync.activeRecordsOnly` and `Connector.activeOnlyReads`: a sync may read active records only. */
@@ -68,8 +66,7 @@ export const minimalCapabilities: Capabilities = {
   costEstimate: false,
   costQuota: false,
   connectionStatusReason: false,
-  connectorSetupHelp: false,
-  fileUploads: false,
+  connectorSpec: false,
   sourceQuota: false,
   activeRecords: false,
 };
@@ -138,8 +135,8 @@ export function capabilitiesFrom(result: IntrospectionResult): Capabilities {
       query.has('syncCostEstimate') &&
       ['deletionRequests', 'accuracy', 'dailyQuota'].every((f) => names(result.costEstimate ?? null).has(f)),
     connectionStatusReason: names(result.connection ?? null).has('statusReason'),
-    connectorSetupHelp: names(result.connector ?? null).has('setupHelp'),
-    fileUploads: query.has('previewConnectionSettings') && names(result.connector ?? null).has('fileSetting'),
+    // A spec's file fields are uploaded (`POST /uploads`) and read (`previewConnectionSettings`): both or neither.
+    connectorSpec: names(result.connector ?? null).has('spec') && query.has('previewConnectionSettings'),
     sourceQuota: run.has('waitingUntil') && run.has('deletionsChecked'),
     activeRecords: sync.has('activeRecordsOnly') && names(result.connector ?? null).has('activeOnlyReads'),
   };

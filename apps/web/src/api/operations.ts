@@ -87,7 +87,7 @@ export function connectionsQuery(caps: Capabilities): string {
   return /* GraphQL */ `
     query Connections {
       connections { id connector name status primaryEmail maskedKey }
-      connectors { id displayName maxLookbackDays detectsDeletes ${caps.activeRecords ? 'activeOnlyReads' : ''} ${caps.connectorSetupHelp ? 'setupHelp' : ''} ${caps.fileUploads ? 'fileSetting { key nameKey label accept }' : ''} }
+      connectors { id displayName maxLookbackDays detectsDeletes ${caps.activeRecords ? 'activeOnlyReads' : ''} ${caps.connectorSpec ? 'spec' : ''} }
     }
   `;
 }
@@ -96,7 +96,7 @@ export function settingsQuery(caps: Capabilities): string {
   return /* GraphQL */ `
     query Settings {
       connections { id connector name status primaryEmail maskedKey ${caps.connectionStatusReason ? 'statusReason' : ''} }
-      connectors { id displayName maxLookbackDays detectsDeletes ${caps.connectorSetupHelp ? 'setupHelp' : ''} ${caps.fileUploads ? 'fileSetting { key nameKey label accept }' : ''} }
+      connectors { id displayName maxLookbackDays detectsDeletes ${caps.connectorSpec ? 'spec' : ''} }
       syncs { id name status inactiveReason connection { id } }
     }
   `;

@@ -22,10 +22,45 @@ export interface Connector {
   detectsDeletes: boolean;
   /** A sync may read only the records the source calls active (when the API offers it). */
   activeOnlyReads?: boolean;
-  /** What a person must do at the source to connect it, one step a line (when the API offers it). */
-  setupHelp?: string | null;
-  /** Set when the connector's settings name an uploaded file (when the API offers uploads). */
-  fileSetting?: { key: string; nameKey: string | null; label: string; accept: string | null } | null;
+  /** The connection form as data (when the API offers it); null: the connector gives none. */
+  spec?: ConnectionSpec | null;
+}
+
+/** One field of a connection form: a JSON Schema property with the hints a form needs (`Connector.spec`). */
+export interface SpecProperty {
+  type: 'string' | 'number' | 'integer' | 'boolean';
+  title: string;
+  description?: string;
+  /** A secret: sent once, never shown again. */
+  writeOnly?: boolean;
+  oneOf?: { const: string; title: string }[];
+  default?: string | number | boolean;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  /** `file-upload`: the id of an uploaded file; `uri`, `email`: what the text must be. */
+  format?: string;
+  accept?: string;
+  fileNameKey?: string;
+  advanced?: boolean;
+  placeholder?: string;
+}
+
+export interface SpecObject {
+  type: 'object';
+  properties: Record<string, SpecProperty>;
+  required?: string[];
+}
+
+export interface ConnectionSpec {
+  /** What to do at the source first, one step a line. */
+  help?: string;
+  links?: { title: string; url: string }[];
+  credentials: SpecObject;
+  settings: SpecObject;
+  /** The credential that is the account key: the one a new key must give. */
+  accountKey?: string;
 }
 
 /** What a connector detected in proposed settings (an uploaded file's encoding, delimiter, …). */

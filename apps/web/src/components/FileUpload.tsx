@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useClient } from 'urql';
 import { readStoredKey } from '../api/client.ts';
 import { PreviewConnectionSettingsQuery } from '../api/operations.ts';
-import type { Connector, SettingsPreview } from '../api/types.ts';
+import type { SettingsPreview } from '../api/types.ts';
+import type { FormField, UploadedFile } from '../wizard/spec.ts';
 import { Field } from './ui.tsx';
 
 /** Bytes per `PUT /uploads/<id>`: the progress bar moves once per chunk. */
@@ -69,19 +70,24 @@ export async function uploadInChunks(file: File, onProgress: (stored: number) =>
 }
 
 interface Props {
-  connector: Connector & { fileSetting: NonNullable<Connector['fileSetting']> };
+  connectorId: string;
+  /** A spec field of kind `file` (format `file-upload`). */
+  field: FormField;
   error?: string;
-  /** The settings for the connection once the file is uploaded and read (null while there are none). */
-  onSettings: (settings: Record<string, unknown> | null, fileName: string | null) => void;
+  /** What the file made once uploaded and read (null while there is nothing). */
+  onUploaded: (uploaded: UploadedFile | null) => void;
 }
 
 /**
- * The file of a connector that takes one (drawn from `Connector.fileSetting`): uploaded in chunks with a progress
- * bar, then what the connector detected in it (`previewConnectionSettings`), each option changeable.
+ * A spec's file field: the file uploaded in chunks with a progress bar, then what the connector detected in it
+ * (`previewConnectionSettings`), each option changeable.
  */
-export function FileUploadField({ connector, error, onSettings }: Props) {
+export function FileUploadField({ connectorId, field, error, onUploaded }: Props) {
   const client = useClient();
-  const setting = connector.fileSetting;
+  const { key, property } = field;
+  // The latest callback, out of the effect's dependencies: a new function each render must not read the file again.
+  const report = useRef(onUploaded);
+  report.current = onUploaded;
   const [file, setFile] = useState<File | null>(null);
   const [stored, setStored] = useState(0);
   const [failure, setFailure] = useState<string | null>(null);
@@ -94,7 +100,7 @@ export function FileUploadField({ connector, error, onSettings }: Props) {
     client
       .query<{ previewConnectionSettings: SettingsPreview }>(
         PreviewConnectionSettingsQuery,
-        { connector: connector.id, settings },
+        { connector: connectorId, settings },
         { requestPolicy: 'network-only' },
       )
       .toPromise()
@@ -103,12 +109,12 @@ export function FileUploadField({ connector, error, onSettings }: Props) {
         const next = result.data?.previewConnectionSettings ?? null;
         setPreview(next);
         setFailure(next ? null : (result.error?.graphQLErrors[0]?.message ?? 'The file could not be read.'));
-        onSettings(next ? next.settings : null, file?.name ?? null);
+        report.current(next ? { settings: next.settings, fileName: file?.name ?? null } : null);
       });
     return () => {
       current = false;
     };
-  }, [client, connector.id, settings, file, onSettings]);
+  }, [client, connectorId, settings, file]);
 
   async function choose(chosen: File | undefined) {
     setFile(chosen ?? null);
@@ -116,11 +122,11 @@ export function FileUploadField({ connector, error, onSettings }: Props) {
     setSettings(null);
     setFailure(null);
     setStored(0);
-    onSettings(null, null);
+    report.current(null);
     if (!chosen) return;
     try {
       const id = await uploadInChunks(chosen, setStored);
-      setSettings({ [setting.key]: id, ...(setting.nameKey ? { [setting.nameKey]: chosen.name } : {}) });
+      setSettings({ [key]: id, ...(property.fileNameKey ? { [property.fileNameKey]: chosen.name } : {}) });
     } catch (e) {
       setFailure(e instanceof Error ? e.message : 'The upload failed.');
     }
@@ -131,18 +137,18 @@ export function FileUploadField({ connector, error, onSettings }: Props) {
     ? `${file?.name}: about ${preview.estimatedRecords ?? preview.rows.length} rows; columns ${preview.columns.join(', ')}.`
     : file
       ? `Uploading ${file.name}: ${percent}%`
-      : 'The first row names the columns (detected). The file is uploaded in parts; any size works.';
+      : field.help;
 
   return (
     <>
-      <Field label={setting.label} error={failure ?? error} hint={hint}>
+      <Field label={field.title} error={failure ?? error} hint={hint}>
         {(p) => (
           <input
             {...p}
             type="file"
-            accept={setting.accept ?? undefined}
+            accept={property.accept}
             onChange={(e) => void choose(e.target.files?.[0])}
-            data-testid={`${connector.id}-file`}
+            data-testid={`field-${field.path}`}
           />
         )}
       </Field>

@@ -3,8 +3,24 @@ import userEvent from '@testing-library/user-event';
 import { Provider } from 'urql';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CapabilitiesContext, minimalCapabilities } from '../api/capabilities.ts';
+import type { ConnectionSpec } from '../api/types.ts';
 import { fakeClient } from '../test/fakeApi.ts';
 import { SettingsPage } from './Settings.tsx';
+
+// A spec as the API serves it: the form knows the fields from it alone.
+const spec: ConnectionSpec = {
+  accountKey: 'refreshToken',
+  credentials: {
+    type: 'object',
+    properties: {
+      clientId: { type: 'string', title: 'Client ID' },
+      clientSecret: { type: 'string', title: 'Client secret', writeOnly: true },
+      refreshToken: { type: 'string', title: 'Account key (refresh token)', writeOnly: true },
+    },
+    required: ['clientId', 'clientSecret', 'refreshToken'],
+  },
+  settings: { type: 'object', properties: {} },
+};
 
 function settingsApi(
   status: 'ACTIVE' | 'NEEDS_NEW_KEY',
@@ -27,7 +43,13 @@ function settingsApi(
           },
         ],
         connectors: [
-          { id: 'zoho-invoice', displayName: 'Zoho Invoice', maxLookbackDays: 30, detectsDeletes: false },
+          {
+            id: 'zoho-invoice',
+            displayName: 'Zoho Invoice',
+            maxLookbackDays: 30,
+            detectsDeletes: false,
+            spec,
+          },
         ],
         syncs: [
           {
@@ -83,10 +105,21 @@ describe('settings', () => {
 
     await user.click(within(card).getByTestId('update-key'));
     await user.click(within(card).getByTestId('save-key'));
-    expect(within(card).getByText('Enter the new account key.')).toBeTruthy();
-    await user.type(within(card).getByTestId('update-clientId'), '1000.ABC');
-    await user.type(within(card).getByTestId('update-clientSecret'), 'secret');
-    await user.type(within(card).getByTestId('update-refreshToken'), '1000.newtoken');
+    expect(within(card).getByText('Enter the account key (refresh token).')).toBeTruthy();
+    // The account key comes first; the other credentials say they are kept when left empty.
+    expect(
+      within(card)
+        .getAllByTestId(/^field-credentials\./)
+        .map((e) => e.getAttribute('data-testid')),
+    ).toEqual([
+      'field-credentials.refreshToken',
+      'field-credentials.clientId',
+      'field-credentials.clientSecret',
+    ]);
+    expect(within(card).getAllByText('Leave empty to keep the stored one.')).toHaveLength(2);
+    await user.type(within(card).getByTestId('field-credentials.clientId'), '1000.ABC');
+    await user.type(within(card).getByTestId('field-credentials.clientSecret'), 'secret');
+    await user.type(within(card).getByTestId('field-credentials.refreshToken'), '1000.newtoken');
     await user.click(within(card).getByTestId('save-key'));
     expect(
       await within(card).findByText(/Activate the syncs of this connection when you are ready/),
@@ -116,7 +149,7 @@ describe('settings', () => {
     );
     const card = await screen.findByTestId('connection-z1');
     await user.click(within(card).getByTestId('update-key'));
-    await user.type(within(card).getByTestId('update-refreshToken'), '1000.onlythetoken');
+    await user.type(within(card).getByTestId('field-credentials.refreshToken'), '1000.onlythetoken');
     await user.click(within(card).getByTestId('save-key'));
     expect(
       await within(card).findByText(/Activate the syncs of this connection when you are ready/),
@@ -180,7 +213,22 @@ describe('settings', () => {
                 displayName: 'CSV file',
                 maxLookbackDays: null,
                 detectsDeletes: true,
-                fileSetting: { key: 'fileId', nameKey: 'fileName', label: 'CSV file', accept: '.csv' },
+                spec: {
+                  credentials: { type: 'object', properties: {} },
+                  settings: {
+                    type: 'object',
+                    properties: {
+                      fileId: {
+                        type: 'string',
+                        title: 'CSV file',
+                        format: 'file-upload',
+                        accept: '.csv',
+                        fileNameKey: 'fileName',
+                      },
+                    },
+                    required: ['fileId'],
+                  },
+                },
               },
             ],
             syncs: [],
@@ -217,7 +265,7 @@ describe('settings', () => {
       const card = await screen.findByTestId('connection-c1');
       await user.click(within(card).getByTestId('update-key'));
       await user.upload(
-        within(card).getByTestId('csv-file'),
+        within(card).getByTestId('field-settings.fileId'),
         new File([text], 'new.csv', { type: 'text/csv' }),
       );
       await within(card).findByText(/new\.csv: about 1 rows/);

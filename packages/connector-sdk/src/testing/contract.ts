@@ -12,6 +12,7 @@ import {
   sourceRecordSchema,
 } from '../connector.ts';
 import { ConnectorError, type ConnectorErrorCode } from '../errors.ts';
+import { connectionSpecSchema } from '../spec.ts';
 
 /**
  * The shared connector contract, as plain async functions. Each check throws a `ContractViolation` that names
@@ -291,6 +292,25 @@ export function checkDefinition<Creds, Settings>(
         rule,
         `${name} refuses the working fixture's value: ${zodProblem(parsed.error)}`,
       );
+    }
+  }
+  // The connection form as data: the console draws it, so it must parse and name only real keys.
+  if (connector.spec !== undefined) {
+    const spec = connectionSpecSchema.safeParse(connector.spec);
+    if (!spec.success) throw new ContractViolation(rule, `spec is not valid: ${zodProblem(spec.error)}`);
+    for (const [section, value] of [
+      ['credentials', fixture.ctx.credentials],
+      ['settings', fixture.ctx.settings],
+    ] as const) {
+      const keys = Object.keys(spec.data[section].properties);
+      const missing = (spec.data[section].required ?? []).filter((k) => !keys.includes(k));
+      if (missing.length) throw new ContractViolation(rule, `spec.${section} requires unlisted ${missing}`);
+      if (section === 'credentials' && isPlainObject(value)) {
+        const unknown = Object.keys(value).filter((k) => !keys.includes(k));
+        if (unknown.length) {
+          throw new ContractViolation(rule, `spec.credentials lacks the credentials ${unknown.join(', ')}`);
+        }
+      }
     }
   }
 }

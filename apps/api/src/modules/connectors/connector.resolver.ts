@@ -12,7 +12,8 @@ export class ConnectorResolver {
       maxLookbackDays: connector.capabilities.maxLookbackDays ?? null,
       detectsDeletes: connector.capabilities.detectsDeletes,
       activeOnlyReads: connector.capabilities.activeOnlyReads ?? false,
-      setupHelp: connector.setupHelp ?? null,
+      setupHelp: connector.spec?.help ?? null,
+      spec: connector.spec ?? null,
       fileSetting: connector.fileSetting
         ? {
             key: connector.fileSetting.key,

@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { JSONObjectScalar } from '../../graphql/scalars.ts';
 
 @ObjectType({
   simpleResolvers: true,
@@ -39,9 +40,17 @@ export class Connector {
 
   @Field(() => String, {
     nullable: true,
-    description: 'What a person must do at the source to connect it, one step a line (null: nothing to do).',
+    description:
+      'What a person must do at the source to connect it, one step a line (null: nothing to do); the same as `spec.help`.',
   })
   setupHelp!: string | null;
+
+  @Field(() => JSONObjectScalar, {
+    nullable: true,
+    description:
+      "The connection form as data: `{ help, links, accountKey, credentials, settings }`, the last two JSON Schema objects whose properties have a `title`, a `description`, `writeOnly` for secrets, `oneOf` choices, `format` (`file-upload`: an uploaded file's id) and `advanced` (null: the connector gives none).",
+  })
+  spec!: Record<string, unknown> | null;
 
   @Field(() => ConnectorFileSetting, {
     nullable: true,
