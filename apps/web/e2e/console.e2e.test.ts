@@ -409,6 +409,21 @@ describe('the admin console in a browser', () => {
     await page.getByTestId('nav-syncs').click();
     await page.getByTestId('new-sync').click();
     await page.getByTestId('sync-name').fill('Sandbox customers with a name');
+    // The connection form of Zoho Invoice, drawn from its spec: what to do at Zoho, the fields, the errors beside them.
+    await page.getByTestId('connection-select').selectOption('__new__');
+    await page.getByTestId('connector-zoho-invoice').check();
+    expect(await page.getByTestId('setup-help').textContent()).toContain(
+      'ZohoInvoice.contacts.READ,ZohoInvoice.settings.READ',
+    );
+    expect(await page.getByTestId('field-settings.dataCenter').locator('option').allTextContents()).toContain(
+      'United Kingdom (zoho.uk)',
+    );
+    expect(await page.getByTestId('field-credentials.refreshToken').getAttribute('type')).toBe('password');
+    await page.getByTestId('connection-save').click();
+    await page.getByText('Enter the account key (refresh token).').waitFor();
+    await shot('03b-wizard-connection-zoho');
+    await expectAccessible('wizard, the Zoho Invoice connection form');
+    await page.getByTestId('connection-form').getByRole('button', { name: 'Cancel' }).click();
     const sandbox = page.getByTestId('connection-select').locator('option', { hasText: 'sandbox' });
     await page
       .getByTestId('connection-select')

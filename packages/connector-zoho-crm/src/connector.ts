@@ -17,13 +17,13 @@ import {
   type CrmModule,
   moduleOf,
   parseOrThrow,
-  REQUIRED_SCOPES,
   resolveEndpoints,
   type ZohoCrmCredentials,
   type ZohoCrmSettings,
   zohoCrmCredentialsSchema,
   zohoCrmSettingsSchema,
 } from './settings.ts';
+import { zohoCrmSpec } from './spec.ts';
 
 type Ctx = ConnectorContext<ZohoCrmCredentials, ZohoCrmSettings>;
 
@@ -64,14 +64,6 @@ async function currentUserEmail(client: ZohoCrmClient): Promise<string | undefin
   return parsed.data.users[0]?.email?.trim() || undefined;
 }
 
-/** What a person does at Zoho to connect (the console shows it beside the form; the connection spec's help). */
-export const SETUP_HELP = [
-  '1. Sign in to the Zoho API console of your data center (api-console.zoho.com; .eu, .in, .com.au, .jp, .ca, .com.cn, .sa or .uk for the others) and add a Self Client: it gives the client ID and client secret.',
-  `2. In the Self Client, choose "Generate Code" with the scopes ${REQUIRED_SCOPES.join(',')} and the longest time offered.`,
-  "3. Within that time, exchange the code for a refresh token: POST https://accounts.zoho.com/oauth/v2/token (your data center's accounts host) with grant_type=authorization_code, client_id, client_secret and code. The answer's refresh_token is the account key.",
-  '4. Enter the client ID, client secret and refresh token here, and choose the data center where your Zoho account lives. The Zoho CRM user who generated the code needs read access to Leads and Contacts in their profile.',
-].join('\n');
-
 export interface ZohoCrmConnectorOptions extends ZohoCrmClientOptions {
   /** Pages of one read before a source that keeps saying `more_records` is stopped. */
   maxPages?: number;
@@ -86,8 +78,7 @@ export function createZohoCrmConnector(options: ZohoCrmConnectorOptions = {}): Z
     displayName: 'Zoho CRM',
     credentialsSchema: zohoCrmCredentialsSchema,
     settingsSchema: zohoCrmSettingsSchema,
-    // Spread: the SDK is replacing `setupHelp` by `spec.help` (issue 20), and this compiles before and after.
-    ...{ setupHelp: SETUP_HELP },
+    spec: zohoCrmSpec,
     capabilities: { detectsDeletes: true, listPageSize: PAGE_SIZE, listingCostsRequests: true },
 
     maskedKey(credentials) {
