@@ -114,6 +114,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
             db: runtime.db,
             sql: runtime.database.sql,
             engine: runtime.engine,
+            registry: runtime.registry,
             progress: progressBar(io.err),
             signal: io.interrupts,
             estimate: options.estimate,

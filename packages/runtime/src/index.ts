@@ -9,6 +9,7 @@ export {
 } from './env.ts';
 export { createLogger } from './logger.ts';
 export {
+  createProcessEngine,
   createRuntime,
   type Runtime,
   type RuntimeOptions,

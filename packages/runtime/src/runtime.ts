@@ -12,7 +12,7 @@ import {
   runMigrations,
   type SecretBox,
 } from '@leadsync/db';
-import { createEngine, type Engine } from '@leadsync/engine';
+import { createEngine, type Engine, type EngineDeps } from '@leadsync/engine';
 import { createJobScheduler, type JobScheduler } from '@leadsync/jobs';
 import { createWebhookDeliverer, createWebhookEvents } from '@leadsync/webhooks';
 import type { CommonEnvironment } from './env.ts';
@@ -77,6 +77,16 @@ export class UnknownConnectorIdError extends Error {
 }
 
 /**
+ * An engine on the composed registry (`@leadsync/connectors`): what `createRuntime` builds, and `leadsync doctor`
+ * with a secret key it checked itself.
+ */
+export function createProcessEngine(
+  deps: Omit<EngineDeps, 'registry'> & Partial<Pick<EngineDeps, 'registry'>>,
+): Engine {
+  return createEngine({ ...deps, registry: deps.registry ?? connectorRegistry });
+}
+
+/**
  * Opens the database (`DATABASE_URL`, or the embedded server of the data directory, shared with the other
  * processes on it), the secret box, the connector registry, the engine and, when asked, the job scheduler.
  */
@@ -110,7 +120,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       applicationName: options.applicationName,
     });
     const db = database.db;
-    const engine = createEngine({
+    const engine = createProcessEngine({
       db,
       secretBox,
       registry,

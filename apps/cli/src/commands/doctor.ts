@@ -7,7 +7,6 @@ import {
   SourceUnavailableError,
   UnknownConnectorError,
 } from '@leadsync/connector-sdk';
-import { connectorRegistry } from '@leadsync/connectors';
 import {
   createDatabase,
   listConnectionsAcrossOrganizations,
@@ -16,7 +15,7 @@ import {
   tableExists,
 } from '@leadsync/db';
 import type { Connection } from '@leadsync/db/schema';
-import { createEngine } from '@leadsync/engine';
+import { createProcessEngine } from '@leadsync/runtime';
 import { redactUrl, type Writer, writeLine } from '../format.ts';
 import { migrationStatus } from './migrate.ts';
 
@@ -159,10 +158,10 @@ export async function doctor(deps: DoctorDeps, out: Writer): Promise<DoctorResul
       }
 
       const secretBox = new SecretBox(key.key);
-      const engine = createEngine({
+      const engine = createProcessEngine({
         db: handle.db,
         secretBox,
-        registry: deps.registry ?? connectorRegistry,
+        registry: deps.registry,
         allowedHosts: deps.allowedHosts,
         logger: deps.logger,
       });

@@ -75,13 +75,23 @@ async function csvSync(csv: string, orgName = 'Acme') {
 describe('leadsync sync run', () => {
   it('prints the warning of a run whose deletions the mass-deletion guard held (issue 17)', async () => {
     const { sync } = await csvSync('email\nx1@example.com\nx2@example.com\nx3@example.com', 'Guarded');
-    await runSync({ db: handle.db, sql: handle.sql, engine }, sync.id, {}, collect());
+    await runSync(
+      { db: handle.db, sql: handle.sql, engine, registry: connectorRegistry },
+      sync.id,
+      {},
+      collect(),
+    );
     await handle.db
       .update(connections)
       .set({ settings: { csv: 'email\nx1@example.com' } })
       .where(eq(connections.id, sync.connectionId));
     const out = collect();
-    const { run } = await runSync({ db: handle.db, sql: handle.sql, engine }, sync.id, {}, out);
+    const { run } = await runSync(
+      { db: handle.db, sql: handle.sql, engine, registry: connectorRegistry },
+      sync.id,
+      {},
+      out,
+    );
     expect(run).toMatchObject({ status: 'succeeded', deleted: 0, heldDeletions: 2 });
     expect(out.text).toMatch(/^Warning: The source no longer lists 2 of the 3 records/m);
   });
@@ -91,7 +101,7 @@ describe('leadsync sync run', () => {
     const out = collect();
     const recorded = recordingProgress();
     const { run, interrupted } = await runSync(
-      { db: handle.db, sql: handle.sql, engine, progress: recorded.progress },
+      { db: handle.db, sql: handle.sql, engine, registry: connectorRegistry, progress: recorded.progress },
       sync.id,
       {},
       out,
@@ -120,7 +130,12 @@ describe('leadsync sync run', () => {
     expect(out.text).toMatch(/^ {2}invalid pattern +1$/m);
     expect(out.text).toMatch(/^total +6$/m);
 
-    const second = await runSync({ db: handle.db, sql: handle.sql, engine }, sync.id, {}, collect());
+    const second = await runSync(
+      { db: handle.db, sql: handle.sql, engine, registry: connectorRegistry },
+      sync.id,
+      {},
+      collect(),
+    );
     expect(second.run).toMatchObject({ status: 'succeeded', newLeads: 0, duplicate: 2, ignored: 4 });
   });
 
@@ -129,7 +144,14 @@ describe('leadsync sync run', () => {
     const { sync } = await csvSync(['email,first_name', ...rows].join('\n'), 'Pages');
     const recorded = recordingProgress();
     const { run } = await runSync(
-      { db: handle.db, sql: handle.sql, engine, progress: recorded.progress, estimate: true },
+      {
+        db: handle.db,
+        sql: handle.sql,
+        engine,
+        registry: connectorRegistry,
+        progress: recorded.progress,
+        estimate: true,
+      },
       sync.id,
       {},
       collect(),
@@ -149,7 +171,14 @@ describe('leadsync sync run', () => {
     });
     const out = collect();
     const first = await runSync(
-      { db: handle.db, sql: handle.sql, engine, progress: recorded.progress, signal: interrupts.signal },
+      {
+        db: handle.db,
+        sql: handle.sql,
+        engine,
+        registry: connectorRegistry,
+        progress: recorded.progress,
+        signal: interrupts.signal,
+      },
       sync.id,
       {},
       out,
@@ -159,7 +188,12 @@ describe('leadsync sync run', () => {
     expect(out.text).toContain(`Run \`leadsync sync run ${sync.id}\` again to resume`);
 
     const resumedOut = collect();
-    const resumed = await runSync({ db: handle.db, sql: handle.sql, engine }, sync.id, {}, resumedOut);
+    const resumed = await runSync(
+      { db: handle.db, sql: handle.sql, engine, registry: connectorRegistry },
+      sync.id,
+      {},
+      resumedOut,
+    );
     expect(resumed.run).toMatchObject({
       id: first.run.id,
       status: 'succeeded',
@@ -172,7 +206,12 @@ describe('leadsync sync run', () => {
   it('reports a failed run with its error', async () => {
     const { sync } = await csvSync('name,city\nAda,London\n', 'Broken');
     const out = collect();
-    const { run } = await runSync({ db: handle.db, sql: handle.sql, engine }, sync.id, {}, out);
+    const { run } = await runSync(
+      { db: handle.db, sql: handle.sql, engine, registry: connectorRegistry },
+      sync.id,
+      {},
+      out,
+    );
     expect(run.status).toBe('failed');
     expect(out.text).toContain(`Run ${run.id}: failed`);
     expect(out.text).toMatch(/Error: .*email/i);
@@ -184,7 +223,12 @@ describe('leadsync sync run', () => {
     try {
       await worker`SELECT pg_advisory_lock(hashtextextended(${syncLockKey(sync.id)}, 0))`;
       await expect(
-        runSync({ db: handle.db, sql: handle.sql, engine }, sync.id, {}, collect()),
+        runSync(
+          { db: handle.db, sql: handle.sql, engine, registry: connectorRegistry },
+          sync.id,
+          {},
+          collect(),
+        ),
       ).rejects.toThrow(/being run by a worker/);
       const runs = await handle.db.select().from(syncRuns).where(eq(syncRuns.syncId, sync.id));
       expect(runs).toEqual([]);
@@ -196,7 +240,7 @@ describe('leadsync sync run', () => {
   it('finds a sync in any organization, and only in the given one with --org', async () => {
     const { org, sync } = await csvSync(SMALL_CSV, 'Scoped');
     const other = await f.organization('Other');
-    const deps = { db: handle.db, sql: handle.sql, engine };
+    const deps = { db: handle.db, sql: handle.sql, engine, registry: connectorRegistry };
     await expect(runSync(deps, sync.id, { organizationId: other.org.id }, collect())).rejects.toThrow(
       CliError,
     );

@@ -1,3 +1,4 @@
+import type { ConnectorRegistry } from '@leadsync/connector-sdk';
 import { type Database, SyncRunRepository, syncLockKey, withSessionLock } from '@leadsync/db';
 import type { SyncRun } from '@leadsync/db/schema';
 import type { Engine } from '@leadsync/engine';
@@ -17,6 +18,8 @@ export interface SyncRunDeps {
   /** The pool's client: one of its sessions holds the sync's advisory lock while the run executes. */
   sql: postgres.Sql;
   engine: Engine;
+  /** The registry the engine runs on: the estimate asks the sync's connector. */
+  registry: ConnectorRegistry;
   progress?: RunProgress;
   /** Aborting it stops the run after the page being written; the run stays `running` and resumes next time. */
   signal?: AbortSignal;
@@ -55,7 +58,7 @@ export async function runSync(
         `(${connection.connectorId} connection "${connection.name}", organization "${organizationName}")`,
     );
     let total: number | undefined;
-    if (deps.estimate) total = await estimateRecords(deps.engine, connection, sync.sourceOrganizationId);
+    if (deps.estimate) total = await estimateRecords(deps, connection, sync.sourceOrganizationId);
     deps.progress?.start({ runId: queued.id, total });
     deps.progress?.update({ read: queued.readCount, processed: queued.processedCount });
     const runs = new SyncRunRepository(deps.db, sync.organizationId);
@@ -95,14 +98,11 @@ export async function runSync(
 }
 
 async function estimateRecords(
-  engine: Engine,
+  { engine, registry }: Pick<SyncRunDeps, 'engine' | 'registry'>,
   connection: Parameters<Engine['connectorContext']>[0],
   organizationId: string,
 ): Promise<number | undefined> {
-  const { connectorRegistry } = await import('@leadsync/connectors');
-  const connector = connectorRegistry.has(connection.connectorId)
-    ? connectorRegistry.get(connection.connectorId)
-    : undefined;
+  const connector = registry.has(connection.connectorId) ? registry.get(connection.connectorId) : undefined;
   if (!connector?.estimateCost) return undefined;
   try {
     return (await connector.estimateCost(engine.connectorContext(connection), { organizationId })).records;

@@ -4,7 +4,7 @@ import { ConnectionRepository, CREDENTIALS_CHANGED } from './connections.ts';
 import { DuplicateMailingListError, MailingListRepository } from './mailing-lists.ts';
 import { SourceRecordRepository } from './source-records.ts';
 import { SyncRunRepository } from './sync-runs.ts';
-import { findDueSyncs, SyncRepository } from './syncs.ts';
+import { SyncRepository } from './syncs.ts';
 
 const t = useTestDatabase();
 
@@ -76,8 +76,10 @@ describe('connections and their syncs', () => {
     expect(updated?.updatePolicy).toBe('fill_empty');
     expect(updated?.updatedAt.getTime()).toBeGreaterThanOrEqual(sync.updatedAt.getTime());
 
-    await syncs.activate(sync.id, new Date('2020-01-01T00:00:00Z'));
-    expect((await findDueSyncs(t.db, new Date('2020-01-01T00:00:01Z'))).map((s) => s.id)).toContain(sync.id);
+    const activated = await syncs.activate(sync.id, new Date('2020-01-01T00:00:00Z'));
+    expect(activated?.nextRunAt?.toISOString()).toBe('2020-01-01T00:00:00.000Z');
+    await syncs.setNextRunAt(sync.id, null);
+    expect((await syncs.get(sync.id))?.nextRunAt).toBeNull();
     await syncs.setNextRunTimes(new Map([[sync.id, new Date('2099-01-01T00:00:00Z')]]));
     expect((await syncs.get(sync.id))?.nextRunAt?.toISOString()).toBe('2099-01-01T00:00:00.000Z');
   });

@@ -87,7 +87,6 @@ export {
 } from './sync-runs.ts';
 export {
   type CreateSyncInput,
-  findDueSyncs,
   SyncRepository,
   type UpdateSyncInput,
 } from './syncs.ts';

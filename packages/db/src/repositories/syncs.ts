@@ -181,16 +181,3 @@ export class SyncRepository {
     return rows.length > 0;
   }
 }
-
-/**
- * Active syncs whose next run is due, across all organizations (for the scheduler, which has no tenant);
- * uses the partial index `syncs_due_idx`.
- */
-export async function findDueSyncs(db: Executor, now: Date, limit = 100): Promise<Sync[]> {
-  return db
-    .select()
-    .from(syncs)
-    .where(and(eq(syncs.status, 'active'), sql`${syncs.nextRunAt} <= ${now.toISOString()}::timestamptz`))
-    .orderBy(asc(syncs.nextRunAt))
-    .limit(limit);
-}
