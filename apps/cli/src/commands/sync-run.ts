@@ -58,7 +58,11 @@ export async function runSync(
         `(${connection.connectorId} connection "${connection.name}", organization "${organizationName}")`,
     );
     let total: number | undefined;
-    if (deps.estimate) total = await estimateRecords(deps, connection, sync.sourceOrganizationId);
+    if (deps.estimate)
+      total = await estimateRecords(deps, connection, {
+        organizationId: sync.sourceOrganizationId,
+        activeOnly: sync.activeRecordsOnly,
+      });
     deps.progress?.start({ runId: queued.id, total });
     deps.progress?.update({ read: queued.readCount, processed: queued.processedCount });
     const runs = new SyncRunRepository(deps.db, sync.organizationId);
@@ -100,12 +104,12 @@ export async function runSync(
 async function estimateRecords(
   { engine, registry }: Pick<SyncRunDeps, 'engine' | 'registry'>,
   connection: Parameters<Engine['connectorContext']>[0],
-  organizationId: string,
+  request: { organizationId: string; activeOnly: boolean },
 ): Promise<number | undefined> {
   const connector = registry.has(connection.connectorId) ? registry.get(connection.connectorId) : undefined;
   if (!connector?.estimateCost) return undefined;
   try {
-    return (await connector.estimateCost(engine.connectorContext(connection), { organizationId })).records;
+    return (await connector.estimateCost(engine.connectorContext(connection), request)).records;
   } catch {
     // Only a nicer bar was at stake: the run itself reports any problem with the source.
     return undefined;
