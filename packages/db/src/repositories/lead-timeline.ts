@@ -72,9 +72,9 @@ const timelineCursor = z.object({
 /**
  * A person's story in one organization: the lead with that address if there is one, and everything that touched the
  * address, newest first, paged on (time, key). Run records are found by the lead (`run_records_lead_run_idx`) and,
- * for those naming no lead (ignored addresses, a lead removed since), by address on the partial index of migration
- * 0013; lead events by address. Case-insensitive on the address; previews (dry runs) are left out: they changed
- * nothing.
+ * for those naming no lead (ignored addresses, a lead removed since), by organization and address on the partial
+ * hash index of migration 0020; lead events by address. Case-insensitive on the address; previews (dry runs) are left
+ * out: they changed nothing.
  */
 export class LeadTimelineRepository {
   constructor(
@@ -129,10 +129,12 @@ export class LeadTimelineRepository {
   /** Every entry of the address, unordered, with its sort key (at, k). */
   private entries(key: string, leadId: string | undefined): SQL {
     const org = this.organizationId;
-    // The address's records: those of its lead, and those naming no lead (the partial index's predicate, repeated).
+    // The address's records: those of its lead, and those naming no lead (the hash index's predicate and key
+    // expression, repeated: see run_records_unlinked_email_hash_idx).
     const records = sql`
       select r.run_id, r.seq, r.outcome, r.reason, r.suggestion, r.source_id, r.email from run_records r
-      where r.organization_id = ${org} and r.lead_id is null and r.email is not null and lower(r.email) = ${key}
+      where r.organization_id = ${org} and r.lead_id is null and r.email is not null
+        and (r.organization_id::text || lower(r.email)) = ${org}::text || ${key}::text
       ${
         leadId
           ? sql`union all

@@ -174,10 +174,14 @@ export const runRecords = pgTable(
     /**
      * A person's timeline: the records that name no lead (ignored group, invalid and file-duplicate addresses, and
      * those of a lead removed since), found by address. The records of a lead are found by `lead_id` above; so this
-     * index holds only the unlinked ones, which keeps its cost to the engine's writes small.
+     * index holds only the unlinked ones, which keeps its cost to the engine's writes small. A hash index of the
+     * organization and the address (equality is all the timeline asks; the organization is in the key so that one
+     * tenant's volume of a common address never slows another's lookups): an insert hashes its key once instead of
+     * comparing it down a B-tree, ~0.6 instead of ~1.2 ms of PostgreSQL CPU per 1,000 run records (migration 0020).
+     * The timeline asks with this very expression (LeadTimelineRepository).
      */
-    index('run_records_organization_unlinked_email_idx')
-      .on(t.organizationId, sql`lower(${t.email})`)
+    index('run_records_unlinked_email_hash_idx')
+      .using('hash', sql`(${t.organizationId}::text || lower(${t.email}))`)
       .where(sql`${t.leadId} is null and ${t.email} is not null`),
     index('run_records_run_email_unlinked_new_idx')
       .on(t.runId, t.email)
