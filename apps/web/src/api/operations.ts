@@ -1,7 +1,8 @@
 import type { Capabilities } from './capabilities.ts';
 
 // Operations written against the SDL of DESIGN.md section 7. Optional ("beyond") fields are added only
-// when the API announced them (see capabilities.ts).
+// when the API announced them (see capabilities.ts). Over 300 lines for a reason: every operation the console
+// sends, in one place, beside the capabilities that shape them.
 
 const totals = 'totals { total newLeads reAdded duplicate ignored deleted }';
 const breakdown = 'ignoredBreakdown { bounced doNotMail groupEmail fileDuplicate emptyEmail invalidPattern }';

@@ -1,4 +1,5 @@
 // TypeScript mirrors of the GraphQL contract (DESIGN.md section 7). The console knows only that schema.
+// Over 300 lines for a reason: the whole contract in one file, type after type, as the SDL has it.
 
 export type ImportMode = 'ALL' | 'CRITERIA';
 export type Frequency = 'ONCE' | 'DAILY' | 'WEEKLY' | 'MONTHLY';

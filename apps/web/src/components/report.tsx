@@ -1,3 +1,6 @@
+// The pieces of a run's report (status badge, totals, ignored breakdown, progress, history table and chart), shared
+// by the run page and the wizard's preview; about 300 lines of small components.
+
 import type { IgnoredBreakdown, IgnoredReason, RunStatus, RunTotals, SyncRunSummary } from '../api/types.ts';
 import { formatDateTime, formatDuration, formatNumber } from '../lib/format.ts';
 import {

@@ -1,3 +1,7 @@
+// Settings' Webhooks section: the list with each webhook's delivery log, the add form (the secret shown once,
+// how to verify a signature) and the delete confirmation. Over 300 lines: one section, its three parts share the
+// list's state.
+
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { errorMessage, fieldErrors } from '../api/errors.ts';

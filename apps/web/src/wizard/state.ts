@@ -1,3 +1,7 @@
+// The wizard's model without React: the answers, their validation and their conversion to and from the API.
+// Over 300 lines for a reason: it is the one home of a sync's form rules (details, mapping, schedule, criteria,
+// drafts), shared by the wizard and the run page's edit panels; split, each rule would need the others' types.
+
 import type {
   CreateSyncInput,
   CriteriaGroup,
