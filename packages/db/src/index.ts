@@ -18,6 +18,8 @@ export { logSafeError } from './log-safe.ts';
 export { migrationsFolder, runMigrations } from './migrate.ts';
 // The repositories' one export list (also `@leadsync/db/repositories`).
 export * from './repositories/index.ts';
+// The run pipeline's database functions.
+export * from './runs/index.ts';
 export { type DatabaseServer, type DatabaseServerOptions, openDatabaseServer } from './runtime.ts';
 export {
   generateSecretKey,

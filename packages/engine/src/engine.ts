@@ -9,11 +9,13 @@ import {
   createDatabaseBudget,
   type Database,
   isUuid,
+  markConnectionNeedsNewKey,
+  queueSyncRun,
   type SecretBox,
   StoredFileRepository,
+  setConnectionPermission,
 } from '@leadsync/db';
-import { type Connection, connections, type SyncRun, syncRuns, syncs } from '@leadsync/db/schema';
-import { and, eq, ne, sql } from 'drizzle-orm';
+import type { Connection, SyncRun } from '@leadsync/db/schema';
 import { buildContext, type ContextDeps, checkCredentials, connectionContext } from './context.ts';
 import { NotFoundError } from './errors.ts';
 import { type ExecuteRunOptions, executeRun } from './run/execute.ts';
@@ -118,39 +120,14 @@ export function createEngine(engineDeps: EngineDeps): Engine {
     },
   ): Promise<void> {
     if (!isUuid(connectionId)) throw new NotFoundError('Connection', connectionId);
-    const { changed, deliveryIds } = await db.transaction(async (tx) => {
-      const [connection] = await tx
-        .update(connections)
-        .set({ status: 'needs_new_key', statusReason: change.statusReason, updatedAt: sql`now()` })
-        .where(
-          and(
-            eq(connections.organizationId, organizationId),
-            eq(connections.id, connectionId),
-            ne(connections.status, 'needs_new_key'),
-          ),
-        )
-        .returning();
-      await tx
-        .update(syncs)
-        .set({
-          status: 'inactive',
-          inactiveReason: change.syncReason,
-          nextRunAt: null,
-          updatedAt: sql`now()`,
-        })
-        .where(
-          and(
-            eq(syncs.organizationId, organizationId),
-            eq(syncs.connectionId, connectionId),
-            eq(syncs.status, 'active'),
-          ),
-        );
-      // The event commits with the change (outbox): CONNECTION_NEEDS_NEW_KEY only when the status changed.
-      return {
-        changed: connection,
-        deliveryIds: connection ? await queueConnectionEvent(tx, connection) : [],
-      };
-    });
+    // The event commits with the change (outbox): CONNECTION_NEEDS_NEW_KEY only when the status changed.
+    const { changed, deliveryIds } = await markConnectionNeedsNewKey(
+      db,
+      organizationId,
+      connectionId,
+      change,
+      queueConnectionEvent,
+    );
     deps.logger.warn(
       { organizationId, connectionId, reason: change.syncReason },
       'connection needs a new key',
@@ -168,19 +145,7 @@ export function createEngine(engineDeps: EngineDeps): Engine {
     ok: boolean,
   ): Promise<void> {
     if (!isUuid(connectionId)) throw new NotFoundError('Connection', connectionId);
-    const [from, to] = ok
-      ? (['needs_permission', 'active'] as const)
-      : (['active', 'needs_permission'] as const);
-    await db
-      .update(connections)
-      .set({ status: to, updatedAt: sql`now()` })
-      .where(
-        and(
-          eq(connections.organizationId, organizationId),
-          eq(connections.id, connectionId),
-          eq(connections.status, from),
-        ),
-      );
+    await setConnectionPermission(db, organizationId, connectionId, ok);
     if (!ok) deps.logger.warn({ organizationId, connectionId }, 'the account key lacks a permission');
   }
 
@@ -202,32 +167,10 @@ export function createEngine(engineDeps: EngineDeps): Engine {
       buildContext(deps, deps.registry.get(connectorId), credentials, settings, undefined, organizationId),
     async queueRun(organizationId, syncId, options) {
       if (!isUuid(syncId)) throw new NotFoundError('Sync', syncId);
-      const [sync] = await db
-        .select({ id: syncs.id })
-        .from(syncs)
-        .where(and(eq(syncs.organizationId, organizationId), eq(syncs.id, syncId)));
-      if (!sync) throw new NotFoundError('Sync', syncId);
       const dryRun = options.dryRun ?? options.trigger === 'preview';
-      for (let attempt = 0; attempt < 3; attempt++) {
-        const [run] = await db
-          .insert(syncRuns)
-          .values({ organizationId, syncId, trigger: options.trigger, dryRun, status: 'queued' })
-          .onConflictDoNothing()
-          .returning();
-        if (run) return run;
-        const [active] = await db
-          .select()
-          .from(syncRuns)
-          .where(
-            and(
-              eq(syncRuns.syncId, syncId),
-              eq(syncRuns.dryRun, false),
-              sql`${syncRuns.status} in ('queued', 'running', 'waiting')`,
-            ),
-          );
-        if (active) return active;
-      }
-      throw new Error('Could not queue a run: another run of the sync keeps starting');
+      const run = await queueSyncRun(db, organizationId, syncId, { trigger: options.trigger, dryRun });
+      if (!run) throw new NotFoundError('Sync', syncId);
+      return run;
     },
     executeRun: (runId, options) => executeRun(runDeps, runId, options),
     handleRejectedCredentials,

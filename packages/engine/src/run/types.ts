@@ -1,15 +1,10 @@
 import type { MappedValues } from '@leadsync/core';
-import type { Database } from '@leadsync/db';
+import type { Database, RunTarget } from '@leadsync/db';
 import type { UpdatePolicy } from '@leadsync/db/schema';
 
 /** What one run writes for, fixed when it starts. */
-export interface RunScope {
+export interface RunScope extends RunTarget {
   db: Database;
-  organizationId: string;
-  syncId: string;
-  runId: string;
-  mailingListId: string;
-  dryRun: boolean;
   updatePolicy: UpdatePolicy;
 }
 

@@ -1,7 +1,13 @@
-import type { Database } from '@leadsync/db';
 import { type SQL, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Sql } from 'postgres';
+import type { Database } from '../client.ts';
+
+/**
+ * A statement of this package's run functions (unit lookups and writes), sent with `sendPrepared` or on a `Pipeline`.
+ * Callers hold it as it is: they neither build nor read SQL.
+ */
+export type Statement = SQL;
 
 /**
  * One array parameter, typed in SQL as `text[]`. postgres.js infers an array's element type from its values, which
@@ -27,14 +33,14 @@ export function sendPrepared<T extends object = Record<string, unknown>>(
 function clientOf(db: Database): Sql {
   // `Database` is drizzle over postgres.js; drizzle keeps the client as `$client` (its type leaves it out).
   const client = (db as Database & { $client?: Sql }).$client;
-  if (!client) throw new Error('the engine needs a drizzle database over postgres.js');
+  if (!client) throw new Error('pipelined statements need a drizzle database over postgres.js');
   return client;
 }
 
 /** Statements of a pipelined transaction: each goes out at once, behind the ones before; the server runs them in order. */
 export interface Pipeline {
   /** Sends a statement without waiting for the answers to the ones before; resolves to its rows. */
-  send<T extends object = Record<string, unknown>>(query: SQL): Promise<T[]>;
+  send<T extends object = Record<string, unknown>>(query: Statement): Promise<T[]>;
 }
 
 /**

@@ -1,7 +1,7 @@
-import type { Transaction } from '@leadsync/db';
 import { sql } from 'drizzle-orm';
-import { textArray } from '../sql.ts';
-import type { RunScope } from './types.ts';
+import type { Database, Transaction } from '../client.ts';
+import { textArray } from './pipeline.ts';
+import type { RunTarget } from './unit-write.ts';
 
 const CHUNK = 20_000;
 
@@ -9,14 +9,22 @@ const CHUNK = 20_000;
  * Whether any live source record of the sync could be gone: one this run did not see. When every record the sync
  * tracks was just read, nothing can be missing, and the full id listing (costly at a rate-limited source) is skipped.
  */
-export async function hasDeletionCandidates(scope: RunScope): Promise<boolean> {
-  const [row] = await scope.db.execute<{ any: boolean }>(sql`
+export async function hasDeletionCandidates(db: Database, scope: RunTarget): Promise<boolean> {
+  const [row] = await db.execute<{ any: boolean }>(sql`
     select exists (
       select 1 from source_records
-      where sync_id = ${scope.syncId} and deleted_at is null and lead_id is not null
-        and last_seen_run_id is distinct from ${scope.runId}
+      where sync_id = ${scope.syncId} and organization_id = ${scope.organizationId} and deleted_at is null
+        and lead_id is not null and last_seen_run_id is distinct from ${scope.runId}
     ) as any`);
   return row?.any ?? false;
+}
+
+/** The sync's live source records: what a full listing of the source's ids pages through. */
+export async function countLiveSourceRecords(db: Database, scope: RunTarget): Promise<number> {
+  const [row] = await db.execute<{ n: number }>(sql`
+    select count(*)::int as n from source_records
+    where sync_id = ${scope.syncId} and organization_id = ${scope.organizationId} and deleted_at is null`);
+  return row?.n ?? 0;
 }
 
 /** The mass-deletion guard of a sync, read in the run's final transaction. */
@@ -34,20 +42,11 @@ export interface DeletionResult {
 }
 
 /**
- * Turns the sync's live source records whose ids the source no longer lists (`listed_ids`, see listedIdsTable) into `deleted` outcomes, set-based,
- * inside the caller's transaction: the lead leaves the sync's list when no other live record of this sync holds it,
- * nobody put it there by hand (a membership no sync added) and no other sync of the same list holds it; it is
- * soft-deleted (`deleted`) when it was active and no list holds it any more. A dry run only records the outcomes.
- *
- * The mass-deletion guard: when the listing would delete more than `guard.percent` of the sync's live records and
- * nobody confirmed, nothing is deleted and the run carries a warning (`held_deletions`, `warning`).
- */
-/**
  * The source's id listing, written into a temporary table of the caller's transaction (`listed_ids`, dropped at
- * commit) as it comes, CHUNK ids at a time: the engine holds one chunk, not the listing (a file of a million rows
+ * commit) as it comes, CHUNK ids at a time: the caller holds one chunk, not the listing (a file of a million rows
  * lists a million ids). `close` flushes the last chunk; applyDeletions reads the table.
  */
-export async function listedIdsTable(
+async function listedIdsTable(
   tx: Transaction,
 ): Promise<{ add(ids: readonly string[]): Promise<void>; close(): Promise<void> }> {
   await tx.execute(sql`create temporary table listed_ids (source_id text primary key) on commit drop`);
@@ -70,9 +69,29 @@ export async function listedIdsTable(
   };
 }
 
+/** Every id the source lists, in chunks: read whole before the transaction, or read as it is written. */
+export type IdListing = Iterable<readonly string[]> | AsyncIterable<readonly string[]>;
+
+/** Writes `listing` into the transaction's `listed_ids` table (see listedIdsTable), for applyDeletions. */
+export async function writeListedIds(tx: Transaction, listing: IdListing): Promise<void> {
+  const table = await listedIdsTable(tx);
+  for await (const ids of listing) await table.add(ids);
+  await table.close();
+}
+
+/**
+ * Turns the sync's live source records whose ids the source no longer lists (`listed_ids`, see writeListedIds) into
+ * `deleted` outcomes, set-based, inside the caller's transaction: the lead leaves the sync's list when no other live
+ * record of this sync holds it, nobody put it there by hand (a membership no sync added) and no other sync of the
+ * same list holds it; it is soft-deleted (`deleted`) when it was active and no list holds it any more. A dry run only
+ * records the outcomes.
+ *
+ * The mass-deletion guard: when the listing would delete more than `guard.percent` of the sync's live records and
+ * nobody confirmed, nothing is deleted and the run carries a warning (`held_deletions`, `warning`).
+ */
 export async function applyDeletions(
   tx: Transaction,
-  scope: RunScope,
+  scope: RunTarget,
   seqStart: number,
   guard: DeletionGuard,
 ): Promise<DeletionResult> {
