@@ -29,9 +29,12 @@ describe('values (fuzzed)', () => {
         const out = crmValue(value);
         expect(['string', 'number', 'boolean', 'undefined']).toContain(typeof out);
         if (typeof out === 'string') expect(out.length).toBeLessThanOrEqual(32_000);
+        // The engine keeps values as JSON: what comes out must come back the same (-0 would come back as 0).
+        if (out !== undefined) expect(Object.is(JSON.parse(JSON.stringify(out)), out)).toBe(true);
       }),
       { numRuns: 500 },
     );
+    expect(Object.is(crmValue(-0), 0)).toBe(true);
   });
 
   it('any row is read or rejected with a reason, never thrown; a read record survives JSON', () => {

@@ -124,7 +124,8 @@ export function crmValue(value: unknown): string | number | boolean | undefined 
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return text(value);
   if (typeof value === 'boolean') return value;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  // -0 is 0 (JSON has no -0: the value must come back from the engine's storage the same).
+  if (typeof value === 'number') return Number.isFinite(value) ? value + 0 : undefined;
   if (Array.isArray(value)) {
     const parts: string[] = [];
     for (const item of value.slice(0, 1_000)) {
