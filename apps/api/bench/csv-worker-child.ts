@@ -1,5 +1,5 @@
 // The worker of `csv.bench.ts`: executes one queued run with the real engine, then prints
-// `{ seconds, total, status, rss_mb, cpu_seconds }` (peak resident memory of this process) and exits.
+// `{ seconds, total, deleted, status, rss_mb, cpu_seconds }` (peak resident memory of this process) and exits.
 
 import { connectorRegistry } from '@leadsync/connectors';
 import { createDatabase, SecretBox } from '@leadsync/db';
@@ -23,6 +23,7 @@ console.log(
   JSON.stringify({
     seconds: (performance.now() - started) / 1000,
     total: run.total,
+    deleted: run.deleted,
     status: run.status,
     error: run.error,
     rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),

@@ -4,7 +4,9 @@
  * a CSV connection names it (`createConnection`, which scans the file once), and a worker child process runs the
  * sync through the engine into PostgreSQL. Prints one JSON line with upload MB/s, leads/s, the peak RSS of the API
  * and of the worker process, and the ratio to the Zoho simulator's `sync.e2e` at the same n, measured in the same
- * run (its bench run as a child; BENCH_CSV_BASELINE=0 skips it).
+ * run (its bench run as a child; BENCH_CSV_BASELINE=0 skips it). BENCH_CSV_RERUN=1 adds the daily case: the same file
+ * with one row removed, uploaded and synced again (every row classified again, every id listed for deletions):
+ * its seconds, worker RSS and CPU.
  *
  * PostgreSQL: `TEST_DATABASE_URL` or `DATABASE_URL` (a throwaway database is created and dropped there), else an
  * embedded server in a temporary directory.
@@ -30,10 +32,14 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-/** The file, made on the fly in pieces of about 1 MiB: people, every 40th row a repeat of an earlier email. */
-function* csvPieces(): Generator<Buffer> {
+/**
+ * The file, made on the fly in pieces of about 1 MiB: people, every 40th row a repeat of an earlier email; without
+ * the row `without` (the re-run's file: one row removed).
+ */
+function* csvPieces(without?: number): Generator<Buffer> {
   let text = 'email,first_name,last_name,company,city\n';
   for (let i = 1; i <= n; i++) {
+    if (i === without) continue;
     const who = i % 40 === 0 ? i - 17 : i;
     text += `person${who}@example${who % 50}.com,First${i},Last${i},"Company ${i % 1000}, Inc.",City ${i % 300}\n`;
     if (text.length >= 1 << 20) {
@@ -44,11 +50,18 @@ function* csvPieces(): Generator<Buffer> {
   if (text) yield Buffer.from(text);
 }
 
-/** A child process running `script`; resolves with it and a reader of its JSON lines. */
+/**
+ * A child process running `script`; resolves with it and a reader of its JSON lines. BENCH_CSV_WORKER_FLAGS are
+ * Node flags for the worker child (`--cpu-prof --cpu-prof-dir=/tmp/prof`, `--heapsnapshot-signal=SIGUSR2`).
+ */
 function child(script: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
+  const flags =
+    script === './csv-worker-child.ts'
+      ? (process.env.BENCH_CSV_WORKER_FLAGS ?? '').split(' ').filter(Boolean)
+      : [];
   const proc = spawn(
     process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...args],
+    [...flags, '--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...args],
     {
       stdio: ['pipe', 'pipe', 'inherit'],
       cwd: fileURLToPath(new URL('..', import.meta.url)),
@@ -102,38 +115,42 @@ try {
   const { url: apiUrl } = await api.nextJson<{ url: string }>();
   const headers = { authorization: `Bearer ${key}` };
 
-  // Upload
-  let size = 0;
-  for (const piece of csvPieces()) size += piece.length;
-  const uploadStarted = performance.now();
-  const started = await fetch(`${apiUrl}/uploads`, {
-    method: 'POST',
-    headers: { ...headers, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'bench.csv', size }),
-  });
-  const { id: fileId } = (await started.json()) as { id: string };
-  let sent = 0;
-  let batch: Buffer[] = [];
-  let batchBytes = 0;
-  const send = async () => {
-    const body = Buffer.concat(batch, batchBytes);
-    const response = await fetch(`${apiUrl}/uploads/${fileId}`, {
-      method: 'PUT',
-      headers: { ...headers, 'content-range': `bytes ${sent}-${sent + body.length - 1}/${size}` },
-      body,
+  /** Uploads the file (see csvPieces) in CHUNK bytes a request; its id, size and seconds. */
+  async function upload(without?: number): Promise<{ fileId: string; size: number; seconds: number }> {
+    let size = 0;
+    for (const piece of csvPieces(without)) size += piece.length;
+    const uploadStarted = performance.now();
+    const started = await fetch(`${apiUrl}/uploads`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'bench.csv', size }),
     });
-    if (response.status !== 200) throw new Error(`upload chunk refused: ${response.status}`);
-    sent += body.length;
-    batch = [];
-    batchBytes = 0;
-  };
-  for (const piece of csvPieces()) {
-    batch.push(piece);
-    batchBytes += piece.length;
-    if (batchBytes >= CHUNK) await send();
+    const { id: fileId } = (await started.json()) as { id: string };
+    let sent = 0;
+    let batch: Buffer[] = [];
+    let batchBytes = 0;
+    const send = async () => {
+      const body = Buffer.concat(batch, batchBytes);
+      const response = await fetch(`${apiUrl}/uploads/${fileId}`, {
+        method: 'PUT',
+        headers: { ...headers, 'content-range': `bytes ${sent}-${sent + body.length - 1}/${size}` },
+        body,
+      });
+      if (response.status !== 200) throw new Error(`upload chunk refused: ${response.status}`);
+      sent += body.length;
+      batch = [];
+      batchBytes = 0;
+    };
+    for (const piece of csvPieces(without)) {
+      batch.push(piece);
+      batchBytes += piece.length;
+      if (batchBytes >= CHUNK) await send();
+    }
+    if (batchBytes > 0) await send();
+    return { fileId, size, seconds: (performance.now() - uploadStarted) / 1000 };
   }
-  if (batchBytes > 0) await send();
-  const uploadSeconds = (performance.now() - uploadStarted) / 1000;
+
+  const { fileId, size, seconds: uploadSeconds } = await upload();
 
   // The connection (its check reads the whole file once)
   const connectionStarted = performance.now();
@@ -178,20 +195,48 @@ try {
     allowedHosts: [],
     logger: pino({ level: 'silent' }),
   });
-  const queued = await engine.queueRun(org.id, sync!.id, { trigger: 'manual' });
-  await handle.close();
+  /** Runs a queued run in a worker process of its own (its peak RSS is the run's). */
+  async function runInWorker(runId: string) {
+    const worker = child('./csv-worker-child.ts', [url, runId, secretKey.toString('hex')]);
+    children.push(worker.proc);
+    const result = await worker.nextJson<{
+      seconds: number;
+      total: number;
+      deleted: number;
+      status: string;
+      error: string | null;
+      rss_mb: number;
+      cpu_seconds: number;
+    }>();
+    // It exits by itself once its pool is closed (a profile is written then).
+    if (worker.proc.exitCode === null) await new Promise((resolve) => worker.proc.once('exit', resolve));
+    if (result.status !== 'succeeded') throw new Error(`the run failed: ${result.error}`);
+    return result;
+  }
+  const connectionId = createdBody.data.createConnection.id;
+  const run = await runInWorker((await engine.queueRun(org.id, sync!.id, { trigger: 'manual' })).id);
 
-  const worker = child('./csv-worker-child.ts', [url, queued.id, secretKey.toString('hex')]);
-  children.push(worker.proc);
-  const run = await worker.nextJson<{
-    seconds: number;
-    total: number;
-    status: string;
-    error: string | null;
-    rss_mb: number;
-    cpu_seconds: number;
-  }>();
-  if (run.status !== 'succeeded') throw new Error(`the run failed: ${run.error}`);
+  // BENCH_CSV_RERUN=1: the daily case, the same file again with one row removed (a new upload the connection then
+  // names): every row is read and classified again, and the deletion listing covers every id of the file.
+  let rerun: Awaited<ReturnType<typeof runInWorker>> | undefined;
+  if (process.env.BENCH_CSV_RERUN === '1') {
+    const second = await upload(2);
+    const updated = await fetch(`${apiUrl}/graphql`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query:
+          'mutation($id: ID!, $settings: JSONObject!) { updateConnectionSettings(id: $id, settings: $settings) { id } }',
+        variables: { id: connectionId, settings: { fileId: second.fileId } },
+      }),
+    });
+    const updatedBody = (await updated.json()) as { data?: unknown; errors?: unknown };
+    if (!updatedBody.data)
+      throw new Error(`updateConnectionSettings failed: ${JSON.stringify(updatedBody.errors)}`);
+    rerun = await runInWorker((await engine.queueRun(org.id, sync!.id, { trigger: 'manual' })).id);
+    if (rerun.deleted !== 1) throw new Error(`the re-run deleted ${rerun.deleted} records, not 1`);
+  }
+  await handle.close();
   api.proc.stdin?.end();
   const { rss_mb: apiRss } = await api.nextJson<{ rss_mb: number }>();
 
@@ -223,6 +268,9 @@ try {
       worker_rss_mb: run.rss_mb,
       worker_cpu_seconds: Number(run.cpu_seconds.toFixed(2)),
       total: run.total,
+      rerun_seconds: rerun && Number(rerun.seconds.toFixed(2)),
+      rerun_worker_rss_mb: rerun?.rss_mb,
+      rerun_worker_cpu_seconds: rerun && Number(rerun.cpu_seconds.toFixed(2)),
       zoho_leads_per_s: zoho?.value,
       // CSV sync time over the Zoho simulator's at the same n (goal ≤ 1.2)
       ratio_vs_zoho: zoho ? Number((zoho.value / leadsPerSecond).toFixed(2)) : undefined,
