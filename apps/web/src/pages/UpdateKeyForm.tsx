@@ -9,6 +9,7 @@ import { ErrorBanner, Field } from '../components/ui.tsx';
 import {
   fileField,
   initialValues,
+  inSentence,
   keyFields,
   type SpecValues,
   toInput,
@@ -86,7 +87,7 @@ export function UpdateKeyForm({ connection, spec, onDone, onCancel }: Props) {
       {file ? (
         <FileUploadField
           connectorId={connection.connector}
-          field={{ ...file, title: `New ${file.title.charAt(0).toLowerCase()}${file.title.slice(1)}` }}
+          field={{ ...file, title: `New ${inSentence(file.title)}` }}
           error={errors[file.path] ?? errors.settings}
           onUploaded={setUploaded}
         />

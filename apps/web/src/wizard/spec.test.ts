@@ -4,6 +4,7 @@ import {
   fileField,
   helpSteps,
   initialValues,
+  inSentence,
   keyFields,
   specFields,
   toInput,
@@ -63,6 +64,7 @@ describe('the connection form model', () => {
     expect(fileField(spec)?.path).toBe('settings.fileId');
     expect(fileField(null)).toBeUndefined();
     expect(helpSteps(spec)).toEqual(['1. Create an API user.', '2. Copy its token.']);
+    expect([inSentence('Client ID'), inSentence('API token')]).toEqual(['client ID', 'API token']);
   });
 
   it('names every field at fault, then makes the credentials and settings', () => {

@@ -91,6 +91,11 @@ export function initialValues(fields: readonly FormField[]): SpecValues {
   return values;
 }
 
+/** A title inside a sentence: "Client ID" -> "client ID", but "API token" stays as it is. */
+export function inSentence(title: string): string {
+  return /^[A-Z][A-Z]/.test(title) ? title : `${title.charAt(0).toLowerCase()}${title.slice(1)}`;
+}
+
 function text(values: SpecValues, path: string): string {
   const value = values[path];
   return typeof value === 'string' ? value.trim() : '';
@@ -116,7 +121,7 @@ export function validateValues(fields: readonly FormField[], values: SpecValues)
         errors[f.path] =
           f.kind === 'file'
             ? 'Choose a file and wait until it is uploaded and read.'
-            : `Enter the ${f.title.charAt(0).toLowerCase()}${f.title.slice(1)}.`;
+            : `Enter the ${inSentence(f.title)}.`;
       }
       continue;
     }
