@@ -1,8 +1,9 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
 import { type Connection, type ConnectionStatus, connections } from '../schema/connections.ts';
 import { syncs } from '../schema/syncs.ts';
 import { isUuid, onlyUuids } from './ids.ts';
+import { prepared } from './prepared.ts';
 
 export interface CreateConnectionInput {
   connectorId: string;
@@ -52,10 +53,19 @@ export class ConnectionRepository {
   async getMany(ids: readonly string[]): Promise<Connection[]> {
     const wanted = onlyUuids(ids);
     if (wanted.length === 0) return [];
-    return this.db
-      .select()
-      .from(connections)
-      .where(and(eq(connections.organizationId, this.organizationId), inArray(connections.id, wanted)));
+    const statement = prepared(this.db, 'connections_get_many', (db) =>
+      db
+        .select()
+        .from(connections)
+        .where(
+          and(
+            eq(connections.organizationId, sql.placeholder('organizationId')),
+            sql`${connections.id} = any(${sql.placeholder('ids')}::uuid[])`,
+          ),
+        )
+        .prepare('connections_get_many'),
+    );
+    return statement.execute({ organizationId: this.organizationId, ids: wanted });
   }
 
   async list(options: { connectorId?: string } = {}): Promise<Connection[]> {

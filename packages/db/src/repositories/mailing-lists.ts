@@ -4,6 +4,7 @@ import { leads } from '../schema/leads.ts';
 import { listMemberships, type MailingList, mailingLists } from '../schema/mailing-lists.ts';
 import { isUniqueViolation } from './errors.ts';
 import { isUuid, onlyUuids } from './ids.ts';
+import { prepared } from './prepared.ts';
 import { takeLeadWriteTurn } from './write-turns.ts';
 
 export interface MailingListWithCount extends MailingList {
@@ -65,10 +66,19 @@ export class MailingListRepository {
   async getMany(ids: readonly string[]): Promise<MailingListWithCount[]> {
     const wanted = onlyUuids(ids);
     if (wanted.length === 0) return [];
-    return this.db
-      .select({ ...columns(), leadCount })
-      .from(mailingLists)
-      .where(and(eq(mailingLists.organizationId, this.organizationId), inArray(mailingLists.id, wanted)));
+    const statement = prepared(this.db, 'mailing_lists_get_many', (db) =>
+      db
+        .select({ ...columns(), leadCount })
+        .from(mailingLists)
+        .where(
+          and(
+            eq(mailingLists.organizationId, sql.placeholder('organizationId')),
+            sql`${mailingLists.id} = any(${sql.placeholder('ids')}::uuid[])`,
+          ),
+        )
+        .prepare('mailing_lists_get_many'),
+    );
+    return statement.execute({ organizationId: this.organizationId, ids: wanted });
   }
 
   async getByName(name: string): Promise<MailingListWithCount | undefined> {

@@ -5,6 +5,7 @@ import { type RunStatus, type SyncRun, syncRuns } from '../schema/runs.ts';
 import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from './cursor.ts';
 import { isUniqueViolation } from './errors.ts';
 import { isUuid, onlyUuids } from './ids.ts';
+import { prepared } from './prepared.ts';
 
 export type RunTrigger = 'schedule' | 'manual' | 'preview';
 
@@ -150,17 +151,22 @@ export class SyncRunRepository {
     const ids = onlyUuids(syncIds);
     const result = new Map<string, SyncRun>();
     if (ids.length === 0) return result;
-    const rows = await this.db
-      .selectDistinctOn([syncRuns.syncId])
-      .from(syncRuns)
-      .where(
-        and(
-          eq(syncRuns.organizationId, this.organizationId),
-          inArray(syncRuns.syncId, ids),
-          options.includeDryRuns ? undefined : eq(syncRuns.dryRun, false),
-        ),
-      )
-      .orderBy(syncRuns.syncId, desc(syncRuns.createdAt), desc(syncRuns.id));
+    const name = options.includeDryRuns ? 'sync_runs_latest_with_dry' : 'sync_runs_latest';
+    const statement = prepared(this.db, name, (db) =>
+      db
+        .selectDistinctOn([syncRuns.syncId])
+        .from(syncRuns)
+        .where(
+          and(
+            eq(syncRuns.organizationId, sql.placeholder('organizationId')),
+            sql`${syncRuns.syncId} = any(${sql.placeholder('ids')}::uuid[])`,
+            options.includeDryRuns ? undefined : eq(syncRuns.dryRun, false),
+          ),
+        )
+        .orderBy(syncRuns.syncId, desc(syncRuns.createdAt), desc(syncRuns.id))
+        .prepare(name),
+    );
+    const rows = await statement.execute({ organizationId: this.organizationId, ids });
     for (const row of rows) result.set(row.syncId, row);
     return result;
   }

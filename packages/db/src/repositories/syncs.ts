@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
 import { type NewSync, type Sync, syncs } from '../schema/syncs.ts';
 import { isUuid, onlyUuids } from './ids.ts';
+import { prepared } from './prepared.ts';
 
 /** `createdAt` may be given, so that a default measured from the creation (the retrieval window) matches it. */
 export type CreateSyncInput = Omit<
@@ -72,11 +73,15 @@ export class SyncRepository {
   }
 
   async list(): Promise<Sync[]> {
-    return this.db
-      .select()
-      .from(syncs)
-      .where(eq(syncs.organizationId, this.organizationId))
-      .orderBy(asc(syncs.createdAt), asc(syncs.id));
+    const statement = prepared(this.db, 'syncs_list', (db) =>
+      db
+        .select()
+        .from(syncs)
+        .where(eq(syncs.organizationId, sql.placeholder('organizationId')))
+        .orderBy(asc(syncs.createdAt), asc(syncs.id))
+        .prepare('syncs_list'),
+    );
+    return statement.execute({ organizationId: this.organizationId });
   }
 
   async listByConnection(connectionId: string): Promise<Sync[]> {

@@ -73,4 +73,46 @@ describe('tenant isolation', () => {
     expect(await new SyncRepository(t.db, a.organization.id).get('not-a-uuid')).toBeUndefined();
     expect(await new SyncRunRepository(t.db, a.organization.id).get("1' or '1'='1")).toBeUndefined();
   });
+  it('the statements built once (the syncs query’s) take each caller’s organization and run in its transaction', async () => {
+    const a = await seedOrganization(t.db);
+    const b = await seedOrganization(t.db);
+    const ids = {
+      connections: [a.connection.id, b.connection.id],
+      lists: [a.mailingList.id, b.mailingList.id],
+    };
+    await new SyncRunRepository(t.db, b.organization.id).createQueued({
+      syncId: b.sync.id,
+      trigger: 'manual',
+    });
+    for (const org of [a, b]) {
+      const id = org.organization.id;
+      expect((await new SyncRepository(t.db, id).list()).map((s) => s.id)).toEqual([org.sync.id]);
+      expect((await new ConnectionRepository(t.db, id).getMany(ids.connections)).map((c) => c.id)).toEqual([
+        org.connection.id,
+      ]);
+      expect((await new MailingListRepository(t.db, id).getMany(ids.lists)).map((l) => l.id)).toEqual([
+        org.mailingList.id,
+      ]);
+    }
+    expect([
+      ...(await new SyncRunRepository(t.db, a.organization.id).latestBySyncIds([b.sync.id])).keys(),
+    ]).toEqual([]);
+    expect([
+      ...(await new SyncRunRepository(t.db, b.organization.id).latestBySyncIds([b.sync.id])).keys(),
+    ]).toEqual([b.sync.id]);
+
+    // On a transaction, the statements see its uncommitted rows; what it rolled back is gone.
+    const rolledBack = new Error('roll back');
+    await expect(
+      t.db.transaction(async (tx) => {
+        const list = await new MailingListRepository(tx, a.organization.id).create('Uncommitted');
+        const found = await new MailingListRepository(tx, a.organization.id).getMany([list.id]);
+        expect(found.map((l) => l.name)).toEqual(['Uncommitted']);
+        throw rolledBack;
+      }),
+    ).rejects.toBe(rolledBack);
+    expect((await new MailingListRepository(t.db, a.organization.id).list()).map((l) => l.name)).toEqual([
+      'Customers',
+    ]);
+  });
 });
