@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sourceRecords } from '../schema/source-records.ts';
 import { seedOrganization, syncInput, useTestDatabase } from '../test-support.ts';
 import { ConnectionRepository, CREDENTIALS_CHANGED } from './connections.ts';
 import { DuplicateMailingListError, MailingListRepository } from './mailing-lists.ts';
@@ -90,14 +91,19 @@ describe('connections and their syncs', () => {
       syncId: sync.id,
       trigger: 'manual',
     });
-    await new SourceRecordRepository(t.db, organization.id).upsertSeen(sync.id, run.id, [
-      { sourceId: '1', leadId: null, email: 'a@example.com', contentHash: 'h', sourceModifiedAt: null },
-    ]);
+    await t.db.insert(sourceRecords).values({
+      organizationId: organization.id,
+      syncId: sync.id,
+      sourceId: '1',
+      email: 'a@example.com',
+      lastSeenRunId: run.id,
+    });
+    expect(await new SourceRecordRepository(t.db, organization.id).countLive(sync.id)).toBe(1);
 
     expect(await new SyncRepository(t.db, organization.id).delete(sync.id)).toBe(true);
 
     expect(await new SyncRunRepository(t.db, organization.id).get(run.id)).toBeUndefined();
-    expect((await new SourceRecordRepository(t.db, organization.id).getMany(sync.id, ['1'])).size).toBe(0);
+    expect(await new SourceRecordRepository(t.db, organization.id).countLive(sync.id)).toBe(0);
   });
 });
 
@@ -154,41 +160,5 @@ describe('mailing lists', () => {
       [mailingList.id, 2],
       [empty.id, 0],
     ]);
-  });
-});
-
-describe('source records', () => {
-  it('remembers what each run saw and lists the records the latest run did not see', async () => {
-    const { organization, sync } = await seedOrganization(t.db);
-    const runs = new SyncRunRepository(t.db, organization.id);
-    const records = new SourceRecordRepository(t.db, organization.id);
-    const r1 = (await runs.createQueued({ syncId: sync.id, trigger: 'manual' })).run;
-    await records.upsertSeen(
-      sync.id,
-      r1.id,
-      ['a', 'b', 'c'].map((id) => ({
-        sourceId: id,
-        leadId: null,
-        email: `${id}@example.com`,
-        contentHash: `h-${id}`,
-        sourceModifiedAt: new Date('2026-01-01T00:00:00Z'),
-      })),
-    );
-    await runs.finish(r1.id, { status: 'succeeded' });
-    const r2 = (await runs.createQueued({ syncId: sync.id, trigger: 'manual' })).run;
-
-    await records.upsertSeen(sync.id, r2.id, [
-      { sourceId: 'a', leadId: null, email: 'a@example.com', contentHash: 'h-a2', sourceModifiedAt: null },
-    ]);
-    expect(await records.touch(sync.id, r2.id, ['b'])).toBe(1);
-
-    const missing = await records.listNotSeenBy(sync.id, r2.id);
-    expect(missing.map((r) => r.sourceId)).toEqual(['c']);
-    expect(await records.markDeleted(sync.id, ['c'])).toBe(1);
-    expect(await records.listNotSeenBy(sync.id, r2.id)).toEqual([]);
-    const known = await records.getMany(sync.id, ['a', 'b', 'c', 'zzz']);
-    expect(known.get('a')?.contentHash).toBe('h-a2');
-    expect(known.get('c')?.deletedAt).toBeInstanceOf(Date);
-    expect(known.has('zzz')).toBe(false);
   });
 });

@@ -71,7 +71,7 @@ export {
   type RunRecordInput,
   RunRecordRepository,
 } from './run-records.ts';
-export { type SeenSourceRecord, SourceRecordRepository } from './source-records.ts';
+export { SourceRecordRepository } from './source-records.ts';
 export {
   type AppendResult,
   MAX_PENDING_UPLOADS,

@@ -23,23 +23,12 @@ describe('SyncRunRepository', () => {
     expect(preview.created).toBe(true);
     expect(preview.run.dryRun).toBe(true);
 
-    expect((await runs.start(first.run.id))?.status).toBe('running');
-    expect(await runs.start(first.run.id)).toBeUndefined();
+    expect((await runs.update(first.run.id, { status: 'running' }))?.status).toBe('running');
+    expect((await runs.activeRealRun(sync.id))?.id).toBe(first.run.id);
     expect((await runs.createQueued({ syncId: sync.id, trigger: 'manual' })).created).toBe(false);
-    await runs.finish(first.run.id, { status: 'succeeded', total: 3, newLeads: 3 });
+    await runs.update(first.run.id, { status: 'succeeded', total: 3, newLeads: 3 });
+    expect(await runs.activeRealRun(sync.id)).toBeUndefined();
     expect((await runs.createQueued({ syncId: sync.id, trigger: 'manual' })).created).toBe(true);
-  });
-
-  it('finishes a run with its counters once; a finished run stays finished', async () => {
-    const { organization, sync } = await seedOrganization(t.db);
-    const runs = new SyncRunRepository(t.db, organization.id);
-    const { run } = await runs.createQueued({ syncId: sync.id, trigger: 'manual' });
-
-    const done = await runs.finish(run.id, { status: 'failed', error: 'source unavailable', readCount: 7 });
-
-    expect(done).toMatchObject({ status: 'failed', error: 'source unavailable', readCount: 7 });
-    expect(done?.finishedAt).toBeInstanceOf(Date);
-    expect(await runs.finish(run.id, { status: 'succeeded' })).toBeUndefined();
   });
 
   it('pages a sync’s runs newest first without losing runs created in the same millisecond', async () => {
@@ -86,7 +75,7 @@ describe('SyncRunRepository', () => {
     });
     const runs = new SyncRunRepository(t.db, organization.id);
     const old = await runs.createQueued({ syncId: sync.id, trigger: 'manual' });
-    await runs.finish(old.run.id, { status: 'succeeded' });
+    await runs.update(old.run.id, { status: 'succeeded' });
     const latest = await runs.createQueued({ syncId: sync.id, trigger: 'manual' });
     const preview = await runs.createQueued({ syncId: sync.id, trigger: 'preview' });
     const otherRun = await runs.createQueued({ syncId: other.id, trigger: 'schedule' });

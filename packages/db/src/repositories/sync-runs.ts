@@ -1,7 +1,7 @@
 import { and, count, desc, eq, inArray, max, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../client.ts';
-import { type RunStatus, type SyncRun, syncRuns } from '../schema/runs.ts';
+import { type SyncRun, syncRuns } from '../schema/runs.ts';
 import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from './cursor.ts';
 import { isUniqueViolation } from './errors.ts';
 import { isUuid, onlyUuids } from './ids.ts';
@@ -223,35 +223,10 @@ export class SyncRunRepository {
     return row?.at ?? null;
   }
 
-  /** `queued` → `running` (or a crashed `running` run taken over); `undefined` when the run is not in `from`. */
-  async start(id: string, from: readonly RunStatus[] = ['queued']): Promise<SyncRun | undefined> {
-    if (!isUuid(id)) return undefined;
-    const [row] = await this.db
-      .update(syncRuns)
-      .set({ status: 'running', startedAt: sql`coalesce(${syncRuns.startedAt}, now())` })
-      .where(and(this.scoped(id), inArray(syncRuns.status, [...from])))
-      .returning();
-    return row;
-  }
-
   async update(id: string, patch: UpdateRunInput): Promise<SyncRun | undefined> {
     if (!isUuid(id)) return undefined;
     if (Object.keys(patch).length === 0) return this.get(id);
     const [row] = await this.db.update(syncRuns).set(patch).where(this.scoped(id)).returning();
-    return row;
-  }
-
-  /** Ends a run with its final counters; only a `queued`, `running` or `waiting` run can finish. */
-  async finish(
-    id: string,
-    result: { status: Extract<RunStatus, 'succeeded' | 'failed'>; error?: string | null } & UpdateRunInput,
-  ): Promise<SyncRun | undefined> {
-    if (!isUuid(id)) return undefined;
-    const [row] = await this.db
-      .update(syncRuns)
-      .set({ ...result, finishedAt: result.finishedAt ?? sql`now()` })
-      .where(and(this.scoped(id), inArray(syncRuns.status, ['queued', 'running', 'waiting'])))
-      .returning();
     return row;
   }
 }
