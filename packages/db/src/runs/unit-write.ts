@@ -358,7 +358,8 @@ function runRecordsInsert(scope: RunTarget, records: UnitWrite['records'], fresh
            case when u.link::boolean then ${fresh ? sql`coalesce(f.id, ${leadByEmail(scope, sql`u.email`)})` : leadByEmail(scope, sql`u.email`)}
                 else u.lead_id::uuid end,
            u.outcome::run_outcome, u.reason::ignored_reason, u.suggestion,
-           u.previous::jsonb || jsonb_build_object('at', now())
+           -- The time once per statement (an init plan), not an object built per record: ~35 ms of 100k.
+           u.previous::jsonb || (select jsonb_build_object('at', now()))
     from unnest(${textArray(seq)}, ${textArray(sourceId)}, ${textArray(email)}, ${textArray(leadId)},
                 ${textArray(link)}, ${textArray(outcome)}, ${textArray(reason)}, ${textArray(suggestion)},
                 ${textArray(previous)})
