@@ -2,6 +2,7 @@
 // another by name: fresh_leads, moved_off, …), with the lookups whose answers the unit's plan is made from.
 import { type SQL, sql } from 'drizzle-orm';
 import type { LeadFields, leadStatus } from '../schema/leads.ts';
+import { MAX_RUN_REJECTIONS } from '../schema/runs.ts';
 import { type Statement, textArray } from './pipeline.ts';
 
 type LeadStatus = (typeof leadStatus.enumValues)[number];
@@ -105,7 +106,13 @@ export interface UnitWrite {
     readCount: number;
     processedCount: number;
     cleanedFields: number;
+    rejectedCount: number;
   };
+  /**
+   * Why the unit's rejected source records were skipped (the first ones; the run keeps the first MAX_RUN_REJECTIONS
+   * of all its units', in the statement that moves its checkpoint, so a resumed run neither loses nor repeats them).
+   */
+  rejections: string[];
   /** The run's checkpoint after this unit (JSON). */
   checkpoint: string;
   /** The newest modification the unit read (ISO), or null. */
@@ -260,6 +267,12 @@ export function unitWriteStatement(scope: RunTarget, write: UnitWrite): Statemen
       read_count = read_count + ${c.readCount}, processed_count = processed_count + ${c.processedCount},
       deleted = deleted + ${write.moved.sourceId.length},
       cleaned_fields = cleaned_fields + ${c.cleanedFields},
+      ${
+        c.rejectedCount > 0
+          ? sql`rejected_count = rejected_count + ${c.rejectedCount},
+      rejections = (rejections || ${textArray(write.rejections.slice(0, MAX_RUN_REJECTIONS))})[1:${sql.raw(String(MAX_RUN_REJECTIONS))}],`
+          : sql``
+      }
       checkpoint = ${write.checkpoint}::jsonb,
       high_water_mark = greatest(high_water_mark, ${write.highWaterMark}::timestamptz)
     where id = ${scope.runId}`;

@@ -31,6 +31,11 @@ export const ignoredReason = pgEnum('ignored_reason', [
 
 const counter = () => integer().notNull().default(0);
 
+/** A run keeps the reasons of at most this many rejected source records (the first ones); it counts them all. */
+export const MAX_RUN_REJECTIONS = 100;
+/** Characters kept of one rejection's reason. */
+export const MAX_REJECTION_LENGTH = 500;
+
 export const syncRuns = pgTable(
   'sync_runs',
   {
@@ -65,6 +70,13 @@ export const syncRuns = pgTable(
     processedCount: counter(),
     /** Mapped values that held text PostgreSQL cannot store (NUL, unpaired surrogates) and were cleaned. */
     cleanedFields: counter(),
+    /** Source records the connector could not read (a malformed CSV line) and skipped. */
+    rejectedCount: counter(),
+    /**
+     * Why, for the first MAX_RUN_REJECTIONS of them, in source order: the connector's sentences ("The row on line
+     * 734512 is not valid CSV: …"), which name the line and the problem, never the record's content.
+     */
+    rejections: text().array().notNull().default(sql`'{}'::text[]`),
     /** The connector's checkpoint, so a restarted run resumes instead of starting over. */
     checkpoint: jsonb().$type<Record<string, unknown>>(),
     /** Newest source modification time seen by this run. */

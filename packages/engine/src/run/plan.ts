@@ -22,6 +22,9 @@ export interface PageWrite {
   seqStart: number;
   /** Mapped values of these records that were made storable (MappedValues.cleaned). */
   cleanedFields: number;
+  /** Records of these pages the source could not read, and why (the first MAX_RUN_REJECTIONS reasons). */
+  rejectedCount: number;
+  rejections: string[];
 }
 
 /** What the lookups of a unit found. */
@@ -71,7 +74,9 @@ export function planUnitWrite(
       readCount: page.readCount,
       processedCount: page.records.length,
       cleanedFields: page.cleanedFields,
+      rejectedCount: page.rejectedCount,
     },
+    rejections: page.rejections,
     checkpoint: JSON.stringify(page.checkpoint),
     highWaterMark: page.highWaterMark?.toISOString() ?? null,
   };

@@ -1,6 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { RecordPage, SourceRecord } from '@leadsync/connector-sdk';
 import type { Mapper } from '@leadsync/core';
+import { MAX_REJECTION_LENGTH, MAX_RUN_REJECTIONS } from '@leadsync/db/schema';
 import { contentHash } from '../content-hash.ts';
 import type { Predicate } from '../criteria.ts';
 import { EngineError } from '../errors.ts';
@@ -89,6 +90,7 @@ export class SourceUnits {
     const records: PreparedRecord[] = [];
     let readCount = 0;
     let rejected = 0;
+    const rejections: string[] = [];
     let highWaterMark: Date | undefined;
     let sourceCheckpoint: RecordPage['checkpoint'] | undefined;
     let failure: { error: unknown } | undefined;
@@ -109,6 +111,10 @@ export class SourceUnits {
         highWaterMark = new Date(newest);
       readCount += page.records.length + (page.rejected?.length ?? 0);
       rejected += page.rejected?.length ?? 0;
+      for (const r of page.rejected ?? []) {
+        if (rejections.length >= MAX_RUN_REJECTIONS) break;
+        rejections.push(r.reason.slice(0, MAX_REJECTION_LENGTH));
+      }
       sourceCheckpoint = page.checkpoint;
     }
     if (sourceCheckpoint === undefined) {
@@ -125,6 +131,8 @@ export class SourceUnits {
       checkpoint: { ...this.options.checkpoint, source: sourceCheckpoint },
       seqStart: this.seq,
       cleanedFields,
+      rejectedCount: rejected,
+      rejections,
     };
     this.seq += records.length;
     return { page, failure };

@@ -89,6 +89,35 @@ describe('a CSV connection that names an uploaded file', () => {
     expect(await outcome(org.id, list.id, run.id)).toEqual(reference.state);
   });
 
+  it('keeps the malformed lines far into the file on the run: counted, each with its line, the rest imported', async () => {
+    const { org, list, sync } = await freshSync(async (orgId) => ({ fileId: await upload(orgId, text) }));
+    const queued = await f.engine.queueRun(org.id, sync.id, { trigger: 'manual' });
+    // Killed after the unit that read line 4002 committed, before line 5002: the resume must neither lose the first
+    // rejection nor write it again.
+    let units = 0;
+    await expect(
+      f.engine.executeRun(queued.id, {
+        heartbeat: async () => {
+          units++;
+          if (units === 5) throw new Error('worker killed');
+        },
+      }),
+    ).rejects.toThrow('worker killed');
+    const [midway] = await f.db.select().from(syncRuns).where(eq(syncRuns.id, queued.id));
+    expect(midway?.rejectedCount).toBe(1);
+    const run = await f.engine.executeRun(queued.id);
+    expect(run.status).toBe('succeeded');
+    expect(run.rejectedCount).toBe(2);
+    expect(run.rejections).toHaveLength(2);
+    expect(run.rejections[0]).toMatch(/^The row on line 4002 is not valid CSV: /);
+    expect(run.rejections[1]).toBe('The row on line 5002 has 4 values but the header has 3 columns.');
+    // The reasons name the line, never the row's content.
+    expect(run.rejections.join(' ')).not.toContain('odd@example.com');
+    // The rest was imported exactly as without the kill.
+    expect(totals(run)).toEqual(reference.totals);
+    expect(await outcome(org.id, list.id, run.id)).toEqual(reference.state);
+  });
+
   it('resumes a run killed mid-file at its checkpoint to exact totals, records and leads', async () => {
     const { org, list, sync } = await freshSync(async (orgId) => ({ fileId: await upload(orgId, text) }));
     const queued = await f.engine.queueRun(org.id, sync.id, { trigger: 'manual' });
@@ -109,6 +138,9 @@ describe('a CSV connection that names an uploaded file', () => {
     expect(done.status).toBe('succeeded');
     expect(totals(done)).toEqual(reference.totals);
     expect(await outcome(org.id, list.id, done.id)).toEqual(reference.state);
+    // The rejections were written with the units that read them: none lost, none repeated by the resume.
+    expect(done.rejectedCount).toBe(2);
+    expect(done.rejections.map((r) => r.match(/line (\d+)/)?.[1])).toEqual(['4002', '5002']);
   });
 
   it('fails the run with a sentence when the stored file is gone', async () => {
