@@ -1,5 +1,5 @@
 import type { Database } from '@leadsync/db';
-import { ConnectionRepository, SyncRepository, SyncRunRepository } from '@leadsync/db';
+import { ConnectionRepository, isUniqueViolation, SyncRepository, SyncRunRepository } from '@leadsync/db';
 import type { Sync, SyncRun, SyncSchedule } from '@leadsync/db/schema';
 import type { Agenda } from 'agenda';
 import {
@@ -111,8 +111,10 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
   return { scheduleSync, unscheduleSync, enqueueRun, enqueueWebhookDelivery };
 }
 
-/** PostgreSQL's unique violation, or MongoDB's duplicate key (the job store's one-schedule-per-sync index). */
+/**
+ * The job store's one-schedule-per-sync index refused a second: PostgreSQL's unique violation (the rule's home is
+ * @leadsync/db), or MongoDB's duplicate key (11000).
+ */
 function isJobUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return code === '23505' || code === 11000;
+  return isUniqueViolation(error) || (error as { code?: unknown } | undefined)?.code === 11000;
 }
