@@ -230,12 +230,6 @@ export const csvConnector = defineConnector<CsvCredentials, CsvSettings>({
   settingsSchema: csvSettingsSchema,
   capabilities: { detectsDeletes: true },
   spec: csvSpec({ credentials: csvCredentialsSchema, settings: csvSettingsSchema }),
-  fileSetting: {
-    key: 'fileId',
-    nameKey: 'fileName',
-    label: 'CSV file',
-    accept: '.csv,.txt,text/csv,text/plain',
-  },
 
   async fields(ctx): Promise<FieldDescriptor[]> {
     return (await open(ctx)).head.columns.map((column) => ({

@@ -89,24 +89,13 @@ export interface ConnectorContext<Creds, Settings> {
    * with `isUrlAllowed`.
    */
   allowedHosts: readonly string[];
-  /** Uploaded files (for connectors whose settings name one, see `SourceConnector.fileSetting`). */
+  /** Uploaded files (for connectors whose spec has a `file-upload` field, see `fileSettingOf`). */
   files?: ConnectorFiles;
   /**
    * The HTTP client, with the request budget of each source account shared by every process (the engine gives
    * one). Unset (a connector used on its own): the connector makes one with a budget of its own.
    */
   http?: HttpClient;
-}
-
-/** A connector whose settings name an uploaded file: the console offers an upload for it. */
-export interface FileSetting {
-  /** The settings key that takes the uploaded file's id (e.g. `fileId`). */
-  key: string;
-  /** The settings key that takes the file's name, when the connector shows it. */
-  nameKey?: string;
-  label: string;
-  /** For a file picker's `accept` (`.csv,text/csv`). */
-  accept?: string;
 }
 
 /** One setting a person may change after looking at the detected value (`previewSettings`). */
@@ -222,8 +211,6 @@ export interface SourceConnector<Creds = unknown, Settings = unknown> {
   estimateCost?(ctx: ConnectorContext<Creds, Settings>, request: EstimateRequest): Promise<CostEstimate>;
   /** The source account's daily quota as last seen (by any process sharing the budget); undefined: unknown. */
   quota?(ctx: ConnectorContext<Creds, Settings>, request: ListIdsRequest): Promise<DailyQuota | undefined>;
-  /** Set when the settings name an uploaded file. */
-  fileSetting?: FileSetting;
   /** The connection form, as data (see `connectionSpec`): the console draws it without knowing the connector. */
   spec?: ConnectionSpec;
   /** Detected options (and a sample) for proposed settings; refuses unusable ones like `check`. */

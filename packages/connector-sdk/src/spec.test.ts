@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { connectionSpec, connectionSpecSchema } from './spec.ts';
+import { connectionSpec, connectionSpecSchema, fileSettingOf } from './spec.ts';
 
 const credentials = z.object({ user: z.string().trim().min(1), token: z.string().min(8) });
 const settings = z.object({
@@ -73,6 +73,10 @@ describe('connectionSpec', () => {
     // Only the fields named are in the form, in their order; a required one by hint is required.
     expect(Object.keys(spec.settings.properties)).toEqual(['region', 'pageSize', 'verbose', 'fileId']);
     expect(spec.settings.required).toEqual(['fileId']);
+    // What the apps need of the file field (the CLI's upload, `Connector.fileSetting`), from the spec alone.
+    expect(fileSettingOf(spec)).toEqual({ key: 'fileId', nameKey: 'name', label: 'File', accept: '.csv' });
+    expect(fileSettingOf({ ...spec, settings: { type: 'object', properties: {} } })).toBeUndefined();
+    expect(fileSettingOf(undefined)).toBeUndefined();
   });
 
   it('refuses a field the schema lacks, an enum with an unlabelled value, and an account key that is no credential', () => {

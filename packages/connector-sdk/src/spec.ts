@@ -157,3 +157,16 @@ export function connectionSpec(options: {
     settings: specObject('settings', options.settings.schema, options.settings.fields),
   });
 }
+
+/**
+ * The settings field that takes an uploaded file (`format: 'file-upload'`), as the apps need it: its key, the key
+ * that takes the file's name, its title and what a picker accepts. Undefined: the connector takes no file.
+ */
+export function fileSettingOf(
+  spec: ConnectionSpec | undefined,
+): { key: string; nameKey?: string; label: string; accept?: string } | undefined {
+  const found = Object.entries(spec?.settings.properties ?? {}).find(([, p]) => p.format === 'file-upload');
+  if (!found) return undefined;
+  const [key, property] = found;
+  return { key, nameKey: property.fileNameKey, label: property.title, accept: property.accept };
+}

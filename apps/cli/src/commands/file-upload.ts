@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { ConnectorRegistry } from '@leadsync/connector-sdk';
+import { type ConnectorRegistry, fileSettingOf } from '@leadsync/connector-sdk';
 import {
   ConnectionRepository,
   type Database,
@@ -33,7 +33,7 @@ export interface FileUploadDeps {
 }
 
 export interface FileUploadOptions {
-  /** The connector the file is for: it must take an uploaded file (`fileSetting`). */
+  /** The connector the file is for: it must take an uploaded file (a `file-upload` field in its spec). */
   connectorId: string;
   organizationId?: string;
   /** Point this connection at the new file (a new version of its settings), after the connector has checked it. */
@@ -79,7 +79,7 @@ export async function uploadFile(
   out: Writer,
 ): Promise<{ fileId: string; sha256: string }> {
   const connector = deps.registry.get(options.connectorId);
-  const setting = connector.fileSetting;
+  const setting = fileSettingOf(connector.spec);
   if (!setting)
     throw new CliError(`The connector "${connector.displayName}" does not take an uploaded file.`);
   const info = await stat(path).catch(() => undefined);

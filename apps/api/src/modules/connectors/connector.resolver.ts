@@ -1,6 +1,20 @@
+import { fileSettingOf } from '@leadsync/connector-sdk';
 import { Ctx, Query, Resolver } from 'type-graphql';
 import type { ApiContext } from '../../graphql/context.ts';
 import { Connector } from './connector.type.ts';
+
+/** `Connector.fileSetting`, kept for older consoles and integrators: the spec's file field. */
+function fileSettingFor(spec: Parameters<typeof fileSettingOf>[0]) {
+  const setting = fileSettingOf(spec);
+  return setting
+    ? {
+        key: setting.key,
+        nameKey: setting.nameKey ?? null,
+        label: setting.label,
+        accept: setting.accept ?? null,
+      }
+    : null;
+}
 
 @Resolver(() => Connector)
 export class ConnectorResolver {
@@ -14,14 +28,7 @@ export class ConnectorResolver {
       activeOnlyReads: connector.capabilities.activeOnlyReads ?? false,
       setupHelp: connector.spec?.help ?? null,
       spec: connector.spec ?? null,
-      fileSetting: connector.fileSetting
-        ? {
-            key: connector.fileSetting.key,
-            nameKey: connector.fileSetting.nameKey ?? null,
-            label: connector.fileSetting.label,
-            accept: connector.fileSetting.accept ?? null,
-          }
-        : null,
+      fileSetting: fileSettingFor(connector.spec),
     }));
   }
 }
