@@ -51,6 +51,8 @@ export function toSyncRun(row: SyncRunRow): SyncRun {
     ...runCounters(row),
     progress: { read: row.readCount, processed: row.processedCount },
     cleanedFields: row.cleanedFields,
+    rejectedCount: row.rejectedCount,
+    rejections: row.rejections,
   };
 }
 

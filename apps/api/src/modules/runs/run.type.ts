@@ -1,3 +1,4 @@
+import { MAX_REJECTION_LENGTH, MAX_RUN_REJECTIONS } from '@leadsync/db/schema';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { PageInfo } from '../../graphql/pagination.ts';
 import { DateTimeScalar } from '../../graphql/scalars.ts';
@@ -254,6 +255,22 @@ export class SyncRun {
       'were cleaned before they were written (NUL removed, a broken character replaced by U+FFFD).',
   })
   cleanedFields!: number;
+
+  @Field(() => Int, {
+    description:
+      'Source records the connector could not read and skipped (a malformed line of a CSV file); the rest of the ' +
+      'source was imported.',
+  })
+  rejectedCount!: number;
+
+  @Field(() => [String], {
+    description:
+      `Why, for the first ${MAX_RUN_REJECTIONS} of the rejected records (\`rejectedCount\` counts them all), in source ` +
+      'order, as the connector said it: a sentence that names the line and the problem, never the content ' +
+      '("The row on line 734512 is not valid CSV: a quote is never closed."). At most ' +
+      `${MAX_REJECTION_LENGTH} characters each.`,
+  })
+  rejections!: string[];
 
   @Field(() => DateTimeScalar)
   createdAt!: Date;

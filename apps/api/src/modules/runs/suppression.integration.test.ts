@@ -10,7 +10,10 @@ const csv = (emails: string[]) => ['email,first_name', ...emails.map((e) => `${e
 const RUN = `id status heldDeletions warning totals { newLeads deleted }
   undoReport { reversed kept keptByReason { reason count } keptLeads { email reason } }`;
 
-/** Issue 17, section 1, through the GraphQL API: the undo report, the mass-deletion guard and its confirmation. */
+/**
+ * Issue 17, section 1, through the GraphQL API: the undo report, the mass-deletion guard and its confirmation; and
+ * (issue 24) the records a run skipped because the source could not read them.
+ */
 describe('suppression and deletions through the API', () => {
   let api: TestApi;
   beforeAll(async () => {
@@ -123,5 +126,30 @@ describe('suppression and deletions through the API', () => {
     expect(deleting).toMatchObject({ heldDeletions: 0, warning: null, totals: { deleted: 3 } });
     const after = ok(await api.gql(`query($id: ID!) { sync(id: $id) { deletionsConfirmed } }`, { id })).sync;
     expect(after.deletionsConfirmed).toBe(false);
+  });
+
+  it("issue 24: a CSV file's malformed lines are on the run (rejectedCount, rejections by line); the rest is imported", async () => {
+    const emails = Array.from({ length: 300 }, (_, i) => `p${i}@rejects.example.com`);
+    // Lines 121 and 251 (the header is line 1): a quote never closed, and one value too many.
+    emails[119] = 'bad@rejects.example.com,"Never closed';
+    emails[249] = 'q249@rejects.example.com,Surplus';
+    const { first } = await csvSync('Rejections', emails);
+    const run = ok(
+      await api.gql(
+        `query($id: ID!) { syncRun(id: $id) { status rejectedCount rejections totals { newLeads } } }`,
+        {
+          id: first.id,
+        },
+      ),
+    ).syncRun;
+    expect(run).toEqual({
+      status: 'SUCCEEDED',
+      rejectedCount: 2,
+      rejections: [
+        'The row on line 121 is not valid CSV: a quote is never closed.',
+        'The row on line 251 has 3 values but the header has 2 columns.',
+      ],
+      totals: { newLeads: 298 },
+    });
   });
 });
