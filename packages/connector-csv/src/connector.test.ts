@@ -2,8 +2,9 @@ import { type ConnectorError, InvalidConfigurationError, type SourceRecord } fro
 import { describeConnectorContract, testContext } from '@leadsync/connector-sdk/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CsvSettings, csvConnector } from './connector.ts';
+import { csvConnector } from './connector.ts';
 import { MAX_CSV_BYTES } from './parse.ts';
+import type { CsvSettings } from './settings.ts';
 
 // ---- small factories -------------------------------------------------------------------------------------------
 

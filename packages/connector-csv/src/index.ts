@@ -1,12 +1,8 @@
 export {
   CSV_ORGANIZATION_ID,
   type CsvCheckpoint,
-  type CsvCredentials,
-  type CsvSettings,
   csvCheckpointSchema,
   csvConnector,
-  csvCredentialsSchema,
-  csvSettingsSchema,
   DEFAULT_CSV_PAGE_SIZE,
 } from './connector.ts';
 export { type CsvEncoding, csvEncodings } from './encoding.ts';
@@ -17,3 +13,9 @@ export {
   DEFAULT_CSV_LIMITS,
   MAX_CSV_BYTES,
 } from './parse.ts';
+export {
+  type CsvCredentials,
+  type CsvSettings,
+  csvCredentialsSchema,
+  csvSettingsSchema,
+} from './settings.ts';

@@ -1,9 +1,10 @@
 import { InvalidConfigurationError, type RecordPage } from '@leadsync/connector-sdk';
 import { memoryFiles, testContext } from '@leadsync/connector-sdk/testing';
 import { describe, expect, it } from 'vitest';
-import { type CsvSettings, csvConnector } from './connector.ts';
+import { csvConnector } from './connector.ts';
 import { WINDOWS_1252_HIGH } from './encoding.ts';
-import { HEAD_BYTES } from './parse.ts';
+import { HEAD_BYTES } from './head.ts';
+import type { CsvSettings } from './settings.ts';
 
 // Files uploaded as bytes and read through the `files` context, in small chunks so that cells, quotes and
 // CRLF pairs fall across chunk boundaries.
