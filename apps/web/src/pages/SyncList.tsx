@@ -56,8 +56,13 @@ export function SyncListPage() {
       {data && syncs.length === 0 ? (
         <div className="empty card">
           <p>
-            No syncs yet. A sync imports leads from a source — Zoho Invoice or a CSV file — into a mailing
-            list.
+            No syncs yet. A sync imports leads from a source
+            {data.connectors.length > 0
+              ? ` (${new Intl.ListFormat('en-GB', { type: 'disjunction' }).format(
+                  data.connectors.map((c) => c.displayName),
+                )})`
+              : ''}{' '}
+            into a mailing list.
           </p>
           <a className="button" href={href({ name: 'new-sync' })}>
             Create your first sync
