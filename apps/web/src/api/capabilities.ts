@@ -44,6 +44,8 @@ export interface Capabilities {
   sourceQuota: boolean;
   /** `Sync.activeRecordsOnly` and `Connector.activeOnlyReads`: a sync may read active records only. */
   activeRecords: boolean;
+  /** `SyncRun.rejectedCount`, `rejections`: the source records a run could not read (a CSV file's malformed lines). */
+  runRejections: boolean;
 }
 
 export const minimalCapabilities: Capabilities = {
@@ -69,6 +71,7 @@ export const minimalCapabilities: Capabilities = {
   connectorSpec: false,
   sourceQuota: false,
   activeRecords: false,
+  runRejections: false,
 };
 
 interface TypeFields {
@@ -139,6 +142,7 @@ export function capabilitiesFrom(result: IntrospectionResult): Capabilities {
     connectorSpec: names(result.connector ?? null).has('spec') && query.has('previewConnectionSettings'),
     sourceQuota: run.has('waitingUntil') && run.has('deletionsChecked'),
     activeRecords: sync.has('activeRecordsOnly') && names(result.connector ?? null).has('activeOnlyReads'),
+    runRejections: run.has('rejectedCount') && run.has('rejections'),
   };
 }
 

@@ -15,6 +15,7 @@ export function runFields(caps: Capabilities): string {
     caps.deletionGuard ? 'heldDeletions warning' : '',
     caps.undoReport ? 'undoReport { reversed kept keptByReason { reason count } }' : '',
     caps.sourceQuota ? 'waitingUntil waitingReason deletionsChecked' : '',
+    caps.runRejections ? 'rejectedCount rejections' : '',
   ].join(' ');
   return `id status startedAt finishedAt error ${totals} ${breakdown} ${extra}`;
 }

@@ -185,6 +185,9 @@ export interface SyncRunSummary {
   waitingReason?: string | null;
   /** false: the run did not look for deletions (the period is not over, or the quota is low). */
   deletionsChecked?: boolean | null;
+  /** Source records the run could not read and skipped, and why (the first 100 reasons, each naming its line). */
+  rejectedCount?: number | null;
+  rejections?: string[] | null;
 }
 
 export type UndoKeptReason =

@@ -4,7 +4,7 @@ import { useCapabilities } from '../api/capabilities.ts';
 import { errorMessage } from '../api/errors.ts';
 import { syncRunQuery } from '../api/operations.ts';
 import type { SyncRunSummary, UndoKeptReason, UndoReport } from '../api/types.ts';
-import { formatDateTime, formatDuration } from '../lib/format.ts';
+import { formatDateTime, formatDuration, formatNumber } from '../lib/format.ts';
 import { usePolling } from '../lib/usePolling.ts';
 import { type RecordFilter, RunRecords } from './RunRecords.tsx';
 import {
@@ -30,6 +30,47 @@ export function describeUndo(report: UndoReport): string {
   if (report.kept === 0) return `${reversed}.`;
   const why = report.keptByReason.map((k) => `${k.count} ${KEPT_BECAUSE[k.reason]}`).join(', ');
   return `${reversed} and kept ${report.kept} as they are now: ${why}.`;
+}
+
+/** "The row on line 734512 is not valid CSV: a quote is never closed." → "line 734,512: a quote is never closed." */
+export function describeRejection(reason: string): string {
+  const match = /^The row on line (\d+) (?:is not valid CSV: )?(.*)$/s.exec(reason);
+  return match ? `line ${formatNumber(Number(match[1]))}: ${match[2]}` : reason;
+}
+
+/** The source records the run skipped because it could not read them (a CSV file's malformed lines), and why. */
+export function RunRejections({ run }: { run: SyncRunSummary }) {
+  const count = run.rejectedCount ?? 0;
+  if (count === 0) return null;
+  const reasons = run.rejections ?? [];
+  const byLine = reasons.length > 0 && reasons.every((r) => r !== describeRejection(r));
+  const what = byLine
+    ? count === 1
+      ? 'row of the file'
+      : 'rows of the file'
+    : count === 1
+      ? 'record'
+      : 'records';
+  const list =
+    reasons.length === 0
+      ? '; the rest was imported.'
+      : ` (the rest was imported)${reasons.length < count ? `; the first ${formatNumber(reasons.length)}` : ''}:`;
+  return (
+    <Warning testId="run-rejections">
+      <p>
+        {formatNumber(count)} {what} could not be read and {count === 1 ? 'was' : 'were'} skipped{list}
+      </p>
+      {reasons.length > 0 ? (
+        <ul>
+          {reasons.map((reason, i) => (
+            // The same reason may come twice; the order is the source's.
+            // biome-ignore lint/suspicious/noArrayIndexKey: a fixed list, never reordered
+            <li key={i}>{describeRejection(reason)}</li>
+          ))}
+        </ul>
+      ) : null}
+    </Warning>
+  );
 }
 
 interface Props {
@@ -81,6 +122,7 @@ export function RunReport({ run, timeZone, refreshKey, actions }: Props) {
         <ErrorBanner message={`The run failed: ${run.error}`} testId="run-error" />
       ) : null}
       {run.warning ? <Warning testId="run-warning">{run.warning}</Warning> : null}
+      <RunRejections run={run} />
       {run.undoReport ? <Notice testId="undo-report">{describeUndo(run.undoReport)}</Notice> : null}
       <RunTotalsSummary totals={run.totals} />
       <h3>Ignored, by reason</h3>

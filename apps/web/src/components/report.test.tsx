@@ -2,6 +2,7 @@ import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { SyncRunSummary } from '../api/types.ts';
+import { describeRejection, RunRejections } from './RunReport.tsx';
 import {
   IgnoredBreakdownView,
   RunHistoryTable,
@@ -108,5 +109,56 @@ describe('the run report', () => {
     expect(screen.getByTestId('run-progress').textContent).toContain(
       '100 of the 400 records read so far are processed',
     );
+  });
+});
+
+describe("the run report's skipped rows (issue 24)", () => {
+  it('says how many rows of the file were skipped, each by its line', () => {
+    render(
+      <RunRejections
+        run={run('r1', {
+          rejectedCount: 3,
+          rejections: [
+            'The row on line 1204 has 4 values but the header has 3 columns.',
+            'The row on line 734512 is not valid CSV: a quote is never closed.',
+            'The row on line 734513 is not valid CSV: a quote is never closed.',
+          ],
+        })}
+      />,
+    );
+    const banner = screen.getByTestId('run-rejections');
+    expect(banner.querySelector('p')?.textContent).toBe(
+      '3 rows of the file could not be read and were skipped (the rest was imported):',
+    );
+    expect([...banner.querySelectorAll('li')].map((li) => li.textContent)).toEqual([
+      'line 1,204: has 4 values but the header has 3 columns.',
+      'line 734,512: a quote is never closed.',
+      'line 734,513: a quote is never closed.',
+    ]);
+  });
+
+  it('says when only the first reasons are listed, and shows a reason it cannot read as it came', () => {
+    render(
+      <RunRejections
+        run={run('r1', {
+          rejectedCount: 250,
+          rejections: ['The record has no id.', 'The record has no id.'],
+        })}
+      />,
+    );
+    expect(screen.getByTestId('run-rejections').querySelector('p')?.textContent).toBe(
+      '250 records could not be read and were skipped (the rest was imported); the first 2:',
+    );
+    expect(describeRejection('The record has no id.')).toBe('The record has no id.');
+  });
+
+  it('shows nothing for a run that skipped nothing, or an API without the fields', () => {
+    const { container } = render(
+      <>
+        <RunRejections run={run('r1', { rejectedCount: 0, rejections: [] })} />
+        <RunRejections run={run('r1')} />
+      </>,
+    );
+    expect(container.textContent).toBe('');
   });
 });
