@@ -1,4 +1,4 @@
-import { type Database, findRunAcrossOrganizations, findSyncAcrossOrganizations } from '@leadsync/db';
+import { type Database, findRunAnyOrganization, findSyncAcrossOrganizations } from '@leadsync/db';
 import type { Connection, Sync, SyncRun } from '@leadsync/db/schema';
 
 import { CliError } from './errors.ts';
@@ -24,7 +24,7 @@ export async function findSync(
 }
 
 export async function findRun(db: Database, runId: string): Promise<SyncRun> {
-  const run = await findRunAcrossOrganizations(db, runId);
+  const run = await findRunAnyOrganization(db, runId);
   if (!run) throw new CliError(`Sync run ${runId} was not found.`);
   return run;
 }

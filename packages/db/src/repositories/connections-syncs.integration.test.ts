@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { countLiveSourceRecords } from '../runs/deletions.ts';
 import { sourceRecords } from '../schema/source-records.ts';
 import { seedOrganization, syncInput, useTestDatabase } from '../test-support.ts';
 import { ConnectionRepository, CREDENTIALS_CHANGED } from './connections.ts';
 import { DuplicateMailingListError, MailingListRepository } from './mailing-lists.ts';
-import { SourceRecordRepository } from './source-records.ts';
 import { SyncRunRepository } from './sync-runs.ts';
 import { SyncRepository } from './syncs.ts';
 
@@ -98,12 +98,12 @@ describe('connections and their syncs', () => {
       email: 'a@example.com',
       lastSeenRunId: run.id,
     });
-    expect(await new SourceRecordRepository(t.db, organization.id).countLive(sync.id)).toBe(1);
+    expect(await countLiveSourceRecords(t.db, { organizationId: organization.id, syncId: sync.id })).toBe(1);
 
     expect(await new SyncRepository(t.db, organization.id).delete(sync.id)).toBe(true);
 
     expect(await new SyncRunRepository(t.db, organization.id).get(run.id)).toBeUndefined();
-    expect(await new SourceRecordRepository(t.db, organization.id).countLive(sync.id)).toBe(0);
+    expect(await countLiveSourceRecords(t.db, { organizationId: organization.id, syncId: sync.id })).toBe(0);
   });
 });
 

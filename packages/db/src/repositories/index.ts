@@ -48,7 +48,6 @@ export {
 } from './mailing-lists.ts';
 export {
   findConnectionAcrossOrganizations,
-  findRunAcrossOrganizations,
   findSyncAcrossOrganizations,
   leadCountsAcrossOrganizations,
   listConnectionsAcrossOrganizations,
@@ -71,7 +70,6 @@ export {
   type RunRecordInput,
   RunRecordRepository,
 } from './run-records.ts';
-export { SourceRecordRepository } from './source-records.ts';
 export {
   type AppendResult,
   MAX_PENDING_UPLOADS,

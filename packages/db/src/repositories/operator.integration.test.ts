@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { findRunAnyOrganization } from '../runs/lifecycle.ts';
 import { seedOrganization, useTestDatabase } from '../test-support.ts';
 import {
   findConnectionAcrossOrganizations,
-  findRunAcrossOrganizations,
   findSyncAcrossOrganizations,
   listSyncsAcrossOrganizations,
   runDurationsAcrossOrganizations,
@@ -31,8 +31,8 @@ describe('cross-tenant operator queries', () => {
       syncId: b.sync.id,
       trigger: 'manual',
     });
-    expect((await findRunAcrossOrganizations(t.db, run.id))?.organizationId).toBe(b.organization.id);
-    expect(await findRunAcrossOrganizations(t.db, randomUUID())).toBeUndefined();
+    expect((await findRunAnyOrganization(t.db, run.id))?.organizationId).toBe(b.organization.id);
+    expect(await findRunAnyOrganization(t.db, randomUUID())).toBeUndefined();
     expect((await findConnectionAcrossOrganizations(t.db, b.connection.id))?.id).toBe(b.connection.id);
 
     const onlyB = await listSyncsAcrossOrganizations(t.db, b.organization.id);

@@ -2,13 +2,13 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { type Connection, connections } from '../schema/connections.ts';
 import { organizations } from '../schema/organizations.ts';
-import { type SyncRun, syncRuns } from '../schema/runs.ts';
 import { type Sync, syncs } from '../schema/syncs.ts';
 import { isUuid } from './ids.ts';
 
 /*
  * Cross-tenant queries: what the operator sees (the CLI, `/metrics`), every organization at once. No tenant reaches
- * them: the API's resolvers use the tenant-scoped repositories only. Each name says "AcrossOrganizations".
+ * them: the API's resolvers use the tenant-scoped repositories only. Each name says "AcrossOrganizations"; a run by
+ * its id alone is `findRunAnyOrganization` (`src/runs/lifecycle.ts`, the worker's and the CLI's).
  */
 
 const sameOrganizationConnection = and(
@@ -30,12 +30,6 @@ export async function findSyncAcrossOrganizations(
     .innerJoin(organizations, eq(organizations.id, syncs.organizationId))
     .where(and(eq(syncs.id, syncId), organizationId ? eq(syncs.organizationId, organizationId) : undefined));
   return row;
-}
-
-export async function findRunAcrossOrganizations(db: Database, runId: string): Promise<SyncRun | undefined> {
-  if (!isUuid(runId)) return undefined;
-  const [run] = await db.select().from(syncRuns).where(eq(syncRuns.id, runId));
-  return run;
 }
 
 export async function findConnectionAcrossOrganizations(

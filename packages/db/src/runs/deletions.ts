@@ -20,7 +20,10 @@ export async function hasDeletionCandidates(db: Database, scope: RunTarget): Pro
 }
 
 /** The sync's live source records: what a full listing of the source's ids pages through. */
-export async function countLiveSourceRecords(db: Database, scope: RunTarget): Promise<number> {
+export async function countLiveSourceRecords(
+  db: Database,
+  scope: Pick<RunTarget, 'organizationId' | 'syncId'>,
+): Promise<number> {
   const [row] = await db.execute<{ n: number }>(sql`
     select count(*)::int as n from source_records
     where sync_id = ${scope.syncId} and organization_id = ${scope.organizationId} and deleted_at is null`);

@@ -6,11 +6,11 @@ import {
   earliestRetrieveFrom,
   scheduleSchema,
 } from '@leadsync/core';
+import { countLiveSourceRecords } from '@leadsync/db';
 import {
   ConnectionRepository,
   isForeignKeyViolation,
   MailingListRepository,
-  SourceRecordRepository,
   SyncRepository,
   SyncRunRepository,
 } from '@leadsync/db/repositories';
@@ -463,7 +463,10 @@ export class SyncService {
     }
     // What the last run learned spares the source a listing; the deletion listing is counted when it is due.
     const last = await new SyncRunRepository(this.deps.db, this.organizationId).latestSucceeded(sync.id);
-    const tracked = await new SourceRecordRepository(this.deps.db, this.organizationId).countLive(sync.id);
+    const tracked = await countLiveSourceRecords(this.deps.db, {
+      organizationId: this.organizationId,
+      syncId: sync.id,
+    });
     const periodMs = sync.deletionCheckHours * 3_600_000;
     const deletionDue =
       connector.capabilities.detectsDeletes &&
