@@ -157,6 +157,12 @@ export interface ListIdsRequest {
   activeOnly?: boolean;
 }
 
+export interface DeletedIdsRequest {
+  organizationId: string;
+  /** Records deleted at or after this time (the engine passes the start of the last run that knew every deletion). */
+  since: Date;
+}
+
 export interface CostEstimate {
   records: number;
   /** All requests to the source: list pages, detail requests and any others. */
@@ -186,6 +192,12 @@ export interface ConnectorCapabilities {
    * per the sync's deletion period (and not when the quota is low) instead of on every run.
    */
   listingCostsRequests?: boolean;
+  /**
+   * `listDeletedIds` reports the ids deleted at the source since a time (a deletions feed): the engine reads it on
+   * every run and makes the full listing (`listIds`) only once per the sync's deletion period, as a fallback for
+   * what the feed does not report.
+   */
+  deletionFeed?: boolean;
   /** `read` and `listIds` can leave out the records the source calls inactive (`ReadRequest.activeOnly`). */
   activeOnlyReads?: boolean;
 }
@@ -208,6 +220,14 @@ export interface SourceConnector<Creds = unknown, Settings = unknown> {
   listOrganizations(ctx: ConnectorContext<Creds, Settings>): Promise<SourceOrganization[]>;
   read(ctx: ConnectorContext<Creds, Settings>, request: ReadRequest): AsyncIterable<RecordPage>;
   listIds?(ctx: ConnectorContext<Creds, Settings>, request: ListIdsRequest): AsyncIterable<string[]>;
+  /**
+   * With `capabilities.deletionFeed`: the source ids of the organization's records deleted since `request.since`, in
+   * chunks (an id may come twice, or be one the sync never read: the engine ignores those).
+   */
+  listDeletedIds?(
+    ctx: ConnectorContext<Creds, Settings>,
+    request: DeletedIdsRequest,
+  ): AsyncIterable<string[]>;
   estimateCost?(ctx: ConnectorContext<Creds, Settings>, request: EstimateRequest): Promise<CostEstimate>;
   /** The source account's daily quota as last seen (by any process sharing the budget); undefined: unknown. */
   quota?(ctx: ConnectorContext<Creds, Settings>, request: ListIdsRequest): Promise<DailyQuota | undefined>;

@@ -1,3 +1,4 @@
+// Over 300 lines: one test per rule of the contract suite, each against a connector broken for that rule.
 import { describe, expect, it } from 'vitest';
 import type { RecordPage, SourceConnector, SourceRecord } from '../connector.ts';
 import { InvalidCredentialsError } from '../errors.ts';
@@ -201,6 +202,71 @@ describe('checkConnectorContract', () => {
       },
     }));
     await expect(suite(repeated)).rejects.toThrow(/"c0" is listed twice/);
+  });
+
+  it('passes a deletions feed that reports the deleted records', async () => {
+    const feed = createMemoryConnector({
+      records: { 'org-1': makeRecords(RECORD_COUNT) },
+      deleted: { 'org-1': [{ sourceId: 'gone-1', deletedAt: new Date('2026-01-02T00:00:00Z') }] },
+    });
+    const report = await suite(feed, {
+      makeContext: () => ({
+        ctx: testContext({ key: 'good-key' }, {}),
+        organizationId: 'org-1',
+        expectedRecordCount: RECORD_COUNT,
+        expectedDeletedIds: ['gone-1'],
+      }),
+    });
+    expect(report.records).toBe(RECORD_COUNT);
+  });
+
+  it('fails a deletions feed that is missing, yields no ids, reports a live record or misses a deletion', async () => {
+    const feed = (patch: Partial<Memory>): Memory => ({
+      ...createMemoryConnector({
+        records: { 'org-1': makeRecords(RECORD_COUNT) },
+        deleted: { 'org-1': [{ sourceId: 'gone-1', deletedAt: new Date('2026-01-02T00:00:00Z') }] },
+      }),
+      ...patch,
+    });
+    const withDeleted = {
+      makeContext: () => ({
+        ctx: testContext({ key: 'good-key' }, {}),
+        organizationId: 'org-1',
+        expectedDeletedIds: ['gone-1'],
+      }),
+    };
+    await expect(suite(feed({ listDeletedIds: undefined }))).rejects.toThrow(
+      /deletionFeed is true but there is no listDeletedIds/,
+    );
+    const notIds = feed({
+      async *listDeletedIds() {
+        yield [''];
+      },
+    });
+    await expect(suite(notIds)).rejects.toThrow(
+      /listDeletedIds yields the ids of deleted records: not an id/,
+    );
+    const notChunks = feed({
+      // A connector breaking the declared types on purpose: ids, not chunks of ids.
+      listDeletedIds: async function* () {
+        yield 'gone-1';
+      } as unknown as Memory['listDeletedIds'],
+    });
+    await expect(suite(notChunks)).rejects.toThrow(/a chunk is not an array/);
+    const live = feed({
+      async *listDeletedIds() {
+        yield ['gone-1', 'c7'];
+      },
+    });
+    await expect(suite(live)).rejects.toThrow(/"c7" is reported deleted but a full read yields it/);
+    const silent = feed({
+      async *listDeletedIds() {
+        yield [];
+      },
+    });
+    await expect(suite(silent, withDeleted)).rejects.toThrow(
+      /1 deleted record\(s\) not reported, e.g. gone-1/,
+    );
   });
 
   it('fails a connector that claims to detect deletes without listIds', async () => {

@@ -38,6 +38,8 @@ export interface ContractFixture<Creds, Settings> {
   expectedRecordCount?: number;
   /** When known, a full read must yield exactly these source ids. */
   expectedRecordIds?: readonly string[];
+  /** Ids of records deleted at the source: a connector with `deletionFeed` must report them (since the epoch). */
+  expectedDeletedIds?: readonly string[];
   cleanup?: () => Promise<void> | void;
 }
 
@@ -279,6 +281,9 @@ export function checkDefinition<Creds, Settings>(
   }
   if (caps.detectsDeletes && typeof connector.listIds !== 'function') {
     throw new ContractViolation(rule, 'detectsDeletes is true but there is no listIds');
+  }
+  if (caps.deletionFeed === true && typeof connector.listDeletedIds !== 'function') {
+    throw new ContractViolation(rule, 'deletionFeed is true but there is no listDeletedIds');
   }
   for (const [name, schema, value] of [
     ['credentialsSchema', connector.credentialsSchema, fixture.ctx.credentials],
@@ -559,6 +564,43 @@ export async function checkListIds<Creds, Settings>(
   compareIdSets(rule, full.ids, ids);
 }
 
+/**
+ * `listDeletedIds` (required when `deletionFeed`) yields chunks of ids; none of them is a record a full read still
+ * yields, and every id the fixture knows deleted is among them (read since the epoch).
+ */
+export async function checkDeletedIds<Creds, Settings>(
+  connector: SourceConnector<Creds, Settings>,
+  fixture: ContractFixture<Creds, Settings>,
+  full: FullRead,
+): Promise<void> {
+  const rule = 'listDeletedIds yields the ids of deleted records';
+  if (!connector.capabilities.deletionFeed) return;
+  if (!connector.listDeletedIds) throw new ContractViolation(rule, 'deletionFeed but no listDeletedIds');
+  const ids = new Set<string>();
+  const chunks = asyncIterableOf<unknown>(
+    connector.listDeletedIds(fixture.ctx, { organizationId: fixture.organizationId, since: new Date(0) }),
+    'listDeletedIds',
+  );
+  for await (const chunk of chunks) {
+    if (!Array.isArray(chunk))
+      throw new ContractViolation(rule, `a chunk is not an array: ${describeValue(chunk)}`);
+    for (const id of chunk as unknown[]) {
+      if (typeof id !== 'string' || id === '')
+        throw new ContractViolation(rule, `not an id: ${describeValue(id)}`);
+      if (full.ids.has(id))
+        throw new ContractViolation(rule, `"${id}" is reported deleted but a full read yields it`);
+      ids.add(id);
+    }
+  }
+  const missing = (fixture.expectedDeletedIds ?? []).filter((id) => !ids.has(id));
+  if (missing.length > 0) {
+    throw new ContractViolation(
+      rule,
+      `${missing.length} deleted record(s) not reported, e.g. ${missing.slice(0, 5).join(', ')}`,
+    );
+  }
+}
+
 function secretsOf(value: unknown, out: string[] = []): string[] {
   if (typeof value === 'string' && value.length >= 6) out.push(value);
   else if (Array.isArray(value)) for (const v of value) secretsOf(v, out);
@@ -656,6 +698,7 @@ export async function checkConnectorContract<Creds, Settings>(
     if (options.requireDescribedRecordFields ?? true) checkRecordFieldsDescribed(descriptors, full);
     const resumedFrom = await checkResume(connector, fixture, full, options);
     await checkListIds(connector, fixture, full);
+    await checkDeletedIds(connector, fixture, full);
     report = { pages: full.pages.length, records: full.records.length, resumedFrom };
   } finally {
     await fixture.cleanup?.();

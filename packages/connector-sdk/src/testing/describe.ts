@@ -5,6 +5,7 @@ import {
   checkBadContext,
   checkCheck,
   checkDefinition,
+  checkDeletedIds,
   checkFields,
   checkListIds,
   checkListOrganizations,
@@ -99,6 +100,13 @@ export function describeConnectorContract<Creds, Settings>(
       'listIds yields the same ids as a full read, each once',
       async () => {
         await checkListIds(connector, current(), await fullRead());
+      },
+      timeout,
+    );
+    it.skipIf(!connector.capabilities.deletionFeed)(
+      'listDeletedIds yields ids of deleted records, none a full read yields',
+      async () => {
+        await checkDeletedIds(connector, current(), await fullRead());
       },
       timeout,
     );

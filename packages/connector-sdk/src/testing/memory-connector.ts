@@ -37,6 +37,8 @@ export interface MemoryConnectorOptions {
   /** The only key `check` and `read` accept. Default `good-key`. */
   validKey?: string;
   defaultPageSize?: number;
+  /** Records deleted at the source, by organization id: given, the connector has a deletions feed. */
+  deleted?: Record<string, { sourceId: string; deletedAt: Date }[]>;
 }
 
 export const memoryCredentialsSchema = z.object({ key: z.string() });
@@ -72,7 +74,7 @@ export function createMemoryConnector(
     displayName: 'In-memory source',
     credentialsSchema: memoryCredentialsSchema,
     settingsSchema: z.object({}).strict() as z.ZodType<Record<string, never>>,
-    capabilities: { detectsDeletes: true },
+    capabilities: { detectsDeletes: true, deletionFeed: options.deleted !== undefined },
     async fields(ctx) {
       authorize(ctx);
       return fields;
@@ -101,6 +103,12 @@ export function createMemoryConnector(
       authorize(ctx);
       const records = recordsOf(request.organizationId);
       for (let i = 0; i < records.length; i += 1000) yield records.slice(i, i + 1000).map((r) => r.sourceId);
+    },
+    async *listDeletedIds(ctx, request) {
+      authorize(ctx);
+      recordsOf(request.organizationId);
+      const deleted = options.deleted?.[request.organizationId] ?? [];
+      yield deleted.filter((d) => d.deletedAt >= request.since).map((d) => d.sourceId);
     },
   });
 }
