@@ -248,7 +248,7 @@ describe('deletions', () => {
     sim.deleteRecord('Leads', b?.id as string, 'recycle');
     sim.deleteRecord('Leads', c?.id as string, 'permanent');
     const ids: string[] = [];
-    for await (const chunk of connector.deletedIds(contextFor(sim), { organizationId: 'Leads', since }))
+    for await (const chunk of connector.listDeletedIds(contextFor(sim), { organizationId: 'Leads', since }))
       ids.push(...chunk);
     expect(ids.sort()).toEqual([b?.id, c?.id].sort());
     expect(sim.requests().find((r) => r.path === '/Leads/deleted')?.query.type).toBe('all');

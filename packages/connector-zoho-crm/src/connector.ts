@@ -9,7 +9,7 @@ import {
   type SourceConnector,
 } from '@leadsync/connector-sdk';
 import { ZohoCrmClient, type ZohoCrmClientOptions } from './client.ts';
-import { type DeletionFeed, deletedIds } from './deleted.ts';
+import { deletedIds } from './deleted.ts';
 import { describeFields, fieldsEnvelopeSchema, requestedFields, usersEnvelopeSchema } from './records.ts';
 import { PAGE_SIZE, scanRecords, zohoCrmCheckpointSchema } from './scan.ts';
 import {
@@ -69,7 +69,10 @@ export interface ZohoCrmConnectorOptions extends ZohoCrmClientOptions {
   maxPages?: number;
 }
 
-export type ZohoCrmConnector = SourceConnector<ZohoCrmCredentials, ZohoCrmSettings> & DeletionFeed<Ctx>;
+type CrmSource = SourceConnector<ZohoCrmCredentials, ZohoCrmSettings>;
+
+/** The connector, with its deletions feed (the deleted-records endpoint, README D1) always there. */
+export type ZohoCrmConnector = CrmSource & Required<Pick<CrmSource, 'listDeletedIds'>>;
 
 /** A Zoho CRM connector; options tune the HTTP client (budget, retries, timeouts). */
 export function createZohoCrmConnector(options: ZohoCrmConnectorOptions = {}): ZohoCrmConnector {
@@ -79,7 +82,12 @@ export function createZohoCrmConnector(options: ZohoCrmConnectorOptions = {}): Z
     credentialsSchema: zohoCrmCredentialsSchema,
     settingsSchema: zohoCrmSettingsSchema,
     spec: zohoCrmSpec,
-    capabilities: { detectsDeletes: true, listPageSize: PAGE_SIZE, listingCostsRequests: true },
+    capabilities: {
+      detectsDeletes: true,
+      listPageSize: PAGE_SIZE,
+      listingCostsRequests: true,
+      deletionFeed: true,
+    },
 
     maskedKey(credentials) {
       const key = credentials.refreshToken ?? '';
@@ -195,7 +203,7 @@ export function createZohoCrmConnector(options: ZohoCrmConnectorOptions = {}): Z
   });
   return {
     ...connector,
-    async *deletedIds(ctx, request) {
+    async *listDeletedIds(ctx, request) {
       yield* deletedIds(open(ctx, options), moduleOf(request.organizationId), request.since);
     },
   };

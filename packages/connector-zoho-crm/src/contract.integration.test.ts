@@ -12,11 +12,15 @@ for (const module of ['Leads', 'Contacts'] as const) {
     pageSize: 25,
     emailFieldKey: 'Email',
     makeContext: async () => {
-      const sim = await startZohoCrmSimulator({ seed: 7, recordsPerModule: 120 });
+      const sim = await startZohoCrmSimulator({ seed: 7, recordsPerModule: 121 });
+      // One record deleted (recycle bin): the deletions feed must report it, and the full read not yield it.
+      const deleted = sim.records(module)[60]?.id as string;
+      sim.deleteRecord(module, deleted);
       return {
         ctx: contextFor(sim),
         organizationId: module,
         expectedRecordIds: sim.records(module).map((r) => r.id),
+        expectedDeletedIds: [deleted],
         cleanup: () => sim.close(),
       };
     },

@@ -6,20 +6,6 @@ import type { CrmModule } from './settings.ts';
 /** Pages of the deleted-records feed read at most in one call (200 each: 200,000 deletions). */
 const MAX_DELETED_PAGES = 1_000;
 
-export interface DeletedRequest {
-  organizationId: string;
-  /** Deletions at or after this time. */
-  since: Date;
-}
-
-/**
- * A deletions feed: the ids of records deleted since a time, so that deletions need no full listing. Not part of the
- * SDK's contract (README, "deletions"): the engine would call it between the full listings it makes once per period.
- */
-export interface DeletionFeed<Ctx> {
-  deletedIds(ctx: Ctx, request: DeletedRequest): AsyncIterable<string[]>;
-}
-
 /**
  * `GET /{module}/deleted?type=all` with If-Modified-Since (README, D1): the ids of records moved to the recycle bin or
  * deleted for good since `since`, page by page. Deletions older than `since` on a page are left out (the header's

@@ -11,7 +11,6 @@ export {
   type ZohoCrmConnectorOptions,
   zohoCrmConnector,
 } from './connector.ts';
-export type { DeletedRequest, DeletionFeed } from './deleted.ts';
 export { type ZohoCrmCheckpoint, zohoCrmCheckpointSchema } from './scan.ts';
 export {
   CRM_MODULES,

@@ -263,6 +263,9 @@ export async function startZohoCrmSimulator(
     addRecords: (module, inputs) => inputs.map((input) => storeOf(module).json(storeOf(module).add(input))),
     updateRecord: (module, id, patch) => storeOf(module).json(storeOf(module).update(id, patch)),
     deleteRecord: (module, id, type = 'recycle') => storeOf(module).delete(id, type),
+    forgetDeletions: (module) => {
+      storeOf(module).deleted.length = 0;
+    },
     addField: (module, field) => void storeOf(module).fields.push({ ...field }),
     rotateKey: () => keys.rotate(),
     setPrimaryEmail(email) {

@@ -131,6 +131,8 @@ export interface ZohoCrmSimulator {
   addRecords(module: CrmModuleName, records: RecordInput[]): SimulatorRecord[];
   updateRecord(module: CrmModuleName, id: string, patch: RecordInput): SimulatorRecord;
   deleteRecord(module: CrmModuleName, id: string, type?: 'recycle' | 'permanent'): void;
+  /** The deleted-records feed forgets every deletion so far (past Zoho's retention): only a full listing finds them. */
+  forgetDeletions(module: CrmModuleName): void;
   addField(module: CrmModuleName, field: FieldDefinition): void;
   /** A new refresh token; the old one and every access token issued from it are refused from then on. */
   rotateKey(): SimulatorCredentials;

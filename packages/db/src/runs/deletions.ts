@@ -30,6 +30,19 @@ export async function countLiveSourceRecords(
   return row?.n ?? 0;
 }
 
+/**
+ * Since when the sync knows every deletion at the source: the start of its last successful real run that looked for
+ * deletions (a full listing, a deletions feed, or nothing missing) and held none back. A connector's deletions feed
+ * is read from here (the feed's high-water mark); undefined: never, the full listing is needed.
+ */
+export async function deletionsKnownSince(db: Database, scope: RunTarget): Promise<Date | undefined> {
+  const [row] = await db.execute<{ at: Date | string | null }>(sql`
+    select max(started_at) as at from sync_runs
+    where sync_id = ${scope.syncId} and organization_id = ${scope.organizationId} and status = 'succeeded'
+      and not dry_run and deletions_checked and held_deletions = 0`);
+  return row?.at ? new Date(row.at) : undefined;
+}
+
 /** The mass-deletion guard of a sync, read in the run's final transaction. */
 export interface DeletionGuard {
   /** Share of the sync's live source records (percent) that one listing may delete; more is held back. */
@@ -80,6 +93,30 @@ export async function writeListedIds(tx: Transaction, listing: IdListing): Promi
   const table = await listedIdsTable(tx);
   for await (const ids of listing) await table.add(ids);
   await table.close();
+}
+
+/**
+ * The listing a deletions feed stands for, in the transaction's `listed_ids` table: every live source id of the sync
+ * but the ones the feed reported deleted (unless this run read them: a record the run saw is not gone). applyDeletions
+ * then deletes exactly the reported records, through the same guard and list rules as a full listing's.
+ */
+export async function writeListedIdsExceptDeleted(
+  tx: Transaction,
+  scope: RunTarget,
+  deletedIds: readonly string[],
+): Promise<void> {
+  await tx.execute(sql`create temporary table listed_ids (source_id text primary key) on commit drop`);
+  await tx.execute(sql`
+    insert into listed_ids select source_id from source_records
+    where sync_id = ${scope.syncId} and organization_id = ${scope.organizationId} and deleted_at is null`);
+  for (let i = 0; i < deletedIds.length; i += CHUNK) {
+    await tx.execute(sql`
+      delete from listed_ids li using unnest(${textArray(deletedIds.slice(i, i + CHUNK))}) d(id)
+      where li.source_id = d.id and not exists (
+        select 1 from source_records sr
+        where sr.sync_id = ${scope.syncId} and sr.source_id = d.id and sr.last_seen_run_id = ${scope.runId})`);
+  }
+  await tx.execute(sql`analyze listed_ids`);
 }
 
 /**

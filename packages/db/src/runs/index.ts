@@ -5,6 +5,7 @@ export {
   countLiveSourceRecords,
   type DeletionGuard,
   type DeletionResult,
+  deletionsKnownSince,
   hasDeletionCandidates,
   type IdListing,
 } from './deletions.ts';

@@ -5,7 +5,13 @@ import { takeLeadWriteTurn } from '../repositories/write-turns.ts';
 import { type Connection, connections } from '../schema/connections.ts';
 import { type RunStatus, type SyncRun, syncRuns } from '../schema/runs.ts';
 import { type Sync, syncs } from '../schema/syncs.ts';
-import { applyDeletions, type DeletionGuard, type IdListing, writeListedIds } from './deletions.ts';
+import {
+  applyDeletions,
+  type DeletionGuard,
+  type IdListing,
+  writeListedIds,
+  writeListedIdsExceptDeleted,
+} from './deletions.ts';
 import type { RunTarget } from './unit-write.ts';
 
 /**
@@ -152,6 +158,11 @@ export interface FinishRun {
    * transaction is held open while a rate-limited source lists) or as it is written into the transaction.
    */
   listing: IdListing | undefined;
+  /**
+   * Instead of a listing: the ids the connector's deletions feed reported (`listDeletedIds`). They are deleted like
+   * ids a listing misses; reading the feed does not date the sync's last full listing (`deletionsCheckedAt`).
+   */
+  feed?: readonly string[];
   /** What the run tells of the deletion check (`deletionsChecked`); `checked` also dates the sync's last one. */
   deletionsChecked: boolean | null;
   checkpoint: Record<string, unknown>;
@@ -171,14 +182,16 @@ export async function finishRun(
 ): Promise<{ row: SyncRun | undefined; deliveryIds: string[] }> {
   const { organizationId, syncId, runId, dryRun } = target;
   return db.transaction(async (tx) => {
+    const fed = !finish.listing && finish.feed !== undefined && finish.feed.length > 0;
     if (finish.listing) await writeListedIds(tx, finish.listing);
+    else if (fed && finish.feed) await writeListedIdsExceptDeleted(tx, target, finish.feed);
     if (!dryRun) await tx.execute(takeLeadWriteTurn(organizationId));
     const [current] = await tx
       .select({ processedCount: syncRuns.processedCount, highWaterMark: syncRuns.highWaterMark })
       .from(syncRuns)
       .where(and(eq(syncRuns.organizationId, organizationId), eq(syncRuns.id, runId)));
     const thisSync = and(eq(syncs.organizationId, organizationId), eq(syncs.id, syncId));
-    if (finish.listing) {
+    if (finish.listing || fed) {
       const [stored] = await tx
         .select({ percent: syncs.deletionGuardPercent, confirmedAt: syncs.deletionsConfirmedAt })
         .from(syncs)
@@ -192,7 +205,7 @@ export async function finishRun(
       if (guard.confirmed && !dryRun)
         await tx.update(syncs).set({ deletionsConfirmedAt: null }).where(thisSync);
     }
-    if (!dryRun && finish.deletionsChecked) {
+    if (!dryRun && finish.deletionsChecked && finish.feed === undefined) {
       await tx.update(syncs).set({ deletionsCheckedAt: sql`now()` }).where(thisSync);
     }
     if (!dryRun && current?.highWaterMark) {

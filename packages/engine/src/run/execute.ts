@@ -24,7 +24,7 @@ import { compileCriteria, criteriaFields } from '../criteria.ts';
 import type { KeyChange } from '../engine.ts';
 import { EngineError, NotFoundError } from '../errors.ts';
 import { queueRunEvent } from '../webhook-events.ts';
-import { deletionCheck, listSourceIds, readAll } from './deletion-check.ts';
+import { deletionCheck, listSourceIds, readAll, readDeletionFeed } from './deletion-check.ts';
 import { SourceUnits } from './source-units.ts';
 import type { RunCheckpoint, RunScope } from './types.ts';
 import { LostRun, writeUnits } from './write-units.ts';
@@ -210,12 +210,16 @@ export async function executeRun(
         : undefined;
     const listed =
       listing && connector.capabilities.listingCostsRequests ? [await readAll(listing)] : listing;
+    // A deletions feed (when the run does not list): the ids deleted since the last run that knew every deletion.
+    const feed = deletions.feedSince
+      ? await readDeletionFeed(connector, ctx, sync, deletions.feedSince)
+      : undefined;
     const done: RunCheckpoint = { ...checkpoint, phase: 'done' };
     // RUN_SUCCEEDED commits with the run's end (outbox): a crash after the commit loses no webhook.
     const finished = await finishRun(
       db,
       scope,
-      { listing: listed, deletionsChecked: deletions.checked, checkpoint: { ...done } },
+      { listing: listed, feed, deletionsChecked: deletions.checked, checkpoint: { ...done } },
       (tx, row) => queueRunEvent(tx, row, sync),
     );
     if (finished.row && !scope.dryRun && connection.status === 'needs_permission')
