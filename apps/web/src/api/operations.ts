@@ -7,7 +7,8 @@ import type { Capabilities } from './capabilities.ts';
 const totals = 'totals { total newLeads reAdded duplicate ignored deleted }';
 const breakdown = 'ignoredBreakdown { bounced doNotMail groupEmail fileDuplicate emptyEmail invalidPattern }';
 
-export function runFields(caps: Capabilities): string {
+/** `reasons: false`: a rejected record's count only, not the reasons (lists of runs that show no run report). */
+export function runFields(caps: Capabilities, { reasons = true }: { reasons?: boolean } = {}): string {
   const extra = [
     caps.runProgress ? 'progress { read processed }' : '',
     caps.dryRun ? 'dryRun' : '',
@@ -15,7 +16,7 @@ export function runFields(caps: Capabilities): string {
     caps.deletionGuard ? 'heldDeletions warning' : '',
     caps.undoReport ? 'undoReport { reversed kept keptByReason { reason count } }' : '',
     caps.sourceQuota ? 'waitingUntil waitingReason deletionsChecked' : '',
-    caps.runRejections ? 'rejectedCount rejections' : '',
+    caps.runRejections ? `rejectedCount${reasons ? ' rejections' : ''}` : '',
   ].join(' ');
   return `id status startedAt finishedAt error ${totals} ${breakdown} ${extra}`;
 }
@@ -30,7 +31,7 @@ export function syncListQuery(caps: Capabilities): string {
         connection { id name connector status }
         mailingList { id name }
         ${scheduleFields}
-        lastRun { ${runFields(caps)} }
+        lastRun { ${runFields(caps, { reasons: false })} }
       }
       connectors { id displayName maxLookbackDays detectsDeletes }
     }
