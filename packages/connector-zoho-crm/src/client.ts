@@ -1,20 +1,18 @@
 import { createHash } from 'node:crypto';
 import {
   BadSourceDataError,
-  createHttpClient,
   type DailyQuota,
   type HttpClient,
-  type HttpPolicy,
   InvalidConfigurationError,
   type Logger,
   MissingPermissionError,
   SourceUnavailableError,
 } from '@leadsync/connector-sdk';
-import { TokenSource } from './oauth.ts';
+import { ZohoApiClient, type ZohoHttpOptions, type ZohoProduct } from '@leadsync/zoho-accounts';
 import { API_PATH, type CrmEndpoints, REQUIRED_SCOPES, type ZohoCrmCredentials } from './settings.ts';
 
 /** Knobs of the HTTP client; the defaults suit production, tests shrink the delays. */
-export interface ZohoCrmClientOptions {
+export interface ZohoCrmClientOptions extends ZohoHttpOptions {
   /**
    * Sustained request budget per Zoho CRM organization, shared by every process. Zoho limits CRM by concurrent
    * requests (5 on the free edition) rather than by a rate: at about half a second a request, 600 a minute keeps at
@@ -23,22 +21,6 @@ export interface ZohoCrmClientOptions {
   requestsPerMinute?: number;
   /** Requests that may go at once after a quiet spell. Default 5 (the free edition's concurrency). */
   burst?: number;
-  /** Plan the daily credits Zoho reports in `X-RATELIMIT-*` (when it does): a run waits rather than spend the reserve. Default true. */
-  planDailyQuota?: boolean;
-  /** Share of the daily credits left for the account's other uses. Default 0.1. */
-  quotaReserveShare?: number;
-  maxAttempts?: number;
-  maxRateLimitWaits?: number;
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  requestTimeoutMs?: number;
-  defaultRetryAfterMs?: number;
-  maxRetryAfterMs?: number;
-  /** Refresh the access token when less than this is left (at most half its lifetime). Default 5 min. */
-  tokenRefreshMarginMs?: number;
-  random?: () => number;
-  /** A fetch of its own (tests that alter answers); the connector then uses an HTTP client of its own. */
-  fetch?: typeof fetch;
 }
 
 export const MISSING_SCOPE_MESSAGE = `The key lacks a scope: ${REQUIRED_SCOPES.join(', ')} are needed. Generate a new code for the Self Client with those scopes and enter the new refresh token.`;
@@ -102,19 +84,24 @@ export interface CrmAnswer {
   json: Record<string, unknown> | undefined;
 }
 
+const PRODUCT: ZohoProduct = {
+  sourceName: 'Zoho CRM',
+  logName: 'zoho-crm',
+  apiPath: API_PATH,
+  defaultRequestsPerMinute: 600,
+  quotaMessage: QUOTA_MESSAGE,
+  readQuota: readCrmQuota,
+};
+
 /**
  * The Zoho CRM client: OAuth (the access token, `api_domain`), Zoho CRM's error bodies and credit headers, over the
  * SDK's HTTP client (budget, retries, backoff, Retry-After, no redirects).
  */
-export class ZohoCrmClient {
-  private readonly http: HttpClient;
-  private readonly policy: HttpPolicy;
-  private readonly tokens: TokenSource;
-  private apiUrl: string;
+export class ZohoCrmClient extends ZohoApiClient {
   private readonly keyHash: string;
 
   constructor(
-    private readonly endpoints: CrmEndpoints,
+    endpoints: CrmEndpoints,
     credentials: ZohoCrmCredentials,
     options: ZohoCrmClientOptions,
     logger: Logger,
@@ -122,44 +109,11 @@ export class ZohoCrmClient {
     http: HttpClient | undefined,
     allowedHosts: readonly string[],
   ) {
-    this.http =
-      http && !options.fetch
-        ? http
-        : createHttpClient({ logger, signal, fetch: options.fetch, random: options.random });
-    this.apiUrl = endpoints.apiUrl;
+    super(PRODUCT, endpoints, credentials, options, logger, signal, http, allowedHosts);
     this.keyHash = createHash('sha256')
       .update(JSON.stringify([credentials.clientId, credentials.refreshToken]))
       .digest('base64url')
       .slice(0, 22);
-    const retry = {
-      maxAttempts: options.maxAttempts,
-      maxRateLimitWaits: options.maxRateLimitWaits,
-      baseDelayMs: options.baseDelayMs,
-      maxDelayMs: options.maxDelayMs,
-      requestTimeoutMs: options.requestTimeoutMs,
-      defaultRetryAfterMs: options.defaultRetryAfterMs,
-      maxRetryAfterMs: options.maxRetryAfterMs,
-    };
-    this.policy = {
-      sourceName: 'Zoho CRM',
-      ...retry,
-      rate: {
-        requestsPerMinute: options.requestsPerMinute ?? 600,
-        burst: options.burst ?? 5,
-        quotaReserveShare: options.quotaReserveShare,
-      },
-      quotaMessage: QUOTA_MESSAGE,
-      ...(options.planDailyQuota === false ? {} : { readQuota: readCrmQuota }),
-    };
-    this.tokens = new TokenSource({
-      accountsUrl: endpoints.accountsUrl,
-      credentials,
-      http: this.http,
-      policy: { sourceName: 'Zoho accounts server', ...retry },
-      logger,
-      allowedHosts,
-      refreshMarginMs: options.tokenRefreshMarginMs ?? 300_000,
-    });
   }
 
   /**
@@ -176,12 +130,6 @@ export class ZohoCrmClient {
   async quota(): Promise<DailyQuota | undefined> {
     await this.accessToken(); // the API host may come from the token answer (api_domain)
     return this.http.quota(this.account);
-  }
-
-  private async accessToken(force = false): Promise<string> {
-    const token = await this.tokens.get(force);
-    if (token.apiDomain && !this.endpoints.apiUrlFixed) this.apiUrl = `${token.apiDomain}${API_PATH}`;
-    return token.token;
   }
 
   /**

@@ -8,6 +8,7 @@ import {
   type RecordPage,
   type SourceConnector,
 } from '@leadsync/connector-sdk';
+import { estimateQuota } from '@leadsync/zoho-accounts';
 import { ZohoCrmClient, type ZohoCrmClientOptions } from './client.ts';
 import { deletedIds } from './deleted.ts';
 import { describeFields, fieldsEnvelopeSchema, requestedFields, usersEnvelopeSchema } from './records.ts';
@@ -188,15 +189,7 @@ export function createZohoCrmConnector(options: ZohoCrmConnectorOptions = {}): Z
         detailRequests: 0,
         deletionRequests,
         accuracy,
-        ...(quota
-          ? {
-              dailyQuota: {
-                limit: quota.limit,
-                remaining: quota.remaining,
-                resetAt: quota.resetAt.toISOString(),
-              },
-            }
-          : {}),
+        ...estimateQuota(quota),
         note: `Records: ${request.lastRun ? 'as many as the last run read' : `the ${module} module's record count (at most)`}. Each request of up to ${PAGE_SIZE} records costs one Zoho CRM API credit.${quota ? ` The organization has ${quota.remaining} of its ${quota.limit} daily credits left (10% are kept in reserve).` : ''}`,
       };
     },

@@ -1,4 +1,12 @@
-import { InvalidConfigurationError, isUrlAllowed } from '@leadsync/connector-sdk';
+import { InvalidConfigurationError } from '@leadsync/connector-sdk';
+import {
+  dataCenterSchema,
+  dataCentersFor,
+  parseOrThrow as parseZoho,
+  resolveEndpoints as resolveZohoEndpoints,
+  type ZohoDataCenter,
+  type ZohoEndpoints,
+} from '@leadsync/zoho-accounts';
 import { z } from 'zod';
 
 /** The API version this connector speaks; every API path starts with it. */
@@ -8,21 +16,8 @@ export const API_PATH = '/crm/v8';
  * Zoho's data centers: the CRM API base and the accounts (OAuth) server of each (README, facts C1–C2). The token
  * answer's `api_domain` names the API host anyway; these are where a connection starts.
  */
-export const DATA_CENTERS = {
-  com: { apiHost: 'https://www.zohoapis.com', accountsUrl: 'https://accounts.zoho.com' },
-  eu: { apiHost: 'https://www.zohoapis.eu', accountsUrl: 'https://accounts.zoho.eu' },
-  in: { apiHost: 'https://www.zohoapis.in', accountsUrl: 'https://accounts.zoho.in' },
-  'com.au': { apiHost: 'https://www.zohoapis.com.au', accountsUrl: 'https://accounts.zoho.com.au' },
-  jp: { apiHost: 'https://www.zohoapis.jp', accountsUrl: 'https://accounts.zoho.jp' },
-  // Canada's accounts server is zohocloud.ca, not zoho.ca.
-  ca: { apiHost: 'https://www.zohoapis.ca', accountsUrl: 'https://accounts.zohocloud.ca' },
-  'com.cn': { apiHost: 'https://www.zohoapis.com.cn', accountsUrl: 'https://accounts.zoho.com.cn' },
-  sa: { apiHost: 'https://www.zohoapis.sa', accountsUrl: 'https://accounts.zoho.sa' },
-  uk: { apiHost: 'https://www.zohoapis.uk', accountsUrl: 'https://accounts.zoho.uk' },
-} as const;
-
-export const dataCenterSchema = z.enum(['com', 'eu', 'in', 'com.au', 'jp', 'ca', 'com.cn', 'sa', 'uk']);
-export type ZohoCrmDataCenter = z.infer<typeof dataCenterSchema>;
+export const DATA_CENTERS = dataCentersFor(API_PATH);
+export type ZohoCrmDataCenter = ZohoDataCenter;
 
 /** The modules a sync may read: the connector's source "organizations" (one sync reads one module). */
 export const CRM_MODULES = ['Leads', 'Contacts'] as const;
@@ -63,47 +58,18 @@ export const zohoCrmSettingsSchema = z.object({
 export type ZohoCrmSettings = z.infer<typeof zohoCrmSettingsSchema>;
 export type ZohoCrmSettingsInput = z.input<typeof zohoCrmSettingsSchema>;
 
-export interface CrmEndpoints {
-  /** The API base, ending in `/crm/v8`. */
-  apiUrl: string;
-  accountsUrl: string;
-  /** The settings name the API address: the token answer's `api_domain` does not move it. */
-  apiUrlFixed: boolean;
-}
+export type CrmEndpoints = ZohoEndpoints;
 
 /**
  * The hosts to talk to. An `apiUrl`/`accountsUrl` override is accepted only for a host in `allowedHosts`, so a
  * tenant cannot point the server at internal addresses.
  */
 export function resolveEndpoints(settings: ZohoCrmSettings, allowedHosts: readonly string[]): CrmEndpoints {
-  const dc = DATA_CENTERS[settings.dataCenter];
-  for (const field of ['apiUrl', 'accountsUrl'] as const) {
-    const value = settings[field];
-    if (value !== undefined && !isUrlAllowed(value, allowedHosts)) {
-      // The same sentence whether the host or only the port is refused: a tenant learns nothing about the network.
-      throw new InvalidConfigurationError(
-        `settings.${field} points at a host and port that are not in the allowed hosts`,
-        field,
-        `The ${field} is not allowed on this server: its host and port must be in LEADSYNC_ALLOWED_HOSTS (ask the operator).`,
-      );
-    }
-  }
-  return {
-    apiUrl: (settings.apiUrl ?? `${dc.apiHost}${API_PATH}`).replace(/\/+$/, ''),
-    accountsUrl: (settings.accountsUrl ?? dc.accountsUrl).replace(/\/+$/, ''),
-    apiUrlFixed: settings.apiUrl !== undefined,
-  };
+  return resolveZohoEndpoints(settings, API_PATH, allowedHosts);
 }
 
 export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const path = issue?.path.join('.') || what;
-  throw new InvalidConfigurationError(
-    `Invalid Zoho CRM ${what}: ${path}: ${issue?.message ?? 'invalid'}`,
-    issue?.path.join('.') || undefined,
-  );
+  return parseZoho(schema, value, what, 'Zoho CRM');
 }
 
 /** The module a source organization id names; anything else is refused before a request. */

@@ -1,27 +1,23 @@
-import { createHash } from 'node:crypto';
 import {
   BadSourceDataError,
-  createHttpClient,
   type DailyQuota,
   type HttpClient,
-  type HttpPolicy,
   InvalidConfigurationError,
   type Logger,
   MissingPermissionError,
   SourceUnavailableError,
 } from '@leadsync/connector-sdk';
-import type { ZohoEndpoints, ZohoInvoiceCredentials } from './settings.ts';
 import {
-  type CachedToken,
-  cacheToken,
   describeBody,
-  pendingRefresh,
-  readTokenAnswer,
-  tokenCache,
-} from './token.ts';
+  ZohoApiClient,
+  type ZohoEndpoints,
+  type ZohoHttpOptions,
+  type ZohoProduct,
+} from '@leadsync/zoho-accounts';
+import { API_PATH, type ZohoInvoiceCredentials } from './settings.ts';
 
 /** Knobs of the HTTP client; the defaults suit production, tests shrink the delays. */
-export interface ZohoClientOptions {
+export interface ZohoClientOptions extends ZohoHttpOptions {
   /**
    * Sustained request budget per Zoho organization, shared by every process (Zoho allows 100 a minute per
    * organization, whoever sends). Default 94.
@@ -29,32 +25,6 @@ export interface ZohoClientOptions {
   requestsPerMinute?: number;
   /** Requests that may go at once after a quiet spell. Default 5 (so at most 99 in any minute). */
   burst?: number;
-  /**
-   * Plan the daily quota that Zoho reports in `X-Rate-Limit-*` on every answer: a run stops (waiting) rather than
-   * eat into the reserve. Default true; off for a local simulator driven at full speed.
-   */
-  planDailyQuota?: boolean;
-  /** Share of the daily quota left for the account's other uses. Default 0.1. */
-  quotaReserveShare?: number;
-  /** Attempts for one request on 5xx, timeouts and network errors. Default 5. */
-  maxAttempts?: number;
-  /** 429 answers waited out for one request before giving up with `RateLimitedError`. Default 5. */
-  maxRateLimitWaits?: number;
-  /** First backoff delay; doubles per attempt, with full jitter. Default 500 ms. */
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  /** Per-request timeout. Default 30 s. */
-  requestTimeoutMs?: number;
-  /** Wait after a 429 without Retry-After (Zoho sends none in any recording). Default 60 s. */
-  defaultRetryAfterMs?: number;
-  /** A Retry-After longer than this ends the run with `RateLimitedError` instead of waiting. Default 120 s. */
-  maxRetryAfterMs?: number;
-  /** Refresh the access token when less than this is left (at most half its lifetime). Default 5 min. */
-  tokenRefreshMarginMs?: number;
-  /** Random source for the jitter (tests). */
-  random?: () => number;
-  /** A fetch of its own (tests that alter answers); the connector then uses an HTTP client of its own. */
-  fetch?: typeof fetch;
 }
 
 /** A contact (or other resource) the API says does not exist (HTTP 404 / code 1002). */
@@ -81,60 +51,30 @@ export function readZohoQuota(headers: Headers, receivedAt: number): DailyQuota 
   return { limit, remaining, resetAt: new Date(receivedAt + reset * 1000) };
 }
 
+const PRODUCT: ZohoProduct = {
+  sourceName: 'Zoho Invoice',
+  logName: 'zoho-invoice',
+  apiPath: API_PATH,
+  defaultRequestsPerMinute: 94,
+  quotaMessage: QUOTA_MESSAGE,
+  readQuota: readZohoQuota,
+};
+
 /**
  * The Zoho Invoice client: OAuth (the access token, `api_domain`), the organization header, Zoho's error bodies and
  * quota headers, over the SDK's HTTP client (budget, retries, backoff, Retry-After, no redirects).
  */
-export class ZohoClient {
-  private readonly http: HttpClient;
-  private apiUrl: string;
-  private readonly policy: HttpPolicy;
-  private readonly tokenPolicy: HttpPolicy;
-  private readonly refreshMarginMs: number;
-
+export class ZohoClient extends ZohoApiClient {
   constructor(
-    private readonly endpoints: ZohoEndpoints & { apiUrlFixed?: boolean },
-    private readonly credentials: ZohoInvoiceCredentials,
+    endpoints: ZohoEndpoints,
+    credentials: ZohoInvoiceCredentials,
     options: ZohoClientOptions,
-    private readonly logger: Logger,
+    logger: Logger,
     signal: AbortSignal | undefined,
     http: HttpClient | undefined,
-    private readonly allowedHosts: readonly string[] = [],
+    allowedHosts: readonly string[] = [],
   ) {
-    this.http =
-      http && !options.fetch
-        ? http
-        : createHttpClient({ logger, signal, fetch: options.fetch, random: options.random });
-    this.apiUrl = endpoints.apiUrl;
-    const retry = {
-      maxAttempts: options.maxAttempts,
-      maxRateLimitWaits: options.maxRateLimitWaits,
-      baseDelayMs: options.baseDelayMs,
-      maxDelayMs: options.maxDelayMs,
-      requestTimeoutMs: options.requestTimeoutMs,
-      defaultRetryAfterMs: options.defaultRetryAfterMs,
-      maxRetryAfterMs: options.maxRetryAfterMs,
-    };
-    this.policy = {
-      sourceName: 'Zoho Invoice',
-      ...retry,
-      rate: {
-        requestsPerMinute: options.requestsPerMinute ?? 94,
-        burst: options.burst ?? 5,
-        quotaReserveShare: options.quotaReserveShare,
-      },
-      quotaMessage: QUOTA_MESSAGE,
-      ...(options.planDailyQuota === false ? {} : { readQuota: readZohoQuota }),
-    };
-    this.tokenPolicy = { sourceName: 'Zoho accounts server', ...retry };
-    this.refreshMarginMs = options.tokenRefreshMarginMs ?? 300_000;
-  }
-
-  private get tokenKey(): string {
-    const c = this.credentials;
-    return createHash('sha256')
-      .update(JSON.stringify([this.endpoints.accountsUrl, c.clientId, c.clientSecret, c.refreshToken]))
-      .digest('base64url');
+    super(PRODUCT, endpoints, credentials, options, logger, signal, http, allowedHosts);
   }
 
   /** The budget account of an organization: Zoho limits each organization, whoever sends. */
@@ -145,63 +85,6 @@ export class ZohoClient {
   /** The daily quota of the organization as last seen by any process; undefined when not known. */
   quota(organizationId: string): Promise<DailyQuota | undefined> {
     return this.http.quota(this.account(organizationId));
-  }
-
-  /** A valid access token: the cached one unless it is (nearly) expired or `force` is set. */
-  async accessToken(force = false): Promise<string> {
-    const key = this.tokenKey;
-    const cached = tokenCache.get(key);
-    if (cached && !force) {
-      const margin = Math.min(this.refreshMarginMs, cached.lifetimeMs / 2);
-      if (cached.expiresAt - margin > Date.now()) {
-        this.useApiDomain(cached);
-        return cached.token;
-      }
-    }
-    let pending = pendingRefresh.get(key);
-    if (!pending) {
-      pending = this.refresh().finally(() => pendingRefresh.delete(key));
-      pendingRefresh.set(key, pending);
-    }
-    const fresh = await pending;
-    cacheToken(key, fresh);
-    this.useApiDomain(fresh);
-    return fresh.token;
-  }
-
-  /** API calls go to the host the token answer named, unless the connection's settings fix the API address. */
-  private useApiDomain(token: CachedToken): void {
-    if (token.apiDomain && !this.endpoints.apiUrlFixed) this.apiUrl = `${token.apiDomain}/invoice/v3`;
-  }
-
-  private forgetToken(token: string): void {
-    if (tokenCache.get(this.tokenKey)?.token === token) tokenCache.delete(this.tokenKey);
-  }
-
-  private async refresh(): Promise<CachedToken> {
-    const body = new URLSearchParams({
-      grant_type: 'refresh_token',
-      client_id: this.credentials.clientId,
-      client_secret: this.credentials.clientSecret,
-      refresh_token: this.credentials.refreshToken,
-    });
-    const response = await this.http.send(
-      {
-        url: `${this.endpoints.accountsUrl}/oauth/v2/token`,
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body,
-        what: 'token refresh',
-        redirectField: 'accountsUrl',
-      },
-      this.tokenPolicy,
-    );
-    return readTokenAnswer(
-      response,
-      this.policy.defaultRetryAfterMs ?? 60_000,
-      this.allowedHosts,
-      this.logger,
-    );
   }
 
   /**
@@ -250,7 +133,7 @@ export class ZohoClient {
       if (refused) {
         if (!refreshedAfter401 && status !== 403) {
           refreshedAfter401 = true;
-          this.forgetToken(token);
+          this.tokens.forget(token);
           await this.accessToken(true);
           continue;
         }

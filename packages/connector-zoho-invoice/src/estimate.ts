@@ -1,4 +1,5 @@
 import type { CostEstimate, EstimateRequest } from '@leadsync/connector-sdk';
+import { estimateQuota } from '@leadsync/zoho-accounts';
 import type { ZohoClient } from './client.ts';
 import { DETAIL_FIELD_KEYS } from './records.ts';
 import { filterBy, PAGE_SIZE, PageCapReachedError, scanContacts } from './scan.ts';
@@ -72,15 +73,7 @@ export async function estimateZohoCost(
     detailRequests,
     deletionRequests,
     accuracy,
-    ...(quota
-      ? {
-          dailyQuota: {
-            limit: quota.limit,
-            remaining: quota.remaining,
-            resetAt: quota.resetAt.toISOString(),
-          },
-        }
-      : {}),
+    ...estimateQuota(quota),
     note: `Records: ${source}. Requests: ${parts.join(', ')}.${quotaNote}`,
   };
 }

@@ -1,0 +1,3 @@
+import { leadsyncVitestConfig } from '@leadsync/testing/vitest';
+
+export default leadsyncVitestConfig();
