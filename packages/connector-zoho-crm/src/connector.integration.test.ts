@@ -318,7 +318,16 @@ describe('account and errors a person can act on', () => {
       fields: ['Email'],
       lastRun: { records: 10, full: false },
     });
-    expect(later).toMatchObject({ records: 10, listRequests: 1 });
+    // The listing 1 page, and the deleted-records feed (read on every run that does not list every id) 1.
+    expect(later).toMatchObject({ records: 10, listRequests: 1, requests: 2, deletionRequests: 0 });
     expect(sim.requests().length).toBe(before);
+    const listing = await connector.estimateCost?.(contextFor(sim), {
+      organizationId: 'Leads',
+      fields: ['Email'],
+      lastRun: { records: 10, full: false },
+      deletionListing: true,
+      trackedRecords: 450,
+    });
+    expect(listing).toMatchObject({ listRequests: 1, deletionRequests: 3, requests: 4 });
   });
 });

@@ -181,10 +181,12 @@ export function createZohoCrmConnector(options: ZohoCrmConnectorOptions = {}): Z
       const deletionRequests = request.deletionListing
         ? Math.max(1, Math.ceil((request.trackedRecords ?? records) / PAGE_SIZE))
         : 0;
+      // After a first run, a run that does not list reads the deleted-records feed instead: one page at least.
+      const feedRequests = !request.deletionListing && request.lastRun ? 1 : 0;
       const quota = await client.quota();
       return {
         records,
-        requests: listRequests + deletionRequests,
+        requests: listRequests + deletionRequests + feedRequests,
         listRequests,
         detailRequests: 0,
         deletionRequests,
