@@ -8,7 +8,7 @@ import {
   type RecordPage,
   type SourceConnector,
 } from '@leadsync/connector-sdk';
-import { estimateQuota } from '@leadsync/zoho-accounts';
+import { estimateQuota, maskedRefreshToken } from '@leadsync/zoho-accounts';
 import { ZohoCrmClient, type ZohoCrmClientOptions } from './client.ts';
 import { deletedIds } from './deleted.ts';
 import { describeFields, fieldsEnvelopeSchema, requestedFields, usersEnvelopeSchema } from './records.ts';
@@ -90,10 +90,7 @@ export function createZohoCrmConnector(options: ZohoCrmConnectorOptions = {}): Z
       deletionFeed: true,
     },
 
-    maskedKey(credentials) {
-      const key = credentials.refreshToken ?? '';
-      return key.length > 8 ? `••••${key.slice(-4)}` : '••••';
-    },
+    maskedKey: maskedRefreshToken,
 
     async check(ctx) {
       const client = open(ctx, options);

@@ -8,6 +8,7 @@ import {
   type SourceConnector,
   type SourceRecord,
 } from '@leadsync/connector-sdk';
+import { maskedRefreshToken } from '@leadsync/zoho-accounts';
 import { envelope } from './answers.ts';
 import { ZohoClient, type ZohoClientOptions, ZohoNotFoundError } from './client.ts';
 import { estimateZohoCost } from './estimate.ts';
@@ -101,10 +102,7 @@ export function createZohoInvoiceConnector(
       activeOnlyReads: true,
     },
 
-    maskedKey(credentials) {
-      const key = credentials.refreshToken ?? '';
-      return key.length > 8 ? `••••${key.slice(-4)}` : '••••';
-    },
+    maskedKey: maskedRefreshToken,
 
     async check(ctx) {
       const { client } = open(ctx, options);

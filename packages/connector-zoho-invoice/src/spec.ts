@@ -1,68 +1,25 @@
-import { connectionSpec } from '@leadsync/connector-sdk';
-import { zohoInvoiceCredentialsSchema, zohoInvoiceSettingsSchema } from './settings.ts';
+import { zohoConnectionSpec } from '@leadsync/zoho-accounts';
+import { API_PATH, zohoInvoiceCredentialsSchema, zohoInvoiceSettingsSchema } from './settings.ts';
 
 /** The connection form of Zoho Invoice: what to do at Zoho, and the fields (the console draws it from this). */
-export const zohoInvoiceSpec = connectionSpec({
-  help: [
-    '1. Sign in to the Zoho API console of your data center (api-console.zoho.com; .eu, .in, .com.au, .jp, .ca, .com.cn, .sa or .uk for the others) and add a Self Client: it gives the client ID and client secret.',
-    '2. In the Self Client, choose "Generate Code" with the scopes ZohoInvoice.contacts.READ,ZohoInvoice.settings.READ and the longest time offered.',
-    "3. Within that time, exchange the code for a refresh token: POST https://accounts.zoho.com/oauth/v2/token (your data center's accounts host) with grant_type=authorization_code, client_id, client_secret and code. The answer's refresh_token is the account key.",
-    '4. Enter the client ID, client secret and refresh token here, and choose the data center where your Zoho account lives (the address you sign in at).',
-  ].join('\n'),
+export const zohoInvoiceSpec = zohoConnectionSpec({
+  scopes: ['ZohoInvoice.contacts.READ', 'ZohoInvoice.settings.READ'],
+  lastStep:
+    'Enter the client ID, client secret and refresh token here, and choose the data center where your Zoho account lives (the address you sign in at).',
   links: [
-    { title: 'Zoho API console', url: 'https://api-console.zoho.com/' },
     {
       title: "Zoho's guide to Self Client",
       url: 'https://www.zoho.com/accounts/protocol/oauth/self-client/overview.html',
     },
   ],
-  accountKey: 'refreshToken',
-  credentials: {
-    schema: zohoInvoiceCredentialsSchema,
-    fields: {
-      clientId: { title: 'Client ID', description: 'From the Self Client in the Zoho API console.' },
-      clientSecret: { title: 'Client secret', secret: true },
-      refreshToken: {
-        title: 'Account key (refresh token)',
-        secret: true,
-        description: "Stored encrypted; never shown again. The account's primary email is read from Zoho.",
-      },
-    },
-  },
-  settings: {
-    schema: zohoInvoiceSettingsSchema,
-    fields: {
-      dataCenter: {
-        title: 'Data center',
-        description: 'Where your Zoho account lives: the address you sign in at.',
-        choices: {
-          com: 'United States (zoho.com)',
-          eu: 'Europe (zoho.eu)',
-          in: 'India (zoho.in)',
-          'com.au': 'Australia (zoho.com.au)',
-          jp: 'Japan (zoho.jp)',
-          ca: 'Canada (zohocloud.ca)',
-          'com.cn': 'China (zoho.com.cn)',
-          sa: 'Saudi Arabia (zoho.sa)',
-          uk: 'United Kingdom (zoho.uk)',
-        },
-      },
-      includeContactPersons: {
-        title: 'Import contact persons too',
-        description: "One more lead per further contact person with an email, beside each contact's own.",
-        advanced: true,
-      },
-      apiUrl: {
-        title: 'API URL (ends in /invoice/v3)',
-        description:
-          'A sandbox or proxy instead of the data center; its host must be allowed by the operator.',
-        advanced: true,
-      },
-      accountsUrl: {
-        title: 'Accounts URL',
-        description: 'Where /oauth/v2/token is, for a sandbox or proxy.',
-        advanced: true,
-      },
+  apiPath: API_PATH,
+  credentialsSchema: zohoInvoiceCredentialsSchema,
+  settingsSchema: zohoInvoiceSettingsSchema,
+  settingsFields: {
+    includeContactPersons: {
+      title: 'Import contact persons too',
+      description: "One more lead per further contact person with an email, beside each contact's own.",
+      advanced: true,
     },
   },
 });

@@ -8,6 +8,15 @@ export {
   type ZohoEndpoints,
 } from './data-centers.ts';
 export {
+  maskedRefreshToken,
+  ZOHO_API_CONSOLE_LINK,
+  ZOHO_CREDENTIAL_FIELDS,
+  ZOHO_DATA_CENTER_FIELD,
+  zohoAddressFields,
+  zohoConnectionSpec,
+  zohoSelfClientHelp,
+} from './spec.ts';
+export {
   type AccessToken,
   acceptableApiDomain,
   describeBody,
