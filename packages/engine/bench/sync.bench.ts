@@ -2,46 +2,32 @@
 // real engine into a scratch PostgreSQL database, and, as a floor, COPY of the same rows into an empty table of the
 // same shape. Prints one JSON line. BENCH_N changes n, BENCH_UNIT the engine's write unit (records);
 // TEST_DATABASE_URL or DATABASE_URL names the server; with neither, an embedded PostgreSQL is started for the run.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import { fastRegistry } from '@leadsync/connectors/testing';
 import { createDatabase, runMigrations, SecretBox, startScratchPostgres } from '@leadsync/db';
-import { connections, mailingLists, organizations, syncs } from '@leadsync/db/schema';
-import { eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import { createEngine } from '../src/engine.ts';
 import { silentLogger } from '../src/testing/fixture.ts';
+import { createScratchDatabase, seedSimulatorSync, startSimulator } from './setup.ts';
 
 const n = Number(process.env.BENCH_N ?? 100_000);
 const server = await startScratchPostgres(process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL);
 const serverUrl = server.url;
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-interface SimulatorInfo {
-  apiUrl: string;
-  accountsUrl: string;
-  credentials: Record<string, string>;
-  organizationId: string;
-}
 
 /**
  * CPU ticks (user + system, 1/100 s) used so far by the server process of each open connection to `database`, read
  * from /proc: only when PostgreSQL runs on this machine and its processes are visible; null otherwise.
  */
 async function backendCpuTicks(database: string): Promise<Map<number, number> | null> {
-  const rows = await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${database}`;
+  const rows = await scratch.admin<
+    { pid: number }[]
+  >`select pid from pg_stat_activity where datname = ${database}`;
   const ticks = new Map<number, number>();
   try {
     for (const { pid } of rows) {
@@ -67,29 +53,13 @@ function cpuSecondsBetween(
   return Number((ticks / 100).toFixed(2));
 }
 
-async function startSimulator(): Promise<{ child: ChildProcess; info: SimulatorInfo }> {
-  const script = fileURLToPath(new URL('./simulator-child.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, String(n)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-    cwd: fileURLToPath(new URL('..', import.meta.url)),
-  });
-  const lines = createInterface({ input: child.stdout! });
-  const first = await new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`the simulator exited with ${code}`)));
-  });
-  return { child, info: JSON.parse(first) as SimulatorInfo };
-}
-
-const scratch = `leadsync_bench_${randomBytes(4).toString('hex')}`;
-const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`create database "${scratch}"`);
-const url = withDatabase(serverUrl, scratch);
+const scratch = await createScratchDatabase(serverUrl);
+const url = scratch.url;
 let child: ChildProcess | undefined;
 const dir = await mkdtemp(join(tmpdir(), 'leadsync-bench-'));
 try {
   await runMigrations(url);
-  const simulator = await startSimulator();
+  const simulator = await startSimulator('./simulator-child.ts', n);
   child = simulator.child;
   const { info } = simulator;
 
@@ -105,54 +75,27 @@ try {
     logger: silentLogger,
     writeUnitRecords: process.env.BENCH_UNIT ? Number(process.env.BENCH_UNIT) : undefined,
   });
-  const [org] = await db.insert(organizations).values({ name: 'Bench' }).returning();
-  const [list] = await db
-    .insert(mailingLists)
-    .values({ organizationId: org!.id, name: 'Bench list' })
-    .returning();
-  const [conn] = await db
-    .insert(connections)
-    .values({
-      organizationId: org!.id,
-      connectorId: 'zoho-invoice',
-      name: 'Simulator',
-      credentialsEncrypted: '-',
-      settings: { dataCenter: 'com', apiUrl: info.apiUrl, accountsUrl: info.accountsUrl },
-    })
-    .returning();
-  const [connection] = await db
-    .update(connections)
-    .set({ credentialsEncrypted: secretBox.sealJson(info.credentials, conn!.id) })
-    .where(eq(connections.id, conn!.id))
-    .returning();
-  const [sync] = await db
-    .insert(syncs)
-    .values({
-      organizationId: org!.id,
-      connectionId: conn!.id,
-      mailingListId: list!.id,
-      sourceOrganizationId: info.organizationId,
-      name: 'Bench sync',
-      importMode: 'all',
-      fieldMapping: [
-        { source: 'email', target: 'email' },
-        { source: 'first_name', target: 'firstName' },
-        { source: 'last_name', target: 'lastName' },
-        { source: 'company_name', target: 'fields.company' },
-      ],
-      schedule: { frequency: 'DAILY', time: '06:00', timeZone: 'UTC' },
-      status: 'active',
-    })
-    .returning();
+  const { organization, connection, sync } = await seedSimulatorSync({
+    db,
+    secretBox,
+    connectorId: 'zoho-invoice',
+    info,
+    mapping: [
+      { source: 'email', target: 'email' },
+      { source: 'first_name', target: 'firstName' },
+      { source: 'last_name', target: 'lastName' },
+      { source: 'company_name', target: 'fields.company' },
+    ],
+  });
 
-  const queued = await engine.queueRun(org!.id, sync!.id, { trigger: 'manual' });
-  const dbCpuBefore = await backendCpuTicks(scratch);
+  const queued = await engine.queueRun(organization.id, sync.id, { trigger: 'manual' });
+  const dbCpuBefore = await backendCpuTicks(scratch.name);
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const run = await engine.executeRun(queued.id);
   const engineSeconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  const dbCpuAfter = await backendCpuTicks(scratch);
+  const dbCpuAfter = await backendCpuTicks(scratch.name);
   const rssMb = process.resourceUsage().maxRSS / 1024;
   if (run.status !== 'succeeded') throw new Error(`the run failed: ${run.error}`);
 
@@ -183,7 +126,7 @@ try {
   // For context: the same read through the connector alone, without the engine (the source's own floor).
   const connector = registry.get('zoho-invoice');
   // The engine's database is closed by now: the connector's own client, with a budget in memory.
-  const ctx = { ...engine.connectorContext(connection!), http: undefined };
+  const ctx = { ...engine.connectorContext(connection), http: undefined };
   const sourceStarted = performance.now();
   let sourceRecords = 0;
   for await (const page of connector.read(ctx, {
@@ -221,7 +164,6 @@ try {
   child?.stdin?.end();
   child?.kill();
   await rm(dir, { recursive: true, force: true });
-  await admin.unsafe(`drop database if exists "${scratch}" with (force)`);
-  await admin.end();
+  await scratch.drop();
   await server.stop();
 }
