@@ -17,7 +17,11 @@ const child = spawn(process.execPath, [...profile, '--import', 'tsx', script, St
 const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
 const info = JSON.parse((await lines.next()).value as string);
 
-const connector = createZohoInvoiceConnector({ requestsPerMinute: 600_000, burst: 10_000 });
+const connector = createZohoInvoiceConnector({
+  requestsPerMinute: 600_000,
+  burst: 10_000,
+  planDailyQuota: false,
+});
 const ctx = {
   credentials: info.credentials,
   settings: {
