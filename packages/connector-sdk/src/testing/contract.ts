@@ -1,3 +1,6 @@
+// The one contract every connector passes (describeConnectorContract), itself tested against broken connectors in
+// contract.test.ts. Over 300 lines: one rule after another, each a short test of the connector API with its message;
+// a rule split from the others would lose the fixture and the context they share.
 import { isDeepStrictEqual } from 'node:util';
 import {
   type Checkpoint,

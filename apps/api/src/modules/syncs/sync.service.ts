@@ -1,3 +1,6 @@
+// The sync operations of the GraphQL API (each query and mutation on a sync, its checks, its cost estimate). Over 300
+// lines: one service per domain type, as the other modules; each method is a few lines over the shared definition
+// check, and splitting them by verb would scatter the rules a sync's fields obey.
 import type { FieldDescriptor } from '@leadsync/connector-sdk';
 import {
   type Criteria,
