@@ -1,19 +1,14 @@
-import type { ConnectorContext, Logger, RecordPage, SourceConnector } from '@leadsync/connector-sdk';
+import type { ConnectorContext, RecordPage } from '@leadsync/connector-sdk';
+import { LOOPBACK, silentLogger } from '@leadsync/zoho-accounts/testing';
 import type { ZohoCrmCredentials, ZohoCrmSettings } from './settings.ts';
 import type { ZohoCrmSimulator } from './simulator/types.ts';
 
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-export const LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
-
-/** Client options that keep tests fast: a generous budget and millisecond backoff. */
-export const FAST = {
-  requestsPerMinute: 600_000,
-  burst: 10_000,
-  baseDelayMs: 1,
-  maxDelayMs: 5,
-  requestTimeoutMs: 2_000,
-  defaultRetryAfterMs: 5,
-} as const;
+export {
+  FAST_TEST_OPTIONS as FAST,
+  LOOPBACK,
+  readAll,
+  silentLogger,
+} from '@leadsync/zoho-accounts/testing';
 
 export type CrmContext = ConnectorContext<ZohoCrmCredentials, ZohoCrmSettings>;
 
@@ -29,16 +24,6 @@ export function contextFor(
     allowedHosts: LOOPBACK,
     ...extra,
   };
-}
-
-export async function readAll(
-  connector: SourceConnector<ZohoCrmCredentials, ZohoCrmSettings>,
-  ctx: CrmContext,
-  request: Parameters<typeof connector.read>[1],
-): Promise<RecordPage[]> {
-  const pages: RecordPage[] = [];
-  for await (const page of connector.read(ctx, request)) pages.push(page);
-  return pages;
 }
 
 export const idsOf = (pages: RecordPage[]) => pages.flatMap((p) => p.records.map((r) => r.sourceId));

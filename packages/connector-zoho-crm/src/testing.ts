@@ -1,17 +1,10 @@
+import { FAST_SIMULATOR_OPTIONS, simulatorSettings } from '@leadsync/zoho-accounts/testing';
 import { createZohoCrmConnector, type ZohoCrmConnectorOptions } from './connector.ts';
 import type { ZohoCrmSimulator } from './simulator/types.ts';
 
-/**
- * Client options for a local simulator: a budget that never waits, millisecond backoff, and no planning of the daily
- * credits (test runs are larger than a free edition's day).
- */
+/** Client options for a local simulator (FAST_SIMULATOR_OPTIONS) that also wait out a 429 in milliseconds. */
 export const FAST_ZOHO_CRM_OPTIONS: ZohoCrmConnectorOptions = {
-  planDailyQuota: false,
-  requestsPerMinute: 6_000_000,
-  burst: 100_000,
-  baseDelayMs: 1,
-  maxDelayMs: 5,
-  requestTimeoutMs: 10_000,
+  ...FAST_SIMULATOR_OPTIONS,
   defaultRetryAfterMs: 5,
 };
 
@@ -22,5 +15,5 @@ export function fastZohoCrmConnector(options: ZohoCrmConnectorOptions = {}) {
 
 /** A connection's settings that point at the simulator. */
 export function crmSimulatorSettings(sim: ZohoCrmSimulator) {
-  return { dataCenter: 'com', apiUrl: sim.apiUrl, accountsUrl: sim.accountsUrl };
+  return simulatorSettings(sim);
 }

@@ -1,18 +1,14 @@
-import type { ConnectorContext, Logger, RecordPage, SourceConnector } from '@leadsync/connector-sdk';
+import type { ConnectorContext } from '@leadsync/connector-sdk';
+import { LOOPBACK as DEFAULT_ALLOWED_HOSTS, silentLogger } from '@leadsync/zoho-accounts/testing';
 import type { ZohoInvoiceCredentials, ZohoInvoiceSettings } from './settings.ts';
 import type { ZohoInvoiceSimulator } from './simulator/types.ts';
 
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-export const DEFAULT_ALLOWED_HOSTS = ['127.0.0.1', 'localhost', '::1'];
-
-/** Client options that keep tests fast: a generous budget and millisecond backoff. */
-export const FAST = {
-  requestsPerMinute: 600_000,
-  burst: 10_000,
-  baseDelayMs: 1,
-  maxDelayMs: 5,
-  requestTimeoutMs: 2_000,
-} as const;
+export {
+  FAST_TEST_OPTIONS as FAST,
+  LOOPBACK as DEFAULT_ALLOWED_HOSTS,
+  readAll,
+  silentLogger,
+} from '@leadsync/zoho-accounts/testing';
 
 export function contextFor(
   sim: ZohoInvoiceSimulator,
@@ -33,14 +29,4 @@ export function contextFor(
     allowedHosts: DEFAULT_ALLOWED_HOSTS,
     ...extra,
   };
-}
-
-export async function readAll(
-  connector: SourceConnector<ZohoInvoiceCredentials, ZohoInvoiceSettings>,
-  ctx: ConnectorContext<ZohoInvoiceCredentials, ZohoInvoiceSettings>,
-  request: Parameters<typeof connector.read>[1],
-): Promise<RecordPage[]> {
-  const pages: RecordPage[] = [];
-  for await (const page of connector.read(ctx, request)) pages.push(page);
-  return pages;
 }
