@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Database, Transaction } from '../client.ts';
 import { isUuid } from '../repositories/ids.ts';
 import { takeLeadWriteTurn } from '../repositories/write-turns.ts';
@@ -56,42 +57,50 @@ export async function findSyncWithConnection(
   return connection && { sync, connection };
 }
 
+/** Moves a run that is `from` with `values`; undefined when it is not `from` any more (another process moved it). */
+async function moveRun(
+  db: Database,
+  organizationId: string,
+  runId: string,
+  from: RunStatus,
+  values: PgUpdateSetSource<typeof syncRuns>,
+): Promise<SyncRun | undefined> {
+  const [moved] = await db
+    .update(syncRuns)
+    .set(values)
+    .where(
+      and(eq(syncRuns.organizationId, organizationId), eq(syncRuns.id, runId), eq(syncRuns.status, from)),
+    )
+    .returning();
+  return moved;
+}
+
 /** A `waiting` run goes on (`running`), its wait cleared; undefined when it was not waiting any more. */
-export async function resumeWaitingRun(
+export function resumeWaitingRun(
   db: Database,
   organizationId: string,
   runId: string,
 ): Promise<SyncRun | undefined> {
-  const [resumed] = await db
-    .update(syncRuns)
-    .set({ status: 'running', waitingUntil: null, waitingReason: null })
-    .where(
-      and(
-        eq(syncRuns.organizationId, organizationId),
-        eq(syncRuns.id, runId),
-        eq(syncRuns.status, 'waiting'),
-      ),
-    )
-    .returning();
-  return resumed;
+  return moveRun(db, organizationId, runId, 'waiting', {
+    status: 'running',
+    waitingUntil: null,
+    waitingReason: null,
+  });
 }
 
 /** The run is `running` from `checkpoint` (its start time kept when it had one); undefined when `from` is stale. */
-export async function startRun(
+export function startRun(
   db: Database,
   organizationId: string,
   runId: string,
   from: RunStatus,
   checkpoint: Record<string, unknown>,
 ): Promise<SyncRun | undefined> {
-  const [started] = await db
-    .update(syncRuns)
-    .set({ status: 'running', startedAt: sql`coalesce(${syncRuns.startedAt}, now())`, checkpoint })
-    .where(
-      and(eq(syncRuns.organizationId, organizationId), eq(syncRuns.id, runId), eq(syncRuns.status, from)),
-    )
-    .returning();
-  return started;
+  return moveRun(db, organizationId, runId, from, {
+    status: 'running',
+    startedAt: sql`coalesce(${syncRuns.startedAt}, now())`,
+    checkpoint,
+  });
 }
 
 export async function setRunCheckpoint(
@@ -107,25 +116,18 @@ export async function setRunCheckpoint(
 }
 
 /** A running run waits for the source's quota until `until`; undefined when it was not running any more. */
-export async function markRunWaiting(
+export function markRunWaiting(
   db: Database,
   organizationId: string,
   runId: string,
   until: Date,
   reason: string,
 ): Promise<SyncRun | undefined> {
-  const [waiting] = await db
-    .update(syncRuns)
-    .set({ status: 'waiting', waitingUntil: until, waitingReason: reason })
-    .where(
-      and(
-        eq(syncRuns.organizationId, organizationId),
-        eq(syncRuns.id, runId),
-        eq(syncRuns.status, 'running'),
-      ),
-    )
-    .returning();
-  return waiting;
+  return moveRun(db, organizationId, runId, 'running', {
+    status: 'waiting',
+    waitingUntil: until,
+    waitingReason: reason,
+  });
 }
 
 /** A run that had not ended fails with `message` (user-safe), its event written with it. */
