@@ -13,7 +13,7 @@ const key = (refreshToken: string, clientId = '1000.CLIENT') => ({
   refreshToken,
 });
 const account = (credentials: ReturnType<typeof key>) =>
-  new ZohoCrmClient(endpoints, credentials, {}, silentLogger, undefined, undefined, []).account;
+  new ZohoCrmClient(endpoints, credentials, {}, { logger: silentLogger, allowedHosts: [] }).account;
 
 describe('the request budget account', () => {
   it('is one per Zoho CRM organization key, not one per data center: two tenants on zohoapis.com do not share credits', () => {

@@ -2,13 +2,11 @@ import { createHash } from 'node:crypto';
 import {
   BadSourceDataError,
   type DailyQuota,
-  type HttpClient,
   InvalidConfigurationError,
-  type Logger,
   MissingPermissionError,
   SourceUnavailableError,
 } from '@leadsync/connector-sdk';
-import { ZohoApiClient, type ZohoHttpOptions, type ZohoProduct } from '@leadsync/zoho-accounts';
+import { ZohoApiClient, type ZohoHttpOptions, type ZohoIo, type ZohoProduct } from '@leadsync/zoho-accounts';
 import { API_PATH, type CrmEndpoints, REQUIRED_SCOPES, type ZohoCrmCredentials } from './settings.ts';
 
 /** Knobs of the HTTP client; the defaults suit production, tests shrink the delays. */
@@ -104,12 +102,9 @@ export class ZohoCrmClient extends ZohoApiClient {
     endpoints: CrmEndpoints,
     credentials: ZohoCrmCredentials,
     options: ZohoCrmClientOptions,
-    logger: Logger,
-    signal: AbortSignal | undefined,
-    http: HttpClient | undefined,
-    allowedHosts: readonly string[],
+    io: ZohoIo,
   ) {
-    super(PRODUCT, endpoints, credentials, options, logger, signal, http, allowedHosts);
+    super(PRODUCT, endpoints, credentials, options, io);
     this.keyHash = createHash('sha256')
       .update(JSON.stringify([credentials.clientId, credentials.refreshToken]))
       .digest('base64url')

@@ -32,15 +32,7 @@ function open(ctx: Ctx, options: ZohoCrmClientOptions): ZohoCrmClient {
   const credentials = parseOrThrow(zohoCrmCredentialsSchema, ctx.credentials, 'credentials');
   const settings = parseOrThrow(zohoCrmSettingsSchema, ctx.settings, 'settings');
   const endpoints = resolveEndpoints(settings, ctx.allowedHosts);
-  return new ZohoCrmClient(
-    endpoints,
-    credentials,
-    options,
-    ctx.logger,
-    ctx.signal,
-    ctx.http,
-    ctx.allowedHosts,
-  );
+  return new ZohoCrmClient(endpoints, credentials, options, ctx);
 }
 
 function shapeError(what: string, body: unknown): BadSourceDataError {

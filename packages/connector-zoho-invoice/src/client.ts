@@ -1,9 +1,7 @@
 import {
   BadSourceDataError,
   type DailyQuota,
-  type HttpClient,
   InvalidConfigurationError,
-  type Logger,
   MissingPermissionError,
   SourceUnavailableError,
 } from '@leadsync/connector-sdk';
@@ -12,6 +10,7 @@ import {
   ZohoApiClient,
   type ZohoEndpoints,
   type ZohoHttpOptions,
+  type ZohoIo,
   type ZohoProduct,
 } from '@leadsync/zoho-accounts';
 import { API_PATH, type ZohoInvoiceCredentials } from './settings.ts';
@@ -69,12 +68,9 @@ export class ZohoClient extends ZohoApiClient {
     endpoints: ZohoEndpoints,
     credentials: ZohoInvoiceCredentials,
     options: ZohoClientOptions,
-    logger: Logger,
-    signal: AbortSignal | undefined,
-    http: HttpClient | undefined,
-    allowedHosts: readonly string[] = [],
+    io: ZohoIo,
   ) {
-    super(PRODUCT, endpoints, credentials, options, logger, signal, http, allowedHosts);
+    super(PRODUCT, endpoints, credentials, options, io);
   }
 
   /** The budget account of an organization: Zoho limits each organization, whoever sends. */

@@ -54,15 +54,7 @@ function open(ctx: Ctx, options: ZohoClientOptions): Session {
   const settings = parseOrThrow(zohoInvoiceSettingsSchema, ctx.settings, 'settings');
   const endpoints = resolveEndpoints(settings, ctx.allowedHosts);
   return {
-    client: new ZohoClient(
-      endpoints,
-      credentials,
-      options,
-      ctx.logger,
-      ctx.signal,
-      ctx.http,
-      ctx.allowedHosts,
-    ),
+    client: new ZohoClient(endpoints, credentials, options, ctx),
     settings,
   };
 }

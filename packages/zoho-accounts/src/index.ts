@@ -32,6 +32,7 @@ export {
   estimateQuota,
   ZohoApiClient,
   type ZohoHttpOptions,
+  type ZohoIo,
   type ZohoProduct,
   type ZohoTransport,
 } from './transport.ts';

@@ -117,6 +117,15 @@ export function estimateQuota(quota: DailyQuota | undefined): {
     : {};
 }
 
+/** What a client takes from the connector's context: the logger, the run's signal and HTTP client, allowed hosts. */
+export interface ZohoIo {
+  logger: Logger;
+  signal?: AbortSignal | undefined;
+  /** The engine's HTTP client (a budget shared by every process); unset: one of the client's own. */
+  http?: HttpClient | undefined;
+  allowedHosts: readonly string[];
+}
+
 /**
  * The base of a Zoho API client: the transport of one connection, and the API base that follows the token answer's
  * `api_domain` unless the connection's settings fix the API address.
@@ -132,11 +141,9 @@ export abstract class ZohoApiClient {
     private readonly endpoints: ZohoEndpoints,
     credentials: ZohoCredentials,
     options: ZohoHttpOptions,
-    logger: Logger,
-    signal: AbortSignal | undefined,
-    http: HttpClient | undefined,
-    allowedHosts: readonly string[],
+    io: ZohoIo,
   ) {
+    const { logger, signal, http, allowedHosts } = io;
     this.apiUrl = endpoints.apiUrl;
     const transport = createZohoTransport({
       product,
