@@ -6,7 +6,13 @@ import {
   MissingPermissionError,
   SourceUnavailableError,
 } from '@leadsync/connector-sdk';
-import { ZohoApiClient, type ZohoHttpOptions, type ZohoIo, type ZohoProduct } from '@leadsync/zoho-accounts';
+import {
+  jsonObject,
+  ZohoApiClient,
+  type ZohoHttpOptions,
+  type ZohoIo,
+  type ZohoProduct,
+} from '@leadsync/zoho-accounts';
 import { API_PATH, type CrmEndpoints, REQUIRED_SCOPES, type ZohoCrmCredentials } from './settings.ts';
 
 /** Knobs of the HTTP client; the defaults suit production, tests shrink the delays. */
@@ -153,14 +159,7 @@ export class ZohoCrmClient extends ZohoApiClient {
         this.policy,
       );
       if (status === 204 || status === 304) return { status, json: undefined };
-      let json: Record<string, unknown> | undefined;
-      try {
-        const parsed: unknown = JSON.parse(text);
-        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-          json = parsed as Record<string, unknown>;
-      } catch {
-        json = undefined;
-      }
+      const json = jsonObject(text);
       const body = status >= 400 ? errorBody(json) : undefined;
       if (status === 401 && body?.code === 'OAUTH_SCOPE_MISMATCH')
         throw new MissingPermissionError(

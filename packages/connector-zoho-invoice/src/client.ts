@@ -7,6 +7,7 @@ import {
 } from '@leadsync/connector-sdk';
 import {
   describeBody,
+  jsonObject,
   ZohoApiClient,
   type ZohoEndpoints,
   type ZohoHttpOptions,
@@ -111,14 +112,7 @@ export class ZohoClient extends ZohoApiClient {
       );
       const { status, text } = response;
 
-      let json: Record<string, unknown> | undefined;
-      try {
-        const parsed: unknown = JSON.parse(text);
-        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-          json = parsed as Record<string, unknown>;
-      } catch {
-        json = undefined;
-      }
+      const json = jsonObject(text);
       const code = typeof json?.code === 'number' ? json.code : undefined;
       const message = typeof json?.message === 'string' ? json.message.slice(0, 200) : '';
 

@@ -20,6 +20,7 @@ export {
   type AccessToken,
   acceptableApiDomain,
   describeBody,
+  jsonObject,
   readTokenAnswer,
   type TokenAnswer,
   TokenSource,

@@ -211,3 +211,15 @@ export class TokenSource {
     return readTokenAnswer(response, policy.defaultRetryAfterMs ?? 60_000, allowedHosts, logger, logName);
   }
 }
+
+/** The body as a JSON object; undefined when it is not JSON or not an object. */
+export function jsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
+  } catch {
+    // not JSON
+  }
+  return undefined;
+}
