@@ -1,66 +1,60 @@
-import { zohoCrmConnector } from '@leadsync/connector-zoho-crm';
-import { startZohoCrmSimulator, type ZohoCrmSimulator } from '@leadsync/connector-zoho-crm/simulator';
-import { zohoInvoiceConnector } from '@leadsync/connector-zoho-invoice';
-import {
-  startZohoInvoiceSimulator,
-  type ZohoInvoiceSimulator,
-} from '@leadsync/connector-zoho-invoice/simulator';
+import type { ConnectorSandbox, RunningConnectorSandbox } from '@leadsync/connector-sdk';
 import { ConnectionRepository, type Database, type SecretBox } from '@leadsync/db';
 import type { Logger } from 'pino';
 import { maskKey } from './modules/connections/connection.service.ts';
 
-export const SANDBOX_CONNECTION_NAME = 'Zoho Invoice (sandbox)';
-export const SANDBOX_CRM_CONNECTION_NAME = 'Zoho CRM (sandbox)';
-/** Fixed, so the sandbox's contacts and credentials are the same on every start. */
-const SANDBOX_SEED = 20_261_125;
-const SANDBOX_CONTACTS = 3_000;
-const SANDBOX_CRM_CONTACTS = 1_000;
+/** A connector's sandbox, its simulator started (`startSandboxSimulators`), not yet offered as a connection. */
+export interface StartedSandbox {
+  sandbox: ConnectorSandbox;
+  running: RunningConnectorSandbox;
+}
 
 export interface SandboxOptions {
   db: Database;
   secretBox: SecretBox;
   organizationId: string;
   logger: Logger;
-  /** Started first (`startSandboxSimulator`): its port goes into the allowed hosts the runtime is built with. */
-  simulator: ZohoInvoiceSimulator;
-  /** The Zoho CRM simulator (`startSandboxCrmSimulator`), started first for the same reason. */
-  crm?: ZohoCrmSimulator;
+  /** Started first: their hosts go into the allowed hosts the runtime is built with. */
+  started: readonly StartedSandbox[];
 }
 
 export interface RunningSandbox {
-  simulator: ZohoInvoiceSimulator;
-  connectionId: string;
-  crm?: ZohoCrmSimulator | undefined;
-  crmConnectionId?: string | undefined;
+  /** The connections' ids, by their names. */
+  connectionIds: Map<string, string>;
   close(): Promise<void>;
 }
 
-/** The sandbox's Zoho Invoice simulator, on a port of its own; `startSandbox` then offers it as a connection. */
-export function startSandboxSimulator(): Promise<ZohoInvoiceSimulator> {
-  return startZohoInvoiceSimulator({ seed: SANDBOX_SEED, contactsPerOrganization: SANDBOX_CONTACTS });
+/**
+ * Starts every connector's sandbox (its simulator, on a port of its own). On a failure, the ones already started are
+ * closed again.
+ */
+export async function startSandboxSimulators(
+  sandboxes: readonly ConnectorSandbox[],
+): Promise<StartedSandbox[]> {
+  const started: StartedSandbox[] = [];
+  try {
+    for (const sandbox of sandboxes) started.push({ sandbox, running: await sandbox.start() });
+  } catch (error) {
+    await Promise.allSettled(started.map(({ running }) => running.close()));
+    throw error;
+  }
+  return started;
 }
 
-/** The sandbox's Zoho CRM simulator (issue 21): leads and contacts, the free edition's daily credits reported. */
-export function startSandboxCrmSimulator(): Promise<ZohoCrmSimulator> {
-  return startZohoCrmSimulator({
-    seed: SANDBOX_SEED,
-    recordsPerModule: { Leads: SANDBOX_CONTACTS, Contacts: SANDBOX_CRM_CONTACTS },
-    credits: { limit: 5_000 },
-  });
+/** The hosts the started sandboxes need allowed. */
+export function sandboxAllowedHosts(started: readonly StartedSandbox[]): string[] {
+  return started.flatMap(({ running }) => running.allowedHosts);
 }
 
-interface SandboxConnection {
-  connectorId: string;
-  name: string;
-  credentials: Record<string, string>;
-  settings: Record<string, unknown>;
-  maskedKey: ReturnType<typeof maskKey>;
-  primaryEmail: string;
-}
-
-/** Creates the sandbox connection, or brings it up to date (the simulator's port changes from start to start). */
-async function upsertConnection(options: SandboxOptions, connection: SandboxConnection): Promise<string> {
-  const { connectorId, name, credentials, settings, maskedKey, primaryEmail } = connection;
+/** Creates the sandbox's connection, or brings it up to date (the simulator's port changes from start to start). */
+async function upsertConnection(
+  options: SandboxOptions,
+  { sandbox, running }: StartedSandbox,
+): Promise<string> {
+  const { connectorId, connectionName: name } = sandbox;
+  const { credentials, settings } = running;
+  const maskedKey = maskKey(running.maskedKey);
+  const primaryEmail = running.primaryEmail ?? null;
   const repository = new ConnectionRepository(options.db, options.organizationId);
   const existing = (await repository.list({ connectorId })).find((c) => c.name === name);
   if (existing) {
@@ -92,44 +86,27 @@ async function upsertConnection(options: SandboxOptions, connection: SandboxConn
 }
 
 /**
- * A new user's first minute: the Zoho Invoice simulator, seeded with a few thousand realistic contacts (typos, role
- * addresses, duplicates, empty emails, custom fields), offered as a ready connection, and beside it the Zoho CRM
- * simulator's leads and contacts (when given). Their ports change from start to start, so the connections' settings
- * are brought up to date each time; their data stays the same.
+ * A new user's first minute: every connector's sandbox (a simulator seeded with realistic records) offered as a ready
+ * connection, found again by its name on the next start. Their ports change from start to start, so the connections'
+ * settings are brought up to date each time; their data stays the same.
  */
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
-  const { simulator, crm } = options;
-  const connectionId = await upsertConnection(options, {
-    connectorId: zohoInvoiceConnector.id,
-    name: SANDBOX_CONNECTION_NAME,
-    credentials: { ...simulator.credentials },
-    settings: { dataCenter: 'com', apiUrl: simulator.apiUrl, accountsUrl: simulator.accountsUrl },
-    maskedKey: maskKey(zohoInvoiceConnector.maskedKey?.(simulator.credentials)),
-    primaryEmail: simulator.primaryEmail,
-  });
-  options.logger.info({ apiUrl: simulator.apiUrl, connectionId }, 'sandbox: Zoho Invoice simulator ready');
-  let crmConnectionId: string | undefined;
-  if (crm) {
-    crmConnectionId = await upsertConnection(options, {
-      connectorId: zohoCrmConnector.id,
-      name: SANDBOX_CRM_CONNECTION_NAME,
-      credentials: { ...crm.credentials },
-      settings: { dataCenter: 'com', apiUrl: crm.apiUrl, accountsUrl: crm.accountsUrl },
-      maskedKey: maskKey(zohoCrmConnector.maskedKey?.(crm.credentials)),
-      primaryEmail: crm.primaryEmail,
-    });
-    options.logger.info(
-      { apiUrl: crm.apiUrl, connectionId: crmConnectionId },
-      'sandbox: Zoho CRM simulator ready',
-    );
-  }
-  return {
-    simulator,
-    connectionId,
-    crm,
-    crmConnectionId,
-    close: async () => {
-      await Promise.all([simulator.close(), crm?.close()]);
-    },
+  const connectionIds = new Map<string, string>();
+  const close = async () => {
+    await Promise.all(options.started.map(({ running }) => running.close()));
   };
+  try {
+    for (const started of options.started) {
+      const connectionId = await upsertConnection(options, started);
+      connectionIds.set(started.sandbox.connectionName, connectionId);
+      options.logger.info(
+        { ...started.running.logInfo, connector: started.sandbox.connectorId, connectionId },
+        'sandbox: simulator ready',
+      );
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { connectionIds, close };
 }

@@ -1,17 +1,11 @@
 import 'reflect-metadata';
 import { fileURLToPath } from 'node:url';
-import type { ZohoInvoiceSimulator } from '@leadsync/connector-zoho-invoice/simulator';
-import { loopbackPortHosts } from '@leadsync/core';
+import { connectorSandboxes } from '@leadsync/connectors';
 import { createLogger, createRuntime, workerOptionsFrom } from '@leadsync/runtime';
 import type { Logger } from 'pino';
 import { bootstrapOrganization } from './bootstrap.ts';
 import type { ApiEnvironment } from './env.ts';
-import {
-  type RunningSandbox,
-  startSandbox,
-  startSandboxCrmSimulator,
-  startSandboxSimulator,
-} from './sandbox.ts';
+import { type RunningSandbox, sandboxAllowedHosts, startSandbox, startSandboxSimulators } from './sandbox.ts';
 import { createApiServer } from './server.ts';
 import { welcomeText } from './welcome.ts';
 
@@ -27,17 +21,10 @@ export interface RunningLeadsync {
 /** Starts everything `pnpm start` runs, in order, and returns how to stop it again. */
 export async function startLeadsync(env: ApiEnvironment): Promise<RunningLeadsync> {
   const logger = createLogger(env.LOG_LEVEL, { service: 'leadsync' });
-  // The sandbox's simulator first: its port is allowed in this process (the sandbox connection needs it); with no
-  // LEADSYNC_ALLOWED_HOSTS it is the only one tenants may reach.
-  const simulator: ZohoInvoiceSimulator | undefined = env.LEADSYNC_SANDBOX
-    ? await startSandboxSimulator()
-    : undefined;
-  const crm = env.LEADSYNC_SANDBOX ? await startSandboxCrmSimulator() : undefined;
-  const allowedHosts = [
-    ...(env.LEADSYNC_ALLOWED_HOSTS ?? []),
-    ...loopbackPortHosts(simulator ? Number(new URL(simulator.apiUrl).port) : undefined),
-    ...loopbackPortHosts(crm ? Number(new URL(crm.apiUrl).port) : undefined),
-  ];
+  // The sandboxes' simulators first: their ports are allowed in this process (the sandbox connections need them);
+  // with no LEADSYNC_ALLOWED_HOSTS they are the only ones tenants may reach.
+  const started = env.LEADSYNC_SANDBOX ? await startSandboxSimulators(connectorSandboxes) : [];
+  const allowedHosts = [...(env.LEADSYNC_ALLOWED_HOSTS ?? []), ...sandboxAllowedHosts(started)];
   // One database pool, secret box and engine for the API and its embedded worker. The worker runs in this process
   // by default; otherwise the job store is opened only to enqueue for outside workers.
   const runtime = await createRuntime({
@@ -61,10 +48,10 @@ export async function startLeadsync(env: ApiEnvironment): Promise<RunningLeadsyn
     logger.warn(
       'LEADSYNC_ADMIN_KEY names a key revoked through the API: it stays revoked; choose a new value',
     );
-  const sandbox: RunningSandbox | undefined = simulator
-    ? await startSandbox({ db, secretBox, organizationId: bootstrap.organizationId, logger, simulator, crm })
+  const sandbox: RunningSandbox | undefined = env.LEADSYNC_SANDBOX
+    ? await startSandbox({ db, secretBox, organizationId: bootstrap.organizationId, logger, started })
     : undefined;
-  // After the sandbox connection is up to date, so that no job reads the simulator's old port.
+  // After the sandbox connections are up to date, so that no job reads the simulator's old port.
   const scheduler = runtime.scheduler;
   if (!scheduler) throw new Error('the runtime has no job scheduler');
   await scheduler.start();
@@ -107,7 +94,7 @@ export async function startLeadsync(env: ApiEnvironment): Promise<RunningLeadsyn
       generatedAdminKey: bootstrap.generatedAdminKey,
       adminKeyFromEnvironment: Boolean(env.LEADSYNC_ADMIN_KEY),
       adminKeyRevoked: bootstrap.adminKeyRevoked,
-      sandbox: Boolean(sandbox),
+      sandboxConnections: [...(sandbox?.connectionIds.keys() ?? [])],
     }),
   );
 

@@ -9,23 +9,27 @@ const base = {
 
 describe('the text pnpm start prints', () => {
   it('shows a generated key once, with where it is saved', () => {
-    const text = welcomeText({ ...base, generatedAdminKey: 'lsk_abc', sandbox: true });
+    const text = welcomeText({
+      ...base,
+      generatedAdminKey: 'lsk_abc',
+      sandboxConnections: ['Zoho Invoice (sandbox)', 'Zoho CRM (sandbox)'],
+    });
     expect(text).toContain('open http://localhost:4000');
     expect(text).toContain('    lsk_abc');
     expect(text).toContain('/data/admin-key');
-    expect(text).toContain('Zoho Invoice (sandbox)');
-    expect(text).toContain('Zoho CRM (sandbox)');
+    expect(text).toContain('    "Zoho Invoice (sandbox)"\n    "Zoho CRM (sandbox)"');
+    expect(text).toContain('LEADSYNC_SANDBOX=false');
   });
 
   it('points at the saved key on later starts and never prints a key', () => {
-    const text = welcomeText({ ...base, sandbox: false });
+    const text = welcomeText({ ...base, sandboxConnections: [] });
     expect(text).toContain('saved in /data/admin-key');
     expect(text).not.toMatch(/lsk_/);
     expect(text).not.toContain('sandbox');
   });
 
   it('names LEADSYNC_ADMIN_KEY when the operator chose the key', () => {
-    expect(welcomeText({ ...base, adminKeyFromEnvironment: true, sandbox: false })).toContain(
+    expect(welcomeText({ ...base, adminKeyFromEnvironment: true, sandboxConnections: [] })).toContain(
       'LEADSYNC_ADMIN_KEY',
     );
   });
@@ -35,7 +39,7 @@ describe('the text pnpm start prints', () => {
       ...base,
       adminKeyFromEnvironment: true,
       adminKeyRevoked: true,
-      sandbox: false,
+      sandboxConnections: [],
     });
     expect(text).toContain('revoked and stays revoked');
     expect(text).not.toContain('Sign in with the admin API key in LEADSYNC_ADMIN_KEY');

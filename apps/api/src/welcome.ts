@@ -6,7 +6,8 @@ export interface WelcomeFacts {
   adminKeyFromEnvironment: boolean;
   /** The key in `LEADSYNC_ADMIN_KEY` was revoked through the API (it stays revoked). */
   adminKeyRevoked?: boolean;
-  sandbox: boolean;
+  /** The sandbox connections' names, in order (none: the sandbox is off). */
+  sandboxConnections: readonly string[];
 }
 
 /** What `pnpm start` prints once it is ready: where the console is and how to sign in. */
@@ -31,10 +32,10 @@ export function welcomeText(facts: WelcomeFacts): string {
   } else {
     lines.push(`  Sign in with the admin API key saved in ${facts.adminKeyFile}.`, '');
   }
-  if (facts.sandbox) {
+  if (facts.sandboxConnections.length > 0) {
     lines.push(
-      '  A "Zoho Invoice (sandbox)" connection with a few thousand sample contacts is ready, and a',
-      '  "Zoho CRM (sandbox)" one with sample leads and contacts: choose "New sync" to import them',
+      '  Connections with sample records are ready, choose "New sync" to import them:',
+      ...facts.sandboxConnections.map((name) => `    "${name}"`),
       '  (LEADSYNC_SANDBOX=false turns the sandbox off).',
       '',
     );

@@ -1,8 +1,9 @@
 // The allowed-hosts rule is core's; connectors check their URL overrides with it through the SDK.
-export { isUrlAllowed } from '@leadsync/core';
+export { isUrlAllowed, loopbackPortHosts } from '@leadsync/core';
 export * from './budget.ts';
 export * from './connector.ts';
 export * from './errors.ts';
 export * from './http.ts';
 export * from './registry.ts';
+export * from './sandbox.ts';
 export * from './spec.ts';
