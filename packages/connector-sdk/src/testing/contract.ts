@@ -554,17 +554,24 @@ export async function checkListIds<Creds, Settings>(
     connector.listIds(fixture.ctx, { organizationId: fixture.organizationId }),
     'listIds',
   );
+  for await (const id of idsOfChunks(rule, chunks)) {
+    if (ids.has(id)) throw new ContractViolation(rule, `"${id}" is listed twice`);
+    ids.add(id);
+  }
+  compareIdSets(rule, full.ids, ids);
+}
+
+/** The ids of chunks of ids (listIds, listDeletedIds), each chunk an array and each id a non-empty string. */
+async function* idsOfChunks(rule: string, chunks: AsyncIterable<unknown>): AsyncGenerator<string> {
   for await (const chunk of chunks) {
     if (!Array.isArray(chunk))
       throw new ContractViolation(rule, `a chunk is not an array: ${describeValue(chunk)}`);
     for (const id of chunk as unknown[]) {
       if (typeof id !== 'string' || id === '')
         throw new ContractViolation(rule, `not an id: ${describeValue(id)}`);
-      if (ids.has(id)) throw new ContractViolation(rule, `"${id}" is listed twice`);
-      ids.add(id);
+      yield id;
     }
   }
-  compareIdSets(rule, full.ids, ids);
 }
 
 /**
@@ -584,16 +591,10 @@ export async function checkDeletedIds<Creds, Settings>(
     connector.listDeletedIds(fixture.ctx, { organizationId: fixture.organizationId, since: new Date(0) }),
     'listDeletedIds',
   );
-  for await (const chunk of chunks) {
-    if (!Array.isArray(chunk))
-      throw new ContractViolation(rule, `a chunk is not an array: ${describeValue(chunk)}`);
-    for (const id of chunk as unknown[]) {
-      if (typeof id !== 'string' || id === '')
-        throw new ContractViolation(rule, `not an id: ${describeValue(id)}`);
-      if (full.ids.has(id))
-        throw new ContractViolation(rule, `"${id}" is reported deleted but a full read yields it`);
-      ids.add(id);
-    }
+  for await (const id of idsOfChunks(rule, chunks)) {
+    if (full.ids.has(id))
+      throw new ContractViolation(rule, `"${id}" is reported deleted but a full read yields it`);
+    ids.add(id);
   }
   const missing = (fixture.expectedDeletedIds ?? []).filter((id) => !ids.has(id));
   if (missing.length > 0) {
