@@ -1,28 +1,21 @@
-/** What a run did with one source record (DESIGN.md section 2). */
-export type Outcome = 'new' | 're_added' | 'duplicate' | 'ignored' | 'deleted';
+/** What a run did with one source record (DESIGN.md section 2); the database's `run_outcome` enum is this list. */
+export const OUTCOMES = ['new', 're_added', 'duplicate', 'ignored', 'deleted'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 
-/** Why a record was ignored. */
-export type IgnoredReason =
-  | 'bounced'
-  | 'do_not_mail'
-  | 'group_email'
-  | 'file_duplicate'
-  | 'empty_email'
-  | 'invalid_pattern';
-
-/** An existing lead's status. */
-export type LeadStatus = 'active' | 'deleted' | 'bounced' | 'do_not_mail';
-
-export const OUTCOMES: readonly Outcome[] = ['new', 're_added', 'duplicate', 'ignored', 'deleted'];
-export const IGNORED_REASONS: readonly IgnoredReason[] = [
+/** Why a record was ignored; the database's `ignored_reason` enum is this list. */
+export const IGNORED_REASONS = [
   'bounced',
   'do_not_mail',
   'group_email',
   'file_duplicate',
   'empty_email',
   'invalid_pattern',
-];
-export const LEAD_STATUSES: readonly LeadStatus[] = ['active', 'deleted', 'bounced', 'do_not_mail'];
+] as const;
+export type IgnoredReason = (typeof IGNORED_REASONS)[number];
+
+/** An existing lead's status. */
+export const LEAD_STATUSES = ['active', 'deleted', 'bounced', 'do_not_mail'] as const;
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
 
 /** The outcome of one source record. */
 export interface ClassifiedRecord {

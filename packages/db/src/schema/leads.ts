@@ -1,8 +1,9 @@
+import { LEAD_STATUSES } from '@leadsync/core';
 import { sql } from 'drizzle-orm';
 import { index, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, timestamptz, updatedAt } from './columns.ts';
 
-export const leadStatus = pgEnum('lead_status', ['active', 'deleted', 'bounced', 'do_not_mail']);
+export const leadStatus = pgEnum('lead_status', LEAD_STATUSES);
 
 export type LeadFields = Record<string, unknown>;
 

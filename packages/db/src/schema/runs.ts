@@ -1,3 +1,4 @@
+import { IGNORED_REASONS, OUTCOMES } from '@leadsync/core';
 import { sql } from 'drizzle-orm';
 import {
   boolean,
@@ -19,15 +20,8 @@ import { organizations } from './organizations.ts';
 import { syncs } from './syncs.ts';
 
 export const runStatus = pgEnum('run_status', ['queued', 'running', 'waiting', 'succeeded', 'failed']);
-export const runOutcome = pgEnum('run_outcome', ['new', 're_added', 'duplicate', 'ignored', 'deleted']);
-export const ignoredReason = pgEnum('ignored_reason', [
-  'bounced',
-  'do_not_mail',
-  'group_email',
-  'file_duplicate',
-  'empty_email',
-  'invalid_pattern',
-]);
+export const runOutcome = pgEnum('run_outcome', OUTCOMES);
+export const ignoredReason = pgEnum('ignored_reason', IGNORED_REASONS);
 
 const counter = () => integer().notNull().default(0);
 
