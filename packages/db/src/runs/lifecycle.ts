@@ -81,11 +81,12 @@ export function resumeWaitingRun(
   organizationId: string,
   runId: string,
 ): Promise<SyncRun | undefined> {
-  return moveRun(db, organizationId, runId, 'waiting', {
-    status: 'running',
-    waitingUntil: null,
-    waitingReason: null,
-  });
+  return moveRun(db, organizationId, runId, 'waiting', { status: 'running', ...waitColumns(null) });
+}
+
+/** A run's wait for the source's quota as columns: until when and why, or cleared (null) when it goes on. */
+function waitColumns(wait: { until: Date; reason: string } | null) {
+  return { waitingUntil: wait?.until ?? null, waitingReason: wait?.reason ?? null };
 }
 
 /** The run is `running` from `checkpoint` (its start time kept when it had one); undefined when `from` is stale. */
@@ -125,8 +126,7 @@ export function markRunWaiting(
 ): Promise<SyncRun | undefined> {
   return moveRun(db, organizationId, runId, 'running', {
     status: 'waiting',
-    waitingUntil: until,
-    waitingReason: reason,
+    ...waitColumns({ until, reason }),
   });
 }
 
