@@ -6,18 +6,14 @@ import {
   type LeadStatus,
   SEEN_EARLIER_IN_RUN,
 } from '@leadsync/core';
+import type { Pipeline, Statement, UnitLeadRow, UnitSourceRow, UnitWrite } from '@leadsync/db';
 import {
   isLeadWriteTurnMoved,
   leadWriteTurns,
-  type Pipeline,
   pipelinedTransaction,
-  type Statement,
   sendPrepared,
   takeLeadWriteTurn,
   takePlannedLeadWriteTurn,
-  type UnitLeadRow,
-  type UnitSourceRow,
-  type UnitWrite,
   unitKnownSourceRecords,
   unitLeadLookup,
   unitRecordedUnlinkedEmails,
