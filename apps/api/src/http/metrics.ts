@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { subscribe } from 'node:diagnostics_channel';
+import { IGNORED_REASONS, OUTCOMES } from '@leadsync/core';
 import {
   type Database,
   leadCountsAcrossOrganizations,
@@ -84,29 +85,15 @@ export async function renderMetrics(db: Database): Promise<string> {
     out.sample('leadsync_runs', { status }, Number(row?.runs ?? 0));
   }
 
-  const outcomes = ['new_leads', 're_added', 'duplicate', 'ignored', 'deleted'] as const;
-  const outcomeNames = {
-    new_leads: 'new',
-    re_added: 're_added',
-    duplicate: 'duplicate',
-    ignored: 'ignored',
-    deleted: 'deleted',
-  };
   out.metric('leadsync_leads_processed_total', 'counter', 'Source records processed by runs, by outcome.');
-  for (const outcome of outcomes) {
-    const total = runs.reduce((sum, row) => sum + Number(row[outcome] ?? 0), 0);
-    out.sample('leadsync_leads_processed_total', { outcome: outcomeNames[outcome] }, total);
+  for (const outcome of OUTCOMES) {
+    // The run's counter of new leads is the column `new_leads`; every other outcome and reason is its own column.
+    const column = outcome === 'new' ? 'new_leads' : outcome;
+    const total = runs.reduce((sum, row) => sum + Number(row[column] ?? 0), 0);
+    out.sample('leadsync_leads_processed_total', { outcome }, total);
   }
-  const reasons = [
-    'bounced',
-    'do_not_mail',
-    'group_email',
-    'file_duplicate',
-    'empty_email',
-    'invalid_pattern',
-  ] as const;
   out.metric('leadsync_leads_ignored_total', 'counter', 'Ignored source records by reason.');
-  for (const reason of reasons) {
+  for (const reason of IGNORED_REASONS) {
     const total = runs.reduce((sum, row) => sum + Number(row[reason] ?? 0), 0);
     out.sample('leadsync_leads_ignored_total', { reason }, total);
   }
