@@ -2,9 +2,9 @@ import { once } from 'node:events';
 import { csvField, csvLine, RECORDS_CSV_HEADER } from '@leadsync/core';
 import { RunRecordRepository, SyncRunRepository } from '@leadsync/db/repositories';
 import type { Request, RequestHandler, Response } from 'express';
-import { type AuthLimits, authenticate } from '../graphql/auth.ts';
+import type { AuthLimits } from '../graphql/auth.ts';
 import type { ApiDeps } from '../graphql/deps.ts';
-import { DomainError, graphqlShapeOf } from '../graphql/errors.ts';
+import { organizationOfRequest } from './authenticate.ts';
 
 export { csvField, csvLine, RECORDS_CSV_HEADER };
 
@@ -20,18 +20,8 @@ export function recordsCsvRoute(
   limitsOf: (req: Request<{ id: string }>) => AuthLimits = () => ({}),
 ): RequestHandler<{ id: string }> {
   return async (req: Request<{ id: string }>, res: Response) => {
-    let organizationId: string;
-    try {
-      organizationId = (await authenticate(deps.db, req.headers.authorization, limitsOf(req))).organizationId;
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      const { status, code } = graphqlShapeOf(error.code);
-      if (error.retryAfterSeconds !== undefined)
-        res.setHeader('Retry-After', String(error.retryAfterSeconds));
-      if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
-      res.status(status).json({ error: error.message, code });
-      return;
-    }
+    const organizationId = await organizationOfRequest(deps.db, req, res, limitsOf(req));
+    if (organizationId === undefined) return;
     const runId = req.params.id;
     const run = await new SyncRunRepository(deps.db, organizationId).get(runId);
     if (!run) {

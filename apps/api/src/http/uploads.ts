@@ -3,9 +3,9 @@ import { MAX_PENDING_UPLOADS, StoredFileRepository } from '@leadsync/db/reposito
 import type { StoredFileRow } from '@leadsync/db/schema';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { type AuthLimits, authenticate } from '../graphql/auth.ts';
+import type { AuthLimits } from '../graphql/auth.ts';
 import type { ApiDeps } from '../graphql/deps.ts';
-import { DomainError, graphqlShapeOf } from '../graphql/errors.ts';
+import { organizationOfRequest } from './authenticate.ts';
 
 /** Default largest upload (`LEADSYNC_UPLOAD_MAX_BYTES`). */
 export const DEFAULT_UPLOAD_MAX_BYTES = 500 * 1024 * 1024;
@@ -76,19 +76,8 @@ export function uploadRoutes(
   const router = express.Router();
   const hashes = new Map<string, { hash: Hash; offset: number }>();
 
-  async function organizationOf(req: Request, res: Response): Promise<string | undefined> {
-    try {
-      return (await authenticate(deps.db, req.headers.authorization, limitsOf(req))).organizationId;
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      const { status, code } = graphqlShapeOf(error.code);
-      if (error.retryAfterSeconds !== undefined)
-        res.setHeader('Retry-After', String(error.retryAfterSeconds));
-      if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
-      refuse(res, status, code, error.message);
-      return undefined;
-    }
-  }
+  const organizationOf = (req: Request, res: Response) =>
+    organizationOfRequest(deps.db, req, res, limitsOf(req));
 
   /** The running SHA-256 of the file's first `offset` bytes: kept, or computed again from the stored bytes. */
   async function hashAt(files: StoredFileRepository, id: string, offset: number): Promise<Hash> {
