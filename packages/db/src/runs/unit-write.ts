@@ -1,11 +1,10 @@
 // Over ~300 lines: the statements of one write unit belong together (the CTEs of unitWriteStatement refer to one
 // another by name: fresh_leads, moved_off, …), with the lookups whose answers the unit's plan is made from.
+import type { IgnoredBreakdown, LeadStatus, RunTotals } from '@leadsync/core';
 import { type SQL, sql } from 'drizzle-orm';
-import type { LeadFields, leadStatus } from '../schema/leads.ts';
+import type { LeadFields } from '../schema/leads.ts';
 import { MAX_RUN_REJECTIONS } from '../schema/runs.ts';
 import { type Statement, textArray } from './pipeline.ts';
-
-type LeadStatus = (typeof leadStatus.enumValues)[number];
 
 /**
  * The run's write units (packages/engine README, "The page pipeline"): the lookups a unit is planned from and the ONE
@@ -90,24 +89,14 @@ export interface UnitWrite {
     suggestion: (string | null)[];
     previous: (string | null)[];
   };
-  /** Added to the run's counters. */
-  counters: {
-    total: number;
-    newLeads: number;
-    reAdded: number;
-    duplicate: number;
-    ignored: number;
-    bounced: number;
-    doNotMail: number;
-    groupEmail: number;
-    fileDuplicate: number;
-    emptyEmail: number;
-    invalidPattern: number;
-    readCount: number;
-    processedCount: number;
-    cleanedFields: number;
-    rejectedCount: number;
-  };
+  /** Added to the run's counters: the unit's totals, flat (its deletions are counted from `moved`), and its reads. */
+  counters: Omit<RunTotals, 'deleted' | 'ignoredBreakdown'> &
+    IgnoredBreakdown & {
+      readCount: number;
+      processedCount: number;
+      cleanedFields: number;
+      rejectedCount: number;
+    };
   /**
    * Why the unit's rejected source records were skipped (the first ones; the run keeps the first MAX_RUN_REJECTIONS
    * of all its units', in the statement that moves its checkpoint, so a resumed run neither loses nor repeats them).
