@@ -1,28 +1,16 @@
-import { runRecords, sourceRecords } from '@leadsync/db/schema';
-import { asc, eq } from 'drizzle-orm';
+import { sourceRecords } from '@leadsync/db/schema';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertInvariants, createFixture, csv, type Fixture, totals } from '../testing/fixture.ts';
-
-const HEADER = ['email', 'first_name', 'last_name'];
-
-/** 2,000 rows (4 CSV pages of 500) with duplicates across pages, role and invalid addresses. */
-function rows(): string[][] {
-  const out: string[][] = [];
-  for (let i = 0; i < 2000; i++) {
-    if (i % 97 === 0) out.push([`info${i}@example.com`.replace(/\d+/, ''), 'Role', `${i}`]);
-    else if (i % 89 === 0) out.push([`broken${i}@`, 'Bad', `${i}`]);
-    else if (i % 7 === 0) out.push([`person${i - 600 >= 0 ? i - 600 : i}@example.com`, 'Again', `${i}`]);
-    else out.push([`person${i}@example.com`, 'P', `${i}`]);
-  }
-  return out;
-}
+import { createFixture, csv, csvSource, type Fixture } from '../testing/fixture.ts';
+import { killedRun, peopleRows, runResult } from '../testing/resume.ts';
 
 describe('resuming an interrupted run', () => {
   let f: Fixture;
   let text: string;
   beforeAll(async () => {
     f = await createFixture();
-    text = csv(HEADER, rows());
+    // 2,000 rows: 4 CSV pages of 500, two write units.
+    text = csv(['email', 'first_name', 'last_name'], peopleRows(2000, 600));
   });
   afterAll(async () => {
     await f?.close();
@@ -30,39 +18,16 @@ describe('resuming an interrupted run', () => {
 
   async function freshSync() {
     const org = await f.createOrganization(`org-${Math.random()}`);
-    const list = await f.createList('List', org.id);
-    const connection = await f.createConnection('csv', {}, { csv: text }, org.id);
-    const sync = await f.createSync({
-      connectionId: connection.id,
-      mailingListId: list.id,
-      sourceOrganizationId: 'file',
-      organizationId: org.id,
-    });
+    const { list, sync } = await f.createSyncOver(csvSource({ csv: text }), { organizationId: org.id });
     return { org, list, sync };
   }
 
-  async function outcome(orgId: string, listId: string, runId: string) {
-    const records = await f.db
-      .select({
-        seq: runRecords.seq,
-        sourceId: runRecords.sourceId,
-        outcome: runRecords.outcome,
-        reason: runRecords.reason,
-      })
-      .from(runRecords)
-      .where(eq(runRecords.runId, runId))
-      .orderBy(asc(runRecords.seq));
-    return { leads: await f.leadsByEmail(orgId), list: await f.listEmails(listId), records };
-  }
-
-  let reference: { totals: ReturnType<typeof totals>; state: Awaited<ReturnType<typeof outcome>> };
+  let reference: Awaited<ReturnType<typeof runResult>>;
 
   beforeAll(async () => {
     const { org, list, sync } = await freshSync();
-    const run = await f.run(sync.id, { organizationId: org.id });
-    expect(run.status).toBe('succeeded');
-    assertInvariants(run);
-    reference = { totals: totals(run), state: await outcome(org.id, list.id, run.id) };
+    reference = await runResult(f, await f.run(sync.id, { organizationId: org.id }), list.id);
+    expect(reference.status).toBe('succeeded');
     expect(reference.totals.ignoredBreakdown.fileDuplicate).toBeGreaterThan(0);
   });
 
@@ -84,31 +49,18 @@ describe('resuming an interrupted run', () => {
     expect(stopped.total).toBe(1000);
 
     const done = await f.engine.executeRun(queued.id);
-    expect(done.status).toBe('succeeded');
-    expect(totals(done)).toEqual(reference.totals);
-    expect(await outcome(org.id, list.id, done.id)).toEqual(reference.state);
+    expect(await runResult(f, done, list.id)).toEqual(reference);
   });
 
   it('a crash (the heartbeat throws) after a committed page loses nothing and duplicates nothing', async () => {
     const { org, list, sync } = await freshSync();
-    const queued = await f.engine.queueRun(org.id, sync.id, { trigger: 'manual' });
-    let pages = 0;
-    await expect(
-      f.engine.executeRun(queued.id, {
-        heartbeat: async () => {
-          pages++;
-          if (pages === 1) throw new Error('lock lost');
-        },
-      }),
-    ).rejects.toThrow('lock lost');
+    const runId = await killedRun(f, org.id, sync.id, 1);
     // Another worker takes the run over: a second queueRun returns the same run, which resumes.
     const again = await f.engine.queueRun(org.id, sync.id, { trigger: 'schedule' });
-    expect(again.id).toBe(queued.id);
+    expect(again.id).toBe(runId);
     expect(again.status).toBe('running');
-    const done = await f.engine.executeRun(queued.id);
-    expect(done.status).toBe('succeeded');
-    expect(totals(done)).toEqual(reference.totals);
-    expect(await outcome(org.id, list.id, done.id)).toEqual(reference.state);
+    const done = await f.engine.executeRun(runId);
+    expect(await runResult(f, done, list.id)).toEqual(reference);
     const tracked = await f.db.select().from(sourceRecords).where(eq(sourceRecords.syncId, sync.id));
     expect(tracked.length).toBe(
       reference.totals.total -

@@ -1,22 +1,9 @@
 import { StoredFileRepository } from '@leadsync/db';
-import { runRecords, syncRuns } from '@leadsync/db/schema';
-import { asc, eq } from 'drizzle-orm';
+import { syncRuns } from '@leadsync/db/schema';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertInvariants, createFixture, csv, type Fixture, totals } from '../testing/fixture.ts';
-
-const HEADER = ['email', 'first_name', 'last_name'];
-
-/** 6,000 rows with repeated emails across write units, role and invalid addresses, and two malformed lines. */
-function rows(): string[][] {
-  const out: string[][] = [];
-  for (let i = 0; i < 6000; i++) {
-    if (i % 97 === 0) out.push(['info@example.com', 'Role', `${i}`]);
-    else if (i % 89 === 0) out.push([`broken${i}@`, 'Bad', `${i}`]);
-    else if (i % 7 === 0) out.push([`person${Math.max(0, i - 1600)}@example.com`, 'Again', `${i}`]);
-    else out.push([`person${i}@example.com`, 'P', `${i}`]);
-  }
-  return out;
-}
+import { createFixture, csv, csvSource, type Fixture } from '../testing/fixture.ts';
+import { killedRun, peopleRows, runResult } from '../testing/resume.ts';
 
 describe('a CSV connection that names an uploaded file', () => {
   let f: Fixture;
@@ -24,7 +11,8 @@ describe('a CSV connection that names an uploaded file', () => {
   beforeAll(async () => {
     f = await createFixture();
     // Two malformed lines far into the file: reported by line, the rest imported.
-    const lines = csv(HEADER, rows()).split('\n');
+    // 6,000 rows: six write units.
+    const lines = csv(['email', 'first_name', 'last_name'], peopleRows(6000, 1600)).split('\n');
     lines[4001] = 'odd@example.com,"Quote"d,X';
     lines[5001] = `${lines[5001]},surplus`;
     text = `${lines.join('\n')}\n`;
@@ -46,67 +34,39 @@ describe('a CSV connection that names an uploaded file', () => {
     return file.id;
   }
 
-  async function freshSync(settings: (orgId: string) => Promise<Record<string, unknown>>) {
+  async function freshSync(settings: (orgId: string) => Promise<{ csv: string } | { fileId: string }>) {
     const org = await f.createOrganization(`org-${Math.random()}`);
-    const list = await f.createList('List', org.id);
-    const connection = await f.createConnection('csv', {}, await settings(org.id), org.id);
-    const sync = await f.createSync({
-      connectionId: connection.id,
-      mailingListId: list.id,
-      sourceOrganizationId: 'file',
+    const { list, sync } = await f.createSyncOver(csvSource(await settings(org.id)), {
       organizationId: org.id,
     });
     return { org, list, sync };
   }
 
-  async function outcome(orgId: string, listId: string, runId: string) {
-    const records = await f.db
-      .select({ seq: runRecords.seq, sourceId: runRecords.sourceId, outcome: runRecords.outcome })
-      .from(runRecords)
-      .where(eq(runRecords.runId, runId))
-      .orderBy(asc(runRecords.seq));
-    return { leads: await f.leadsByEmail(orgId), list: await f.listEmails(listId), records };
-  }
-
-  let reference: { totals: ReturnType<typeof totals>; state: Awaited<ReturnType<typeof outcome>> };
+  let reference: Awaited<ReturnType<typeof runResult>>;
 
   beforeAll(async () => {
     // The reference: the same text inline, in settings.csv.
     const { org, list, sync } = await freshSync(async () => ({ csv: text }));
-    const run = await f.run(sync.id, { organizationId: org.id });
-    expect(run.status).toBe('succeeded');
-    assertInvariants(run);
-    reference = { totals: totals(run), state: await outcome(org.id, list.id, run.id) };
+    reference = await runResult(f, await f.run(sync.id, { organizationId: org.id }), list.id);
+    expect(reference.status).toBe('succeeded');
     expect(reference.totals.ignoredBreakdown.fileDuplicate).toBeGreaterThan(0);
   });
 
   it('imports the stored file exactly as the same text in settings.csv', async () => {
     const { org, list, sync } = await freshSync(async (orgId) => ({ fileId: await upload(orgId, text) }));
     const run = await f.run(sync.id, { organizationId: org.id });
-    expect(run.status).toBe('succeeded');
-    expect(totals(run)).toEqual(reference.totals);
+    expect(await runResult(f, run, list.id)).toEqual(reference);
     expect(run.readCount).toBe(6000);
-    expect(await outcome(org.id, list.id, run.id)).toEqual(reference.state);
   });
 
   it('keeps the malformed lines far into the file on the run: counted, each with its line, the rest imported', async () => {
     const { org, list, sync } = await freshSync(async (orgId) => ({ fileId: await upload(orgId, text) }));
-    const queued = await f.engine.queueRun(org.id, sync.id, { trigger: 'manual' });
     // Killed after the unit that read line 4002 committed, before line 5002: the resume must neither lose the first
     // rejection nor write it again.
-    let units = 0;
-    await expect(
-      f.engine.executeRun(queued.id, {
-        heartbeat: async () => {
-          units++;
-          if (units === 5) throw new Error('worker killed');
-        },
-      }),
-    ).rejects.toThrow('worker killed');
-    const [midway] = await f.db.select().from(syncRuns).where(eq(syncRuns.id, queued.id));
+    const runId = await killedRun(f, org.id, sync.id, 5);
+    const [midway] = await f.db.select().from(syncRuns).where(eq(syncRuns.id, runId));
     expect(midway?.rejectedCount).toBe(1);
-    const run = await f.engine.executeRun(queued.id);
-    expect(run.status).toBe('succeeded');
+    const run = await f.engine.executeRun(runId);
     expect(run.rejectedCount).toBe(2);
     expect(run.rejections).toHaveLength(2);
     expect(run.rejections[0]).toMatch(/^The row on line 4002 is not valid CSV: /);
@@ -114,30 +74,18 @@ describe('a CSV connection that names an uploaded file', () => {
     // The reasons name the line, never the row's content.
     expect(run.rejections.join(' ')).not.toContain('odd@example.com');
     // The rest was imported exactly as without the kill.
-    expect(totals(run)).toEqual(reference.totals);
-    expect(await outcome(org.id, list.id, run.id)).toEqual(reference.state);
+    expect(await runResult(f, run, list.id)).toEqual(reference);
   });
 
   it('resumes a run killed mid-file at its checkpoint to exact totals, records and leads', async () => {
     const { org, list, sync } = await freshSync(async (orgId) => ({ fileId: await upload(orgId, text) }));
-    const queued = await f.engine.queueRun(org.id, sync.id, { trigger: 'manual' });
-    let units = 0;
-    await expect(
-      f.engine.executeRun(queued.id, {
-        heartbeat: async () => {
-          units++;
-          if (units === 3) throw new Error('worker killed');
-        },
-      }),
-    ).rejects.toThrow('worker killed');
-    const [midway] = await f.db.select().from(syncRuns).where(eq(syncRuns.id, queued.id));
+    const runId = await killedRun(f, org.id, sync.id, 3);
+    const [midway] = await f.db.select().from(syncRuns).where(eq(syncRuns.id, runId));
     const offset = (midway?.checkpoint as { source?: { offset?: number } } | undefined)?.source?.offset ?? 0;
     expect(offset).toBeGreaterThan(0);
     expect(offset).toBeLessThan(Buffer.byteLength(text));
-    const done = await f.engine.executeRun(queued.id);
-    expect(done.status).toBe('succeeded');
-    expect(totals(done)).toEqual(reference.totals);
-    expect(await outcome(org.id, list.id, done.id)).toEqual(reference.state);
+    const done = await f.engine.executeRun(runId);
+    expect(await runResult(f, done, list.id)).toEqual(reference);
     // The rejections were written with the units that read them: none lost, none repeated by the resume.
     expect(done.rejectedCount).toBe(2);
     expect(done.rejections.map((r) => r.match(/line (\d+)/)?.[1])).toEqual(['4002', '5002']);

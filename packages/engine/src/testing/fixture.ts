@@ -22,6 +22,39 @@ import type { ExecuteRunOptions } from '../run/execute.ts';
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
+/** A sync of createSync: its connection, list and source organization, and what differs from the defaults. */
+export interface SyncInput {
+  connectionId: string;
+  mailingListId: string;
+  sourceOrganizationId: string;
+  fieldMapping?: FieldMappingEntry[];
+  importMode?: ImportMode;
+  criteria?: Record<string, unknown>;
+  updatePolicy?: UpdatePolicy;
+  retrieveFrom?: Date;
+  organizationId?: string;
+  deletionGuardPercent?: number;
+  /** Hours between full listings for deletions (default the schema's, 24). */
+  deletionCheckHours?: number;
+  activeRecordsOnly?: boolean;
+}
+
+/** Where a sync over a connector reads: the connector, its connection's credentials ({} by default) and settings. */
+export interface SyncSource {
+  connectorId: string;
+  credentials?: unknown;
+  settings: Record<string, unknown>;
+  sourceOrganizationId: string;
+}
+
+/** What createSyncOver passes on to createSync. */
+export type SyncOptions = Omit<SyncInput, 'connectionId' | 'mailingListId' | 'sourceOrganizationId'>;
+
+/** A CSV file as a sync source, its text inline (`{ csv }`) or uploaded (`{ fileId }`): one source organization. */
+export function csvSource(settings: { csv: string } | { fileId: string }): SyncSource {
+  return { connectorId: 'csv', settings, sourceOrganizationId: 'file' };
+}
+
 /** A test database, an organization, an engine over the real connector registry; `close()` in afterAll. */
 export async function createFixture(
   options: {
@@ -78,21 +111,7 @@ export async function createFixture(
     return sealed!;
   }
 
-  async function createSync(input: {
-    connectionId: string;
-    mailingListId: string;
-    sourceOrganizationId: string;
-    fieldMapping?: FieldMappingEntry[];
-    importMode?: ImportMode;
-    criteria?: Record<string, unknown>;
-    updatePolicy?: UpdatePolicy;
-    retrieveFrom?: Date;
-    organizationId?: string;
-    deletionGuardPercent?: number;
-    /** Hours between full listings for deletions (default the schema's, 24). */
-    deletionCheckHours?: number;
-    activeRecordsOnly?: boolean;
-  }) {
+  async function createSync(input: SyncInput) {
     const [sync] = await db
       .insert(syncs)
       .values({
@@ -118,6 +137,30 @@ export async function createFixture(
       })
       .returning();
     return sync!;
+  }
+
+  /**
+   * A sync over `source`: a list (`list`, default 'List'), a connection of the source's connector and a sync of it into
+   * the list, in `options.organizationId` or the fixture's organization; the other options go to createSync.
+   */
+  async function createSyncOver(source: SyncSource, options: SyncOptions & { list?: string } = {}) {
+    const { list: listName = 'List', ...sync } = options;
+    const organizationId = options.organizationId ?? org.id;
+    const list = await createList(listName, organizationId);
+    const connection = await createConnection(
+      source.connectorId,
+      source.credentials ?? {},
+      source.settings,
+      organizationId,
+    );
+    const created = await createSync({
+      ...sync,
+      organizationId,
+      connectionId: connection.id,
+      mailingListId: list.id,
+      sourceOrganizationId: source.sourceOrganizationId,
+    });
+    return { list, connection, sync: created };
   }
 
   async function run(
@@ -172,6 +215,7 @@ export async function createFixture(
     createList,
     createConnection,
     createSync,
+    createSyncOver,
     run,
     leadsByEmail,
     listEmails,
