@@ -1,13 +1,8 @@
-import {
-  fastRegistry,
-  simulatorSettings,
-  startZohoInvoiceSimulator,
-  type ZohoInvoiceSimulator,
-} from '@leadsync/connectors/testing';
 import { runRecords } from '@leadsync/db/schema';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertInvariants, createFixture, type Fixture } from '../testing/fixture.ts';
+import { assertInvariants } from '../testing/fixture.ts';
+import { createZohoInvoiceFixture, type ZohoInvoiceFixture, zohoInvoiceSource } from '../testing/sources.ts';
 
 /**
  * Text PostgreSQL refuses (a NUL in text or jsonb, an unpaired surrogate escaped in jsonb) in a contact's email or
@@ -25,20 +20,15 @@ function wellFormed(text: string): boolean {
 }
 
 describe('text PostgreSQL cannot store, in a Zoho contact', () => {
-  let f: Fixture;
-  let sim: ZohoInvoiceSimulator;
+  let f: ZohoInvoiceFixture;
   beforeAll(async () => {
-    f = await createFixture({ registry: fastRegistry() });
-    sim = await startZohoInvoiceSimulator({ seed: 3, contactsPerOrganization: 0, rateLimit: false });
+    f = await createZohoInvoiceFixture({ seed: 3, contactsPerOrganization: 0 });
   });
-  afterAll(async () => {
-    await sim?.close();
-    await f?.close();
-  });
+  afterAll(() => f?.close());
 
   it('a bad email is invalid_pattern, bad fields are cleaned and counted, the run and the next one succeed', async () => {
-    const orgId = sim.organizations[0]!.organization_id;
-    sim.addContacts(orgId, [
+    const orgId = f.sim.organizations[0]!.organization_id;
+    f.sim.addContacts(orgId, [
       { contact_name: 'Nul mail', first_name: 'Nul', email: 'nul\u0000mail@example.com' },
       { contact_name: 'Surrogate mail', first_name: 'Sur', email: 'sur\ud800@example.com' },
       { contact_name: 'Low surrogate domain', first_name: 'Low', email: 'low@exa\udc00mple.com' },
@@ -51,12 +41,7 @@ describe('text PostgreSQL cannot store, in a Zoho contact', () => {
       },
       { contact_name: 'Clean', first_name: 'Eve', last_name: 'Clean', email: 'eve@example.com' },
     ]);
-    const list = await f.createList('Bad text');
-    const connection = await f.createConnection('zoho-invoice', sim.credentials, simulatorSettings(sim));
-    const sync = await f.createSync({
-      connectionId: connection.id,
-      mailingListId: list.id,
-      sourceOrganizationId: orgId,
+    const { sync } = await f.createSyncOver(zohoInvoiceSource(f.sim), {
       fieldMapping: [
         { source: 'email', target: 'email' },
         { source: 'first_name', target: 'firstName' },

@@ -1,14 +1,9 @@
-import { createConnectorRegistry } from '@leadsync/connector-sdk';
-import {
-  crmSimulatorSettings,
-  fastZohoCrmConnector,
-  startZohoCrmSimulator,
-  type ZohoCrmSimulator,
-} from '@leadsync/connectors/testing';
+import { startZohoCrmSimulator, type ZohoCrmSimulator } from '@leadsync/connectors/testing';
 import { runRecords, syncRuns, syncs } from '@leadsync/db/schema';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertInvariants, createFixture, type Fixture } from '../testing/fixture.ts';
+import { assertInvariants, type Fixture } from '../testing/fixture.ts';
+import { createZohoCrmFixture, zohoCrmSource } from '../testing/sources.ts';
 
 // Issue 21: a connector's deletions feed (Zoho CRM's deleted-records endpoint) instead of a full listing on every
 // run; the full listing stays, once per the sync's deletion period, as the fallback for what the feed misses.
@@ -20,22 +15,16 @@ const MAPPING = [
 describe('deletions from the source deletions feed', () => {
   let f: Fixture;
   beforeAll(async () => {
-    f = await createFixture({ registry: createConnectorRegistry([fastZohoCrmConnector()]) });
+    f = await createZohoCrmFixture();
   });
   afterAll(() => f?.close());
 
   async function syncOn(sim: ZohoCrmSimulator, deletionGuardPercent?: number) {
-    const list = await f.createList(`feed ${sim.apiUrl}`);
-    const connection = await f.createConnection('zoho-crm', sim.credentials, crmSimulatorSettings(sim));
-    const sync = await f.createSync({
-      connectionId: connection.id,
-      mailingListId: list.id,
-      sourceOrganizationId: 'Leads',
+    return f.createSyncOver(zohoCrmSource(sim), {
       fieldMapping: MAPPING,
       deletionCheckHours: 24,
-      ...(deletionGuardPercent === undefined ? {} : { deletionGuardPercent }),
+      deletionGuardPercent,
     });
-    return { sync, list };
   }
 
   /** Requests of the full id listing (`listIds` asks for Modified_Time only) and of the deletions feed. */

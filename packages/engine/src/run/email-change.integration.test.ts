@@ -1,47 +1,31 @@
-import {
-  fastRegistry,
-  simulatorSettings,
-  startZohoInvoiceSimulator,
-  type ZohoInvoiceSimulator,
-} from '@leadsync/connectors/testing';
 import { runRecords } from '@leadsync/db/schema';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertInvariants, createFixture, type Fixture } from '../testing/fixture.ts';
+import { assertInvariants } from '../testing/fixture.ts';
+import { createZohoInvoiceFixture, type ZohoInvoiceFixture, zohoInvoiceSource } from '../testing/sources.ts';
 
 /**
  * A Zoho contact keeps its id when its email changes. The old address's lead, put on the list by this sync, leaves
  * it with a `deleted` record instead of staying there untracked (issue 17).
  */
 describe("a contact's email changing at the source", () => {
-  let f: Fixture;
-  let sim: ZohoInvoiceSimulator;
+  let f: ZohoInvoiceFixture;
   beforeAll(async () => {
-    f = await createFixture({ registry: fastRegistry() });
-    sim = await startZohoInvoiceSimulator({ seed: 11, contactsPerOrganization: 0, rateLimit: false });
+    f = await createZohoInvoiceFixture({ seed: 11, contactsPerOrganization: 0 });
   });
-  afterAll(async () => {
-    await sim?.close();
-    await f?.close();
-  });
+  afterAll(() => f?.close());
 
   it('takes the old address off the list as deleted, and undo puts it back', async () => {
-    const orgId = sim.organizations[0]!.organization_id;
-    const [ann, bob] = sim.addContacts(orgId, [
+    const orgId = f.sim.organizations[0]!.organization_id;
+    const [ann, bob] = f.sim.addContacts(orgId, [
       { contact_name: 'Ann', first_name: 'Ann', email: 'ann@old.example.com' },
       { contact_name: 'Bob', first_name: 'Bob', email: 'bob@example.com' },
     ]);
-    const list = await f.createList('Zoho');
-    const connection = await f.createConnection('zoho-invoice', sim.credentials, simulatorSettings(sim));
-    const sync = await f.createSync({
-      connectionId: connection.id,
-      mailingListId: list.id,
-      sourceOrganizationId: orgId,
-    });
+    const { list, sync } = await f.createSyncOver(zohoInvoiceSource(f.sim));
     const first = await f.run(sync.id);
     expect(first.newLeads).toBe(2);
 
-    sim.updateContact(orgId, ann!.contact_id, { email: 'ann@new.example.com' });
+    f.sim.updateContact(orgId, ann!.contact_id, { email: 'ann@new.example.com' });
     const second = await f.run(sync.id);
     expect(second.status, second.error ?? '').toBe('succeeded');
     assertInvariants(second);
@@ -64,12 +48,12 @@ describe("a contact's email changing at the source", () => {
     expect(await f.listEmails(list.id)).toEqual(['ann@new.example.com', 'bob@example.com']);
 
     // An address emptied or made unusable at the source is a change too: the old one leaves, nothing stays tracked.
-    sim.updateContact(orgId, bob!.contact_id, { email: 'not an address' });
+    f.sim.updateContact(orgId, bob!.contact_id, { email: 'not an address' });
     const emptied = await f.run(sync.id);
     expect(emptied.deleted).toBe(1);
     expect(emptied.invalidPattern).toBe(1);
     expect(await f.listEmails(list.id)).toEqual(['ann@new.example.com']);
-    sim.updateContact(orgId, bob!.contact_id, { email: 'bob@example.com' });
+    f.sim.updateContact(orgId, bob!.contact_id, { email: 'bob@example.com' });
     const back = await f.run(sync.id);
     expect([back.reAdded, back.deleted]).toEqual([1, 0]);
     expect(await f.listEmails(list.id)).toEqual(['ann@new.example.com', 'bob@example.com']);

@@ -1,6 +1,5 @@
 import {
   fastRegistry,
-  simulatorSettings,
   startZohoInvoiceSimulator,
   type ZohoInvoiceSimulator,
 } from '@leadsync/connectors/testing';
@@ -8,6 +7,7 @@ import { connections, syncs } from '@leadsync/db/schema';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertInvariants, createFixture, type Fixture, totals } from '../testing/fixture.ts';
+import { zohoInvoiceSource } from '../testing/sources.ts';
 
 const MAPPING = [
   { source: 'email', target: 'email' },
@@ -41,20 +41,8 @@ describe('the daily quota of a Zoho account', () => {
   });
 
   async function syncOn(sim: ZohoInvoiceSimulator, organizationId: string) {
-    const list = await f.createList(`quota ${sim.apiUrl}`, organizationId);
-    const connection = await f.createConnection(
-      'zoho-invoice',
-      sim.credentials,
-      simulatorSettings(sim),
-      organizationId,
-    );
-    return f.createSync({
-      organizationId,
-      connectionId: connection.id,
-      mailingListId: list.id,
-      sourceOrganizationId: sim.organizations[0]!.organization_id,
-      fieldMapping: MAPPING,
-    });
+    const over = await f.createSyncOver(zohoInvoiceSource(sim), { organizationId, fieldMapping: MAPPING });
+    return over.sync;
   }
 
   it('a run that meets the quota waits after its last committed unit, then ends with the totals of a clean run', async () => {

@@ -1,8 +1,9 @@
 import { sourceRecords } from '@leadsync/db/schema';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFixture, csv, csvSource, type Fixture } from '../testing/fixture.ts';
+import { createFixture, csv, type Fixture } from '../testing/fixture.ts';
 import { killedRun, peopleRows, runResult } from '../testing/resume.ts';
+import { csvSource } from '../testing/sources.ts';
 
 describe('resuming an interrupted run', () => {
   let f: Fixture;

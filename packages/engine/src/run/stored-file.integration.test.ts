@@ -2,8 +2,9 @@ import { StoredFileRepository } from '@leadsync/db';
 import { syncRuns } from '@leadsync/db/schema';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFixture, csv, csvSource, type Fixture } from '../testing/fixture.ts';
+import { createFixture, csv, type Fixture } from '../testing/fixture.ts';
 import { killedRun, peopleRows, runResult } from '../testing/resume.ts';
+import { csvSource } from '../testing/sources.ts';
 
 describe('a CSV connection that names an uploaded file', () => {
   let f: Fixture;

@@ -1,12 +1,7 @@
-import { createConnectorRegistry } from '@leadsync/connector-sdk';
-import {
-  crmSimulatorSettings,
-  fastZohoCrmConnector,
-  startZohoCrmSimulator,
-  type ZohoCrmSimulator,
-} from '@leadsync/connectors/testing';
+import { startZohoCrmSimulator, type ZohoCrmSimulator } from '@leadsync/connectors/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertInvariants, createFixture, type Fixture, totals } from '../testing/fixture.ts';
+import { assertInvariants, type Fixture, totals } from '../testing/fixture.ts';
+import { createZohoCrmFixture, zohoCrmSource } from '../testing/sources.ts';
 
 // Issue 21: the Zoho CRM connector through the real engine, composed like any other (no engine change for it).
 const MAPPING = [
@@ -21,31 +16,18 @@ const TRADE_SHOW = { match: 'all', rules: [{ field: 'Lead_Source', op: 'is', val
 describe('Zoho CRM leads through the engine', () => {
   let f: Fixture;
   beforeAll(async () => {
-    f = await createFixture({
-      registry: createConnectorRegistry([fastZohoCrmConnector({ planDailyQuota: true })]),
-    });
+    f = await createZohoCrmFixture({ planDailyQuota: true });
   });
   afterAll(() => f?.close());
 
   async function syncOn(sim: ZohoCrmSimulator, organizationId = f.org.id, deletionCheckHours?: number) {
-    const list = await f.createList(`crm ${sim.apiUrl}`, organizationId);
-    const connection = await f.createConnection(
-      'zoho-crm',
-      sim.credentials,
-      crmSimulatorSettings(sim),
+    return f.createSyncOver(zohoCrmSource(sim), {
       organizationId,
-    );
-    const sync = await f.createSync({
-      organizationId,
-      connectionId: connection.id,
-      mailingListId: list.id,
-      sourceOrganizationId: 'Leads',
       importMode: 'criteria',
       criteria: TRADE_SHOW,
       fieldMapping: MAPPING,
-      ...(deletionCheckHours === undefined ? {} : { deletionCheckHours }),
+      deletionCheckHours,
     });
-    return { sync, list };
   }
 
   it('imports the Trade Show leads, then only what changed, and a deleted lead leaves the list', async () => {

@@ -1,35 +1,25 @@
-import {
-  fastRegistry,
-  simulatorSettings,
-  startZohoInvoiceSimulator,
-  type ZohoInvoiceSimulator,
-} from '@leadsync/connectors/testing';
+import { startZohoInvoiceSimulator } from '@leadsync/connectors/testing';
 import { connections, leads, runRecords, syncs } from '@leadsync/db/schema';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertInvariants, createFixture, type Fixture } from '../testing/fixture.ts';
+import { assertInvariants } from '../testing/fixture.ts';
+import {
+  createZohoInvoiceFixture,
+  csvSource,
+  type ZohoInvoiceFixture,
+  zohoInvoiceSource,
+} from '../testing/sources.ts';
 
 describe('a Zoho Invoice sync against the simulator', () => {
-  let f: Fixture;
-  let sim: ZohoInvoiceSimulator;
+  let f: ZohoInvoiceFixture;
   beforeAll(async () => {
-    f = await createFixture({ registry: fastRegistry() });
-    sim = await startZohoInvoiceSimulator({ seed: 7, contactsPerOrganization: 300, rateLimit: false });
+    f = await createZohoInvoiceFixture({ seed: 7, contactsPerOrganization: 300 });
   });
-  afterAll(async () => {
-    await sim?.close();
-    await f?.close();
-  });
+  afterAll(() => f?.close());
 
   it('imports, re-runs without new leads, turns a deleted contact into deleted and its return into re_added', async () => {
-    const orgId = sim.organizations[0]!.organization_id;
-    const list = await f.createList('Zoho customers');
-    const connection = await f.createConnection('zoho-invoice', sim.credentials, simulatorSettings(sim));
-    const sync = await f.createSync({
-      connectionId: connection.id,
-      mailingListId: list.id,
-      sourceOrganizationId: orgId,
-    });
+    const orgId = f.sim.organizations[0]!.organization_id;
+    const { list, sync } = await f.createSyncOver(zohoInvoiceSource(f.sim));
 
     const first = await f.run(sync.id);
     expect(first.status, first.error ?? '').toBe('succeeded');
@@ -51,11 +41,11 @@ describe('a Zoho Invoice sync against the simulator', () => {
       .from(runRecords)
       .where(and(eq(runRecords.runId, first.id), eq(runRecords.outcome, 'new')))
       .limit(1);
-    const contact = sim.contacts(orgId).find((c) => c.contact_id === imported!.sourceId)!;
-    sim.deleteContact(orgId, contact.contact_id);
+    const contact = f.sim.contacts(orgId).find((c) => c.contact_id === imported!.sourceId)!;
+    f.sim.deleteContact(orgId, contact.contact_id);
     // The last full listing is recent (the sync's deletion period, 24 h by default): this run does not look, and says so.
     const listings = () =>
-      sim.requests.filter((r) => r.path.endsWith('/contacts') && !r.query.last_modified_time);
+      f.sim.requests.filter((r) => r.path.endsWith('/contacts') && !r.query.last_modified_time);
     const listedBefore = listings().length;
     const notLooked = await f.run(sync.id);
     expect(notLooked.status).toBe('succeeded');
@@ -75,7 +65,7 @@ describe('a Zoho Invoice sync against the simulator', () => {
     expect(await f.listEmails(list.id)).not.toContain(imported!.email);
     expect((await f.leadsByEmail())[imported!.email!]?.status).toBe('deleted');
 
-    sim.addContacts(orgId, [
+    f.sim.addContacts(orgId, [
       {
         contact_name: 'Back again',
         first_name: contact.first_name,
@@ -103,15 +93,8 @@ describe('a Zoho Invoice sync against the simulator', () => {
           status: i % 4 === 0 ? ('inactive' as const) : ('active' as const),
         })),
       );
-      const connection = await f.createConnection('zoho-invoice', own.credentials, simulatorSettings(own));
       const syncWith = async (activeRecordsOnly: boolean) =>
-        f.createSync({
-          connectionId: connection.id,
-          mailingListId: (await f.createList(`active only: ${activeRecordsOnly}`)).id,
-          sourceOrganizationId: orgId,
-          deletionCheckHours: 0,
-          activeRecordsOnly,
-        });
+        (await f.createSyncOver(zohoInvoiceSource(own), { deletionCheckHours: 0, activeRecordsOnly })).sync;
       const filters = () =>
         new Set(own.requests.filter((r) => r.path.endsWith('/contacts')).map((r) => r.query.filter_by));
 
@@ -136,34 +119,22 @@ describe('a Zoho Invoice sync against the simulator', () => {
   });
 
   it('a rotated key fails the run cleanly, the connection needs a new key and all its syncs go inactive', async () => {
-    const orgId = sim.organizations[1]!.organization_id;
-    const list = await f.createList('Rotation');
-    const connection = await f.createConnection('zoho-invoice', sim.credentials, simulatorSettings(sim));
-    const a = await f.createSync({
-      connectionId: connection.id,
-      mailingListId: list.id,
-      sourceOrganizationId: orgId,
-    });
+    const { list, connection, sync: a } = await f.createSyncOver(zohoInvoiceSource(f.sim, 1));
     const b = await f.createSync({
       connectionId: connection.id,
       mailingListId: list.id,
-      sourceOrganizationId: orgId,
+      sourceOrganizationId: a.sourceOrganizationId,
     });
-    const csvConnection = await f.createConnection('csv', {}, { csv: 'email\nx@example.com' });
-    const unrelated = await f.createSync({
-      connectionId: csvConnection.id,
-      mailingListId: list.id,
-      sourceOrganizationId: 'file',
-    });
+    const { sync: unrelated } = await f.createSyncOver(csvSource({ csv: 'email\nx@example.com' }));
     const ok = await f.run(a.id);
     expect(ok.status, ok.error ?? '').toBe('succeeded');
     const leadCount = (await f.db.select().from(leads)).length;
 
-    sim.rotateKey();
+    f.sim.rotateKey();
     const failed = await f.run(a.id);
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(/account key/);
-    expect(failed.error).not.toContain(sim.credentials.refreshToken);
+    expect(failed.error).not.toContain(f.sim.credentials.refreshToken);
     expect(failed.finishedAt).toBeInstanceOf(Date);
     const [conn] = await f.db.select().from(connections).where(eq(connections.id, connection.id));
     expect(conn?.status).toBe('needs_new_key');

@@ -50,11 +50,6 @@ export interface SyncSource {
 /** What createSyncOver passes on to createSync. */
 export type SyncOptions = Omit<SyncInput, 'connectionId' | 'mailingListId' | 'sourceOrganizationId'>;
 
-/** A CSV file as a sync source, its text inline (`{ csv }`) or uploaded (`{ fileId }`): one source organization. */
-export function csvSource(settings: { csv: string } | { fileId: string }): SyncSource {
-  return { connectorId: 'csv', settings, sourceOrganizationId: 'file' };
-}
-
 /** A test database, an organization, an engine over the real connector registry; `close()` in afterAll. */
 export async function createFixture(
   options: {
@@ -139,12 +134,15 @@ export async function createFixture(
     return sync!;
   }
 
+  let listsOfSyncs = 0;
+
   /**
-   * A sync over `source`: a list (`list`, default 'List'), a connection of the source's connector and a sync of it into
-   * the list, in `options.organizationId` or the fixture's organization; the other options go to createSync.
+   * A sync over `source`: a list (named `list`, else 'List N', N counting), a connection of the source's connector and
+   * a sync of it into the list, in `options.organizationId` or the fixture's organization; the other options go to
+   * createSync.
    */
   async function createSyncOver(source: SyncSource, options: SyncOptions & { list?: string } = {}) {
-    const { list: listName = 'List', ...sync } = options;
+    const { list: listName = `List ${++listsOfSyncs}`, ...sync } = options;
     const organizationId = options.organizationId ?? org.id;
     const list = await createList(listName, organizationId);
     const connection = await createConnection(
