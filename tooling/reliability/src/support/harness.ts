@@ -10,6 +10,7 @@ import {
   listMemberships,
   mailingLists,
   organizations,
+  runCounters,
   runRecords,
   type SyncRun,
   sourceRecords,
@@ -215,20 +216,8 @@ export async function tenantState(db: Database, organizationId: string, listId: 
 
 /** The run's counters in one object, for a single `toEqual`. */
 export function totals(run: SyncRun) {
-  return {
-    total: run.total,
-    newLeads: run.newLeads,
-    reAdded: run.reAdded,
-    duplicate: run.duplicate,
-    ignored: run.ignored,
-    deleted: run.deleted,
-    bounced: run.bounced,
-    doNotMail: run.doNotMail,
-    groupEmail: run.groupEmail,
-    fileDuplicate: run.fileDuplicate,
-    emptyEmail: run.emptyEmail,
-    invalidPattern: run.invalidPattern,
-  };
+  const { totals, ignoredBreakdown } = runCounters(run);
+  return { ...totals, ...ignoredBreakdown };
 }
 
 /** The invariants of DESIGN.md section 2; returns the broken ones (empty when all hold). */
