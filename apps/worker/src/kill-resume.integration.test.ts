@@ -15,6 +15,7 @@ import {
   listMemberships,
   mailingLists,
   organizations,
+  runCounters,
   runRecords,
   type SyncRun,
   syncRuns,
@@ -131,22 +132,7 @@ async function outcome(organizationId: string, listId: string, run: SyncRun) {
     members: members?.count,
     records: records?.count,
     distinctSeq: records?.distinctSeq,
-    totals: {
-      status: run.status,
-      total: run.total,
-      newLeads: run.newLeads,
-      reAdded: run.reAdded,
-      duplicate: run.duplicate,
-      ignored: run.ignored,
-      deleted: run.deleted,
-      bounced: run.bounced,
-      doNotMail: run.doNotMail,
-      groupEmail: run.groupEmail,
-      fileDuplicate: run.fileDuplicate,
-      emptyEmail: run.emptyEmail,
-      invalidPattern: run.invalidPattern,
-      readCount: run.readCount,
-    },
+    totals: { status: run.status, readCount: run.readCount, ...runCounters(run) },
   };
 }
 
