@@ -227,7 +227,8 @@ async function readServerFile(path: string): Promise<ServerFile | undefined> {
   return undefined;
 }
 
-function freePort(): Promise<number> {
+/** A TCP port of 127.0.0.1 that was free a moment ago (the system's pick), for a server about to listen on it. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);

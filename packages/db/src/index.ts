@@ -10,6 +10,7 @@ export {
 export {
   EmbeddedPostgresError,
   type EmbeddedPostgresOptions,
+  freePort,
   type RunningPostgres,
   startEmbeddedPostgres,
   startScratchPostgres,

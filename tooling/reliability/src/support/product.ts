@@ -2,10 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@leadsync/db';
 
 /** The API package's folder (`apps/api`), through this package's workspace link to it. */
 export function apiPackageDir(): string {
@@ -22,18 +22,6 @@ export async function rootFields(): Promise<{ query: string[]; mutation: string[
     return [...withoutDocs.matchAll(/^ {2}(\w+)\s*[(:]/gm)].map((m) => m[1]!).sort();
   };
   return { query: fieldsOf('Query'), mutation: fieldsOf('Mutation') };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 export interface RunningProduct {
