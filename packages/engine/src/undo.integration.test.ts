@@ -3,6 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UndoRefusedError } from './errors.ts';
 import { assertInvariants, createFixture, csv, type Fixture, totals } from './testing/fixture.ts';
+import { csvSource } from './testing/sources.ts';
 
 const HEADER = ['email', 'first_name', 'last_name', 'city', 'country'];
 const MAPPING = [
@@ -13,17 +14,17 @@ const MAPPING = [
   { source: 'country', target: 'fields.country' },
 ];
 
-describe('preview (dry run)', () => {
-  let f: Fixture;
-  beforeAll(async () => {
-    f = await createFixture();
-  });
-  afterAll(async () => {
-    await f?.close();
-  });
+// One database for the file: each test has lists and syncs of its own, and compares what it changes.
+let f: Fixture;
+beforeAll(async () => {
+  f = await createFixture();
+});
+afterAll(async () => {
+  await f?.close();
+});
 
+describe('preview (dry run)', () => {
   it('gives the totals of the real first run and leaves leads, lists and the sync untouched', async () => {
-    const list = await f.createList('Preview list');
     await f.db.insert(leads).values([
       { organizationId: f.org.id, email: 'old@example.com', status: 'deleted' },
       { organizationId: f.org.id, email: 'known@example.com', firstName: 'Kim' },
@@ -38,11 +39,7 @@ describe('preview (dry run)', () => {
       ['sales@example.com', 'S', 'S', 'Pune', 'India'],
       ['x@gmial.com', 'X', 'X', 'Pune', 'India'],
     ];
-    const connection = await f.createConnection('csv', {}, { csv: csv(HEADER, rows) });
-    const sync = await f.createSync({
-      connectionId: connection.id,
-      mailingListId: list.id,
-      sourceOrganizationId: 'file',
+    const { list, sync } = await f.createSyncOver(csvSource({ csv: csv(HEADER, rows) }), {
       fieldMapping: MAPPING,
     });
     const leadsBefore = await f.leadsByEmail();
@@ -65,14 +62,6 @@ describe('preview (dry run)', () => {
 });
 
 describe('update policy', () => {
-  let f: Fixture;
-  beforeAll(async () => {
-    f = await createFixture();
-  });
-  afterAll(async () => {
-    await f?.close();
-  });
-
   const cases = [
     { policy: 'overwrite', firstName: 'Erinna', lastName: 'Known', fields: { city: 'Lyon', country: 'FR' } },
     { policy: 'fill_empty', firstName: 'Erin', lastName: 'Known', fields: { city: 'Paris', country: 'FR' } },
@@ -84,7 +73,6 @@ describe('update policy', () => {
       const outcome = status === 'active' ? 'duplicate' : 're_added';
       it(`${expected.policy} decides what a ${outcome} lead keeps`, async () => {
         const org = await f.createOrganization(`${expected.policy}-${status}`);
-        const list = await f.createList('L', org.id);
         await f.db.insert(leads).values({
           organizationId: org.id,
           email: 'erin@example.com',
@@ -93,16 +81,8 @@ describe('update policy', () => {
           fields: { city: 'Paris' },
           status,
         });
-        const connection = await f.createConnection(
-          'csv',
-          {},
-          { csv: csv(HEADER, [['erin@example.com', 'Erinna', 'Known', 'Lyon', 'FR']]) },
-          org.id,
-        );
-        const sync = await f.createSync({
-          connectionId: connection.id,
-          mailingListId: list.id,
-          sourceOrganizationId: 'file',
+        const erin = csv(HEADER, [['erin@example.com', 'Erinna', 'Known', 'Lyon', 'FR']]);
+        const { list, sync } = await f.createSyncOver(csvSource({ csv: erin }), {
           fieldMapping: MAPPING,
           updatePolicy: expected.policy,
           organizationId: org.id,
@@ -122,26 +102,13 @@ describe('update policy', () => {
 });
 
 describe('criteria', () => {
-  let f: Fixture;
-  beforeAll(async () => {
-    f = await createFixture();
-  });
-  afterAll(async () => {
-    await f?.close();
-  });
-
   it('a CRITERIA sync imports only the records in scope and does not count the others', async () => {
-    const list = await f.createList('India');
     const rows = [
       ['a@example.com', 'A', 'A', 'Pune', 'India'],
       ['b@example.com', 'B', 'B', 'Lyon', 'France'],
       ['', 'C', 'C', 'Pune', 'india'],
     ];
-    const connection = await f.createConnection('csv', {}, { csv: csv(HEADER, rows) });
-    const sync = await f.createSync({
-      connectionId: connection.id,
-      mailingListId: list.id,
-      sourceOrganizationId: 'file',
+    const { list, sync } = await f.createSyncOver(csvSource({ csv: csv(HEADER, rows) }), {
       fieldMapping: MAPPING,
       importMode: 'criteria',
       criteria: { match: 'all', rules: [{ field: 'country', op: 'is', value: 'India' }] },
@@ -154,14 +121,6 @@ describe('criteria', () => {
 });
 
 describe('undo', () => {
-  let f: Fixture;
-  beforeAll(async () => {
-    f = await createFixture();
-  });
-  afterAll(async () => {
-    await f?.close();
-  });
-
   async function snapshot(listId: string) {
     const memberships = await f.db
       .select({ list: listMemberships.mailingListId, lead: listMemberships.leadId })
@@ -171,17 +130,12 @@ describe('undo', () => {
   }
 
   it('restores leads, lists and values to before the run, and the same data gives the same totals again', async () => {
-    const list = await f.createList('Undo list');
     const other = await f.createList('Other list');
     const first = [
       ['ann@example.com', 'Ann', 'A', 'Pune', 'India'],
       ['ben@example.com', 'Ben', 'B', 'Pune', 'India'],
     ];
-    const connection = await f.createConnection('csv', {}, { csv: csv(HEADER, first) });
-    const sync = await f.createSync({
-      connectionId: connection.id,
-      mailingListId: list.id,
-      sourceOrganizationId: 'file',
+    const { list, connection, sync } = await f.createSyncOver(csvSource({ csv: csv(HEADER, first) }), {
       fieldMapping: MAPPING,
     });
     const run1 = await f.run(sync.id);
@@ -232,11 +186,9 @@ describe('undo', () => {
   });
 
   it('refuses a failed run', async () => {
-    const list = await f.createList('Failing');
-    const connection = await f.createConnection('csv', {}, { csv: 'email\na@example.com' });
-    const sync = await f.createSync({
-      connectionId: connection.id,
-      mailingListId: list.id,
+    // A CSV file has one source organization, 'file'.
+    const { sync } = await f.createSyncOver({
+      ...csvSource({ csv: 'email\na@example.com' }),
       sourceOrganizationId: 'nope',
     });
     const run = await f.run(sync.id);
@@ -248,13 +200,7 @@ describe('undo', () => {
   });
 
   it('refuses a run whose records were pruned (retention): nothing is left to say what to reverse', async () => {
-    const list = await f.createList('Pruned');
-    const connection = await f.createConnection('csv', {}, { csv: 'email\npruned@example.com' });
-    const sync = await f.createSync({
-      connectionId: connection.id,
-      mailingListId: list.id,
-      sourceOrganizationId: 'file',
-    });
+    const { sync } = await f.createSyncOver(csvSource({ csv: 'email\npruned@example.com' }));
     const run = await f.run(sync.id);
     expect(run.status).toBe('succeeded');
     await f.db.update(syncRuns).set({ recordsPrunedAt: new Date() }).where(eq(syncRuns.id, run.id));
