@@ -19,27 +19,29 @@ const MAPPING = [
  * lead repository's marks, another sync's run), or, for a person's edit of a lead (no API edits a lead yet), an
  * update that sets `updated_at` as every writer of leads does.
  */
+// One database for the file: each test has an organization, or at least lists and syncs, of its own.
+let f: Fixture;
+beforeAll(async () => {
+  f = await createFixture();
+});
+afterAll(async () => {
+  await f?.close();
+});
+
+/** A sync of a CSV file of `rows` (HEADER, MAPPING) into the list. */
+async function csvSync(listId: string, rows: string[][], organizationId = f.org.id) {
+  const connection = await f.createConnection('csv', {}, { csv: csv(HEADER, rows) }, organizationId);
+  const sync = await f.createSync({
+    connectionId: connection.id,
+    mailingListId: listId,
+    sourceOrganizationId: 'file',
+    fieldMapping: MAPPING,
+    organizationId,
+  });
+  return { connection, sync };
+}
+
 describe('undo keeps what changed after the run', () => {
-  let f: Fixture;
-  beforeAll(async () => {
-    f = await createFixture();
-  });
-  afterAll(async () => {
-    await f?.close();
-  });
-
-  async function csvSync(listId: string, rows: string[][], organizationId = f.org.id) {
-    const connection = await f.createConnection('csv', {}, { csv: csv(HEADER, rows) }, organizationId);
-    const sync = await f.createSync({
-      connectionId: connection.id,
-      mailingListId: listId,
-      sourceOrganizationId: 'file',
-      fieldMapping: MAPPING,
-      organizationId,
-    });
-    return { connection, sync };
-  }
-
   async function lead(email: string, organizationId = f.org.id) {
     const [row] = await f.db
       .select()
@@ -246,30 +248,17 @@ describe('undo keeps what changed after the run', () => {
 });
 
 describe('undo and runs of one sync exclude each other', () => {
-  let f: Fixture;
   let worker: postgres.Sql;
   beforeAll(async () => {
-    f = await createFixture();
     worker = postgres(f.url, { max: 2, onnotice: () => {} });
   });
   afterAll(async () => {
     await worker?.end();
-    await f?.close();
   });
 
   it('is refused while a run of the sync executes (the worker holds its lock)', async () => {
     const list = await f.createList('Locked');
-    const connection = await f.createConnection(
-      'csv',
-      {},
-      { csv: csv(HEADER, [['kim@example.com', 'Kim', 'X']]) },
-    );
-    const sync = await f.createSync({
-      connectionId: connection.id,
-      mailingListId: list.id,
-      sourceOrganizationId: 'file',
-      fieldMapping: MAPPING,
-    });
+    const { sync } = await csvSync(list.id, [['kim@example.com', 'Kim', 'X']]);
     const run = await f.run(sync.id);
     const session = await worker.reserve();
     try {
@@ -285,17 +274,7 @@ describe('undo and runs of one sync exclude each other', () => {
 
   it('holds the lock while it works; a run queued meanwhile starts after it, from the restored high-water mark', async () => {
     const list = await f.createList('Queued meanwhile');
-    const connection = await f.createConnection(
-      'csv',
-      {},
-      { csv: csv(HEADER, [['lou@example.com', 'Lou', 'X']]) },
-    );
-    const sync = await f.createSync({
-      connectionId: connection.id,
-      mailingListId: list.id,
-      sourceOrganizationId: 'file',
-      fieldMapping: MAPPING,
-    });
+    const { sync } = await csvSync(list.id, [['lou@example.com', 'Lou', 'X']]);
     const first = await f.run(sync.id);
     // Pretend the first run saw a modification time (CSV rows have none), so undo has a mark to restore.
     await f.db
