@@ -2,7 +2,7 @@ import { startZohoCrmSimulator, type ZohoCrmSimulator } from '@leadsync/connecto
 import { runRecords, syncRuns, syncs } from '@leadsync/db/schema';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertInvariants, type Fixture } from '../testing/fixture.ts';
+import { assertSucceeded, type Fixture } from '../testing/fixture.ts';
 import { createZohoCrmFixture, zohoCrmSource } from '../testing/sources.ts';
 
 // Issue 21: a connector's deletions feed (Zoho CRM's deleted-records endpoint) instead of a full listing on every
@@ -57,8 +57,7 @@ describe('deletions from the source deletions feed', () => {
 
       const before = sim.requests().length;
       const next = await f.run(sync.id);
-      expect(next.status, next.error ?? '').toBe('succeeded');
-      assertInvariants(next);
+      assertSucceeded(next);
       expect(next.deleted).toBe(1);
       expect(next.deletionsChecked).toBe(true);
       expect(await f.listEmails(list.id)).not.toContain(gone.email);
@@ -96,8 +95,7 @@ describe('deletions from the source deletions feed', () => {
         .where(eq(syncs.id, sync.id));
       from = sim.requests().length;
       const after = await f.run(sync.id);
-      expect(after.status, after.error ?? '').toBe('succeeded');
-      assertInvariants(after);
+      assertSucceeded(after);
       expect(after.deleted).toBe(1);
       expect(after.deletionsChecked).toBe(true);
       expect(await f.listEmails(list.id)).not.toContain(missed.email);
@@ -130,8 +128,7 @@ describe('deletions from the source deletions feed', () => {
         .where(eq(syncRuns.id, held.id));
       await f.db.update(syncs).set({ deletionsConfirmedAt: new Date() }).where(eq(syncs.id, sync.id));
       const confirmed = await f.run(sync.id);
-      expect(confirmed.status, confirmed.error ?? '').toBe('succeeded');
-      assertInvariants(confirmed);
+      assertSucceeded(confirmed);
       expect(confirmed.deleted).toBe(2);
       const emails = await f.listEmails(list.id);
       for (const lead of gone) expect(emails).not.toContain(lead.email);

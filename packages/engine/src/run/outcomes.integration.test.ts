@@ -1,7 +1,7 @@
 import { leads, runRecords, sourceRecords, syncRuns } from '@leadsync/db/schema';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertInvariants, createFixture, csv, type Fixture, totals } from '../testing/fixture.ts';
+import { assertSucceeded, createFixture, csv, type Fixture, totals } from '../testing/fixture.ts';
 
 const HEADER = ['email', 'first_name', 'last_name', 'country'];
 const ROWS = [
@@ -43,8 +43,7 @@ describe('a CSV sync, end to end', () => {
     const sync = await f.createSync({ connectionId, mailingListId: listId, sourceOrganizationId: 'file' });
     const run = await f.run(sync.id);
 
-    expect(run.status).toBe('succeeded');
-    assertInvariants(run);
+    assertSucceeded(run);
     expect(totals(run)).toEqual({
       total: 10,
       newLeads: 1,
@@ -106,8 +105,7 @@ describe('a CSV sync, end to end', () => {
     const leadsBefore = await f.leadsByEmail();
     const second = await f.run(sync.id);
 
-    expect(second.status).toBe('succeeded');
-    assertInvariants(second);
+    assertSucceeded(second);
     expect(totals(second)).toMatchObject({
       total: 10,
       newLeads: 0,

@@ -6,7 +6,13 @@ import {
 import { connections, syncs } from '@leadsync/db/schema';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertInvariants, createFixture, type Fixture, totals } from '../testing/fixture.ts';
+import {
+  assertInvariants,
+  assertSucceeded,
+  createFixture,
+  type Fixture,
+  totals,
+} from '../testing/fixture.ts';
 import { zohoInvoiceSource } from '../testing/sources.ts';
 
 const MAPPING = [
@@ -110,8 +116,7 @@ describe('the daily quota of a Zoho account', () => {
         );
         run = await f.engine.executeRun(run.id);
       }
-      expect(run.status, run.error ?? '').toBe('succeeded');
-      assertInvariants(run);
+      assertSucceeded(run);
       expect(totals(run)).toEqual(totals(reference));
       expect(small.requests.filter((r) => r.status === 429)).toHaveLength(0);
     } finally {

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertInvariants, createFixture, csv, type Fixture, totals } from '../testing/fixture.ts';
+import {
+  assertInvariants,
+  assertSucceeded,
+  createFixture,
+  csv,
+  type Fixture,
+  totals,
+} from '../testing/fixture.ts';
 
 const HEADER = ['email', 'first_name', 'last_name'];
 
@@ -37,8 +44,7 @@ describe('rule 4 (file duplicates) across write units', () => {
 
   it('in a dry run, whose new records have no lead yet', async () => {
     const run = await f.run(syncId, { dryRun: true });
-    expect(run.status).toBe('succeeded');
-    assertInvariants(run);
+    assertSucceeded(run);
     expect(totals(run)).toMatchObject({ total: 3000, newLeads: 2500, duplicate: 0, ignored: 500 });
     expect(run.fileDuplicate).toBe(500);
     expect(Object.keys(await f.leadsByEmail())).toHaveLength(0);

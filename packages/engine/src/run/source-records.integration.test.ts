@@ -4,7 +4,7 @@ import { leads, sourceRecords } from '@leadsync/db/schema';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { assertInvariants, createFixture, type Fixture, totals } from '../testing/fixture.ts';
+import { assertSucceeded, createFixture, type Fixture, totals } from '../testing/fixture.ts';
 
 const PAGE = 500;
 const PAGES = 6; // three write units of 1,000 records
@@ -68,8 +68,7 @@ describe('source records of a record the source sends more than once in a run', 
     });
 
     const run = await f.run(sync.id);
-    expect(run.status).toBe('succeeded');
-    assertInvariants(run);
+    assertSucceeded(run);
     expect(totals(run)).toMatchObject({ total: PAGE * PAGES, newLeads: PAGE * PAGES, ignored: 0 });
 
     const rows = await f.db.select().from(sourceRecords).where(eq(sourceRecords.syncId, sync.id));

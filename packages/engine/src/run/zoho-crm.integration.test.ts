@@ -1,6 +1,6 @@
 import { startZohoCrmSimulator, type ZohoCrmSimulator } from '@leadsync/connectors/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertInvariants, type Fixture, totals } from '../testing/fixture.ts';
+import { assertSucceeded, type Fixture, totals } from '../testing/fixture.ts';
 import { createZohoCrmFixture, zohoCrmSource } from '../testing/sources.ts';
 
 // Issue 21: the Zoho CRM connector through the real engine, composed like any other (no engine change for it).
@@ -36,8 +36,7 @@ describe('Zoho CRM leads through the engine', () => {
       const { sync, list } = await syncOn(sim, f.org.id, 0);
       const tradeShow = sim.records('Leads').filter((r) => r.Lead_Source === 'Trade Show');
       const first = await f.run(sync.id);
-      expect(first.status, first.error ?? '').toBe('succeeded');
-      assertInvariants(first);
+      assertSucceeded(first);
       expect(first.total).toBe(tradeShow.length);
       expect(first.newLeads).toBeGreaterThan(0);
       const emails = await f.listEmails(list.id);
@@ -83,8 +82,7 @@ describe('Zoho CRM leads through the engine', () => {
         await new Promise((r) => setTimeout(r, Math.max(0, run.waitingUntil!.getTime() - Date.now() + 50)));
         run = await f.engine.executeRun(run.id);
       }
-      expect(run.status, run.error ?? '').toBe('succeeded');
-      assertInvariants(run);
+      assertSucceeded(run);
       expect(totals(run)).toEqual(totals(reference));
       expect(limited.requests().filter((r) => r.status === 429)).toHaveLength(0);
     } finally {

@@ -2,7 +2,7 @@ import { startZohoInvoiceSimulator } from '@leadsync/connectors/testing';
 import { connections, leads, runRecords, syncs } from '@leadsync/db/schema';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertInvariants } from '../testing/fixture.ts';
+import { assertSucceeded } from '../testing/fixture.ts';
 import {
   createZohoInvoiceFixture,
   csvSource,
@@ -22,15 +22,13 @@ describe('a Zoho Invoice sync against the simulator', () => {
     const { list, sync } = await f.createSyncOver(zohoInvoiceSource(f.sim));
 
     const first = await f.run(sync.id);
-    expect(first.status, first.error ?? '').toBe('succeeded');
-    assertInvariants(first);
+    assertSucceeded(first);
     expect(first.total).toBe(300);
     expect(first.newLeads).toBeGreaterThan(200);
     const leadsAfterFirst = await f.leadsByEmail();
 
     const second = await f.run(sync.id);
-    expect(second.status).toBe('succeeded');
-    assertInvariants(second);
+    assertSucceeded(second);
     expect(second.newLeads).toBe(0);
     expect(second.reAdded).toBe(0);
     expect(await f.leadsByEmail()).toEqual(leadsAfterFirst);

@@ -242,6 +242,13 @@ export function assertInvariants(run: SyncRun): void {
   }
 }
 
+/** Throws unless the run succeeded (saying its status and error) and its counters keep the invariants; the run. */
+export function assertSucceeded(run: SyncRun): SyncRun {
+  if (run.status !== 'succeeded') throw new Error(`the run is ${run.status}: ${run.error ?? 'no error'}`);
+  assertInvariants(run);
+  return run;
+}
+
 /** A CSV text from rows of cells (quotes what needs it). */
 export function csv(header: string[], rows: string[][]): string {
   const cell = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
