@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { connectorRegistry } from '@leadsync/connectors';
 import { WebhookRepository } from '@leadsync/db';
 import { webhookDeliveries } from '@leadsync/db/schema';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from './engine.ts';
-import { createFixture, csv, type Fixture, silentLogger } from './testing/fixture.ts';
+import type { Engine } from './engine.ts';
+import { createFixture, csv, type Fixture } from './testing/fixture.ts';
+import { csvSource } from './testing/sources.ts';
 
 /**
  * The outbox: run and connection events are webhook delivery rows written in the transaction of the change they
@@ -18,12 +18,7 @@ describe('engine events (webhook outbox)', () => {
 
   beforeAll(async () => {
     f = await createFixture();
-    engine = createEngine({
-      db: f.db,
-      secretBox: f.secretBox,
-      registry: connectorRegistry,
-      allowedHosts: [],
-      logger: silentLogger,
+    engine = f.createOtherEngine({
       events: {
         async deliveriesQueued(organizationId, ids) {
           told.push(`${organizationId === f.org.id ? 'org' : organizationId}: ${ids.length}`);
@@ -42,17 +37,10 @@ describe('engine events (webhook outbox)', () => {
     await f?.close();
   });
 
-  async function setUp() {
-    const list = await f.createList(`List ${randomUUID()}`);
-    const connection = await f.createConnection('csv', {}, { csv: csv(['email'], [['a@example.com']]) });
-    const sync = await f.createSync({
-      connectionId: connection.id,
-      mailingListId: list.id,
-      sourceOrganizationId: 'file',
+  const setUp = () =>
+    f.createSyncOver(csvSource({ csv: csv(['email'], [['a@example.com']]) }), {
       fieldMapping: [{ source: 'email', target: 'email' }],
     });
-    return { connection, sync };
-  }
 
   const rowsFor = (eventKey: string) =>
     f.db
@@ -106,12 +94,7 @@ describe('engine events (webhook outbox)', () => {
   });
 
   it('a process that dies right after the commit (the listener never returns or throws) loses no event', async () => {
-    const crashing = createEngine({
-      db: f.db,
-      secretBox: f.secretBox,
-      registry: connectorRegistry,
-      allowedHosts: [],
-      logger: silentLogger,
+    const crashing = f.createOtherEngine({
       events: {
         deliveriesQueued: async () => {
           throw new Error('the process died here');
@@ -125,13 +108,7 @@ describe('engine events (webhook outbox)', () => {
   });
 
   it('an engine without listeners (the CLI) writes the events too', async () => {
-    const bare = createEngine({
-      db: f.db,
-      secretBox: f.secretBox,
-      registry: connectorRegistry,
-      allowedHosts: [],
-      logger: silentLogger,
-    });
+    const bare = f.createOtherEngine();
     const { sync } = await setUp();
     const queued = await bare.queueRun(f.org.id, sync.id, { trigger: 'manual' });
     await bare.executeRun(queued.id);

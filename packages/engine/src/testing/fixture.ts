@@ -61,14 +61,20 @@ export async function createFixture(
   const handle: DatabaseHandle = createDatabase(tdb.url, { max: 4 });
   const { db } = handle;
   const secretBox = new SecretBox(randomBytes(32));
-  const engine: Engine = createEngine({
+  const engineDeps: EngineDeps = {
     db,
     secretBox,
     registry: options.registry ?? connectorRegistry,
     allowedHosts: ['127.0.0.1', 'localhost', '::1'],
     logger: silentLogger,
     ...options.engine,
-  });
+  };
+  const engine: Engine = createEngine(engineDeps);
+
+  /** Another engine over the fixture's database, secret box and connectors (another process's), with `deps`. */
+  function createOtherEngine(deps: Partial<EngineDeps> = {}): Engine {
+    return createEngine({ ...engineDeps, ...deps });
+  }
 
   async function createOrganization(name = 'Acme') {
     const [org] = await db.insert(organizations).values({ name }).returning();
@@ -207,6 +213,7 @@ export async function createFixture(
     url: tdb.url,
     setSettings,
     engine,
+    createOtherEngine,
     secretBox,
     org,
     createOrganization,
