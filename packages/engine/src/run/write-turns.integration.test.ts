@@ -2,7 +2,8 @@ import { takeLeadWriteTurn } from '@leadsync/db';
 import { leads, listMemberships, runRecords } from '@leadsync/db/schema';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertInvariants, createFixture, csv, type Fixture } from '../testing/fixture.ts';
+import { assertSucceeded, createFixture, csv, type Fixture } from '../testing/fixture.ts';
+import { csvSource } from '../testing/sources.ts';
 
 const HEADER = ['email', 'first_name'];
 /** Three write units of 1,000 (two CSV pages each); `late@example.com` is in the third. */
@@ -21,14 +22,21 @@ describe('write turns: a unit looked up while the one before was written', () =>
     await f?.close();
   });
 
+  /** `late@example.com` in the organization: its status, and whether it is on the list. */
+  async function late(organizationId: string, listId: string) {
+    const [lead] = await f.db
+      .select()
+      .from(leads)
+      .where(and(eq(leads.organizationId, organizationId), eq(leads.email, 'late@example.com')));
+    const memberships = await f.db
+      .select()
+      .from(listMemberships)
+      .where(and(eq(listMemberships.mailingListId, listId), eq(listMemberships.leadId, lead!.id)));
+    return { status: lead?.status, listed: memberships.length > 0 };
+  }
+
   it('is looked up again when another writer took a turn in between, so its outcomes hold', async () => {
-    const list = await f.createList('Customers');
-    const connection = await f.createConnection('csv', {}, { csv: csv(HEADER, ROWS) });
-    const sync = await f.createSync({
-      connectionId: connection.id,
-      mailingListId: list.id,
-      sourceOrganizationId: 'file',
-    });
+    const { list, sync } = await f.createSyncOver(csvSource({ csv: csv(HEADER, ROWS) }));
     let heartbeats = 0;
     let writer: Promise<unknown> | undefined;
     const run = await f.run(sync.id, {
@@ -54,9 +62,8 @@ describe('write turns: a unit looked up while the one before was written', () =>
     });
     await writer;
 
-    expect(run.status, run.error ?? '').toBe('succeeded');
+    assertSucceeded(run);
     expect(heartbeats).toBe(3);
-    assertInvariants(run);
     expect(run.newLeads).toBe(2_999);
     expect(run.ignored).toBe(1);
     const records = await f.db
@@ -65,24 +72,13 @@ describe('write turns: a unit looked up while the one before was written', () =>
       .where(and(eq(runRecords.runId, run.id), eq(runRecords.email, 'late@example.com')));
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ outcome: 'ignored', reason: 'bounced' });
-    const [lead] = await f.db.select().from(leads).where(eq(leads.email, 'late@example.com'));
-    expect(lead?.status).toBe('bounced');
-    const memberships = await f.db
-      .select()
-      .from(listMemberships)
-      .where(and(eq(listMemberships.mailingListId, list.id), eq(listMemberships.leadId, lead!.id)));
-    expect(memberships).toEqual([]);
+    expect(await late(f.org.id, list.id)).toEqual({ status: 'bounced', listed: false });
   });
 
   it('a lead suppressed by a writer that skipped the turn is neither reactivated nor listed (second line, issue 17)', async () => {
     const org = await f.createOrganization('skipped turn');
-    const list = await f.createList('Customers', org.id);
     await f.db.insert(leads).values({ organizationId: org.id, email: 'late@example.com', status: 'deleted' });
-    const connection = await f.createConnection('csv', {}, { csv: csv(HEADER, ROWS) }, org.id);
-    const sync = await f.createSync({
-      connectionId: connection.id,
-      mailingListId: list.id,
-      sourceOrganizationId: 'file',
+    const { list, sync } = await f.createSyncOver(csvSource({ csv: csv(HEADER, ROWS) }), {
       organizationId: org.id,
     });
     let heartbeats = 0;
@@ -102,16 +98,7 @@ describe('write turns: a unit looked up while the one before was written', () =>
         },
       },
     });
-    expect(run.status, run.error ?? '').toBe('succeeded');
-    const [lead] = await f.db
-      .select()
-      .from(leads)
-      .where(and(eq(leads.organizationId, org.id), eq(leads.email, 'late@example.com')));
-    expect(lead?.status).toBe('bounced');
-    const memberships = await f.db
-      .select()
-      .from(listMemberships)
-      .where(and(eq(listMemberships.mailingListId, list.id), eq(listMemberships.leadId, lead!.id)));
-    expect(memberships).toEqual([]);
+    assertSucceeded(run);
+    expect(await late(org.id, list.id)).toEqual({ status: 'bounced', listed: false });
   });
 });
