@@ -64,22 +64,8 @@ export function Wizard({ draft: saved }: { draft: SavedDraft | null }) {
   const [, deleteSync] = useMutation(DeleteSyncMutation);
   const [previewState, previewSync] = useMutation<{ previewSync: SyncRunSummary }>(previewSyncMutation(caps));
 
-  const {
-    connectionsResult,
-    refetchConnections,
-    refetchLists,
-    orgsResult,
-    fieldsResult,
-    connections,
-    connectors,
-    lists,
-    organizations,
-    fields,
-    connection,
-    connector,
-    maxLookbackDays,
-    windowStart,
-  } = useWizardSources(state, setState);
+  const sources = useWizardSources(state, setState);
+  const { connection, maxLookbackDays, windowStart } = sources;
 
   const set = (patch: Partial<WizardState>) => setState((s) => ({ ...s, ...patch }));
 
@@ -210,7 +196,7 @@ export function Wizard({ draft: saved }: { draft: SavedDraft | null }) {
   const busy =
     createState.fetching || updateDraftState.fetching || initiateState.fetching || previewState.fetching;
 
-  if (connectionsResult.fetching && !connectionsResult.data) return <Loading what="connections" />;
+  if (sources.loading) return <Loading what="connections" />;
 
   return (
     <div className="wizard" data-testid="new-sync-wizard">
@@ -221,34 +207,18 @@ export function Wizard({ draft: saved }: { draft: SavedDraft | null }) {
           {step + 1}. {steps[step]}
         </h2>
         <ErrorBanner message={banner} testId="wizard-error" />
-        <ErrorBanner message={connectionsResult.error ? errorMessage(connectionsResult.error) : null} />
+        <ErrorBanner message={sources.connectionsError} />
 
         {step === 0 ? (
-          <DetailsStep
-            state={state}
-            set={set}
-            errors={errors}
-            setErrors={setErrors}
-            connections={connections}
-            connectors={connectors}
-            connection={connection}
-            connector={connector}
-            organizations={organizations}
-            organizationsLoading={orgsResult.fetching}
-            organizationsError={orgsResult.error ? errorMessage(orgsResult.error) : null}
-            fields={fields}
-            lists={lists}
-            refetchConnections={() => refetchConnections({ requestPolicy: 'network-only' })}
-            refetchLists={() => refetchLists({ requestPolicy: 'network-only' })}
-          />
+          <DetailsStep state={state} set={set} errors={errors} setErrors={setErrors} sources={sources} />
         ) : null}
 
         {step === 1 ? (
           <MappingStep
             sourceName={connection?.name}
             rows={state.mapping}
-            fields={fields}
-            fieldsError={fieldsResult.error ? errorMessage(fieldsResult.error) : null}
+            fields={sources.fields}
+            fieldsError={sources.fieldsError}
             errors={errors}
             onChange={(mapping) => set({ mapping })}
           />
@@ -271,11 +241,7 @@ export function Wizard({ draft: saved }: { draft: SavedDraft | null }) {
           <ReviewStep
             state={state}
             draft={draft}
-            connection={connection}
-            connector={connector}
-            organizations={organizations}
-            lists={lists}
-            fields={fields}
+            sources={sources}
             busy={busy}
             previewing={previewState.fetching}
             initiating={initiateState.fetching || createState.fetching}

@@ -1,6 +1,7 @@
 import { type Dispatch, type SetStateAction, useEffect, useMemo } from 'react';
 import { useQuery } from 'urql';
 import { useCapabilities } from '../api/capabilities.ts';
+import { errorMessage } from '../api/errors.ts';
 import {
   connectionsQuery,
   MailingListsQuery,
@@ -76,11 +77,15 @@ export function useWizardSources(state: WizardState, setState: Dispatch<SetState
   }, [maxLookbackDays, windowStart, setState]);
 
   return {
-    connectionsResult,
-    refetchConnections,
-    refetchLists,
-    orgsResult,
-    fieldsResult,
+    /** The first read of the connections is under way (nothing to show yet). */
+    loading: connectionsResult.fetching && !connectionsResult.data,
+    connectionsError: connectionsResult.error ? errorMessage(connectionsResult.error) : null,
+    organizationsLoading: orgsResult.fetching,
+    organizationsError: orgsResult.error ? errorMessage(orgsResult.error) : null,
+    fieldsError: fieldsResult.error ? errorMessage(fieldsResult.error) : null,
+    /** Asks the API again (after a connection or a list was added). */
+    refetchConnections: () => refetchConnections({ requestPolicy: 'network-only' }),
+    refetchLists: () => refetchLists({ requestPolicy: 'network-only' }),
     connections,
     connectors,
     lists,
@@ -92,3 +97,6 @@ export function useWizardSources(state: WizardState, setState: Dispatch<SetState
     windowStart,
   };
 }
+
+/** What the wizard's steps know of the API's answers. */
+export type WizardSources = ReturnType<typeof useWizardSources>;

@@ -3,11 +3,12 @@ import { useMutation } from 'urql';
 import { useCapabilities } from '../../api/capabilities.ts';
 import { errorMessage } from '../../api/errors.ts';
 import { CreateMailingListMutation } from '../../api/operations.ts';
-import type { Connection, Connector, MailingList, SourceField, SourceOrganization } from '../../api/types.ts';
+import type { MailingList } from '../../api/types.ts';
 import { Field, Notice } from '../../components/ui.tsx';
 import { ConnectionForm } from '../ConnectionForm.tsx';
 import { CriteriaBuilder } from '../CriteriaBuilder.tsx';
 import type { Errors, WizardState } from '../state.ts';
+import type { WizardSources } from '../useWizardSources.ts';
 
 const newListValue = '__new__';
 const newConnectionValue = '__new__';
@@ -17,41 +18,27 @@ interface Props {
   set: (patch: Partial<WizardState>) => void;
   errors: Errors;
   setErrors: (update: (errors: Errors) => Errors) => void;
-  connections: Connection[];
-  connectors: Connector[];
-  connection: Connection | undefined;
-  connector: Connector | undefined;
-  organizations: SourceOrganization[];
-  organizationsLoading: boolean;
-  organizationsError: string | null;
-  fields: SourceField[];
-  lists: MailingList[];
-  /** Asks the API again (after a connection or a list was added). */
-  refetchConnections: () => void;
-  refetchLists: () => void;
+  sources: WizardSources;
 }
 
 /**
  * Step 1: the description, the connection (or a new one), the source organization, all leads or criteria, and the
  * mailing list (or a new one).
  */
-export function DetailsStep({
-  state,
-  set,
-  errors,
-  setErrors,
-  connections,
-  connectors,
-  connection,
-  connector,
-  organizations,
-  organizationsLoading,
-  organizationsError,
-  fields,
-  lists,
-  refetchConnections,
-  refetchLists,
-}: Props) {
+export function DetailsStep({ state, set, errors, setErrors, sources }: Props) {
+  const {
+    connections,
+    connectors,
+    connection,
+    connector,
+    organizations,
+    organizationsLoading,
+    organizationsError,
+    fields,
+    lists,
+    refetchConnections,
+    refetchLists,
+  } = sources;
   const _caps = useCapabilities();
   const [addingConnection, setAddingConnection] = useState(false);
   const [newListName, setNewListName] = useState('');

@@ -2,29 +2,19 @@ import { useQuery } from 'urql';
 import { useCapabilities } from '../../api/capabilities.ts';
 import { errorMessage } from '../../api/errors.ts';
 import { syncCostEstimateQuery } from '../../api/operations.ts';
-import type {
-  Connection,
-  Connector,
-  CostEstimate,
-  MailingList,
-  SourceField,
-  SourceOrganization,
-} from '../../api/types.ts';
+import type { CostEstimate } from '../../api/types.ts';
 import { WatchedRunReport } from '../../components/RunReport.tsx';
 import { Badge } from '../../components/ui.tsx';
 import { describeCost } from '../../lib/cost.ts';
 import { describeInitiation, describeSchedule, formatDateTime } from '../../lib/format.ts';
 import { buildCreateSyncInput, type WizardState } from '../state.ts';
+import type { WizardSources } from '../useWizardSources.ts';
 
 interface Props {
   state: WizardState;
   /** The saved draft (its signature changes with the answers, so the cost is counted again). */
   draft: { id: string; signature: string } | null;
-  connection: Connection | undefined;
-  connector: Connector | undefined;
-  organizations: SourceOrganization[];
-  lists: MailingList[];
-  fields: SourceField[];
+  sources: WizardSources;
   busy: boolean;
   previewing: boolean;
   initiating: boolean;
@@ -37,11 +27,7 @@ interface Props {
 export function ReviewStep({
   state,
   draft,
-  connection,
-  connector,
-  organizations,
-  lists,
-  fields,
+  sources: { connection, connector, organizations, lists, fields },
   busy,
   previewing,
   initiating,
