@@ -44,6 +44,31 @@ export function Loading({ what }: { what: string }) {
   );
 }
 
+interface FormActionsProps {
+  label: string;
+  /** Shown on the button while `busy` (the label otherwise). */
+  busyLabel?: string;
+  busy: boolean;
+  testId: string;
+  /** A button outside a form's submit: what it does (without it, the button submits the form). */
+  onSubmit?: () => void;
+  onCancel: () => void;
+}
+
+/** A form's last row: the button that saves (disabled while busy) and Cancel. */
+export function FormActions({ label, busyLabel, busy, testId, onSubmit, onCancel }: FormActionsProps) {
+  return (
+    <div className="row">
+      <button type={onSubmit ? 'button' : 'submit'} onClick={onSubmit} disabled={busy} data-testid={testId}>
+        {busy && busyLabel ? busyLabel : label}
+      </button>
+      <button type="button" className="secondary" onClick={onCancel}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
 interface FieldProps {
   label: string;
   hint?: ReactNode;

@@ -5,7 +5,7 @@ import { UpdateConnectionCredentialsMutation, UpdateConnectionSettingsMutation }
 import type { Connection, ConnectionSpec } from '../api/types.ts';
 import { FileUploadField } from '../components/FileUpload.tsx';
 import { SpecFields } from '../components/SpecFields.tsx';
-import { ErrorBanner, Field } from '../components/ui.tsx';
+import { ErrorBanner, Field, FormActions } from '../components/ui.tsx';
 import {
   fileField,
   initialValues,
@@ -105,14 +105,13 @@ export function UpdateKeyForm({ connection, spec, onDone, onCancel }: Props) {
         </Field>
       )}
       <ErrorBanner message={banner} />
-      <div className="row">
-        <button type="submit" disabled={credState.fetching || settingsState.fetching} data-testid="save-key">
-          {credState.fetching || settingsState.fetching ? 'Checking…' : 'Save'}
-        </button>
-        <button type="button" className="secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        label="Save"
+        busyLabel="Checking…"
+        busy={credState.fetching || settingsState.fetching}
+        testId="save-key"
+        onCancel={onCancel}
+      />
     </form>
   );
 }

@@ -7,7 +7,7 @@ import { useMutation, useQuery } from 'urql';
 import { errorMessage, fieldErrors } from '../api/errors.ts';
 import { CreateWebhookMutation, DeleteWebhookMutation, WebhooksQuery } from '../api/operations.ts';
 import type { Webhook, WebhookDelivery, WebhookDeliveryStatus, WebhookEvent } from '../api/types.ts';
-import { Badge, ErrorBanner, Field, Loading, type Tone } from '../components/ui.tsx';
+import { Badge, ErrorBanner, Field, FormActions, Loading, type Tone } from '../components/ui.tsx';
 import { formatDateTime } from '../lib/format.ts';
 
 export const webhookEventLabels: Record<WebhookEvent, string> = {
@@ -167,14 +167,13 @@ function WebhookForm({ onCancel, onCreated }: { onCancel: () => void; onCreated:
         ) : null}
       </fieldset>
       <ErrorBanner message={banner} />
-      <div className="row">
-        <button type="submit" disabled={state.fetching} data-testid="create-webhook">
-          {state.fetching ? 'Adding…' : 'Add webhook'}
-        </button>
-        <button type="button" className="secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        label="Add webhook"
+        busyLabel="Adding…"
+        busy={state.fetching}
+        testId="create-webhook"
+        onCancel={onCancel}
+      />
     </form>
   );
 }

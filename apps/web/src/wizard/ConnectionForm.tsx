@@ -4,7 +4,7 @@ import { fieldErrors } from '../api/errors.ts';
 import { CreateConnectionMutation } from '../api/operations.ts';
 import type { Connection, ConnectionSpec, Connector } from '../api/types.ts';
 import { SpecFields } from '../components/SpecFields.tsx';
-import { ErrorBanner, Field } from '../components/ui.tsx';
+import { ErrorBanner, Field, FormActions } from '../components/ui.tsx';
 import {
   fileField,
   helpSteps,
@@ -197,14 +197,13 @@ export function ConnectionForm({ connectors, onCreated, onCancel }: Props) {
         ))
       )}
       <ErrorBanner message={banner} />
-      <div className="row">
-        <button type="submit" disabled={fetching} data-testid="connection-save">
-          {fetching ? 'Checking…' : 'Add connection'}
-        </button>
-        <button type="button" className="secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        label="Add connection"
+        busyLabel="Checking…"
+        busy={fetching}
+        testId="connection-save"
+        onCancel={onCancel}
+      />
     </form>
   );
 }

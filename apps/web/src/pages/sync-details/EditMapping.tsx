@@ -4,7 +4,7 @@ import { useCapabilities } from '../../api/capabilities.ts';
 import { errorMessage, fieldErrors } from '../../api/errors.ts';
 import { sourceFieldsQuery, sourceFieldsVariables, UpdateSyncMappingMutation } from '../../api/operations.ts';
 import type { SourceField, SyncDetail } from '../../api/types.ts';
-import { ErrorBanner, Notice } from '../../components/ui.tsx';
+import { ErrorBanner, FormActions, Notice } from '../../components/ui.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { MappingEditor } from '../../wizard/MappingEditor.tsx';
 import {
@@ -60,14 +60,13 @@ export function EditMapping({ sync, onDone }: { sync: SyncDetail; onDone: (saved
       <ErrorBanner message={banner ?? (error ? errorMessage(error) : null)} />
       <MappingEditor rows={rows} fields={data?.sourceFields ?? []} errors={errors} onChange={setRows} />
       <RereadNotice sync={sync} what="the mapping" retrieveFrom={sync.retrieveFrom} />
-      <div className="row">
-        <button type="button" onClick={submit} disabled={state.fetching} data-testid="save-mapping">
-          Save mapping
-        </button>
-        <button type="button" className="secondary" onClick={() => onDone(false)}>
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        label="Save mapping"
+        busy={state.fetching}
+        testId="save-mapping"
+        onSubmit={submit}
+        onCancel={() => onDone(false)}
+      />
     </section>
   );
 }

@@ -8,7 +8,7 @@ import {
   UpdateSyncRetrievalMutation,
 } from '../../api/operations.ts';
 import type { SourceField, SyncDetail } from '../../api/types.ts';
-import { ErrorBanner } from '../../components/ui.tsx';
+import { ErrorBanner, FormActions } from '../../components/ui.tsx';
 import { dateToInstant, instantToDate, timeZones } from '../../lib/format.ts';
 import { CriteriaBuilder } from '../../wizard/CriteriaBuilder.tsx';
 import { ScheduleEditor } from '../../wizard/ScheduleEditor.tsx';
@@ -120,14 +120,13 @@ export function EditRetrieval({
         what={sync.importMode === 'CRITERIA' ? 'the criteria or the date' : 'the date'}
         retrieveFrom={dateChanged && retrieveFrom ? dateToInstant(retrieveFrom) : sync.retrieveFrom}
       />
-      <div className="row">
-        <button type="button" onClick={submit} disabled={state.fetching} data-testid="save-retrieval">
-          Save
-        </button>
-        <button type="button" className="secondary" onClick={() => onDone(false)}>
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        label="Save"
+        busy={state.fetching}
+        testId="save-retrieval"
+        onSubmit={submit}
+        onCancel={() => onDone(false)}
+      />
     </section>
   );
 }
