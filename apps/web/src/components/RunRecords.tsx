@@ -6,6 +6,7 @@ import type { Connection_, IgnoredReason, Outcome, RunRecord } from '../api/type
 import { formatNumber } from '../lib/format.ts';
 import { ignoredReasons, outcomeLabels, outcomes, reasonDescriptions, reasonLabels } from '../lib/reasons.ts';
 import { href } from '../lib/router.ts';
+import { Table } from './Table.tsx';
 import { Badge, ErrorBanner, ShowMore, type Tone } from './ui.tsx';
 
 const outcomeTones: Record<Outcome, Tone> = {
@@ -116,52 +117,38 @@ export function RunRecords({ runId, filter, onFilterChange, refreshKey = '' }: P
       </div>
       {filter.reason ? <p className="hint">{reasonDescriptions[filter.reason]}</p> : null}
       <ErrorBanner message={errorMessage(error)} />
-      <div className="table-wrap">
-        <table className="table" data-testid="records-table">
-          <caption className="visually-hidden">Records of this run</caption>
-          <thead>
-            <tr>
-              <th scope="col">Email</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Reason</th>
-              <th scope="col">Did you mean</th>
-              <th scope="col">Source id</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map(({ cursor, node: r }) => (
-              <tr key={cursor} data-testid="record-row">
-                <td className="email">
-                  {r.email ? (
-                    <a href={href({ name: 'person', email: r.email })} data-testid="record-person-link">
-                      {r.email}
-                    </a>
-                  ) : (
-                    <span className="muted">(empty)</span>
-                  )}
-                </td>
-                <td>
-                  <Badge tone={outcomeTones[r.outcome]}>{outcomeLabels[r.outcome]}</Badge>
-                </td>
-                <td data-testid="record-reason">
-                  {r.reason ? (
-                    <span title={reasonDescriptions[r.reason]}>{reasonLabels[r.reason]}</span>
-                  ) : null}
-                </td>
-                <td data-testid="record-suggestion">{r.suggestion ?? ''}</td>
-                <td className="mono">{r.sourceId}</td>
-              </tr>
-            ))}
-            {rows.length === 0 && !fetching ? (
-              <tr>
-                <td colSpan={5} className="muted">
-                  No records{filter.outcome || filter.reason ? ' match this filter' : ''}.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        caption="Records of this run"
+        columns={['Email', 'Outcome', 'Reason', 'Did you mean', 'Source id']}
+        testId="records-table"
+        empty={
+          rows.length === 0 && !fetching
+            ? `No records${filter.outcome || filter.reason ? ' match this filter' : ''}.`
+            : null
+        }
+      >
+        {rows.map(({ cursor, node: r }) => (
+          <tr key={cursor} data-testid="record-row">
+            <td className="email">
+              {r.email ? (
+                <a href={href({ name: 'person', email: r.email })} data-testid="record-person-link">
+                  {r.email}
+                </a>
+              ) : (
+                <span className="muted">(empty)</span>
+              )}
+            </td>
+            <td>
+              <Badge tone={outcomeTones[r.outcome]}>{outcomeLabels[r.outcome]}</Badge>
+            </td>
+            <td data-testid="record-reason">
+              {r.reason ? <span title={reasonDescriptions[r.reason]}>{reasonLabels[r.reason]}</span> : null}
+            </td>
+            <td data-testid="record-suggestion">{r.suggestion ?? ''}</td>
+            <td className="mono">{r.sourceId}</td>
+          </tr>
+        ))}
+      </Table>
       <ShowMore pageInfo={page?.pageInfo} fetching={fetching} setCursors={setCursors} testId="records-more" />
     </section>
   );

@@ -11,6 +11,7 @@ import {
   reasonLabels,
   totalsColumns,
 } from '../lib/reasons.ts';
+import { Table } from './Table.tsx';
 import { Badge, type Tone } from './ui.tsx';
 
 const runTones: Record<RunStatus, Tone> = {
@@ -227,59 +228,48 @@ interface BreakdownProps {
 export function IgnoredBreakdownView({ breakdown, onShow }: BreakdownProps) {
   const total = ignoredReasons.reduce((sum, r) => sum + breakdown[breakdownKeys[r]], 0);
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="ignored-breakdown">
-        <caption className="visually-hidden">Ignored records by reason</caption>
-        <thead>
-          <tr>
-            <th scope="col">Reason</th>
-            <th scope="col" className="num">
-              Records
-            </th>
-            <th scope="col">What it means</th>
-            {onShow ? <th scope="col">Leads</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {ignoredReasons.map((reason) => {
-            const count = breakdown[breakdownKeys[reason]];
-            return (
-              <tr key={reason} data-testid={`ignored-${reason}`} className={count === 0 ? 'dim' : undefined}>
-                <th scope="row">{reasonLabels[reason]}</th>
-                <td className="num" data-testid={`ignored-${reason}-count`}>
-                  {formatNumber(count)}
-                </td>
-                <td>{reasonDescriptions[reason]}</td>
-                {onShow ? (
-                  <td>
-                    {count > 0 ? (
-                      <button
-                        type="button"
-                        className="link"
-                        onClick={() => onShow(reason)}
-                        data-testid={`show-ignored-${reason}`}
-                      >
-                        Show {count}
-                        <span className="visually-hidden"> {reasonLabels[reason]} records</span>
-                      </button>
-                    ) : null}
-                  </td>
-                ) : null}
-              </tr>
-            );
-          })}
-        </tbody>
-        <tfoot>
-          <tr>
-            <th scope="row">All ignored</th>
-            <td className="num" data-testid="ignored-total">
-              {formatNumber(total)}
+    <Table
+      caption="Ignored records by reason"
+      columns={['Reason', { label: 'Records', className: 'num' }, 'What it means', onShow ? 'Leads' : null]}
+      testId="ignored-breakdown"
+      foot={
+        <tr>
+          <th scope="row">All ignored</th>
+          <td className="num" data-testid="ignored-total">
+            {formatNumber(total)}
+          </td>
+          <td colSpan={onShow ? 2 : 1} />
+        </tr>
+      }
+    >
+      {ignoredReasons.map((reason) => {
+        const count = breakdown[breakdownKeys[reason]];
+        return (
+          <tr key={reason} data-testid={`ignored-${reason}`} className={count === 0 ? 'dim' : undefined}>
+            <th scope="row">{reasonLabels[reason]}</th>
+            <td className="num" data-testid={`ignored-${reason}-count`}>
+              {formatNumber(count)}
             </td>
-            <td colSpan={onShow ? 2 : 1} />
+            <td>{reasonDescriptions[reason]}</td>
+            {onShow ? (
+              <td>
+                {count > 0 ? (
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => onShow(reason)}
+                    data-testid={`show-ignored-${reason}`}
+                  >
+                    Show {count}
+                    <span className="visually-hidden"> {reasonLabels[reason]} records</span>
+                  </button>
+                ) : null}
+              </td>
+            ) : null}
           </tr>
-        </tfoot>
-      </table>
-    </div>
+        );
+      })}
+    </Table>
   );
 }
 

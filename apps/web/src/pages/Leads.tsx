@@ -9,6 +9,7 @@ import {
   MarkDoNotMailMutation,
 } from '../api/operations.ts';
 import type { Connection_, Lead, LeadStatus, MailingList } from '../api/types.ts';
+import { Table } from '../components/Table.tsx';
 import { Badge, ErrorBanner, Notice, ShowMore, type Tone } from '../components/ui.tsx';
 import { formatNumber } from '../lib/format.ts';
 import { href, navigate } from '../lib/router.ts';
@@ -225,58 +226,52 @@ export function LeadsPage({ mailingListId }: { mailingListId: string | null }) {
           </button>
         </div>
       ) : null}
-      <div className="table-wrap">
-        <table className="table" data-testid="leads-table">
-          <caption className="visually-hidden">Leads</caption>
-          <thead>
-            <tr>
-              <th scope="col">
-                <span className="visually-hidden">Select</span>
-              </th>
-              <th scope="col">Email</th>
-              <th scope="col">First name</th>
-              <th scope="col">Last name</th>
-              <th scope="col">Status</th>
-              <th scope="col">Other fields</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((lead) => (
-              <tr key={lead.id} data-testid="lead-row">
-                <td>
-                  <input
-                    type="checkbox"
-                    aria-label={`Select ${lead.email}`}
-                    checked={selected.has(lead.email)}
-                    onChange={() => toggle(lead.email)}
-                  />
-                </td>
-                <td className="email">
-                  <a href={href({ name: 'person', email: lead.email })}>{lead.email}</a>
-                </td>
-                <td>{lead.firstName ?? ''}</td>
-                <td>{lead.lastName ?? ''}</td>
-                <td>
-                  <LeadStatusBadge status={lead.status} />
-                </td>
-                <td className="small">
-                  {Object.entries(lead.fields ?? {})
-                    .filter(([, v]) => v !== null && v !== '')
-                    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-                    .join(' · ')}
-                </td>
-              </tr>
-            ))}
-            {rows.length === 0 && !fetching ? (
-              <tr>
-                <td colSpan={6} className="muted">
-                  No leads{debounced || status ? ' match this filter' : ' yet'}.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        caption="Leads"
+        columns={[
+          <span key="select" className="visually-hidden">
+            Select
+          </span>,
+          'Email',
+          'First name',
+          'Last name',
+          'Status',
+          'Other fields',
+        ]}
+        testId="leads-table"
+        empty={
+          rows.length === 0 && !fetching
+            ? `No leads${debounced || status ? ' match this filter' : ' yet'}.`
+            : null
+        }
+      >
+        {rows.map((lead) => (
+          <tr key={lead.id} data-testid="lead-row">
+            <td>
+              <input
+                type="checkbox"
+                aria-label={`Select ${lead.email}`}
+                checked={selected.has(lead.email)}
+                onChange={() => toggle(lead.email)}
+              />
+            </td>
+            <td className="email">
+              <a href={href({ name: 'person', email: lead.email })}>{lead.email}</a>
+            </td>
+            <td>{lead.firstName ?? ''}</td>
+            <td>{lead.lastName ?? ''}</td>
+            <td>
+              <LeadStatusBadge status={lead.status} />
+            </td>
+            <td className="small">
+              {Object.entries(lead.fields ?? {})
+                .filter(([, v]) => v !== null && v !== '')
+                .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+                .join(' · ')}
+            </td>
+          </tr>
+        ))}
+      </Table>
       <ShowMore pageInfo={page?.pageInfo} fetching={fetching} setCursors={setCursors} />
     </div>
   );

@@ -5,6 +5,7 @@ import { syncListQuery } from '../api/operations.ts';
 import type { Connector, SyncRunSummary, SyncSummary } from '../api/types.ts';
 import { isInProgress, RunStatusBadge } from '../components/report.tsx';
 import { SyncStatusBadge } from '../components/syncStatus.tsx';
+import { Table } from '../components/Table.tsx';
 import { Badge, ErrorBanner, Loading } from '../components/ui.tsx';
 import { describeSchedule, formatDateTime, formatNumber } from '../lib/format.ts';
 import { href } from '../lib/router.ts';
@@ -70,63 +71,53 @@ export function SyncListPage() {
         </div>
       ) : null}
       {syncs.length > 0 ? (
-        <div className="table-wrap">
-          <table className="table sync-table" data-testid="sync-table">
-            <caption className="visually-hidden">Syncs of this organization</caption>
-            <thead>
-              <tr>
-                <th scope="col">Sync</th>
-                <th scope="col">Connector</th>
-                <th scope="col">Status</th>
-                <th scope="col">Schedule</th>
-                <th scope="col">Last run</th>
-                <th scope="col">Next run</th>
-              </tr>
-            </thead>
-            <tbody>
-              {syncs.map((s) => (
-                <tr key={s.id} data-testid={`sync-row-${s.id}`}>
-                  <th scope="row" data-label="Sync">
-                    <a href={href({ name: 'sync', id: s.id, runId: null })} data-testid="sync-link">
-                      {s.name}
-                    </a>
-                    <div className="muted small">→ {s.mailingList.name}</div>
-                    {caps.drafts && s.status === 'DRAFT' ? (
-                      <a
-                        className="button secondary small"
-                        href={href({ name: 'continue-sync', id: s.id })}
-                        data-testid="continue-setup"
-                      >
-                        Continue setup
-                        <span className="visually-hidden"> of {s.name}</span>
-                      </a>
-                    ) : null}
-                  </th>
-                  <td data-label="Connector">
-                    <Badge tone="neutral">{connectorName(s.connection.connector)}</Badge>
-                    <div className="muted small">{s.connection.name}</div>
-                  </td>
-                  <td data-label="Status">
-                    <SyncStatusBadge status={s.status} reason={s.inactiveReason} />
-                  </td>
-                  <td data-label="Schedule" data-testid="sync-schedule">
-                    {describeSchedule(s.schedule)}
-                  </td>
-                  <td data-label="Last run">
-                    <LastRun run={s.lastRun} timeZone={s.schedule.timeZone} />
-                  </td>
-                  <td data-label="Next run" data-testid="sync-next-run">
-                    {s.status === 'ACTIVE' && s.nextRunAt ? (
-                      formatDateTime(s.nextRunAt, s.schedule.timeZone)
-                    ) : (
-                      <span className="muted">—</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          caption="Syncs of this organization"
+          columns={['Sync', 'Connector', 'Status', 'Schedule', 'Last run', 'Next run']}
+          className="sync-table"
+          testId="sync-table"
+        >
+          {syncs.map((s) => (
+            <tr key={s.id} data-testid={`sync-row-${s.id}`}>
+              <th scope="row" data-label="Sync">
+                <a href={href({ name: 'sync', id: s.id, runId: null })} data-testid="sync-link">
+                  {s.name}
+                </a>
+                <div className="muted small">→ {s.mailingList.name}</div>
+                {caps.drafts && s.status === 'DRAFT' ? (
+                  <a
+                    className="button secondary small"
+                    href={href({ name: 'continue-sync', id: s.id })}
+                    data-testid="continue-setup"
+                  >
+                    Continue setup
+                    <span className="visually-hidden"> of {s.name}</span>
+                  </a>
+                ) : null}
+              </th>
+              <td data-label="Connector">
+                <Badge tone="neutral">{connectorName(s.connection.connector)}</Badge>
+                <div className="muted small">{s.connection.name}</div>
+              </td>
+              <td data-label="Status">
+                <SyncStatusBadge status={s.status} reason={s.inactiveReason} />
+              </td>
+              <td data-label="Schedule" data-testid="sync-schedule">
+                {describeSchedule(s.schedule)}
+              </td>
+              <td data-label="Last run">
+                <LastRun run={s.lastRun} timeZone={s.schedule.timeZone} />
+              </td>
+              <td data-label="Next run" data-testid="sync-next-run">
+                {s.status === 'ACTIVE' && s.nextRunAt ? (
+                  formatDateTime(s.nextRunAt, s.schedule.timeZone)
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </Table>
       ) : null}
     </div>
   );
