@@ -1,5 +1,6 @@
 import type { Dispatch, ReactNode, SetStateAction } from 'react';
 import { useId } from 'react';
+import { href } from '../lib/router.ts';
 
 export type Tone = 'good' | 'bad' | 'warn' | 'neutral' | 'info';
 
@@ -32,6 +33,18 @@ export function Notice({ children, testId }: { children: ReactNode; testId?: str
   return (
     <div className="banner banner-info" role="status" data-testid={testId}>
       {children}
+    </div>
+  );
+}
+
+/** The page of a sync (or a draft) that the API does not have: a way back to the list. */
+export function SyncNotFound({ title }: { title: string }) {
+  return (
+    <div>
+      <h1>{title}</h1>
+      <p>
+        It may have been deleted. <a href={href({ name: 'syncs' })}>Back to the syncs</a>
+      </p>
     </div>
   );
 }

@@ -7,7 +7,7 @@ import type { Connector, SyncDetail } from '../api/types.ts';
 import { RunReport, WatchedRunReport } from '../components/RunReport.tsx';
 import { isInProgress, RunHistoryTable, RunsChart } from '../components/report.tsx';
 import { SyncStatusBadge } from '../components/syncStatus.tsx';
-import { ErrorBanner, Loading, Notice } from '../components/ui.tsx';
+import { ErrorBanner, Loading, Notice, SyncNotFound } from '../components/ui.tsx';
 import { href } from '../lib/router.ts';
 import { usePolling } from '../lib/usePolling.ts';
 import { DownloadReport } from './sync-details/DownloadReport.tsx';
@@ -46,14 +46,7 @@ export function SyncDetailsPage({ id, runId }: { id: string; runId: string | nul
   if (fetching && !data) return <Loading what="the sync" />;
   if (error) return <ErrorBanner message={errorMessage(error)} />;
   if (!sync) {
-    return (
-      <div>
-        <h1>Sync not found</h1>
-        <p>
-          It may have been deleted. <a href={href({ name: 'syncs' })}>Back to the syncs</a>
-        </p>
-      </div>
-    );
+    return <SyncNotFound title="Sync not found" />;
   }
 
   const connector = data?.connectors.find((c) => c.id === sync.connection.connector);

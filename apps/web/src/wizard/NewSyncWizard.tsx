@@ -2,7 +2,7 @@ import { useQuery } from 'urql';
 import { useCapabilities } from '../api/capabilities.ts';
 import { errorMessage } from '../api/errors.ts';
 import { syncDraftQuery } from '../api/operations.ts';
-import { ErrorBanner, Loading } from '../components/ui.tsx';
+import { ErrorBanner, Loading, SyncNotFound } from '../components/ui.tsx';
 import { href } from '../lib/router.ts';
 import type { SavedDraft } from './state.ts';
 import { Wizard } from './Wizard.tsx';
@@ -21,14 +21,7 @@ export function NewSyncWizard({ draftId }: { draftId?: string } = {}) {
   if (saved.error) return <ErrorBanner message={errorMessage(saved.error)} />;
   const sync = saved.data?.sync;
   if (!sync) {
-    return (
-      <div>
-        <h1>Draft not found</h1>
-        <p>
-          It may have been deleted. <a href={href({ name: 'syncs' })}>Back to the syncs</a>
-        </p>
-      </div>
-    );
+    return <SyncNotFound title="Draft not found" />;
   }
   if (sync.status !== 'DRAFT') {
     return (
