@@ -1,9 +1,8 @@
-import { render, screen, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { screen, within } from '@testing-library/react';
 import { useState } from 'react';
-import { Provider } from 'urql';
 import { describe, expect, it } from 'vitest';
 import { fakeClient } from '../test/fakeApi.ts';
+import { renderWithApi } from '../test/render.tsx';
 import { type RecordFilter, RunRecords } from './RunRecords.tsx';
 
 const all = [
@@ -44,12 +43,7 @@ describe('run records', () => {
         };
       },
     });
-    const user = userEvent.setup();
-    render(
-      <Provider value={client}>
-        <Harness />
-      </Provider>,
-    );
+    const user = renderWithApi(<Harness />, client);
     expect((await screen.findByTestId('records-count')).textContent).toBe('3 records');
     await user.selectOptions(screen.getByTestId('records-reason'), 'INVALID_PATTERN');
     await screen.findByText('1 record');

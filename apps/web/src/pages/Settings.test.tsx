@@ -1,10 +1,8 @@
-import { render, screen, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
-import { Provider } from 'urql';
+import { screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CapabilitiesContext, minimalCapabilities } from '../api/capabilities.ts';
 import type { ConnectionSpec } from '../api/types.ts';
 import { fakeClient } from '../test/fakeApi.ts';
+import { renderWithApi } from '../test/render.tsx';
 import { SettingsPage } from './Settings.tsx';
 
 // A spec as the API serves it: the form knows the fields from it alone.
@@ -89,12 +87,7 @@ function settingsApi(
 describe('settings', () => {
   it('explains a changed key, takes the new one, and activates the syncs only when asked', async () => {
     const { client, calls } = settingsApi('NEEDS_NEW_KEY');
-    const user = userEvent.setup();
-    render(
-      <Provider value={client}>
-        <SettingsPage />
-      </Provider>,
-    );
+    const user = renderWithApi(<SettingsPage />, client);
     const card = await screen.findByTestId('connection-z1');
     expect(within(card).getByTestId('connection-status').textContent).toBe('Needs a new key');
     expect(within(card).getByTestId('needs-key-notice').textContent).toMatch(
@@ -141,12 +134,7 @@ describe('settings', () => {
 
   it('replaces the refresh token alone, keeping the stored client ID and secret', async () => {
     const { client, calls } = settingsApi('NEEDS_NEW_KEY');
-    const user = userEvent.setup();
-    render(
-      <Provider value={client}>
-        <SettingsPage />
-      </Provider>,
-    );
+    const user = renderWithApi(<SettingsPage />, client);
     const card = await screen.findByTestId('connection-z1');
     await user.click(within(card).getByTestId('update-key'));
     await user.type(within(card).getByTestId('field-credentials.refreshToken'), '1000.onlythetoken');
@@ -167,13 +155,7 @@ describe('settings', () => {
       inactiveReason: 'primary_email_changed',
       statusReason: reason,
     });
-    render(
-      <Provider value={client}>
-        <CapabilitiesContext.Provider value={{ ...minimalCapabilities, connectionStatusReason: true }}>
-          <SettingsPage />
-        </CapabilitiesContext.Provider>
-      </Provider>,
-    );
+    renderWithApi(<SettingsPage />, client, { connectionStatusReason: true });
     const card = await screen.findByTestId('connection-z1');
     expect(within(card).getByTestId('needs-key-reason').textContent).toBe(reason);
     expect(within(card).getByTestId('sync-inactive-reason').textContent).toMatch(/primary email changed/);
@@ -256,12 +238,7 @@ describe('settings', () => {
           },
         }),
       });
-      const user = userEvent.setup();
-      render(
-        <Provider value={client}>
-          <SettingsPage />
-        </Provider>,
-      );
+      const user = renderWithApi(<SettingsPage />, client);
       const card = await screen.findByTestId('connection-c1');
       await user.click(within(card).getByTestId('update-key'));
       await user.upload(

@@ -3,6 +3,7 @@ import { Provider } from 'urql';
 import { describe, expect, it } from 'vitest';
 import { CapabilitiesContext, minimalCapabilities } from '../api/capabilities.ts';
 import { fakeClient } from '../test/fakeApi.ts';
+import { renderWithApi } from '../test/render.tsx';
 import { SyncDetailsPage } from './SyncDetails.tsx';
 
 const zero = { total: 0, newLeads: 0, reAdded: 0, duplicate: 0, ignored: 0, deleted: 0 };
@@ -82,13 +83,7 @@ describe('the sync page', () => {
         },
       }),
     });
-    render(
-      <Provider value={client}>
-        <CapabilitiesContext.Provider value={{ ...minimalCapabilities, runProgress: true }}>
-          <SyncDetailsPage id="s1" runId={null} />
-        </CapabilitiesContext.Provider>
-      </Provider>,
-    );
+    renderWithApi(<SyncDetailsPage id="s1" runId={null} />, client, { runProgress: true });
     expect((await screen.findByTestId('sync-schedule')).textContent).toBe('Daily at 09:30, Asia/Kolkata');
     expect((await screen.findByTestId('run-progress')).textContent).toMatch(/200 of the 600/);
     expect((screen.getByTestId('run-now') as HTMLButtonElement).disabled).toBe(true);
@@ -168,15 +163,12 @@ describe('the sync page', () => {
         },
       }),
     });
-    render(
-      <Provider value={client}>
-        <CapabilitiesContext.Provider
-          value={{ ...minimalCapabilities, dryRun: true, undo: true, deletionGuard: true, undoReport: true }}
-        >
-          <SyncDetailsPage id="s1" runId={null} />
-        </CapabilitiesContext.Provider>
-      </Provider>,
-    );
+    renderWithApi(<SyncDetailsPage id="s1" runId={null} />, client, {
+      dryRun: true,
+      undo: true,
+      deletionGuard: true,
+      undoReport: true,
+    });
     expect((await screen.findByTestId('run-warning')).textContent).toMatch(/6 of the 10 records/);
     fireEvent.click(within(screen.getByTestId('held-deletions')).getByTestId('confirm-deletions'));
     await screen.findByTestId('deletions-confirmed');

@@ -1,9 +1,7 @@
-import { render, screen, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
-import { Provider } from 'urql';
+import { cleanup, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { CapabilitiesContext, minimalCapabilities } from '../api/capabilities.ts';
 import { fakeClient } from '../test/fakeApi.ts';
+import { renderWithApi } from '../test/render.tsx';
 import { SettingsPage } from './Settings.tsx';
 import { WebhooksSection } from './Webhooks.tsx';
 
@@ -55,19 +53,10 @@ function webhooksApi() {
   });
 }
 
-function renderSection(client: ReturnType<typeof webhooksApi>['client']) {
-  return render(
-    <Provider value={client}>
-      <WebhooksSection />
-    </Provider>,
-  );
-}
-
 describe('webhooks', () => {
   it('refuses an empty event list without asking the API, and shows a refused host beside the URL', async () => {
     const { client, calls } = webhooksApi();
-    const user = userEvent.setup();
-    renderSection(client);
+    const user = renderWithApi(<WebhooksSection />, client);
     await screen.findByText('No webhooks yet.');
     await user.click(screen.getByRole('button', { name: 'Add a webhook' }));
     await user.type(screen.getByLabelText('URL'), 'http://127.0.0.1:9/hook');
@@ -87,8 +76,7 @@ describe('webhooks', () => {
 
   it('shows the secret once after creation, then never again', async () => {
     const { client, calls } = webhooksApi();
-    const user = userEvent.setup();
-    renderSection(client);
+    const user = renderWithApi(<WebhooksSection />, client);
     await user.click(await screen.findByRole('button', { name: 'Add a webhook' }));
     await user.type(screen.getByLabelText('URL'), 'http://127.0.0.1:9/hook');
     await user.click(screen.getByLabelText('A run succeeded'));
@@ -137,24 +125,14 @@ describe('webhooks', () => {
         webhooks: () => ({ data: { webhooks: [] } }),
       });
     const without = api();
-    const { unmount } = render(
-      <Provider value={without.client}>
-        <SettingsPage />
-      </Provider>,
-    );
+    renderWithApi(<SettingsPage />, without.client);
     await screen.findByText('No connections yet.');
     expect(screen.queryByRole('heading', { name: 'Webhooks' })).toBeNull();
     expect(without.calls.some((c) => c.operationName === 'Webhooks')).toBe(false);
-    unmount();
+    cleanup();
 
     const withWebhooks = api();
-    render(
-      <CapabilitiesContext.Provider value={{ ...minimalCapabilities, webhooks: true }}>
-        <Provider value={withWebhooks.client}>
-          <SettingsPage />
-        </Provider>
-      </CapabilitiesContext.Provider>,
-    );
+    renderWithApi(<SettingsPage />, withWebhooks.client, { webhooks: true });
     expect(await screen.findByRole('heading', { name: 'Webhooks' })).toBeTruthy();
     await screen.findByText('No webhooks yet.');
   });

@@ -1,9 +1,8 @@
-import { render, screen, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
-import { Provider } from 'urql';
+import { screen, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { Connector } from '../api/types.ts';
 import { fakeClient } from '../test/fakeApi.ts';
+import { renderWithApi } from '../test/render.tsx';
 import { ConnectionForm } from './ConnectionForm.tsx';
 
 // A connector the console has never heard of: everything about its form comes from its spec.
@@ -78,11 +77,9 @@ describe('the connection form', () => {
       },
     });
     const onCreated = vi.fn();
-    const user = userEvent.setup();
-    render(
-      <Provider value={client}>
-        <ConnectionForm connectors={[pipeline]} onCreated={onCreated} onCancel={() => undefined} />
-      </Provider>,
+    const user = renderWithApi(
+      <ConnectionForm connectors={[pipeline]} onCreated={onCreated} onCancel={() => undefined} />,
+      client,
     );
     const help = screen.getByTestId('setup-help');
     expect(help.textContent).toContain('contacts:read');

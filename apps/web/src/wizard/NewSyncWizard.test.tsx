@@ -1,9 +1,8 @@
-import { render, screen, waitFor } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { Provider } from 'urql';
 import { describe, expect, it } from 'vitest';
-import { CapabilitiesContext, minimalCapabilities } from '../api/capabilities.ts';
 import { fakeClient, type Handler } from '../test/fakeApi.ts';
+import { renderWithApi } from '../test/render.tsx';
 import { NewSyncWizard } from './NewSyncWizard.tsx';
 
 const connectors = [
@@ -54,12 +53,7 @@ const csvFields = [
 describe('the new sync wizard', () => {
   it('does not leave the details step until the details are given', async () => {
     const { client } = api(csvFields);
-    const user = userEvent.setup();
-    render(
-      <Provider value={client}>
-        <NewSyncWizard />
-      </Provider>,
-    );
+    const user = renderWithApi(<NewSyncWizard />, client);
     await user.click(await screen.findByTestId('wizard-next'));
     expect(screen.getByRole('heading', { name: '1. Details' })).toBeTruthy();
     expect(screen.getByText(/Describe the sync/)).toBeTruthy();
@@ -70,12 +64,7 @@ describe('the new sync wizard', () => {
 
   it('refuses to continue without an email mapping', async () => {
     const { client } = api(csvFields);
-    const user = userEvent.setup();
-    render(
-      <Provider value={client}>
-        <NewSyncWizard />
-      </Provider>,
-    );
+    const user = renderWithApi(<NewSyncWizard />, client);
     await fillDetails(user);
     // "Mail" is not recognisably an email column, so nothing is pre-mapped to Email.
     expect((screen.getByTestId('mapping-source-email') as HTMLSelectElement).value).toBe('');
@@ -95,12 +84,7 @@ describe('the new sync wizard', () => {
       { key: 'last_name', label: 'Last Name', type: 'string' },
       { key: 'company', label: 'Company', type: 'string' },
     ]);
-    const user = userEvent.setup();
-    render(
-      <Provider value={client}>
-        <NewSyncWizard />
-      </Provider>,
-    );
+    const user = renderWithApi(<NewSyncWizard />, client);
     await fillDetails(user);
     expect((screen.getByTestId('mapping-source-email') as HTMLSelectElement).value).toBe('email');
     expect((screen.getByTestId('mapping-source-firstName') as HTMLSelectElement).value).toBe('first_name');
@@ -125,12 +109,7 @@ describe('the new sync wizard', () => {
         ],
       }),
     });
-    const user = userEvent.setup();
-    render(
-      <Provider value={client}>
-        <NewSyncWizard />
-      </Provider>,
-    );
+    const user = renderWithApi(<NewSyncWizard />, client);
     await fillDetails(user);
     await user.selectOptions(screen.getByTestId('mapping-source-email'), 'Mail');
     await user.click(screen.getByTestId('wizard-next'));
@@ -173,14 +152,7 @@ describe('the new sync wizard', () => {
       }),
       createSync: () => ({ errors: [{ message: 'stop here', extensions: { code: 'BAD_USER_INPUT' } }] }),
     });
-    const user = userEvent.setup();
-    render(
-      <CapabilitiesContext.Provider value={{ ...minimalCapabilities, activeRecords: true }}>
-        <Provider value={client}>
-          <NewSyncWizard />
-        </Provider>
-      </CapabilitiesContext.Provider>,
-    );
+    const user = renderWithApi(<NewSyncWizard />, client, { activeRecords: true });
     await user.type(await screen.findByTestId('sync-name'), 'Active Zoho contacts');
     await user.selectOptions(await screen.findByTestId('connection-select'), 'c1');
     await user.click(await screen.findByTestId('active-records-only'));
