@@ -1,20 +1,24 @@
 // TypeScript mirrors of the GraphQL contract (DESIGN.md section 7). The console knows only that schema.
 // Over 300 lines for a reason: the whole contract in one file, type after type, as the SDL has it.
+// The outcome lists and the totals are core's (the API's enums are their values in capitals); the import is of
+// types alone, so nothing of core reaches the browser.
+
+import type {
+  IgnoredReason as CoreIgnoredReason,
+  LeadStatus as CoreLeadStatus,
+  Outcome as CoreOutcome,
+  RunTotals as CoreRunTotals,
+  IgnoredBreakdown,
+} from '@leadsync/core';
 
 export type ImportMode = 'ALL' | 'CRITERIA';
 export type Frequency = 'ONCE' | 'DAILY' | 'WEEKLY' | 'MONTHLY';
 export type SyncStatus = 'DRAFT' | 'ACTIVE' | 'INACTIVE';
 export type RunStatus = 'QUEUED' | 'RUNNING' | 'WAITING' | 'SUCCEEDED' | 'FAILED';
-export type Outcome = 'NEW' | 'RE_ADDED' | 'DUPLICATE' | 'IGNORED' | 'DELETED';
-export type IgnoredReason =
-  | 'BOUNCED'
-  | 'DO_NOT_MAIL'
-  | 'GROUP_EMAIL'
-  | 'FILE_DUPLICATE'
-  | 'EMPTY_EMAIL'
-  | 'INVALID_PATTERN';
+export type Outcome = Uppercase<CoreOutcome>;
+export type IgnoredReason = Uppercase<CoreIgnoredReason>;
 export type ConnectionStatus = 'ACTIVE' | 'NEEDS_NEW_KEY' | 'NEEDS_PERMISSION';
-export type LeadStatus = 'ACTIVE' | 'DELETED' | 'BOUNCED' | 'DO_NOT_MAIL';
+export type LeadStatus = Uppercase<CoreLeadStatus>;
 
 export interface Connector {
   id: string;
@@ -122,23 +126,9 @@ export interface Schedule {
   dayOfMonth: number | null;
 }
 
-export interface RunTotals {
-  total: number;
-  newLeads: number;
-  reAdded: number;
-  duplicate: number;
-  ignored: number;
-  deleted: number;
-}
-
-export interface IgnoredBreakdown {
-  bounced: number;
-  doNotMail: number;
-  groupEmail: number;
-  fileDuplicate: number;
-  emptyEmail: number;
-  invalidPattern: number;
-}
+/** GraphQL's `RunTotals`: core's totals; the breakdown is a field of its own (`SyncRunSummary.ignoredBreakdown`). */
+export type RunTotals = Omit<CoreRunTotals, 'ignoredBreakdown'>;
+export type { IgnoredBreakdown };
 
 export interface RunProgress {
   read: number;
