@@ -1,20 +1,16 @@
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { Provider } from 'urql';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { CapabilitiesContext, minimalCapabilities } from '../api/capabilities.ts';
 import { fakeClient } from '../test/fakeApi.ts';
+import {
+  csvConnector,
+  noneIgnored,
+  noRecords,
+  syncDetail,
+  zeroTotals,
+  zohoInvoiceConnector,
+} from '../test/fixtures.ts';
 import { renderWithApi } from '../test/render.tsx';
 import { SyncDetailsPage } from './SyncDetails.tsx';
-
-const zero = { total: 0, newLeads: 0, reAdded: 0, duplicate: 0, ignored: 0, deleted: 0 };
-const noneIgnored = {
-  bounced: 0,
-  doNotMail: 0,
-  groupEmail: 0,
-  fileDuplicate: 0,
-  emptyEmail: 0,
-  invalidPattern: 0,
-};
 
 function runAt(poll: number) {
   const done = poll >= 3;
@@ -26,7 +22,7 @@ function runAt(poll: number) {
     error: null,
     totals: done
       ? { total: 600, newLeads: 550, reAdded: 0, duplicate: 0, ignored: 50, deleted: 0 }
-      : { ...zero, total: poll * 200, newLeads: poll * 200 },
+      : { ...zeroTotals, total: poll * 200, newLeads: poll * 200 },
     ignoredBreakdown: done ? { ...noneIgnored, groupEmail: 50 } : noneIgnored,
     progress: { read: 600, processed: poll * 200 },
   };
@@ -41,19 +37,10 @@ describe('the sync page', () => {
         const run = runAt(polls);
         return {
           data: {
-            sync: {
-              id: 's1',
-              name: 'Customers',
-              status: 'ACTIVE',
-              inactiveReason: null,
-              importMode: 'ALL',
+            sync: syncDetail([run], {
               sourceOrganizationId: 'o1',
               nextRunAt: '2026-11-26T04:00:00.000Z',
-              criteria: null,
-              retrieveFrom: null,
               connection: { id: 'c1', name: 'Zoho', connector: 'zoho-invoice', status: 'ACTIVE' },
-              mailingList: { id: 'l1', name: 'Newsletter' },
-              fieldMapping: [{ source: 'email', target: 'email' }],
               schedule: {
                 frequency: 'DAILY',
                 time: '09:30',
@@ -61,27 +48,12 @@ describe('the sync page', () => {
                 weekday: null,
                 dayOfMonth: null,
               },
-              lastRun: run,
-              runs: {
-                totalCount: 1,
-                pageInfo: { hasNextPage: false, endCursor: null },
-                edges: [{ cursor: 'a', node: run }],
-              },
-            },
-            connectors: [
-              { id: 'zoho-invoice', displayName: 'Zoho Invoice', maxLookbackDays: 30, detectsDeletes: false },
-            ],
+            }),
+            connectors: [zohoInvoiceConnector],
           },
         };
       },
-      runRecords: () => ({
-        data: {
-          syncRun: {
-            id: 'run1',
-            records: { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] },
-          },
-        },
-      }),
+      runRecords: noRecords,
     });
     renderWithApi(<SyncDetailsPage id="s1" runId={null} />, client, { runProgress: true });
     expect((await screen.findByTestId('sync-schedule')).textContent).toBe('Daily at 09:30, Asia/Kolkata');
@@ -104,7 +76,7 @@ describe('the sync page', () => {
       startedAt: '2026-11-25T10:00:00.000Z',
       finishedAt: '2026-11-25T10:00:05.000Z',
       error: null,
-      totals: { ...zero, total: 4, duplicate: 4 },
+      totals: { ...zeroTotals, total: 4, duplicate: 4 },
       ignoredBreakdown: noneIgnored,
       dryRun: false,
       undoneAt: null,
@@ -115,40 +87,11 @@ describe('the sync page', () => {
     const { client, calls } = fakeClient({
       sync: () => ({
         data: {
-          sync: {
-            id: 's1',
-            name: 'Customers',
-            status: 'ACTIVE',
-            inactiveReason: null,
-            importMode: 'ALL',
-            sourceOrganizationId: 'file',
-            nextRunAt: null,
-            criteria: null,
-            retrieveFrom: null,
-            deletionGuardPercent: 50,
-            deletionsConfirmed: confirmed,
-            connection: { id: 'c1', name: 'File', connector: 'csv', status: 'ACTIVE' },
-            mailingList: { id: 'l1', name: 'Newsletter' },
-            fieldMapping: [{ source: 'email', target: 'email' }],
-            schedule: { frequency: 'DAILY', time: '09:30', timeZone: 'UTC', weekday: null, dayOfMonth: null },
-            lastRun: run,
-            runs: {
-              totalCount: 1,
-              pageInfo: { hasNextPage: false, endCursor: null },
-              edges: [{ cursor: 'a', node: run }],
-            },
-          },
-          connectors: [{ id: 'csv', displayName: 'CSV file', maxLookbackDays: null, detectsDeletes: true }],
+          sync: syncDetail([run], { deletionGuardPercent: 50, deletionsConfirmed: confirmed }),
+          connectors: [csvConnector],
         },
       }),
-      runRecords: () => ({
-        data: {
-          syncRun: {
-            id: 'run9',
-            records: { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] },
-          },
-        },
-      }),
+      runRecords: noRecords,
       confirmSyncDeletions: () => {
         confirmed = true;
         return { data: { confirmSyncDeletions: { id: 's1', deletionsConfirmed: true } } };
