@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Schedule } from '../api/types.ts';
 import { describeInitiation, describeSchedule, earliestRetrievalDate } from '../lib/format.ts';
 import {
   buildCreateSyncInput,
@@ -94,42 +95,23 @@ describe('wizard rules', () => {
   });
 
   it('describes schedules in words', () => {
-    expect(
-      describeSchedule({
-        frequency: 'DAILY',
-        time: '09:30',
-        timeZone: 'Asia/Kolkata',
-        weekday: null,
-        dayOfMonth: null,
-      }),
-    ).toBe('Daily at 09:30, Asia/Kolkata');
-    expect(
-      describeSchedule({
-        frequency: 'WEEKLY',
-        time: '08:00',
-        timeZone: 'Europe/Berlin',
-        weekday: 1,
-        dayOfMonth: null,
-      }),
-    ).toBe('Weekly on Monday at 08:00, Europe/Berlin');
-    expect(
-      describeSchedule({
-        frequency: 'MONTHLY',
-        time: '07:15',
-        timeZone: 'UTC',
-        weekday: null,
-        dayOfMonth: -1,
-      }),
-    ).toBe('Monthly on the last day at 07:15, UTC');
-    expect(
-      describeSchedule({
-        frequency: 'MONTHLY',
-        time: '07:15',
-        timeZone: 'UTC',
-        weekday: null,
-        dayOfMonth: 22,
-      }),
-    ).toBe('Monthly on the 22nd at 07:15, UTC');
+    const at = (frequency: Schedule['frequency'], time: string, timeZone: string) => ({
+      frequency,
+      time,
+      timeZone,
+      weekday: null,
+      dayOfMonth: null,
+    });
+    expect(describeSchedule(at('DAILY', '09:30', 'Asia/Kolkata'))).toBe('Daily at 09:30, Asia/Kolkata');
+    expect(describeSchedule({ ...at('WEEKLY', '08:00', 'Europe/Berlin'), weekday: 1 })).toBe(
+      'Weekly on Monday at 08:00, Europe/Berlin',
+    );
+    expect(describeSchedule({ ...at('MONTHLY', '07:15', 'UTC'), dayOfMonth: -1 })).toBe(
+      'Monthly on the last day at 07:15, UTC',
+    );
+    expect(describeSchedule({ ...at('MONTHLY', '07:15', 'UTC'), dayOfMonth: 22 })).toBe(
+      'Monthly on the 22nd at 07:15, UTC',
+    );
   });
 
   it('says that initiating imports now, then follows the schedule; a ONCE sync may leave the time empty', () => {
