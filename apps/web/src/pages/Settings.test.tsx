@@ -1,7 +1,8 @@
 import { screen, within } from '@testing-library/react';
+import type { UserEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ConnectionSpec } from '../api/types.ts';
-import { fakeClient } from '../test/fakeApi.ts';
+import { type FakeCall, fakeClient } from '../test/fakeApi.ts';
 import { renderWithApi } from '../test/render.tsx';
 import { SettingsPage } from './Settings.tsx';
 
@@ -84,6 +85,15 @@ function settingsApi(
   });
 }
 
+/** Saves the key typed into the card, waits for the API to take it, and returns what it was sent. */
+async function saveNewKey(user: UserEvent, card: HTMLElement, calls: FakeCall[]) {
+  await user.click(within(card).getByTestId('save-key'));
+  expect(
+    await within(card).findByText(/Activate the syncs of this connection when you are ready/),
+  ).toBeTruthy();
+  return calls.find((c) => c.operationName === 'UpdateConnectionCredentials')?.variables;
+}
+
 describe('settings', () => {
   it('explains a changed key, takes the new one, and activates the syncs only when asked', async () => {
     const { client, calls } = settingsApi('NEEDS_NEW_KEY');
@@ -113,11 +123,7 @@ describe('settings', () => {
     await user.type(within(card).getByTestId('field-credentials.clientId'), '1000.ABC');
     await user.type(within(card).getByTestId('field-credentials.clientSecret'), 'secret');
     await user.type(within(card).getByTestId('field-credentials.refreshToken'), '1000.newtoken');
-    await user.click(within(card).getByTestId('save-key'));
-    expect(
-      await within(card).findByText(/Activate the syncs of this connection when you are ready/),
-    ).toBeTruthy();
-    expect(calls.find((c) => c.operationName === 'UpdateConnectionCredentials')?.variables).toEqual({
+    expect(await saveNewKey(user, card, calls)).toEqual({
       id: 'z1',
       credentials: { clientId: '1000.ABC', clientSecret: 'secret', refreshToken: '1000.newtoken' },
     });
@@ -138,11 +144,7 @@ describe('settings', () => {
     const card = await screen.findByTestId('connection-z1');
     await user.click(within(card).getByTestId('update-key'));
     await user.type(within(card).getByTestId('field-credentials.refreshToken'), '1000.onlythetoken');
-    await user.click(within(card).getByTestId('save-key'));
-    expect(
-      await within(card).findByText(/Activate the syncs of this connection when you are ready/),
-    ).toBeTruthy();
-    expect(calls.find((c) => c.operationName === 'UpdateConnectionCredentials')?.variables).toEqual({
+    expect(await saveNewKey(user, card, calls)).toEqual({
       id: 'z1',
       credentials: { refreshToken: '1000.onlythetoken' },
     });
