@@ -1,5 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
+import * as schema from '../schema/index.ts';
 import { useTestDatabase } from '../test-support.ts';
 import { createOrganization } from './organizations.ts';
 import { STORED_FILE_CHUNK_BYTES, StoredFileRepository } from './stored-files.ts';
@@ -77,5 +82,43 @@ describe('stored files', () => {
     expect(await mine.pendingCount()).toBe(0);
     await mine.create({ name: 'b.csv', size: 3 });
     expect(await mine.pendingCount()).toBe(1);
+  });
+
+  it('go to the server as bytes, not as hex text: an append of n bytes puts about n bytes on the wire', async () => {
+    // A client whose socket counts what it writes: postgres.js takes a connected socket from `socket` (in its
+    // README's options, not in its types).
+    let written = 0;
+    const { hostname, port } = new URL(t.url);
+    const sql = postgres(t.url, {
+      max: 1,
+      onnotice: () => {},
+      socket: async () => {
+        const socket = connect(Number(port || 5432), hostname);
+        await once(socket, 'connect');
+        const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+        socket.write = ((chunk: Uint8Array | string, ...rest: unknown[]) => {
+          written += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+          return write(chunk, ...rest);
+        }) as typeof socket.write;
+        return socket;
+      },
+    } as postgres.Options<Record<string, never>>);
+    try {
+      const organization = await createOrganization(t.db, `Org ${randomUUID()}`);
+      const files = new StoredFileRepository(
+        drizzle({ client: sql, schema, casing: 'snake_case' }),
+        organization.id,
+      );
+      const bytes = randomBytes(4 * STORED_FILE_CHUNK_BYTES);
+      const file = await files.create({ name: 'wire.csv', size: bytes.length });
+      const before = written;
+      expect((await files.append(file.id, 0, bytes)).appended).toBe(true);
+      const sent = written - before;
+      expect(sent).toBeGreaterThan(bytes.length);
+      expect(sent).toBeLessThan(bytes.length * 1.01);
+      expect((await collect(files.read(file.id))).equals(bytes)).toBe(true);
+    } finally {
+      await sql.end();
+    }
   });
 });
