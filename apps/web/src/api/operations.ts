@@ -7,7 +7,7 @@ import type { Capabilities } from './capabilities.ts';
 const totals = 'totals { total newLeads reAdded duplicate ignored deleted }';
 const breakdown = 'ignoredBreakdown { bounced doNotMail groupEmail fileDuplicate emptyEmail invalidPattern }';
 
-/** `reasons: false`: a rejected record's count only, not the reasons (lists of runs that show no run report). */
+/** `reasons: false`: a rejected record's count only, not the reasons (lists of runs: a report asks its run's). */
 export function runFields(caps: Capabilities, { reasons = true }: { reasons?: boolean } = {}): string {
   const extra = [
     caps.runProgress ? 'progress { read processed }' : '',
@@ -39,6 +39,8 @@ export function syncListQuery(caps: Capabilities): string {
 }
 
 export function syncDetailQuery(caps: Capabilities): string {
+  // The history's runs: the selected run's report asks its reasons (RunRejectionsQuery), one run, when shown.
+  const listed = runFields(caps, { reasons: false });
   return /* GraphQL */ `
     query Sync($id: ID!) {
       sync(id: $id) {
@@ -51,8 +53,8 @@ export function syncDetailQuery(caps: Capabilities): string {
         mailingList { id name }
         fieldMapping { source target }
         ${scheduleFields}
-        lastRun { ${runFields(caps)} }
-        runs(first: 50) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${runFields(caps)} } } }
+        lastRun { ${listed} }
+        runs(first: 50) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${listed} } } }
       }
       connectors { id displayName maxLookbackDays detectsDeletes }
     }
@@ -66,6 +68,13 @@ export function syncRunQuery(caps: Capabilities): string {
     }
   `;
 }
+
+/** The reasons a run skipped records for: asked for the run a report shows (the history asks counts only). */
+export const RunRejectionsQuery = /* GraphQL */ `
+  query RunRejections($id: ID!) {
+    syncRun(id: $id) { id rejectedCount rejections }
+  }
+`;
 
 export const RunRecordsQuery = /* GraphQL */ `
   query RunRecords($id: ID!, $outcome: Outcome, $reason: IgnoredReason, $first: Int, $after: String) {

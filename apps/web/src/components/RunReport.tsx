@@ -1,8 +1,8 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useQuery } from 'urql';
 import { useCapabilities } from '../api/capabilities.ts';
 import { errorMessage } from '../api/errors.ts';
-import { syncRunQuery } from '../api/operations.ts';
+import { RunRejectionsQuery, syncRunQuery } from '../api/operations.ts';
 import type { SyncRunSummary, UndoKeptReason, UndoReport } from '../api/types.ts';
 import { formatDateTime, formatDuration, formatNumber } from '../lib/format.ts';
 import { usePolling } from '../lib/usePolling.ts';
@@ -73,6 +73,28 @@ export function RunRejections({ run }: { run: SyncRunSummary }) {
   );
 }
 
+/**
+ * The skipped rows of the run a report shows. A run from a list (the history) comes with its count only: its reasons
+ * are asked here, for this run alone, and again when a run in progress skips more.
+ */
+function ShownRunRejections({ run }: { run: SyncRunSummary }) {
+  const count = run.rejectedCount ?? 0;
+  const ask = count > 0 && run.rejections == null;
+  const [{ data }, reexecute] = useQuery<{ syncRun: Pick<SyncRunSummary, 'id' | 'rejections'> | null }>({
+    query: RunRejectionsQuery,
+    variables: { id: run.id },
+    pause: !ask,
+  });
+  const asked = useRef(count);
+  useEffect(() => {
+    if (!ask || asked.current === count) return;
+    asked.current = count;
+    reexecute({ requestPolicy: 'network-only' });
+  }, [ask, count, reexecute]);
+  const rejections = run.rejections ?? (data?.syncRun?.id === run.id ? data.syncRun.rejections : null);
+  return <RunRejections run={{ ...run, rejections }} />;
+}
+
 interface Props {
   run: SyncRunSummary;
   timeZone?: string;
@@ -122,7 +144,7 @@ export function RunReport({ run, timeZone, refreshKey, actions }: Props) {
         <ErrorBanner message={`The run failed: ${run.error}`} testId="run-error" />
       ) : null}
       {run.warning ? <Warning testId="run-warning">{run.warning}</Warning> : null}
-      <RunRejections run={run} />
+      <ShownRunRejections run={run} />
       {run.undoReport ? <Notice testId="undo-report">{describeUndo(run.undoReport)}</Notice> : null}
       <RunTotalsSummary totals={run.totals} />
       <h3>Ignored, by reason</h3>
