@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,14 @@ let dataDir: string;
 
 /** Runs the real `leadsync` binary, as an operator would. */
 function leadsync(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return leadsyncWith({}, ...args);
+}
+
+/** The binary with more variables set (the server's secret key, the directory the command was typed in). */
+function leadsyncWith(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
@@ -27,6 +35,7 @@ function leadsync(...args: string[]): Promise<{ code: number | null; stdout: str
           HOME: process.env.HOME,
           DATABASE_URL: databaseUrl,
           LEADSYNC_DATA_DIR: dataDir,
+          ...env,
         },
         timeout: 60_000,
       },
@@ -77,5 +86,43 @@ describe('the leadsync binary', () => {
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toBe('leadsync: Sync run 00000000-0000-4000-8000-000000000000 was not found.\n');
+  });
+
+  it('stores a CSV file named by its path (`csv upload FILE`) and says what it detected in it', async () => {
+    const db = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      await db`INSERT INTO organizations (name) VALUES ('Fair')`;
+    } finally {
+      await db.end();
+    }
+    // A spreadsheet's "Unicode text" export: UTF-16 LE with a BOM, semicolons; its path relative to where the
+    // command was typed.
+    const rows = ['E-Mail;Vorname', ...Array.from({ length: 200 }, (_, i) => `p${i}@example.com;Zoë ${i}`)];
+    const bytes = Buffer.from(`\uFEFF${rows.join('\r\n')}\r\n`, 'utf16le');
+    await writeFile(join(dataDir, 'kontakte.csv'), bytes);
+    const secret = { LEADSYNC_SECRET_KEY: randomBytes(32).toString('hex'), INIT_CWD: dataDir };
+
+    const { code, stdout, stderr } = await leadsyncWith(secret, 'csv', 'upload', 'kontakte.csv');
+    expect(stderr).not.toMatch(/leadsync: /);
+    expect(code).toBe(0);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    expect(stdout).toContain(
+      `Stored kontakte.csv: ${bytes.length.toLocaleString('en-US')} bytes, sha256 ${sha256}`,
+    );
+    expect(stdout).toContain('Detected: encoding UTF-16 (little-endian), delimiter Semicolon (;)');
+    expect(stdout).toContain('Columns: E-Mail, Vorname');
+    const id = /Upload id: ([0-9a-f-]{36})/.exec(stdout)?.[1];
+    const check = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      const [file] = await check`SELECT size, sha256, completed_at FROM stored_files WHERE id = ${id ?? ''}`;
+      expect(file).toMatchObject({ size: String(bytes.length), sha256 });
+      expect(file?.completed_at).not.toBeNull();
+    } finally {
+      await check.end();
+    }
+
+    const missing = await leadsyncWith(secret, 'csv', 'upload', 'nowhere.csv');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(`leadsync: ${join(dataDir, 'nowhere.csv')} is not a file.\n`);
   });
 });
