@@ -230,4 +230,63 @@ describe('uploads', () => {
       { key: 'Vorname', type: 'string' },
     ]);
   });
+
+  it("refuses with a sentence a file over its connection's limits (columns, rows), which are settings", async () => {
+    const lines = ['email,first,last,city,company'];
+    for (let i = 1; i <= 30; i++) lines.push(`p${i}@example.com,F${i},L${i},C${i},Co ${i}`);
+    const bytes = Buffer.from(`${lines.join('\n')}\n`);
+    const id = (await start('wide.csv', bytes.length)).body.id as string;
+    expect((await put(id, bytes, 0, bytes.length)).body.complete).toBe(true);
+    const preview = (settings: Record<string, unknown>) =>
+      api.gql(
+        `query($settings: JSONObject!) { previewConnectionSettings(connector: "csv", settings: $settings) {
+          columns estimatedRecords } }`,
+        { settings },
+      );
+    const wide = await preview({ fileId: id, maxColumns: 4 });
+    expect(wide.errors?.[0]).toMatchObject({
+      message: 'The file has 5 columns; at most 4 are accepted.',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    expect(ok(await preview({ fileId: id, maxColumns: 5 })).previewConnectionSettings.columns).toHaveLength(
+      5,
+    );
+    const create = (settings: Record<string, unknown>) =>
+      api.gql('mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id } }', {
+        input: { connector: 'csv', name: 'Wide', credentials: {}, settings },
+      });
+    const long = await create({ fileId: id, maxRows: 10 });
+    expect(long.errors?.[0]).toMatchObject({
+      message: 'The file has about 30 rows; at most 10 are accepted.',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    expect(ok(await create({ fileId: id, maxRows: 30 })).createConnection.id).toBeTruthy();
+  });
+});
+
+describe('uploads on a server that keeps the default limit', () => {
+  it('refuses a file over 500 MB with a sentence, before any byte is sent', async () => {
+    const api = await startTestApi();
+    try {
+      const start = (size: number) =>
+        fetch(`${api.url}/uploads`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${api.key}` },
+          body: JSON.stringify({ name: 'export.csv', size }),
+        });
+      const refused = async (size: number) => {
+        const response = await start(size);
+        expect(response.status).toBe(413);
+        return ((await response.json()) as { code: string; error: string }).error;
+      };
+      expect(await refused(600 * MB)).toBe(
+        'The file is 600 MB; this server accepts files of at most 500 MB.',
+      );
+      // a byte over: not "500 MB; at most 500 MB"
+      expect(await refused(500 * MB + 1)).toBe('The file is over 500 MB, the most this server accepts.');
+      expect((await start(500 * MB)).status).toBe(201);
+    } finally {
+      await api.close();
+    }
+  });
 });

@@ -55,6 +55,14 @@ function megabytes(bytes: number): string {
   return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 }
 
+/** Why a file of `size` bytes is refused; a file just over the limit is not said to be as large as the limit. */
+function tooLarge(size: number, maxBytes: number): string {
+  const most = megabytes(maxBytes);
+  return megabytes(size) === most
+    ? `The file is over ${most}, the most this server accepts.`
+    : `The file is ${megabytes(size)}; this server accepts files of at most ${most}.`;
+}
+
 /**
  * Resumable uploads (Bearer key, scoped to the key's organization), so a file of any size reaches the server in
  * chunks without ever being held whole, and a dropped upload goes on from where it stopped:
@@ -115,12 +123,7 @@ export function uploadRoutes(
       return;
     }
     if (size > options.maxBytes) {
-      refuse(
-        res,
-        413,
-        'PAYLOAD_TOO_LARGE',
-        `The file is ${megabytes(size)}; this server accepts files of at most ${megabytes(options.maxBytes)}.`,
-      );
+      refuse(res, 413, 'PAYLOAD_TOO_LARGE', tooLarge(size, options.maxBytes));
       return;
     }
     const files = new StoredFileRepository(deps.db, organizationId);
