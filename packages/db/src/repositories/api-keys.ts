@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
 import { type ApiKey, type ApiKeyRole, apiKeys } from '../schema/api-keys.ts';
+import { preparedSql } from './prepared.ts';
 
 /** How many leading characters of a plain key are kept for display. */
 const PREFIX_LENGTH = 12;
@@ -52,6 +53,26 @@ function toView(row: ApiKey): ApiKeyView {
   };
 }
 
+interface KeyRow {
+  id: string;
+  organization_id: string;
+  role: ApiKeyRole;
+  name: string;
+}
+
+/** Every API request's first statement: prepared once per connection (issue 22), the key's hash its parameter. */
+const findByHash = sql`
+  WITH found AS (
+    SELECT id, organization_id, role, name, last_used_at FROM ${apiKeys}
+    WHERE key_hash = ${sql.placeholder('hash')} AND revoked_at IS NULL
+  ), touched AS (
+    UPDATE ${apiKeys} SET last_used_at = now()
+    FROM found
+    WHERE ${apiKeys}.id = found.id
+      AND (found.last_used_at IS NULL OR found.last_used_at < now() - ${sql.raw(`'${LAST_USED_RESOLUTION}'`)}::interval)
+  )
+  SELECT id, organization_id, role, name FROM found`;
+
 export class ApiKeyRepository {
   constructor(
     private readonly db: Executor,
@@ -64,23 +85,9 @@ export class ApiKeyRepository {
    */
   static async findByPlainKey(db: Executor, plain: string): Promise<ApiKeyPrincipal | undefined> {
     if (!plain) return undefined;
-    const hash = hashApiKey(plain);
-    const rows = await db.execute<{
-      id: string;
-      organization_id: string;
-      role: ApiKeyRole;
-      name: string;
-    }>(sql`
-      WITH found AS (
-        SELECT id, organization_id, role, name, last_used_at FROM ${apiKeys}
-        WHERE key_hash = ${hash} AND revoked_at IS NULL
-      ), touched AS (
-        UPDATE ${apiKeys} SET last_used_at = now()
-        FROM found
-        WHERE ${apiKeys}.id = found.id
-          AND (found.last_used_at IS NULL OR found.last_used_at < now() - ${LAST_USED_RESOLUTION}::interval)
-      )
-      SELECT id, organization_id, role, name FROM found`);
+    const rows = await preparedSql<KeyRow>(db, 'api_keys_find_by_hash', findByHash).execute({
+      hash: hashApiKey(plain),
+    });
     const row = rows[0];
     return row
       ? { apiKeyId: row.id, organizationId: row.organization_id, role: row.role, name: row.name }

@@ -3,7 +3,7 @@ import type { Executor } from '../client.ts';
 import { type Connection, type ConnectionStatus, connections } from '../schema/connections.ts';
 import { syncs } from '../schema/syncs.ts';
 import { isUuid, onlyUuids } from './ids.ts';
-import { prepared } from './prepared.ts';
+import { preparedRows } from './prepared.ts';
 
 export interface CreateConnectionInput {
   connectorId: string;
@@ -53,7 +53,7 @@ export class ConnectionRepository {
   async getMany(ids: readonly string[]): Promise<Connection[]> {
     const wanted = onlyUuids(ids);
     if (wanted.length === 0) return [];
-    const statement = prepared(this.db, 'connections_get_many', (db) =>
+    const statement = preparedRows(this.db, 'connections_get_many', (db) =>
       db
         .select()
         .from(connections)

@@ -4,7 +4,7 @@ import { leads } from '../schema/leads.ts';
 import { listMemberships, type MailingList, mailingLists } from '../schema/mailing-lists.ts';
 import { isUniqueViolation } from './errors.ts';
 import { isUuid, onlyUuids } from './ids.ts';
-import { prepared } from './prepared.ts';
+import { preparedRows } from './prepared.ts';
 import { takeLeadWriteTurn } from './write-turns.ts';
 
 export interface MailingListWithCount extends MailingList {
@@ -66,7 +66,7 @@ export class MailingListRepository {
   async getMany(ids: readonly string[]): Promise<MailingListWithCount[]> {
     const wanted = onlyUuids(ids);
     if (wanted.length === 0) return [];
-    const statement = prepared(this.db, 'mailing_lists_get_many', (db) =>
+    const statement = preparedRows(this.db, 'mailing_lists_get_many', (db) =>
       db
         .select({ ...columns(), leadCount })
         .from(mailingLists)

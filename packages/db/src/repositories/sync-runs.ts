@@ -5,7 +5,7 @@ import { type SyncRun, syncRuns } from '../schema/runs.ts';
 import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from './cursor.ts';
 import { isUniqueViolation } from './errors.ts';
 import { isUuid, onlyUuids } from './ids.ts';
-import { prepared } from './prepared.ts';
+import { preparedRows } from './prepared.ts';
 
 export type RunTrigger = 'schedule' | 'manual' | 'preview';
 
@@ -152,7 +152,7 @@ export class SyncRunRepository {
     const result = new Map<string, SyncRun>();
     if (ids.length === 0) return result;
     const name = options.includeDryRuns ? 'sync_runs_latest_with_dry' : 'sync_runs_latest';
-    const statement = prepared(this.db, name, (db) =>
+    const statement = preparedRows(this.db, name, (db) =>
       db
         .selectDistinctOn([syncRuns.syncId])
         .from(syncRuns)

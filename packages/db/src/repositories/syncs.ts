@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
 import { type NewSync, type Sync, syncs } from '../schema/syncs.ts';
 import { isUuid, onlyUuids } from './ids.ts';
-import { prepared } from './prepared.ts';
+import { preparedRows } from './prepared.ts';
 
 /** `createdAt` may be given, so that a default measured from the creation (the retrieval window) matches it. */
 export type CreateSyncInput = Omit<
@@ -73,7 +73,7 @@ export class SyncRepository {
   }
 
   async list(): Promise<Sync[]> {
-    const statement = prepared(this.db, 'syncs_list', (db) =>
+    const statement = preparedRows(this.db, 'syncs_list', (db) =>
       db
         .select()
         .from(syncs)
