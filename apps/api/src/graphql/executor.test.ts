@@ -3,13 +3,16 @@ import {
   type ExecutionResult,
   execute,
   GraphQLError,
-  type GraphQLObjectType,
+  GraphQLInt,
+  GraphQLObjectType,
+  GraphQLSchema,
   type OperationDefinitionNode,
   parse,
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { DomainError, DomainErrorCode } from './errors.ts';
 import { jitExecutor } from './executor.ts';
+import { DateTimeScalar } from './scalars.ts';
 
 const schema = buildSchema(`
   type Item { id: ID! name: String! failing: String broken: String! }
@@ -95,5 +98,50 @@ describe('jitExecutor (graphql-jit for queries)', () => {
     expect(good.actual).toEqual(good.expected);
     const mutation = await both('mutation { rename(name: "x") { id name } }');
     expect(mutation.actual).toEqual(mutation.expected);
+  });
+});
+
+describe('jitExecutor: DateTime', () => {
+  const withDates = new GraphQLSchema({
+    query: new GraphQLObjectType({
+      name: 'Query',
+      fields: {
+        at: { type: DateTimeScalar, args: { n: { type: GraphQLInt } }, resolve: (_root, { n }) => dates[n] },
+      },
+    }),
+  });
+  const dates: unknown[] = [
+    new Date('2026-12-04T23:20:30.123Z'),
+    null,
+    new Date(Number.NaN),
+    '2026-12-05T01:00:00+01:00',
+  ];
+
+  it('writes the JSON graphql-js writes, and refuses an invalid date with the scalar message', async () => {
+    const document = parse('{ a: at(n: 0) b: at(n: 1) c: at(n: 2) d: at(n: 3) }');
+    const expected = await execute({ schema: withDates, document });
+    const run = jitExecutor(withDates);
+    const context = {
+      document,
+      operation: document.definitions[0],
+      operationName: null,
+      request: {},
+      context: {},
+    };
+    const actual = (await run(context as never)) as ExecutionResult;
+    expect(JSON.stringify(actual.data)).toBe(JSON.stringify(expected.data));
+    // The scalar's error is graphql-js's cause, a rebuilt Error graphql-jit's (as before): both are internal errors.
+    expect(actual.errors?.map((error) => error.toJSON())).toEqual(
+      expected.errors?.map((error) => error.toJSON()),
+    );
+    expect(JSON.parse(JSON.stringify(actual)).data).toEqual({
+      a: '2026-12-04T23:20:30.123Z',
+      b: null,
+      c: null,
+      d: '2026-12-05T00:00:00.000Z',
+    });
+    expect(actual.errors?.[0]?.message).toBe('DateTime cannot represent an invalid Date instance');
+    // Serialized to text while executing: JSON.stringify of the answer meets no Date (its slow path).
+    expect(typeof actual.data?.a).toBe('string');
   });
 });
