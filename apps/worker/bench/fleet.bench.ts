@@ -19,20 +19,13 @@ import {
   startZohoInvoiceSimulator,
   type ZohoInvoiceSimulator,
 } from '@leadsync/connector-zoho-invoice/simulator';
-import { fastRegistry } from '@leadsync/connectors/testing';
+import { fastRegistry, simulatorSettings } from '@leadsync/connectors/testing';
 import { createDatabase, runMigrations, SecretBox, startScratchPostgres } from '@leadsync/db';
-import {
-  connections,
-  mailingLists,
-  organizations,
-  runCounters,
-  type SyncRun,
-  syncRuns,
-  syncs,
-} from '@leadsync/db/schema';
+import { runCounters, type SyncRun, syncRuns } from '@leadsync/db/schema';
 import { createEngine } from '@leadsync/engine';
+import { seedSync } from '@leadsync/engine/testing';
 import { createJobScheduler } from '@leadsync/jobs';
-import { eq, inArray } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import pino from 'pino';
 
 const SCALE = Number(process.env.FLEET_SCALE ?? 10);
@@ -107,43 +100,19 @@ try {
   });
 
   async function tenant(sim: ZohoInvoiceSimulator, organizationId: string) {
-    const [org] = await db
-      .insert(organizations)
-      .values({ name: `fleet ${randomBytes(3).toString('hex')}` })
-      .returning();
-    const [list] = await db
-      .insert(mailingLists)
-      .values({ organizationId: org!.id, name: 'Fleet' })
-      .returning();
-    const [conn] = await db
-      .insert(connections)
-      .values({
-        organizationId: org!.id,
+    const { organization, sync } = await seedSync({
+      db,
+      secretBox,
+      name: `fleet ${randomBytes(3).toString('hex')}`,
+      mapping: MAPPING,
+      source: {
         connectorId: 'zoho-invoice',
-        name: 'Simulator',
-        credentialsEncrypted: '-',
-        settings: { dataCenter: 'com', apiUrl: sim.apiUrl, accountsUrl: sim.accountsUrl },
-      })
-      .returning();
-    await db
-      .update(connections)
-      .set({ credentialsEncrypted: secretBox.sealJson(sim.credentials, conn!.id) })
-      .where(eq(connections.id, conn!.id));
-    const [sync] = await db
-      .insert(syncs)
-      .values({
-        organizationId: org!.id,
-        connectionId: conn!.id,
-        mailingListId: list!.id,
+        credentials: sim.credentials,
+        settings: simulatorSettings(sim),
         sourceOrganizationId: organizationId,
-        name: 'Fleet sync',
-        importMode: 'all',
-        fieldMapping: MAPPING,
-        schedule: { frequency: 'DAILY', time: '06:00', timeZone: 'UTC' },
-        status: 'active',
-      })
-      .returning();
-    return { organizationId: org!.id, syncId: sync!.id };
+      },
+    });
+    return { organizationId: organization.id, syncId: sync.id };
   }
 
   const common = {

@@ -4,10 +4,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { simulatorSettings } from '@leadsync/connectors/testing';
 import type { Database, SecretBox } from '@leadsync/db';
-import { connections, mailingLists, organizations, syncs } from '@leadsync/db/schema';
-import { eq } from 'drizzle-orm';
 import postgres from 'postgres';
+import { seedSync } from '../src/testing/seed.ts';
 
 /** What a simulator child prints on its first line. */
 export interface SimulatorInfo {
@@ -58,47 +58,22 @@ export async function createScratchDatabase(serverUrl: string): Promise<{
 }
 
 /** One organization, a connection of `connectorId` to the simulator and an active sync with `mapping`. */
-export async function seedSimulatorSync(args: {
+export function seedSimulatorSync(args: {
   db: Database;
   secretBox: SecretBox;
   connectorId: string;
   info: SimulatorInfo;
   mapping: readonly { source: string; target: string }[];
 }) {
-  const { db, secretBox, connectorId, info } = args;
-  const [org] = await db.insert(organizations).values({ name: 'Bench' }).returning();
-  const [list] = await db
-    .insert(mailingLists)
-    .values({ organizationId: org!.id, name: 'Bench list' })
-    .returning();
-  const [conn] = await db
-    .insert(connections)
-    .values({
-      organizationId: org!.id,
-      connectorId,
-      name: 'Simulator',
-      credentialsEncrypted: '-',
-      settings: { dataCenter: 'com', apiUrl: info.apiUrl, accountsUrl: info.accountsUrl },
-    })
-    .returning();
-  const [connection] = await db
-    .update(connections)
-    .set({ credentialsEncrypted: secretBox.sealJson(info.credentials, conn!.id) })
-    .where(eq(connections.id, conn!.id))
-    .returning();
-  const [sync] = await db
-    .insert(syncs)
-    .values({
-      organizationId: org!.id,
-      connectionId: conn!.id,
-      mailingListId: list!.id,
+  const { info } = args;
+  return seedSync({
+    ...args,
+    name: 'Bench',
+    source: {
+      connectorId: args.connectorId,
+      credentials: info.credentials,
+      settings: simulatorSettings(info),
       sourceOrganizationId: info.organizationId,
-      name: 'Bench sync',
-      importMode: 'all',
-      fieldMapping: [...args.mapping],
-      schedule: { frequency: 'DAILY', time: '06:00', timeZone: 'UTC' },
-      status: 'active',
-    })
-    .returning();
-  return { organization: org!, connection: connection!, sync: sync! };
+    },
+  });
 }

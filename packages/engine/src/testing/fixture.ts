@@ -19,6 +19,9 @@ import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
 import { and, asc, eq } from 'drizzle-orm';
 import { createEngine, type Engine, type EngineDeps } from '../engine.ts';
 import type { ExecuteRunOptions } from '../run/execute.ts';
+import { createSealedConnection, type SyncSource } from './seed.ts';
+
+export type { SyncSource } from './seed.ts';
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -37,14 +40,6 @@ export interface SyncInput {
   /** Hours between full listings for deletions (default the schema's, 24). */
   deletionCheckHours?: number;
   activeRecordsOnly?: boolean;
-}
-
-/** Where a sync over a connector reads: the connector, its connection's credentials ({} by default) and settings. */
-export interface SyncSource {
-  connectorId: string;
-  credentials?: unknown;
-  settings: Record<string, unknown>;
-  sourceOrganizationId: string;
 }
 
 /** What createSyncOver passes on to createSync. */
@@ -94,22 +89,7 @@ export async function createFixture(
     settings: Record<string, unknown>,
     organizationId = org.id,
   ) {
-    const [row] = await db
-      .insert(connections)
-      .values({
-        organizationId,
-        connectorId,
-        name: `${connectorId} connection`,
-        credentialsEncrypted: '-',
-        settings,
-      })
-      .returning();
-    const [sealed] = await db
-      .update(connections)
-      .set({ credentialsEncrypted: secretBox.sealJson(credentials, row!.id) })
-      .where(eq(connections.id, row!.id))
-      .returning();
-    return sealed!;
+    return createSealedConnection(db, secretBox, organizationId, { connectorId, credentials, settings });
   }
 
   async function createSync(input: SyncInput) {

@@ -8,7 +8,8 @@ import {
   type ZohoCrmSimulator,
   type ZohoInvoiceSimulator,
 } from '@leadsync/connectors/testing';
-import { createFixture, type SyncSource } from './fixture.ts';
+import { createFixture } from './fixture.ts';
+import type { SyncSource } from './seed.ts';
 
 // What a test's sync reads (for the fixture's createSyncOver): a CSV file, a Zoho simulator.
 
