@@ -52,267 +52,184 @@ interface Operation {
 
 const SCHEDULE = { frequency: 'DAILY', time: '06:00', timeZone: 'UTC' };
 
+/** Which of B's ids an operation is given. */
+type ForeignId = Exclude<keyof Foreign, 'emails'>;
+
+/** The case of one root field, made from the field's name. */
+type Case = (field: string) => Operation;
+
+/** A document of A's own, without variables. */
+const own =
+  (document: string): Case =>
+  () => ({ document, variables: () => ({}), expect: 'own' });
+
+/** A case written out whole, its document not of the `onB` pattern. */
+const custom =
+  (operation: Operation): Case =>
+  () =>
+    operation;
+
+/**
+ * `kind ($id: ID!, …) { field(arg: $id…) selection }` with one of B's ids (`of`); `more` declares and gives further
+ * variables, `args` adds literal arguments.
+ */
+const onB =
+  (
+    kind: 'query' | 'mutation',
+    of: ForeignId,
+    expect: Expectation,
+    options: {
+      arg?: string;
+      args?: string;
+      selection?: string;
+      more?: { declare: string; values: (b: Foreign) => Record<string, unknown> };
+    } = {},
+  ): Case =>
+  (field) => {
+    const { arg = 'id', args = '', selection = ' { id }', more } = options;
+    return {
+      document: `${kind} ($id: ID!${more ? `, ${more.declare}` : ''}) { ${field}(${arg}: $id${args})${selection} }`,
+      variables: (b) => ({ id: b[of], ...more?.values(b) }),
+      expect,
+    };
+  };
+
+/** A query of one of B's objects: it must answer nothing of it. */
+const lookup = (of: ForeignId, selection: string) =>
+  onB('query', of, 'lookup', { selection: ` { ${selection} }` });
+
+/** A mutation of one of B's objects: it must be refused. */
+const refused = (of: ForeignId, options: Parameters<typeof onB>[3] = {}) =>
+  onB('mutation', of, 'refused', options);
+
+/** A mutation answering a number, of B's objects: it must be refused. */
+const refusedScalar = (of: ForeignId) => refused(of, { selection: '' });
+
+/** A mutation of B's lead emails: it must change nothing (0). */
+const onEmailsOfB: Case = (field) => ({
+  document: `mutation ($emails: [String!]!) { ${field}(emails: $emails) }`,
+  variables: (b) => ({ emails: b.emails }),
+  expect: 'emails',
+});
+
+/** A sync of B's objects, for creating or updating one in A's organization. */
+const stealingSync = (b: Foreign) => ({
+  name: 'Steal',
+  connectionId: b.connectionId,
+  sourceOrganizationId: b.sourceOrganizationId,
+  importMode: 'ALL',
+  mailingListId: b.mailingListId,
+  fieldMapping: [{ source: 'email', target: 'email' }],
+  schedule: SCHEDULE,
+});
+
 /** One case per root field of the schema; the test fails when the schema gains a field without a case here. */
-const OPERATIONS: Record<string, Operation> = {
-  apiKeys: { document: 'query { apiKeys { id name maskedKey } }', variables: () => ({}), expect: 'own' },
-  confirmSyncDeletions: {
-    document: 'mutation ($id: ID!) { confirmSyncDeletions(id: $id) { id } }',
-    variables: (b) => ({ id: b.syncId }),
-    expect: 'refused',
-  },
-  connection: {
-    document: 'query ($id: ID!) { connection(id: $id) { id name maskedKey } }',
-    variables: (b) => ({ id: b.connectionId }),
-    expect: 'lookup',
-  },
-  connections: {
-    document: 'query { connections { id name maskedKey primaryEmail } }',
-    variables: () => ({}),
-    expect: 'own',
-  },
-  connectors: { document: 'query { connectors { id } }', variables: () => ({}), expect: 'own' },
-  fileUpload: {
-    // B's connection id stands for an id of another organization: no upload of A's.
-    document: 'query ($id: ID!) { fileUpload(id: $id) { id name } }',
-    variables: (b) => ({ id: b.connectionId }),
-    expect: 'lookup',
-  },
-  previewConnectionSettings: {
+const CASES: Record<string, Case> = {
+  apiKeys: own('query { apiKeys { id name maskedKey } }'),
+  confirmSyncDeletions: refused('syncId'),
+  connection: lookup('connectionId', 'id name maskedKey'),
+  connections: own('query { connections { id name maskedKey primaryEmail } }'),
+  connectors: own('query { connectors { id } }'),
+  // B's connection id stands for an id of another organization: no upload of A's.
+  fileUpload: lookup('connectionId', 'id name'),
+  previewConnectionSettings: custom({
     document:
       'query ($s: JSONObject!) { previewConnectionSettings(connector: "csv", settings: $s) { __typename } }',
     variables: (b) => ({ s: { fileId: b.connectionId } }),
     expect: 'refused',
-  },
-  leads: {
+  }),
+  leads: custom({
     document: 'query ($list: ID) { leads(mailingListId: $list) { totalCount edges { node { email } } } }',
     variables: (b) => ({ list: b.mailingListId }),
     expect: 'lookup',
-  },
-  leadTimeline: {
+  }),
+  leadTimeline: custom({
     document:
       'query ($email: String!) { leadTimeline(email: $email) { lead { email } events { totalCount edges { node { email sync { name } } } } } }',
     variables: (b) => ({ email: b.emails[0] }),
     expect: 'lookup',
-  },
-  mailingLists: {
-    document: 'query { mailingLists { id name leadCount } }',
-    variables: () => ({}),
-    expect: 'own',
-  },
-  organization: { document: 'query { organization { id name } }', variables: () => ({}), expect: 'own' },
-  sourceFields: {
-    document: 'query ($id: ID!) { sourceFields(connectionId: $id) { key } }',
-    variables: (b) => ({ id: b.connectionId }),
-    expect: 'refused',
-  },
-  sourceOrganizations: {
-    document: 'query ($id: ID!) { sourceOrganizations(connectionId: $id) { id name } }',
-    variables: (b) => ({ id: b.connectionId }),
-    expect: 'refused',
-  },
-  sync: {
-    document: 'query ($id: ID!) { sync(id: $id) { id name } }',
-    variables: (b) => ({ id: b.syncId }),
-    expect: 'lookup',
-  },
-  syncCostEstimate: {
-    document: 'query ($id: ID!) { syncCostEstimate(id: $id) { __typename } }',
-    variables: (b) => ({ id: b.syncId }),
-    expect: 'lookup',
-  },
-  syncRun: {
-    document:
-      'query ($id: ID!) { syncRun(id: $id) { id totals { total } records { edges { node { email } } } } }',
-    variables: (b) => ({ id: b.runId }),
-    expect: 'lookup',
-  },
-  syncs: { document: 'query { syncs { id name } }', variables: () => ({}), expect: 'own' },
-  viewer: { document: 'query { viewer { organizationId } }', variables: () => ({}), expect: 'own' },
+  }),
+  mailingLists: own('query { mailingLists { id name leadCount } }'),
+  organization: own('query { organization { id name } }'),
+  sourceFields: onB('query', 'connectionId', 'refused', { arg: 'connectionId', selection: ' { key }' }),
+  sourceOrganizations: onB('query', 'connectionId', 'refused', {
+    arg: 'connectionId',
+    selection: ' { id name }',
+  }),
+  sync: lookup('syncId', 'id name'),
+  syncCostEstimate: lookup('syncId', '__typename'),
+  syncRun: lookup('runId', 'id totals { total } records { edges { node { email } } }'),
+  syncs: own('query { syncs { id name } }'),
+  viewer: own('query { viewer { organizationId } }'),
 
-  activateAllSyncs: {
-    document: 'mutation ($id: ID!) { activateAllSyncs(connectionId: $id) { id } }',
-    variables: (b) => ({ id: b.connectionId }),
-    expect: 'refused',
-  },
-  activateSync: {
-    document: 'mutation ($id: ID!) { activateSync(id: $id) { id } }',
-    variables: (b) => ({ id: b.syncId }),
-    expect: 'refused',
-  },
-  createApiKey: {
-    document: 'mutation { createApiKey(name: "reliability") { key apiKey { id } } }',
-    variables: () => ({}),
-    expect: 'own',
-  },
-  createConnection: {
+  activateAllSyncs: refused('connectionId', { arg: 'connectionId' }),
+  activateSync: refused('syncId'),
+  createApiKey: own('mutation { createApiKey(name: "reliability") { key apiKey { id } } }'),
+  createConnection: custom({
     document: 'mutation ($input: CreateConnectionInput!) { createConnection(input: $input) { id } }',
     variables: () => ({
       input: { connector: 'csv', name: 'A file', credentials: {}, settings: { csv: 'email\na@example.com' } },
     }),
     expect: 'own',
-  },
-  createMailingList: {
-    document: 'mutation { createMailingList(name: "A list") { id } }',
-    variables: () => ({}),
-    expect: 'own',
-  },
-  createSync: {
+  }),
+  createMailingList: own('mutation { createMailingList(name: "A list") { id } }'),
+  createSync: custom({
     document: 'mutation ($input: CreateSyncInput!) { createSync(input: $input) { id } }',
-    variables: (b) => ({
-      input: {
-        name: 'Steal',
-        connectionId: b.connectionId,
-        sourceOrganizationId: b.sourceOrganizationId,
-        importMode: 'ALL',
-        mailingListId: b.mailingListId,
-        fieldMapping: [{ source: 'email', target: 'email' }],
-        schedule: SCHEDULE,
-      },
-    }),
+    variables: (b) => ({ input: stealingSync(b) }),
     expect: 'refused',
-  },
-  deactivateSync: {
-    document: 'mutation ($id: ID!) { deactivateSync(id: $id) { id } }',
-    variables: (b) => ({ id: b.syncId }),
-    expect: 'refused',
-  },
-  deleteConnection: {
-    document: 'mutation ($id: ID!) { deleteConnection(id: $id) }',
-    variables: (b) => ({ id: b.connectionId }),
-    expect: 'refused',
-  },
-  deleteLeads: {
-    document: 'mutation ($emails: [String!]!) { deleteLeads(emails: $emails) }',
-    variables: (b) => ({ emails: b.emails }),
-    expect: 'emails',
-  },
-  webhooks: {
-    document: 'query { webhooks { id url secret deliveries { status } } }',
-    variables: () => ({}),
-    expect: 'own',
-  },
-  createWebhook: {
-    document:
-      'mutation { createWebhook(url: "http://127.0.0.1:9/hook", events: [RUN_FAILED]) { id secret } }',
-    variables: () => ({}),
-    expect: 'own',
-  },
-  deleteWebhook: {
-    document: 'mutation ($id: ID!) { deleteWebhook(id: $id) }',
-    variables: (b) => ({ id: b.webhookId }),
-    expect: 'refused',
-  },
-  deleteSync: {
-    document: 'mutation ($id: ID!) { deleteSync(id: $id) }',
-    variables: (b) => ({ id: b.syncId }),
-    expect: 'refused',
-  },
-  initiateSync: {
-    document: 'mutation ($id: ID!) { initiateSync(id: $id) { id } }',
-    variables: (b) => ({ id: b.syncId }),
-    expect: 'refused',
-  },
-  markBounced: {
-    document: 'mutation ($emails: [String!]!) { markBounced(emails: $emails) }',
-    variables: (b) => ({ emails: b.emails }),
-    expect: 'emails',
-  },
-  markDoNotMail: {
-    document: 'mutation ($emails: [String!]!) { markDoNotMail(emails: $emails) }',
-    variables: (b) => ({ emails: b.emails }),
-    expect: 'emails',
-  },
-  previewSync: {
-    document: 'mutation ($id: ID!) { previewSync(id: $id) { id } }',
-    variables: (b) => ({ id: b.syncId }),
-    expect: 'refused',
-  },
-  renameConnection: {
-    document: 'mutation ($id: ID!) { renameConnection(id: $id, name: "pwned") { id } }',
-    variables: (b) => ({ id: b.connectionId }),
-    expect: 'refused',
-  },
-  renameSync: {
-    document: 'mutation ($id: ID!) { renameSync(id: $id, name: "pwned") { id } }',
-    variables: (b) => ({ id: b.syncId }),
-    expect: 'refused',
-  },
-  revokeApiKey: {
-    document: 'mutation ($id: ID!) { revokeApiKey(id: $id) }',
-    variables: (b) => ({ id: b.apiKeyId }),
-    expect: 'refused',
-  },
-  runSyncNow: {
-    document: 'mutation ($id: ID!) { runSyncNow(id: $id) { id } }',
-    variables: (b) => ({ id: b.syncId }),
-    expect: 'refused',
-  },
-  undoSyncRun: {
-    document: 'mutation ($id: ID!) { undoSyncRun(id: $id) { id } }',
-    variables: (b) => ({ id: b.runId }),
-    expect: 'refused',
-  },
-  updateRunRecordRetention: {
-    document: 'mutation { updateRunRecordRetention(days: 400) { id runRecordRetentionDays } }',
-    variables: () => ({}),
-    expect: 'own',
-  },
-  updateConnectionCredentials: {
-    document:
-      'mutation ($id: ID!, $c: JSONObject!) { updateConnectionCredentials(id: $id, credentials: $c) { id } }',
-    variables: (b) => ({ id: b.connectionId, c: { clientId: 'x', clientSecret: 'y', refreshToken: 'z' } }),
-    expect: 'refused',
-  },
-  updateConnectionSettings: {
-    document:
-      'mutation ($id: ID!, $s: JSONObject!) { updateConnectionSettings(id: $id, settings: $s) { id } }',
-    variables: (b) => ({ id: b.connectionId, s: { dataCenter: 'eu' } }),
-    expect: 'refused',
-  },
-  updateSyncDeletionCheck: {
-    document: 'mutation ($id: ID!) { updateSyncDeletionCheck(id: $id, hours: 0) { id } }',
-    variables: (b) => ({ id: b.syncId }),
-    expect: 'refused',
-  },
-  updateSyncDeletionGuard: {
-    document: 'mutation ($id: ID!) { updateSyncDeletionGuard(id: $id, percent: 100) { id } }',
-    variables: (b) => ({ id: b.syncId }),
-    expect: 'refused',
-  },
-  updateSyncDraft: {
-    document:
-      'mutation ($id: ID!, $input: CreateSyncInput!) { updateSyncDraft(id: $id, input: $input) { id } }',
-    variables: (b) => ({
-      id: b.syncId,
-      input: {
-        name: 'Steal',
-        connectionId: b.connectionId,
-        sourceOrganizationId: b.sourceOrganizationId,
-        importMode: 'ALL',
-        mailingListId: b.mailingListId,
-        fieldMapping: [{ source: 'email', target: 'email' }],
-        schedule: SCHEDULE,
-      },
-    }),
-    expect: 'refused',
-  },
-  updateSyncMapping: {
-    document:
-      'mutation ($id: ID!) { updateSyncMapping(id: $id, fieldMapping: [{ source: "email", target: "email" }]) { id } }',
-    variables: (b) => ({ id: b.syncId }),
-    expect: 'refused',
-  },
-  updateSyncPolicy: {
-    document: 'mutation ($id: ID!) { updateSyncPolicy(id: $id, updatePolicy: NEVER) { id } }',
-    variables: (b) => ({ id: b.syncId }),
-    expect: 'refused',
-  },
-  updateSyncRetrieval: {
-    document: 'mutation ($id: ID!, $s: ScheduleInput) { updateSyncRetrieval(id: $id, schedule: $s) { id } }',
-    variables: (b) => ({ id: b.syncId, s: { ...SCHEDULE, frequency: 'WEEKLY', weekday: 1 } }),
-    expect: 'refused',
-  },
+  }),
+  deactivateSync: refused('syncId'),
+  deleteConnection: refusedScalar('connectionId'),
+  deleteLeads: onEmailsOfB,
+  webhooks: own('query { webhooks { id url secret deliveries { status } } }'),
+  createWebhook: own(
+    'mutation { createWebhook(url: "http://127.0.0.1:9/hook", events: [RUN_FAILED]) { id secret } }',
+  ),
+  deleteWebhook: refusedScalar('webhookId'),
+  deleteSync: refusedScalar('syncId'),
+  initiateSync: refused('syncId'),
+  markBounced: onEmailsOfB,
+  markDoNotMail: onEmailsOfB,
+  previewSync: refused('syncId'),
+  renameConnection: refused('connectionId', { args: ', name: "pwned"' }),
+  renameSync: refused('syncId', { args: ', name: "pwned"' }),
+  revokeApiKey: refusedScalar('apiKeyId'),
+  runSyncNow: refused('syncId'),
+  undoSyncRun: refused('runId'),
+  updateRunRecordRetention: own(
+    'mutation { updateRunRecordRetention(days: 400) { id runRecordRetentionDays } }',
+  ),
+  updateConnectionCredentials: refused('connectionId', {
+    args: ', credentials: $c',
+    more: {
+      declare: '$c: JSONObject!',
+      values: () => ({ c: { clientId: 'x', clientSecret: 'y', refreshToken: 'z' } }),
+    },
+  }),
+  updateConnectionSettings: refused('connectionId', {
+    args: ', settings: $s',
+    more: { declare: '$s: JSONObject!', values: () => ({ s: { dataCenter: 'eu' } }) },
+  }),
+  updateSyncDeletionCheck: refused('syncId', { args: ', hours: 0' }),
+  updateSyncDeletionGuard: refused('syncId', { args: ', percent: 100' }),
+  updateSyncDraft: refused('syncId', {
+    args: ', input: $input',
+    more: { declare: '$input: CreateSyncInput!', values: (b) => ({ input: stealingSync(b) }) },
+  }),
+  updateSyncMapping: refused('syncId', { args: ', fieldMapping: [{ source: "email", target: "email" }]' }),
+  updateSyncPolicy: refused('syncId', { args: ', updatePolicy: NEVER' }),
+  updateSyncRetrieval: refused('syncId', {
+    args: ', schedule: $s',
+    more: {
+      declare: '$s: ScheduleInput',
+      values: () => ({ s: { ...SCHEDULE, frequency: 'WEEKLY', weekday: 1 } }),
+    },
+  }),
 };
+
+const OPERATIONS: Record<string, Operation> = Object.fromEntries(
+  Object.entries(CASES).map(([field, make]) => [field, make(field)]),
+);
 
 describe('API security over HTTP against the running product', () => {
   let tdb: TestDatabase;
