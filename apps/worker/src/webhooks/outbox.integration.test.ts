@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,15 +8,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectorRegistry } from '@leadsync/connectors';
 import { nextRunAt } from '@leadsync/core';
-import { createDatabase, type DatabaseHandle, SecretBox, WebhookRepository } from '@leadsync/db';
-import { connections, mailingLists, organizations, syncs, webhookDeliveries } from '@leadsync/db/schema';
+import { createDatabase, createOrganization, type DatabaseHandle, SecretBox } from '@leadsync/db';
+import { webhookDeliveries } from '@leadsync/db/schema';
 import { createEngine } from '@leadsync/engine';
 import { createJobScheduler, type JobScheduler } from '@leadsync/jobs';
 import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
-import { createWebhookDeliverer, generateWebhookSecret } from '@leadsync/webhooks';
+import { createWebhookDeliverer } from '@leadsync/webhooks';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedCsvSync, seedWebhook } from '../testing/fixtures.ts';
 import { waitFor } from '../testing/wait.ts';
 
 /**
@@ -40,54 +41,14 @@ let dispatcher: JobScheduler;
 let organizationId: string;
 let dataDir: string;
 
-async function csvSync(name: string, rows: string[]) {
-  const [connection] = await handle.db
-    .insert(connections)
-    .values({
-      organizationId,
-      connectorId: 'csv',
-      name,
-      credentialsEncrypted: '-',
-      settings: { csv: ['email', ...rows].join('\n') },
-    })
-    .returning();
-  if (!connection) throw new Error('no connection');
-  await handle.db
-    .update(connections)
-    .set({ credentialsEncrypted: secretBox.sealJson({}, connection.id) })
-    .where(eq(connections.id, connection.id));
-  const [list] = await handle.db
-    .insert(mailingLists)
-    .values({ organizationId, name: `List ${randomUUID()}` })
-    .returning();
-  const [sync] = await handle.db
-    .insert(syncs)
-    .values({
-      organizationId,
-      connectionId: connection.id,
-      mailingListId: list?.id ?? '',
-      sourceOrganizationId: 'file',
-      name,
-      importMode: 'all',
-      fieldMapping: [{ source: 'email', target: 'email' }],
-      schedule: { frequency: 'DAILY', time: '06:00', timeZone: 'UTC' },
-      status: 'active',
-    })
-    .returning();
-  if (!sync) throw new Error('no sync');
-  return sync;
-}
+const csvSync = async (name: string, rows: string[]) =>
+  (await seedCsvSync(handle.db, secretBox, organizationId, name, rows)).sync;
 
-async function webhook(path: string) {
-  const id = randomUUID();
-  await new WebhookRepository(handle.db, organizationId).create({
-    id,
-    url: `http://127.0.0.1:${receiverPort}${path}`,
-    events: ['RUN_SUCCEEDED', 'RUN_FAILED'],
-    secretEncrypted: secretBox.seal(generateWebhookSecret(), id),
-  });
-  return id;
-}
+const webhook = (path: string) =>
+  seedWebhook(handle.db, secretBox, organizationId, `http://127.0.0.1:${receiverPort}${path}`, [
+    'RUN_SUCCEEDED',
+    'RUN_FAILED',
+  ]);
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
@@ -109,8 +70,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   receiverPort = (receiver.address() as AddressInfo).port;
-  const [organization] = await handle.db.insert(organizations).values({ name: 'Outbox' }).returning();
-  organizationId = organization?.id ?? '';
+  organizationId = (await createOrganization(handle.db, 'Outbox')).id;
   // The dispatcher: a worker that sends webhooks and runs nothing itself.
   dispatcher = createJobScheduler({
     databaseUrl: tdb.url,

@@ -3,16 +3,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { connectorRegistry } from '@leadsync/connectors';
 import { nextRunAt } from '@leadsync/core';
-import { createDatabase, type DatabaseHandle, SecretBox, WebhookRepository } from '@leadsync/db';
 import {
-  connections,
-  mailingLists,
-  organizations,
-  syncs,
-  type WebhookEvent,
-  webhookDeliveries,
-  webhooks,
-} from '@leadsync/db/schema';
+  createDatabase,
+  createOrganization,
+  type DatabaseHandle,
+  SecretBox,
+  WebhookRepository,
+} from '@leadsync/db';
+import { type WebhookEvent, webhookDeliveries, webhooks } from '@leadsync/db/schema';
 import { createEngine, type Engine } from '@leadsync/engine';
 import { createJobScheduler, type JobScheduler } from '@leadsync/jobs';
 import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
@@ -25,6 +23,7 @@ import {
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedCsvSync, seedWebhook } from '../testing/fixtures.ts';
 import { waitFor } from '../testing/wait.ts';
 
 const logger = pino({ level: 'silent' });
@@ -114,60 +113,15 @@ function startScheduler(options: { engine?: Engine; name: string }) {
   return scheduler;
 }
 
-async function createWebhook(path: string, events: WebhookEvent[], org = organizationId) {
-  const id = randomUUID();
-  const secret = generateWebhookSecret();
-  await new WebhookRepository(handle.db, org).create({
-    id,
-    url: `${receiver.url}${path}`,
-    events,
-    secretEncrypted: secretBox.seal(secret, id),
-  });
-  return { id, secret };
-}
+const createWebhook = (path: string, events: WebhookEvent[], org = organizationId) =>
+  seedWebhook(handle.db, secretBox, org, `${receiver.url}${path}`, events);
 
 async function deliveriesOf(webhookId: string) {
   return handle.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, webhookId));
 }
 
-async function csvSync(rows: string[]) {
-  const [connection] = await handle.db
-    .insert(connections)
-    .values({
-      organizationId,
-      connectorId: 'csv',
-      name: 'CSV',
-      credentialsEncrypted: '-',
-      settings: { csv: ['email', ...rows].join('\n') },
-    })
-    .returning();
-  if (!connection) throw new Error('no connection');
-  await handle.db
-    .update(connections)
-    .set({ credentialsEncrypted: secretBox.sealJson({}, connection.id) })
-    .where(eq(connections.id, connection.id));
-  const [list] = await handle.db
-    .insert(mailingLists)
-    .values({ organizationId, name: `List ${randomUUID()}` })
-    .returning();
-  if (!list) throw new Error('no list');
-  const [sync] = await handle.db
-    .insert(syncs)
-    .values({
-      organizationId,
-      connectionId: connection.id,
-      mailingListId: list.id,
-      sourceOrganizationId: 'file',
-      name: 'Newsletter sign-ups',
-      importMode: 'all',
-      fieldMapping: [{ source: 'email', target: 'email' }],
-      schedule: { frequency: 'DAILY', time: '06:00', timeZone: 'UTC' },
-      status: 'active',
-    })
-    .returning();
-  if (!sync) throw new Error('no sync');
-  return { connection, sync };
-}
+const csvSync = (rows: string[]) =>
+  seedCsvSync(handle.db, secretBox, organizationId, 'Newsletter sign-ups', rows);
 
 function verify(request: Received, secret: string) {
   const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(request.headers['leadsync-signature']));
@@ -182,9 +136,7 @@ beforeAll(async () => {
   secretBox = new SecretBox(randomBytes(32));
   receiver = new Receiver();
   await receiver.start();
-  const [organization] = await handle.db.insert(organizations).values({ name: 'Webhooks' }).returning();
-  if (!organization) throw new Error('no organization');
-  organizationId = organization.id;
+  organizationId = (await createOrganization(handle.db, 'Webhooks')).id;
   let first: JobScheduler | undefined;
   engine = createEngine({
     db: handle.db,
@@ -293,8 +245,7 @@ describe('webhook delivery through the job store', () => {
 
 describe('a worker that starts', () => {
   it('sends the pending deliveries that never got a job', async () => {
-    const [organization] = await handle.db.insert(organizations).values({ name: 'Orphans' }).returning();
-    if (!organization) throw new Error('no organization');
+    const organization = await createOrganization(handle.db, 'Orphans');
     const hook = await createWebhook('/orphan', ['RUN_SUCCEEDED'], organization.id);
     // Rows without jobs: as if the job store was unreachable right after the event.
     const ids = await new WebhookRepository(handle.db, organization.id).enqueue(
@@ -318,9 +269,7 @@ describe('a worker that starts', () => {
 describe('one delivery attempt', () => {
   /** A webhook alone in an organization of its own, with one pending delivery (and no job: the test is the job). */
   async function pendingDelivery(path: string) {
-    const [organization] = await handle.db.insert(organizations).values({ name: path }).returning();
-    if (!organization) throw new Error('no organization');
-    const org = organization.id;
+    const org = (await createOrganization(handle.db, path)).id;
     await createWebhook(path, ['RUN_FAILED'], org);
     const repository = new WebhookRepository(handle.db, org);
     const [deliveryId] = await repository.enqueue('RUN_FAILED', `run:${randomUUID()}`, {
