@@ -12,7 +12,7 @@ import {
 import { storableText } from '../values/storable.ts';
 import type { ClassifiedRecord, IgnoredReason, LeadStatus, Outcome } from './outcome.ts';
 import type { RunState } from './run-state.ts';
-import { addTotals, emptyTotals, type RunTotals } from './totals.ts';
+import { addTotalsInto, breakdownSum, emptyTotals, type RunTotals } from './totals.ts';
 
 /** One source record to classify: its id and the value mapped to the lead's email. */
 export interface ClassifyInput {
@@ -182,31 +182,8 @@ export async function classifyBatch(
     throw error;
   }
 
-  page.ignored =
-    ignoredBy.bounced +
-    ignoredBy.doNotMail +
-    ignoredBy.groupEmail +
-    ignoredBy.fileDuplicate +
-    ignoredBy.emptyEmail +
-    ignoredBy.invalidPattern;
+  page.ignored = breakdownSum(ignoredBy);
   page.total = records.length;
-  addInto(state.totals, page);
-  return { results, pageTotals: page, totals: addTotals(emptyTotals(), state.totals) };
-}
-
-function addInto(into: RunTotals, page: RunTotals): void {
-  into.total += page.total;
-  into.newLeads += page.newLeads;
-  into.reAdded += page.reAdded;
-  into.duplicate += page.duplicate;
-  into.ignored += page.ignored;
-  into.deleted += page.deleted;
-  const a = into.ignoredBreakdown;
-  const b = page.ignoredBreakdown;
-  a.bounced += b.bounced;
-  a.doNotMail += b.doNotMail;
-  a.groupEmail += b.groupEmail;
-  a.fileDuplicate += b.fileDuplicate;
-  a.emptyEmail += b.emptyEmail;
-  a.invalidPattern += b.invalidPattern;
+  addTotalsInto(state.totals, page);
+  return { results, pageTotals: page, totals: addTotalsInto(emptyTotals(), state.totals) };
 }

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { addTotals, countOutcome, emptyTotals, totalsViolations } from './totals.ts';
+import {
+  addTotals,
+  addTotalsInto,
+  breakdownSum,
+  countOutcome,
+  emptyTotals,
+  type RunTotals,
+  totalsViolations,
+} from './totals.ts';
+
+/** Totals with every count, the breakdown's too, set to `n`. */
+const filled = (n: number): RunTotals =>
+  JSON.parse(JSON.stringify(emptyTotals()), (_key, value) => (typeof value === 'number' ? n : value));
 
 describe('totals', () => {
   it('counts deleted records outside total', () => {
@@ -20,6 +32,20 @@ describe('totals', () => {
     expect(sum).toMatchObject({ total: 4, newLeads: 1, reAdded: 1, ignored: 2 });
     expect(sum.ignoredBreakdown).toMatchObject({ bounced: 1, doNotMail: 1 });
     expect(totalsViolations(sum)).toEqual([]);
+  });
+
+  it('adds every count, the deleted and the breakdown included; addTotals leaves its arguments as they were', () => {
+    const a = filled(1);
+    const b = filled(2);
+    expect(addTotals(a, b)).toEqual(filled(3));
+    expect(a).toEqual(filled(1));
+    expect(b).toEqual(filled(2));
+    expect(addTotalsInto(a, b)).toBe(a);
+    expect(a).toEqual(filled(3));
+  });
+
+  it('sums the breakdown over every reason', () => {
+    expect(breakdownSum(filled(2).ignoredBreakdown)).toBe(12);
   });
 
   it('names every broken invariant', () => {

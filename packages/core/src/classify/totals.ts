@@ -1,4 +1,4 @@
-import type { IgnoredReason, Outcome } from './outcome.ts';
+import { IGNORED_REASONS, type IgnoredReason, type Outcome } from './outcome.ts';
 
 /** Counts per ignored reason; names as in the GraphQL `IgnoredBreakdown`. */
 export interface IgnoredBreakdown {
@@ -53,8 +53,28 @@ const BREAKDOWN_KEY: Record<IgnoredReason, keyof IgnoredBreakdown> = {
   invalid_pattern: 'invalidPattern',
 };
 
+/** The breakdown's counts, one a reason, in the order of IGNORED_REASONS. */
+const BREAKDOWN_KEYS = IGNORED_REASONS.map((reason) => BREAKDOWN_KEY[reason]);
+
+/** The totals' counts beside the breakdown. */
+const COUNT_KEYS = [
+  'total',
+  'newLeads',
+  'reAdded',
+  'duplicate',
+  'ignored',
+  'deleted',
+] as const satisfies readonly Exclude<keyof RunTotals, 'ignoredBreakdown'>[];
+
 export function breakdownKey(reason: IgnoredReason): keyof IgnoredBreakdown {
   return BREAKDOWN_KEY[reason];
+}
+
+/** The records a breakdown counts (the sum of its reasons). */
+export function breakdownSum(breakdown: IgnoredBreakdown): number {
+  let sum = 0;
+  for (const key of BREAKDOWN_KEYS) sum += breakdown[key];
+  return sum;
 }
 
 /** Counts one outcome into `totals` (mutates and returns it). */
@@ -82,36 +102,25 @@ export function countOutcome(totals: RunTotals, outcome: Outcome, reason?: Ignor
   return totals;
 }
 
+/** Adds `more` into `into` (mutates and returns it). */
+export function addTotalsInto(into: RunTotals, more: RunTotals): RunTotals {
+  for (const key of COUNT_KEYS) into[key] += more[key];
+  for (const key of BREAKDOWN_KEYS) into.ignoredBreakdown[key] += more.ignoredBreakdown[key];
+  return into;
+}
+
 /** The sum of two totals, as a new object. */
 export function addTotals(a: RunTotals, b: RunTotals): RunTotals {
-  const x = a.ignoredBreakdown;
-  const y = b.ignoredBreakdown;
-  return {
-    total: a.total + b.total,
-    newLeads: a.newLeads + b.newLeads,
-    reAdded: a.reAdded + b.reAdded,
-    duplicate: a.duplicate + b.duplicate,
-    ignored: a.ignored + b.ignored,
-    deleted: a.deleted + b.deleted,
-    ignoredBreakdown: {
-      bounced: x.bounced + y.bounced,
-      doNotMail: x.doNotMail + y.doNotMail,
-      groupEmail: x.groupEmail + y.groupEmail,
-      fileDuplicate: x.fileDuplicate + y.fileDuplicate,
-      emptyEmail: x.emptyEmail + y.emptyEmail,
-      invalidPattern: x.invalidPattern + y.invalidPattern,
-    },
-  };
+  return addTotalsInto(addTotalsInto(emptyTotals(), a), b);
 }
 
 /** The invariants of DESIGN.md section 2 that `totals` breaks; empty when it is consistent. */
 export function totalsViolations(totals: RunTotals): string[] {
   const problems: string[] = [];
-  const b = totals.ignoredBreakdown;
   const sum = totals.newLeads + totals.reAdded + totals.duplicate + totals.ignored;
   if (totals.total !== sum)
     problems.push(`total ${totals.total} != new + re_added + duplicate + ignored ${sum}`);
-  const ignored = b.bounced + b.doNotMail + b.groupEmail + b.fileDuplicate + b.emptyEmail + b.invalidPattern;
+  const ignored = breakdownSum(totals.ignoredBreakdown);
   if (totals.ignored !== ignored)
     problems.push(`ignored ${totals.ignored} != sum of the breakdown ${ignored}`);
   return problems;
