@@ -25,11 +25,9 @@ function makeRecords(count: number): SourceRecord[] {
 
 const good = (): Memory => createMemoryConnector({ records: { 'org-1': makeRecords(RECORD_COUNT) } });
 
-function suite(
-  connector: Memory,
-  overrides: Partial<ContractSuiteOptions<MemoryCredentials, Record<string, never>>> = {},
-) {
-  return checkConnectorContract({
+/** The suite's options for a connector over the reference data: a good key, a wrong one, pages of PAGE_SIZE. */
+function options(connector: Memory): ContractSuiteOptions<MemoryCredentials, Record<string, never>> {
+  return {
     connector,
     makeContext: () => ({
       ctx: testContext({ key: 'good-key' }, {}),
@@ -43,8 +41,14 @@ function suite(
         make: () => ({ ctx: testContext({ key: 'wrong-key-1234' }, {}), organizationId: 'org-1' }),
       },
     ],
-    ...overrides,
-  });
+  };
+}
+
+function suite(
+  connector: Memory,
+  overrides: Partial<ContractSuiteOptions<MemoryCredentials, Record<string, never>>> = {},
+) {
+  return checkConnectorContract({ ...options(connector), ...overrides });
 }
 
 /** The good connector with one method replaced. */
@@ -395,19 +399,4 @@ describe('resumePoints', () => {
   });
 });
 
-describeConnectorContract({
-  name: 'the in-memory reference',
-  connector: good(),
-  makeContext: () => ({
-    ctx: testContext({ key: 'good-key' }, {}),
-    organizationId: 'org-1',
-    expectedRecordCount: RECORD_COUNT,
-  }),
-  pageSize: PAGE_SIZE,
-  badContexts: [
-    {
-      name: 'a wrong key',
-      make: () => ({ ctx: testContext({ key: 'wrong-key-1234' }, {}), organizationId: 'org-1' }),
-    },
-  ],
-});
+describeConnectorContract({ name: 'the in-memory reference', ...options(good()) });
