@@ -22,11 +22,6 @@ export * from './repositories/index.ts';
 // The run pipeline's database functions.
 export * from './runs/index.ts';
 export { type DatabaseServer, type DatabaseServerOptions, openDatabaseServer } from './runtime.ts';
-export {
-  generateSecretKey,
-  loadOrCreateSecretKey,
-  parseSecretKey,
-  SecretBox,
-  SecretBoxError,
-} from './secret-box.ts';
+// SecretBox, SecretBoxError and the key's parse, generate and load-or-create.
+export * from './secret-box.ts';
 export { serverVersion, tableExists } from './server-checks.ts';
