@@ -153,7 +153,12 @@ export const DETAIL_FIELD_KEYS: readonly string[] = STANDARD_FIELDS.filter(
 /** The source field key of a custom field: its `api_name` (`cf_industry`), else `cf_` + its label in snake case. */
 export function customFieldKey(field: { label: string; api_name?: string | undefined }): string {
   if (field.api_name && /^cf_[a-z0-9_]+$/i.test(field.api_name)) return field.api_name;
-  const snake = field.label
+  return labelApiName(field.label);
+}
+
+/** `cf_` + a custom field's label in snake case, as Zoho names a field it is given by label (the simulator too). */
+export function labelApiName(label: string): string {
+  const snake = label
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()

@@ -1,3 +1,4 @@
+import { labelApiName } from '../records.ts';
 import { zohoTimeToMillis } from '../zoho-time.ts';
 import { type GeneratorOptions, generateContacts } from './generator.ts';
 import { type DailyQuotaOptions, OrganizationLimits, type RateLimitWindow } from './limits.ts';
@@ -52,16 +53,6 @@ function emptyAddress(id: string, input: AddressInput = {}): Address {
     latitude: '',
     longitude: '',
   };
-}
-
-function apiName(label: string): string {
-  const snake = label
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '');
-  return `cf_${snake || 'field'}`;
 }
 
 function dataTypeOf(value: string | number | boolean): CustomFieldDefinition['data_type'] {
@@ -239,7 +230,7 @@ export class ContactStore {
         customfield_id: id,
         field_id: id,
         label,
-        api_name: apiName(label),
+        api_name: labelApiName(label),
         data_type: dataTypeOf(value),
         index: state.customFields.size + 1,
         is_active: true,
