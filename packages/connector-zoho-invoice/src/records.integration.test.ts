@@ -1,3 +1,4 @@
+import { mintToken } from '@leadsync/zoho-accounts/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fastListRow, type ListRow, listRowOf, readListRow } from './list-row.ts';
 import { contactRowSchema } from './records.ts';
@@ -54,22 +55,11 @@ let rows: Record<string, unknown>[];
 beforeAll(async () => {
   sim = await startZohoInvoiceSimulator({ seed: 3, contactsPerOrganization: 200, rateLimit: false });
   const organizationId = sim.organizations[1]!.organization_id;
-  const c = sim.credentials;
-  const token = (await (
-    await fetch(`${sim.accountsUrl}/oauth/v2/token`, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'refresh_token',
-        client_id: c.clientId,
-        client_secret: c.clientSecret,
-        refresh_token: c.refreshToken,
-      }),
-    })
-  ).json()) as { access_token: string };
+  const token = String((await mintToken(sim)).body.access_token);
   const response = await fetch(
     `${sim.apiUrl}/contacts?organization_id=${organizationId}&filter_by=Status.All`,
     {
-      headers: { Authorization: `Zoho-oauthtoken ${token.access_token}` },
+      headers: { Authorization: `Zoho-oauthtoken ${token}` },
     },
   );
   rows = ((await response.json()) as { contacts: Record<string, unknown>[] }).contacts;

@@ -1,4 +1,5 @@
 import type { ConnectorContext, RecordPage, SourceConnector } from '@leadsync/connector-sdk';
+import type { ZohoCredentials } from './tokens.ts';
 import type { ZohoHttpOptions } from './transport.ts';
 
 /** What the Zoho connectors' tests share: fast client options, loopback hosts, settings that point at a simulator. */
@@ -44,4 +45,26 @@ export async function readAll<C, S>(
   const pages: RecordPage[] = [];
   for await (const page of connector.read(ctx, request)) pages.push(page);
   return pages;
+}
+
+/**
+ * What a simulator's token endpoint answers a refresh with the simulator's key (`overrides` replace form fields:
+ * another `refresh_token`, a wrong `client_secret`): the status and the JSON body.
+ */
+export async function mintToken(
+  sim: { accountsUrl: string; credentials: ZohoCredentials },
+  overrides: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const c = sim.credentials;
+  const response = await fetch(`${sim.accountsUrl}/oauth/v2/token`, {
+    method: 'POST',
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      client_id: c.clientId,
+      client_secret: c.clientSecret,
+      refresh_token: c.refreshToken,
+      ...overrides,
+    }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }

@@ -1,3 +1,4 @@
+import { mintToken } from '@leadsync/zoho-accounts/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startZohoCrmSimulator } from './server.ts';
 import type { ZohoCrmSimulator } from './types.ts';
@@ -15,29 +16,13 @@ async function api(path: string, headers: Record<string, string> = {}, auth = to
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
 }
 
-async function mint(
-  refreshToken = sim.credentials.refreshToken,
-  clientSecret = sim.credentials.clientSecret,
-) {
-  const response = await fetch(`${sim.accountsUrl}/oauth/v2/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'refresh_token',
-      client_id: sim.credentials.clientId,
-      client_secret: clientSecret,
-      refresh_token: refreshToken,
-    }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
 beforeAll(async () => {
   sim = await startZohoCrmSimulator({
     seed: 5,
     recordsPerModule: { Leads: 2_100, Contacts: 3 },
     credits: { limit: 5_000 },
   });
-  token = (await mint()).body.access_token as string;
+  token = (await mintToken(sim)).body.access_token as string;
 });
 afterAll(() => sim.close());
 
@@ -153,9 +138,12 @@ describe('metadata, users, deletions [F1, U1, D1]', () => {
 
 describe('keys, scopes, modules and credits [C3, C4, E1–E3, L1–L3]', () => {
   it('DOCUMENTED (accounts server): a refused refresh token is HTTP 200 {"error":"invalid_code"}, a wrong secret invalid_client', async () => {
-    expect(await mint('1000.nope')).toEqual({ status: 200, body: { error: 'invalid_code' } });
-    expect((await mint(undefined, 'wrong')).body).toEqual({ error: 'invalid_client' });
-    expect((await mint()).body).toMatchObject({
+    expect(await mintToken(sim, { refresh_token: '1000.nope' })).toEqual({
+      status: 200,
+      body: { error: 'invalid_code' },
+    });
+    expect((await mintToken(sim, { client_secret: 'wrong' })).body).toEqual({ error: 'invalid_client' });
+    expect((await mintToken(sim)).body).toMatchObject({
       api_domain: sim.apiDomain,
       token_type: 'Bearer',
       expires_in: 3600,

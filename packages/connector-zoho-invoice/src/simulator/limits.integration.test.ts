@@ -1,3 +1,4 @@
+import { mintToken } from '@leadsync/zoho-accounts/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startZohoInvoiceSimulator } from './server.ts';
 import type { StartSimulatorOptions, ZohoInvoiceSimulator } from './types.ts';
@@ -23,18 +24,8 @@ async function sim(options: StartSimulatorOptions = {}) {
 }
 
 async function token(s: ZohoInvoiceSimulator): Promise<{ token: string; apiDomain: string }> {
-  const body = new URLSearchParams({ grant_type: 'refresh_token', ...snake(s.credentials) });
-  const answer = (await (
-    await fetch(`${s.accountsUrl}/oauth/v2/token`, { method: 'POST', body })
-  ).json()) as {
-    access_token: string;
-    api_domain: string;
-  };
-  return { token: answer.access_token, apiDomain: answer.api_domain };
-}
-
-function snake(c: { clientId: string; clientSecret: string; refreshToken: string }) {
-  return { client_id: c.clientId, client_secret: c.clientSecret, refresh_token: c.refreshToken };
+  const { body } = await mintToken(s);
+  return { token: String(body.access_token), apiDomain: String(body.api_domain) };
 }
 
 function get(s: ZohoInvoiceSimulator, accessToken: string, path: string, org = ORGS[0]!.organization_id) {

@@ -1,3 +1,4 @@
+import { mintToken } from '@leadsync/zoho-accounts/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateContacts } from './generator.ts';
 import { startZohoInvoiceSimulator } from './server.ts';
@@ -9,21 +10,6 @@ const ZOHO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{4}$/;
 let sim: ZohoInvoiceSimulator;
 let org: string;
 let token: string;
-
-async function mintToken(s: ZohoInvoiceSimulator, overrides: Record<string, string> = {}) {
-  const c = s.credentials;
-  const response = await fetch(`${s.accountsUrl}/oauth/v2/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'refresh_token',
-      client_id: c.clientId,
-      client_secret: c.clientSecret,
-      refresh_token: c.refreshToken,
-      ...overrides,
-    }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
 
 async function api(path: string, query: Record<string, string> = {}, headers: Record<string, string> = {}) {
   const url = new URL(`${sim.apiUrl}${path}`);
