@@ -3,8 +3,8 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { LOOPBACK, silentLogger } from '@leadsync/zoho-accounts/testing';
 import { createZohoInvoiceConnector } from '../src/index.ts';
-import { DEFAULT_ALLOWED_HOSTS, silentLogger } from '../src/test-helpers.ts';
 
 const n = Number(process.argv[2] ?? 100_000);
 const runs = Number(process.argv[3] ?? 1);
@@ -32,7 +32,7 @@ const ctx = {
     activeContactsOnly: false,
   },
   logger: silentLogger,
-  allowedHosts: DEFAULT_ALLOWED_HOSTS,
+  allowedHosts: LOOPBACK,
 };
 const results = [];
 for (let run = 0; run < runs; run++) {

@@ -1,30 +1,13 @@
 import { MissingPermissionError, SourceUnavailableError } from '@leadsync/connector-sdk';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createZohoInvoiceConnector } from './connector.ts';
-import { generateContacts, startZohoInvoiceSimulator, type ZohoInvoiceSimulator } from './simulator/index.ts';
-import { contextFor, FAST, readAll } from './test-helpers.ts';
+import { generateContacts } from './simulator/index.ts';
+import { contextFor, FAST, sourceIds as ids, listCalls, readAll, simulators } from './test-helpers.ts';
 
 /** Issue 18: what a real Zoho account does that the happy path does not show. */
 const ORG = { organization_id: '72000000001', name: 'Accounts', time_zone: 'Asia/Kolkata' };
-let sims: ZohoInvoiceSimulator[] = [];
-afterEach(async () => {
-  await Promise.all(sims.map((s) => s.close()));
-  sims = [];
-});
-async function sim(options: Parameters<typeof startZohoInvoiceSimulator>[0] = {}) {
-  const s = await startZohoInvoiceSimulator({
-    organizations: [ORG],
-    rateLimit: false,
-    contactsPerOrganization: 0,
-    ...options,
-  });
-  sims.push(s);
-  return s;
-}
+const sim = simulators({ organizations: [ORG], rateLimit: false, contactsPerOrganization: 0 });
 const connector = createZohoInvoiceConnector(FAST);
-const ids = (pages: { records: { sourceId: string }[] }[]) =>
-  pages.flatMap((p) => p.records.map((r) => r.sourceId));
-const listCalls = (s: ZohoInvoiceSimulator) => s.requests.filter((r) => r.path === '/invoice/v3/contacts');
 
 function timed(n: number, base = Date.UTC(2026, 5, 1)) {
   // Ties: two contacts per second, so equal times fall across page boundaries.

@@ -11,34 +11,16 @@ import {
   RateLimitedError,
   SourceUnavailableError,
 } from '@leadsync/connector-sdk';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createZohoInvoiceConnector, DETAIL_UNIT } from './connector.ts';
-import { generateContacts, startZohoInvoiceSimulator, type ZohoInvoiceSimulator } from './simulator/index.ts';
-import { contextFor, FAST, readAll } from './test-helpers.ts';
+import { generateContacts } from './simulator/index.ts';
+import { contextFor, FAST, sourceIds as ids, listCalls, readAll, simulators } from './test-helpers.ts';
 
 const ORG = { organization_id: '70000000001', name: 'Test Org', time_zone: 'America/New_York' };
-let sims: ZohoInvoiceSimulator[] = [];
 
-async function sim(options: Parameters<typeof startZohoInvoiceSimulator>[0] = {}) {
-  const s = await startZohoInvoiceSimulator({
-    organizations: [ORG],
-    rateLimit: false,
-    contactsPerOrganization: 0,
-    ...options,
-  });
-  sims.push(s);
-  return s;
-}
-
-afterEach(async () => {
-  await Promise.all(sims.map((s) => s.close()));
-  sims = [];
-});
+const sim = simulators({ organizations: [ORG], rateLimit: false, contactsPerOrganization: 0 });
 
 const connector = createZohoInvoiceConnector(FAST);
-const ids = (pages: { records: { sourceId: string }[] }[]) =>
-  pages.flatMap((p) => p.records.map((r) => r.sourceId));
-const listCalls = (s: ZohoInvoiceSimulator) => s.requests.filter((r) => r.path === '/invoice/v3/contacts');
 
 describe('reading contacts', () => {
   it('reads 10,000 contacts over 50 pages of 200 exactly once each', async () => {
@@ -366,8 +348,12 @@ describe('account, organizations and fields', () => {
   });
 
   it('lists organizations with string ids', async () => {
-    const s = await startZohoInvoiceSimulator({ contactsPerOrganization: 0 });
-    sims.push(s);
+    const s = await sim({
+      organizations: [
+        ORG,
+        { organization_id: '70000000002', name: 'Second Org', time_zone: 'Europe/Berlin' },
+      ],
+    });
     const orgs = await connector.listOrganizations(contextFor(s));
     expect(orgs).toEqual(s.organizations.map((o) => ({ id: o.organization_id, name: o.name })));
   });

@@ -1,7 +1,7 @@
 import { mintToken } from '@leadsync/zoho-accounts/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startZohoInvoiceSimulator } from './server.ts';
-import type { StartSimulatorOptions, ZohoInvoiceSimulator } from './types.ts';
+import { describe, expect, it } from 'vitest';
+import { simulators } from '../test-helpers.ts';
+import type { ZohoInvoiceSimulator } from './types.ts';
 
 /**
  * The simulator's limits, scopes and list-filter modes. Each test says whether Zoho DOCUMENTS (or real answers
@@ -11,17 +11,8 @@ const ORGS = [
   { organization_id: '81000000001', name: 'One', time_zone: 'Europe/London' },
   { organization_id: '81000000002', name: 'Two', time_zone: 'Asia/Kolkata' },
 ];
-let sims: ZohoInvoiceSimulator[] = [];
-afterEach(async () => {
-  await Promise.all(sims.map((s) => s.close()));
-  sims = [];
-});
 
-async function sim(options: StartSimulatorOptions = {}) {
-  const s = await startZohoInvoiceSimulator({ organizations: ORGS, contactsPerOrganization: 3, ...options });
-  sims.push(s);
-  return s;
-}
+const sim = simulators({ organizations: ORGS, contactsPerOrganization: 3 });
 
 async function token(s: ZohoInvoiceSimulator): Promise<{ token: string; apiDomain: string }> {
   const { body } = await mintToken(s);
