@@ -59,16 +59,33 @@ function open(ctx: Ctx, options: ZohoClientOptions): Session {
   };
 }
 
-async function defaultOrganizationId(client: ZohoClient): Promise<string> {
+/** The account's organizations (`GET /organizations`). */
+async function organizations(client: ZohoClient) {
   const body = envelope(
     organizationsEnvelopeSchema,
     await client.get('/organizations', undefined),
     'GET /organizations',
   );
-  const org = body.organizations.find((o) => o.is_default_org) ?? body.organizations[0];
+  return body.organizations;
+}
+
+/** The account's default organization, else its first; undefined when it has none. */
+async function defaultOrganization(client: ZohoClient) {
+  const orgs = await organizations(client);
+  return orgs.find((o) => o.is_default_org) ?? orgs[0];
+}
+
+async function defaultOrganizationId(client: ZohoClient): Promise<string> {
+  const org = await defaultOrganization(client);
   if (!org)
     throw new InvalidConfigurationError('This Zoho Invoice account has no organization', 'organizationId');
   return org.organization_id;
+}
+
+/** The email of the user the key belongs to (`GET /users`, the current user), or undefined. */
+async function currentUserEmail(client: ZohoClient, organizationId: string): Promise<string | undefined> {
+  const users = envelope(usersEnvelopeSchema, await client.get('/users', organizationId), 'GET /users');
+  return users.users.find((u) => u.is_current_user)?.email || undefined;
 }
 
 export interface ZohoInvoiceConnectorOptions extends ZohoClientOptions {
@@ -98,36 +115,22 @@ export function createZohoInvoiceConnector(
 
     async check(ctx) {
       const { client } = open(ctx, options);
-      const orgs = envelope(
-        organizationsEnvelopeSchema,
-        await client.get('/organizations', undefined),
-        'GET /organizations',
-      );
-      const org = orgs.organizations.find((o) => o.is_default_org) ?? orgs.organizations[0];
+      const org = await defaultOrganization(client);
       if (!org) return {};
-      const users = envelope(
-        usersEnvelopeSchema,
-        await client.get('/users', org.organization_id),
-        'GET /users',
-      );
-      const me = users.users.find((u) => u.is_current_user);
-      return { primaryEmail: me?.email || undefined, accountName: org.name || undefined };
+      return {
+        primaryEmail: await currentUserEmail(client, org.organization_id),
+        accountName: org.name || undefined,
+      };
     },
 
     async primaryEmail(ctx, organizationId) {
       const { client } = open(ctx, options);
-      const users = envelope(usersEnvelopeSchema, await client.get('/users', organizationId), 'GET /users');
-      return users.users.find((u) => u.is_current_user)?.email || undefined;
+      return currentUserEmail(client, organizationId);
     },
 
     async listOrganizations(ctx) {
       const { client } = open(ctx, options);
-      const body = envelope(
-        organizationsEnvelopeSchema,
-        await client.get('/organizations', undefined),
-        'GET /organizations',
-      );
-      return body.organizations.map((o) => ({ id: o.organization_id, name: o.name }));
+      return (await organizations(client)).map((o) => ({ id: o.organization_id, name: o.name }));
     },
 
     async fields(ctx, organizationId) {
