@@ -6,11 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabase } from '@leadsync/db';
 import { connections } from '@leadsync/db/schema';
-import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
+import { createTestDatabase } from '@leadsync/testing/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadApiEnvironment } from './env.ts';
 import { type RunningLeadsync, startLeadsync } from './start.ts';
+import { createCsvSync, type GraphQLData } from './testing/fixtures.ts';
 import type { Json } from './testing/harness.ts';
 
 /** `pnpm start` in this process: the API with the real worker (Agenda on PostgreSQL) running a CSV sync. */
@@ -28,78 +29,89 @@ function freePort(): Promise<number> {
   });
 }
 
-describe('pnpm start with the embedded worker', () => {
-  let tdb: TestDatabase;
-  let dataDir: string;
-  let app: RunningLeadsync;
-  let base: string;
-  /** The webhook receiver's port: the one loopback port this start allows (LEADSYNC_ALLOWED_HOSTS). */
-  let hookPort: number;
+/** GraphQL over HTTP with the admin key: the answer as sent (data and errors). */
+type RawGraphQL = (
+  query: string,
+  variables?: Record<string, unknown>,
+) => Promise<{
+  data?: Record<string, Json>;
+  errors?: { message: string; extensions?: { code?: string; field?: string } }[];
+}>;
 
-  const gql = async (query: string, variables: Record<string, unknown> = {}) => {
-    const response = await fetch(`${base}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { data?: Record<string, Json>; errors?: unknown };
-    if (body.errors || !body.data) throw new Error(JSON.stringify(body.errors));
-    return body.data;
+/**
+ * `pnpm start` on a free port in a fresh database and data folder, with the admin key and `env` added; `stop` ends
+ * it and removes both.
+ */
+async function startOnFreePort(name: string, env: Record<string, string>) {
+  const tdb = await createTestDatabase();
+  const dataDir = await mkdtemp(join(tmpdir(), `leadsync-${name}-`));
+  const port = await freePort();
+  let app: RunningLeadsync | undefined;
+  const stop = async () => {
+    await app?.stop();
+    await tdb.drop();
+    await rm(dataDir, { recursive: true, force: true });
   };
-
-  /** A mailing list, a CSV connection holding `csv` and a draft sync of it into the list; resolves to the sync's id. */
-  async function csvSync(listName: string, connectionName: string, csv: string, syncName: string) {
-    const list = (
-      await gql(`mutation($name: String!) { createMailingList(name: $name) { id } }`, { name: listName })
-    ).createMailingList.id;
-    const connection = (
-      await gql(`mutation($i: CreateConnectionInput!) { createConnection(input: $i) { id } }`, {
-        i: { connector: 'csv', name: connectionName, credentials: {}, settings: { csv } },
-      })
-    ).createConnection.id;
-    return (
-      await gql(`mutation($i: CreateSyncInput!) { createSync(input: $i) { id } }`, {
-        i: {
-          name: syncName,
-          connectionId: connection,
-          sourceOrganizationId: 'file',
-          importMode: 'ALL',
-          mailingListId: list,
-          fieldMapping: [{ source: 'email', target: 'email' }],
-          schedule: { frequency: 'DAILY', time: '04:00', timeZone: 'Europe/Paris' },
-        },
-      })
-    ).createSync.id;
-  }
-
-  beforeAll(async () => {
-    tdb = await createTestDatabase();
-    dataDir = await mkdtemp(join(tmpdir(), 'leadsync-start-'));
-    const port = await freePort();
-    hookPort = await freePort();
+  try {
     app = await startLeadsync(
       loadApiEnvironment({
         DATABASE_URL: tdb.url,
         PORT: String(port),
         LEADSYNC_DATA_DIR: dataDir,
         LEADSYNC_ADMIN_KEY: ADMIN_KEY,
-        LEADSYNC_SANDBOX: 'false',
-        LEADSYNC_ALLOWED_HOSTS: `127.0.0.1:${hookPort}`,
         LEADSYNC_WORKER_POLL_MS: '500',
         LOG_LEVEL: 'silent',
+        ...env,
       }),
     );
-    base = `http://127.0.0.1:${port}`;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const base = `http://127.0.0.1:${port}`;
+  const raw: RawGraphQL = async (query, variables = {}) => {
+    const response = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as Awaited<ReturnType<RawGraphQL>>;
+  };
+  /** The data of an answer without errors (it throws otherwise). */
+  const gql: GraphQLData = async (query, variables) => {
+    const body = await raw(query, variables);
+    if (body.errors || !body.data) throw new Error(JSON.stringify(body.errors));
+    return body.data;
+  };
+  return { tdb, base, port, raw, gql, stop };
+}
+type Started = Awaited<ReturnType<typeof startOnFreePort>>;
+
+describe('pnpm start with the embedded worker', () => {
+  let started: Started;
+  let base: string;
+  let gql: GraphQLData;
+  /** The webhook receiver's port: the one loopback port this start allows (LEADSYNC_ALLOWED_HOSTS). */
+  let hookPort: number;
+
+  beforeAll(async () => {
+    hookPort = await freePort();
+    started = await startOnFreePort('start', {
+      LEADSYNC_SANDBOX: 'false',
+      LEADSYNC_ALLOWED_HOSTS: `127.0.0.1:${hookPort}`,
+    });
+    ({ base, gql } = started);
   });
   afterAll(async () => {
-    await app?.stop();
-    await tdb?.drop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await started?.stop();
   });
 
   it('answers /healthz, schedules an initiated sync and runs it through the worker', async () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
-    const sync = await csvSync('Start', 'File', 'email\na@example.com\nsales@example.com\n', 'Start sync');
+    const { sync } = await createCsvSync(gql, {
+      name: 'Start sync',
+      csv: 'email\na@example.com\nsales@example.com\n',
+    });
     const initiated = (
       await gql(`mutation($id: ID!) { initiateSync(id: $id) { status nextRunAt } }`, { id: sync })
     ).initiateSync;
@@ -151,7 +163,7 @@ describe('pnpm start with the embedded worker', () => {
           },
         )
       ).createWebhook;
-      const sync = await csvSync('Hooked', 'Hooked file', 'email\nb@example.com\n', 'Hooked sync');
+      const { sync } = await createCsvSync(gql, { name: 'Hooked sync', csv: 'email\nb@example.com\n' });
       await gql(`mutation($id: ID!) { initiateSync(id: $id) { id } }`, { id: sync });
       const run = (await gql(`mutation($id: ID!) { runSyncNow(id: $id) { id } }`, { id: sync })).runSyncNow
         .id;
@@ -185,44 +197,15 @@ describe('pnpm start with the embedded worker', () => {
 });
 
 describe('pnpm start without LEADSYNC_ALLOWED_HOSTS', () => {
-  let tdb: TestDatabase;
-  let dataDir: string;
-  let app: RunningLeadsync;
-  let base: string;
-  let port: number;
-
-  const gql = async (query: string, variables: Record<string, unknown> = {}) => {
-    const response = await fetch(`${base}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as {
-      data?: Record<string, Json>;
-      errors?: { message: string; extensions?: { code?: string; field?: string } }[];
-    };
-  };
+  let started: Started;
+  let gql: RawGraphQL;
 
   beforeAll(async () => {
-    tdb = await createTestDatabase();
-    dataDir = await mkdtemp(join(tmpdir(), 'leadsync-start-default-'));
-    port = await freePort();
-    app = await startLeadsync(
-      loadApiEnvironment({
-        DATABASE_URL: tdb.url,
-        PORT: String(port),
-        LEADSYNC_DATA_DIR: dataDir,
-        LEADSYNC_ADMIN_KEY: ADMIN_KEY,
-        LEADSYNC_WORKER_POLL_MS: '500',
-        LOG_LEVEL: 'silent',
-      }),
-    );
-    base = `http://127.0.0.1:${port}`;
+    started = await startOnFreePort('start-default', {});
+    gql = started.raw;
   });
   afterAll(async () => {
-    await app?.stop();
-    await tdb?.drop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await started?.stop();
   });
 
   it('offers a Zoho CRM sandbox beside the Invoice one: its modules, and the fields of its leads (issue 21)', async () => {
@@ -262,14 +245,14 @@ describe('pnpm start without LEADSYNC_ALLOWED_HOSTS', () => {
     });
     expect(organizations.errors).toBeUndefined();
     expect(organizations.data?.sourceOrganizations.length).toBeGreaterThan(0);
-    const handle = createDatabase(tdb.url, { max: 1 });
+    const handle = createDatabase(started.tdb.url, { max: 1 });
     const [row] = await handle.db.select().from(connections).where(eq(connections.id, sandbox.id));
     await handle.close();
     const sandboxPort = new URL(String((row?.settings as { apiUrl?: string } | undefined)?.apiUrl)).port;
 
     // A webhook to the API's own port, to PostgreSQL's, to ssh's on another loopback name.
     const refusedHooks = [
-      `http://127.0.0.1:${port}/graphql`,
+      `http://127.0.0.1:${started.port}/graphql`,
       'http://127.0.0.1:5432/',
       'http://localhost:22/',
     ];

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCsvSync } from '../testing/fixtures.ts';
 import { ok, startTestApi, type TestApi } from '../testing/harness.ts';
 import { metricsRoute } from './metrics.ts';
 
@@ -23,26 +24,7 @@ const csv = [
 ].join('\n');
 
 async function runOneCsvSync() {
-  const listId = ok(await api.gql('mutation { createMailingList(name: "Metrics") { id } }')).createMailingList
-    .id;
-  const connectionId = ok(
-    await api.gql('mutation($input: CreateConnectionInput!) { createConnection(input: $input) { id } }', {
-      input: { connector: 'csv', name: 'Metrics file', credentials: {}, settings: { csv } },
-    }),
-  ).createConnection.id;
-  const syncId = ok(
-    await api.gql('mutation($input: CreateSyncInput!) { createSync(input: $input) { id } }', {
-      input: {
-        name: 'Metrics sync',
-        connectionId,
-        sourceOrganizationId: 'file',
-        importMode: 'ALL',
-        mailingListId: listId,
-        fieldMapping: [{ source: 'email', target: 'email' }],
-        schedule: { frequency: 'DAILY', time: '06:00', timeZone: 'UTC' },
-      },
-    }),
-  ).createSync.id;
+  const { sync: syncId } = await createCsvSync(api.data, { name: 'Metrics', csv });
   ok(await api.gql('mutation($id: ID!) { initiateSync(id: $id) { id } }', { id: syncId }));
   ok(await api.gql('mutation($id: ID!) { runSyncNow(id: $id) { id } }', { id: syncId }));
   await api.scheduler.idle();

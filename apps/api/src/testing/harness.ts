@@ -70,6 +70,8 @@ export interface TestApi {
     variables?: Record<string, unknown>,
     key?: string | null,
   ): Promise<GraphQLResult<T>>;
+  /** The data of an answer that must have no errors (they are in the thrown error otherwise). */
+  data(query: string, variables?: Record<string, unknown>, key?: string | null): Promise<Json>;
   /** Another organization with its own admin key. */
   newOrganization(name: string, role?: 'admin' | 'member'): Promise<{ id: string; key: string }>;
   newKey(organizationId: string, role: 'admin' | 'member'): Promise<string>;
@@ -116,6 +118,16 @@ export async function startTestApi(
   };
   const first = await newOrganization('Acme');
 
+  async function gql(query: string, variables: Record<string, unknown> = {}, key: string | null = first.key) {
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as Omit<GraphQLResult, 'status'>;
+    return { status: response.status, ...body } as GraphQLResult<Json>;
+  }
+
   return {
     url,
     db: handle.db,
@@ -127,15 +139,8 @@ export async function startTestApi(
     secretBox,
     newOrganization,
     newKey,
-    async gql(query, variables = {}, key = first.key) {
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await response.json()) as Omit<GraphQLResult, 'status'>;
-      return { status: response.status, ...body } as GraphQLResult<Json>;
-    },
+    gql,
+    data: async (query, variables, key) => ok(await gql(query, variables, key)),
     async close() {
       await scheduler.idle();
       await api.stop();

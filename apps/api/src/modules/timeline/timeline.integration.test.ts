@@ -1,13 +1,14 @@
 import { pruneExpiredRunRecords } from '@leadsync/db/repositories';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeOf, type Json, ok, startTestApi, type TestApi } from '../../testing/harness.ts';
+import { createCsvSync } from '../../testing/fixtures.ts';
+import { codeOf, type Json, startTestApi, type TestApi } from '../../testing/harness.ts';
 
 let api: TestApi;
 let gql: (query: string, variables?: Record<string, unknown>, key?: string | null) => Promise<Json>;
 
 beforeAll(async () => {
   api = await startTestApi();
-  gql = async (query, variables, key) => ok(await api.gql(query, variables, key));
+  gql = api.data;
 });
 afterAll(() => api?.close());
 
@@ -30,31 +31,8 @@ async function timeline(email: string, extra: Record<string, unknown> = {}, key?
   return (await gql(TIMELINE, { email, ...extra }, key)).leadTimeline;
 }
 
-/** A CSV sync into a new list, run once (the engine runs it in this process). */
-async function csvSync(name: string, csv: string) {
-  const list = (
-    await gql(`mutation($n: String!) { createMailingList(name: $n) { id } }`, { n: `${name} list` })
-  ).createMailingList.id;
-  const connection = (
-    await gql(`mutation($i: CreateConnectionInput!) { createConnection(input: $i) { id } }`, {
-      i: { connector: 'csv', name: `${name} file`, credentials: {}, settings: { csv } },
-    })
-  ).createConnection.id;
-  const sync = (
-    await gql(`mutation($i: CreateSyncInput!) { createSync(input: $i) { id } }`, {
-      i: {
-        name,
-        connectionId: connection,
-        sourceOrganizationId: 'file',
-        importMode: 'ALL',
-        mailingListId: list,
-        fieldMapping: [{ source: 'email', target: 'email' }],
-        schedule: { frequency: 'DAILY', time: '04:00', timeZone: 'Europe/Paris' },
-      },
-    })
-  ).createSync.id;
-  return { sync, connection };
-}
+/** A CSV sync into a new list (`<name> list`), from a connection `<name> file`. */
+const csvSync = (name: string, csv: string) => createCsvSync(gql, { name, csv });
 
 /** Runs the sync (the first time by initiating it) and returns the run's id once it has succeeded. */
 async function runNow(sync: string): Promise<string> {
@@ -219,25 +197,7 @@ describe('run history retention', () => {
     const org = await api.newOrganization('Pruned');
     const as = (query: string, variables?: Record<string, unknown>) => gql(query, variables, org.key);
     await as(`mutation { updateRunRecordRetention(days: 1) { id } }`);
-    const list = (await as(`mutation { createMailingList(name: "L") { id } }`)).createMailingList.id;
-    const connection = (
-      await as(`mutation($i: CreateConnectionInput!) { createConnection(input: $i) { id } }`, {
-        i: { connector: 'csv', name: 'F', credentials: {}, settings: { csv: 'email\nold@example.com\n' } },
-      })
-    ).createConnection.id;
-    const sync = (
-      await as(`mutation($i: CreateSyncInput!) { createSync(input: $i) { id } }`, {
-        i: {
-          name: 'Old sync',
-          connectionId: connection,
-          sourceOrganizationId: 'file',
-          importMode: 'ALL',
-          mailingListId: list,
-          fieldMapping: [{ source: 'email', target: 'email' }],
-          schedule: { frequency: 'DAILY', time: '04:00', timeZone: 'Europe/Paris' },
-        },
-      })
-    ).createSync.id;
+    const { sync } = await createCsvSync(as, { name: 'Old sync', csv: 'email\nold@example.com\n' });
     await as(`mutation($id: ID!) { initiateSync(id: $id) { id } }`, { id: sync });
     await api.scheduler.idle();
     const before = (await gql(TIMELINE, { email: 'old@example.com' }, org.key)).leadTimeline;
