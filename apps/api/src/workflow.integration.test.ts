@@ -6,6 +6,7 @@ import { fastRegistry } from '@leadsync/connectors/testing';
 import { syncs } from '@leadsync/db/schema';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syncInput } from './testing/fixtures.ts';
 import { codeOf, ok, startTestApi, type TestApi } from './testing/harness.ts';
 
 // Issue 19, "The sync workflow as a marketer expects it": the GraphQL side of each point.
@@ -32,39 +33,37 @@ describe('the sync workflow', () => {
   }
 
   async function csvSync(schedule: Record<string, unknown>, listId: string): Promise<string> {
+    const input = syncInput({
+      name: 'Workflow',
+      connectionId: csvConnectionId,
+      mailingListId: listId,
+      schedule,
+    });
     return ok(
       await api.gql(`mutation($input: CreateSyncInput!) { createSync(input: $input) { id status } }`, {
-        input: {
-          name: 'Workflow',
-          connectionId: csvConnectionId,
-          sourceOrganizationId: 'file',
-          importMode: 'ALL',
-          mailingListId: listId,
-          fieldMapping: MAPPING,
-          schedule,
-        },
+        input,
       }),
     ).createSync.id;
   }
 
   const INITIATE = `mutation($id: ID!) { initiateSync(id: $id) { status nextRunAt lastRun { status trigger } } }`;
 
+  /** A Zoho Invoice sync's input into the list, daily at 09:00 in Kolkata unless `patch` says otherwise. */
+  const zohoInput = (listId: string, patch: Record<string, unknown> = {}) =>
+    syncInput({
+      name: 'Zoho',
+      connectionId: zohoConnectionId,
+      sourceOrganizationId: zohoOrganizationId,
+      mailingListId: listId,
+      schedule: { frequency: 'DAILY', time: '09:00', timeZone: 'Asia/Kolkata' },
+      ...patch,
+    });
+
   async function zohoSync(listId: string, patch: Record<string, unknown> = {}) {
     return ok(
       await api.gql(
         `mutation($input: CreateSyncInput!) { createSync(input: $input) { id status createdAt retrieveFrom fullRereadPending setupStep } }`,
-        {
-          input: {
-            name: 'Zoho',
-            connectionId: zohoConnectionId,
-            sourceOrganizationId: zohoOrganizationId,
-            importMode: 'ALL',
-            mailingListId: listId,
-            fieldMapping: MAPPING,
-            schedule: { frequency: 'DAILY', time: '09:00', timeZone: 'Asia/Kolkata' },
-            ...patch,
-          },
-        },
+        { input: zohoInput(listId, patch) },
       ),
     ).createSync;
   }
@@ -278,19 +277,7 @@ describe('the sync workflow', () => {
     function zohoDraftUpdate(id: string, listId: string, patch: Record<string, unknown>) {
       return api.gql(
         `mutation($id: ID!, $input: CreateSyncInput!) { updateSyncDraft(id: $id, input: $input) { id name status setupStep } }`,
-        {
-          id,
-          input: {
-            name: 'Zoho',
-            connectionId: zohoConnectionId,
-            sourceOrganizationId: zohoOrganizationId,
-            importMode: 'ALL',
-            mailingListId: listId,
-            fieldMapping: MAPPING,
-            schedule: { frequency: 'DAILY', time: '09:00', timeZone: 'Asia/Kolkata' },
-            ...patch,
-          },
-        },
+        { id, input: zohoInput(listId, patch) },
       );
     }
   });
@@ -386,16 +373,13 @@ describe('the sync workflow', () => {
       const refused = await api.gql(
         `mutation($input: CreateSyncInput!) { createSync(input: $input) { id } }`,
         {
-          input: {
+          input: syncInput({
             name: 'File',
             connectionId: csvConnectionId,
-            sourceOrganizationId: 'file',
-            importMode: 'ALL',
             mailingListId: list,
-            fieldMapping: MAPPING,
             schedule: { frequency: 'DAILY', time: '09:00', timeZone: 'UTC' },
             activeRecordsOnly: true,
-          },
+          }),
         },
       );
       expect(refused.errors?.[0]?.extensions).toMatchObject({
