@@ -1,34 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import type { Logger } from '@leadsync/connector-sdk';
-import { createDatabase, type DatabaseHandle, SecretBox } from '@leadsync/db';
+import { SecretBox } from '@leadsync/db';
 import { connections } from '@leadsync/db/schema';
-import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { silentLogger, useTestDatabase } from '../testing/database.ts';
 import { collect, factories } from '../testing/factories.ts';
 import { type DoctorCheck, type DoctorDeps, doctor } from './doctor.ts';
 import { prepareJobStore } from './migrate.ts';
 
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-let tdb: TestDatabase;
-let handle: DatabaseHandle;
+const tdb = useTestDatabase();
 const key = randomBytes(32);
-
-beforeAll(async () => {
-  tdb = await createTestDatabase();
-  handle = createDatabase(tdb.url, { max: 2 });
-});
-afterAll(async () => {
-  await handle.close();
-  await tdb.drop();
-});
 
 function deps(overrides: Partial<DoctorDeps> = {}): DoctorDeps {
   return {
     openDatabase: async () => ({ url: tdb.url, stop: async () => {} }),
     secretKey: async () => ({ key, source: 'LEADSYNC_SECRET_KEY' }),
     allowedHosts: ['127.0.0.1'],
-    logger: silent,
+    logger: silentLogger,
     ...overrides,
   };
 }
@@ -53,7 +41,7 @@ describe('leadsync doctor', () => {
 
   it('passes every check once the job store exists and a connection’s key is accepted', async () => {
     await prepareJobStore(tdb.url, undefined);
-    const f = factories(handle.db, new SecretBox(key));
+    const f = factories(tdb.handle.db, new SecretBox(key));
     const { org } = await f.organization('Acme');
     await f.connection(org.id, {
       name: 'Good file',
@@ -70,11 +58,14 @@ describe('leadsync doctor', () => {
   });
 
   it('names a connection whose settings the source refuses, and one that needs a new key', async () => {
-    const f = factories(handle.db, new SecretBox(key));
+    const f = factories(tdb.handle.db, new SecretBox(key));
     const { org } = await f.organization('Beta');
     await f.connection(org.id, { name: 'No emails', settings: { csv: 'name,city\nAda,London\n' } });
     const stale = await f.connection(org.id, { name: 'Stale' });
-    await handle.db.update(connections).set({ status: 'needs_new_key' }).where(eq(connections.id, stale.id));
+    await tdb.handle.db
+      .update(connections)
+      .set({ status: 'needs_new_key' })
+      .where(eq(connections.id, stale.id));
     const result = await doctor(deps(), collect());
     expect(result.ok).toBe(false);
     expect(byName(result.checks, 'connection "No emails" (csv, Beta)')).toMatchObject({
@@ -85,7 +76,7 @@ describe('leadsync doctor', () => {
       status: 'fail',
       fix: expect.stringMatching(/new account key/),
     });
-    await handle.db.delete(connections).where(eq(connections.organizationId, org.id));
+    await tdb.handle.db.delete(connections).where(eq(connections.organizationId, org.id));
   });
 
   it('fails when the secret key cannot open the stored credentials', async () => {

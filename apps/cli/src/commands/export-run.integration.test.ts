@@ -4,15 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { createDatabase, type DatabaseHandle } from '@leadsync/db';
-import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../lookup.ts';
+import { useTestDatabase } from '../testing/database.ts';
 import { factories } from '../testing/factories.ts';
 import { exportRunCsv, exportRunCsvToFile } from './export-run.ts';
 
-let tdb: TestDatabase;
-let handle: DatabaseHandle;
+const tdb = useTestDatabase();
 let runId: string;
 let dir: string;
 
@@ -52,10 +50,8 @@ function slowSink(delayMs = 1) {
 }
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  handle = createDatabase(tdb.url, { max: 2 });
   dir = await mkdtemp(join(tmpdir(), 'leadsync-cli-export-'));
-  const f = factories(handle.db);
+  const f = factories(tdb.handle.db);
   const { org, list } = await f.organization();
   const connection = await f.connection(org.id);
   const sync = await f.sync({ organizationId: org.id, connectionId: connection.id, mailingListId: list.id });
@@ -77,15 +73,13 @@ beforeAll(async () => {
   runId = run.id;
 });
 afterAll(async () => {
-  await handle.close();
-  await tdb.drop();
   await rm(dir, { recursive: true, force: true });
 });
 
 describe('leadsync export-run --csv', () => {
   it('writes a header and every record in source order, quoted as RFC 4180 says', async () => {
     const sink = slowSink();
-    const count = await exportRunCsv(handle.db, runId, sink.stream);
+    const count = await exportRunCsv(tdb.handle.db, runId, sink.stream);
     expect(count).toBe(7);
     expect(await sink.text()).toBe(EXPECTED.join(''));
   });
@@ -93,13 +87,13 @@ describe('leadsync export-run --csv', () => {
   it('reads the records a batch at a time and gives the same file for any batch size', async () => {
     for (const batchSize of [1, 2, 3, 1000]) {
       const sink = slowSink();
-      await exportRunCsv(handle.db, runId, sink.stream, { batchSize });
+      await exportRunCsv(tdb.handle.db, runId, sink.stream, { batchSize });
       expect(await sink.text()).toBe(EXPECTED.join(''));
     }
   });
 
   it('waits for a slow reader instead of buffering the whole run', async () => {
-    const f = factories(handle.db);
+    const f = factories(tdb.handle.db);
     const { org, list } = await f.organization('Big');
     const connection = await f.connection(org.id);
     const sync = await f.sync({
@@ -114,7 +108,7 @@ describe('leadsync export-run --csv', () => {
     }));
     const big = await f.runWithRecords(org.id, sync.id, records);
     const sink = slowSink(25);
-    const count = await exportRunCsv(handle.db, big.id, sink.stream, { batchSize: 500 });
+    const count = await exportRunCsv(tdb.handle.db, big.id, sink.stream, { batchSize: 500 });
     expect(count).toBe(5_000);
     const text = await sink.text();
     expect(text.split('\r\n')).toHaveLength(5_002);
@@ -125,7 +119,7 @@ describe('leadsync export-run --csv', () => {
 
   it('writes a file only when the export is complete', async () => {
     const path = join(dir, 'run.csv');
-    const count = await exportRunCsvToFile(handle.db, runId, path, { batchSize: 2 });
+    const count = await exportRunCsvToFile(tdb.handle.db, runId, path, { batchSize: 2 });
     expect(count).toBe(7);
     expect(await readFile(path, 'utf8')).toBe(EXPECTED.join(''));
     expect(existsSync(`${path}.partial`)).toBe(false);
@@ -133,10 +127,12 @@ describe('leadsync export-run --csv', () => {
 
   it('refuses an unknown run without creating a file', async () => {
     const path = join(dir, 'missing.csv');
-    await expect(exportRunCsvToFile(handle.db, '00000000-0000-4000-8000-000000000000', path)).rejects.toThrow(
-      CliError,
+    await expect(
+      exportRunCsvToFile(tdb.handle.db, '00000000-0000-4000-8000-000000000000', path),
+    ).rejects.toThrow(CliError);
+    await expect(exportRunCsv(tdb.handle.db, 'not-a-uuid', slowSink().stream)).rejects.toThrow(
+      /was not found/,
     );
-    await expect(exportRunCsv(handle.db, 'not-a-uuid', slowSink().stream)).rejects.toThrow(/was not found/);
     expect(existsSync(path)).toBe(false);
     expect(existsSync(`${path}.partial`)).toBe(false);
   });

@@ -2,43 +2,25 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Logger } from '@leadsync/connector-sdk';
 import { connectorRegistry } from '@leadsync/connectors';
-import { createDatabase, type DatabaseHandle, StoredFileRepository } from '@leadsync/db';
+import { StoredFileRepository } from '@leadsync/db';
 import { connections } from '@leadsync/db/schema';
-import { createEngine, type Engine } from '@leadsync/engine';
-import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../lookup.ts';
-import { collect, factories } from '../testing/factories.ts';
+import { useEngineTestBed } from '../testing/database.ts';
+import { collect } from '../testing/factories.ts';
 import { uploadFile } from './file-upload.ts';
 
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-let tdb: TestDatabase;
-let handle: DatabaseHandle;
-let engine: Engine;
-let f: ReturnType<typeof factories>;
+const bed = useEngineTestBed();
 let dir: string;
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  handle = createDatabase(tdb.url, { max: 4 });
-  f = factories(handle.db);
-  engine = createEngine({
-    db: handle.db,
-    secretBox: f.secretBox,
-    registry: connectorRegistry,
-    allowedHosts: ['127.0.0.1'],
-    logger: silent,
-  });
   dir = await mkdtemp(join(tmpdir(), 'leadsync-upload-'));
 });
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
-  await handle?.close();
-  await tdb?.drop();
 });
 
 /** A semicolon-separated Windows-1252 export of `rows` people (over 1 MiB from 30,000 rows). */
@@ -48,19 +30,19 @@ function export1252(rows: number): Buffer {
   return Buffer.from(`${lines.join('\r\n')}\r\n`, 'latin1');
 }
 
-const deps = () => ({ db: handle.db, engine, registry: connectorRegistry });
-
 describe('leadsync csv upload', () => {
   it('stores the file with its checksum, says what it detected, and points a connection at it', async () => {
-    const { org } = await f.organization('Upload Co');
-    const old = await f.connection(org.id, { settings: { csv: 'email\nada@example.com\n', delimiter: ';' } });
+    const { org } = await bed.f.organization('Upload Co');
+    const old = await bed.f.connection(org.id, {
+      settings: { csv: 'email\nada@example.com\n', delimiter: ';' },
+    });
     const bytes = export1252(30_000);
     const path = join(dir, 'export.csv');
     await writeFile(path, bytes);
     const out = collect();
     const stored: number[] = [];
     const result = await uploadFile(
-      { ...deps(), progress: { start() {}, update: (n) => stored.push(n), stop() {} } },
+      { ...bed.deps(), progress: { start() {}, update: (n) => stored.push(n), stop() {} } },
       path,
       { connectorId: 'csv', connectionId: old.id },
       out,
@@ -73,22 +55,22 @@ describe('leadsync csv upload', () => {
     expect(out.text).toContain('delimiter Semicolon (;)');
     expect(out.text).toContain('Columns: email, name, city');
     expect(out.text).toMatch(/About [23]\d,\d{3} rows/); // estimated from the first rows
-    const [updated] = await handle.db.select().from(connections).where(eq(connections.id, old.id));
+    const [updated] = await bed.handle.db.select().from(connections).where(eq(connections.id, old.id));
     expect(updated?.settings).toEqual({ delimiter: ';', fileId: result.fileId, fileName: 'export.csv' });
-    const fields = await connectorRegistry.get('csv').fields(engine.connectorContext(updated!));
+    const fields = await connectorRegistry.get('csv').fields(bed.engine.connectorContext(updated!));
     expect(fields.map((field) => field.key)).toEqual(['email', 'name', 'city']);
   });
 
   it('goes on with an upload that stopped, and refuses a file of another size', async () => {
-    const { org } = await f.organization('Resume Co');
+    const { org } = await bed.f.organization('Resume Co');
     const bytes = export1252(40_000);
     const path = join(dir, 'resume.csv');
     await writeFile(path, bytes);
-    const files = new StoredFileRepository(handle.db, org.id);
+    const files = new StoredFileRepository(bed.handle.db, org.id);
     const started = await files.create({ name: 'resume.csv', size: bytes.length });
     await files.append(started.id, 0, bytes.subarray(0, 1_000_000));
     const result = await uploadFile(
-      deps(),
+      bed.deps(),
       path,
       { connectorId: 'csv', organizationId: org.id, resumeId: started.id },
       collect(),
@@ -98,27 +80,32 @@ describe('leadsync csv upload', () => {
 
     const other = await files.create({ name: 'x.csv', size: 10 });
     await expect(
-      uploadFile(deps(), path, { connectorId: 'csv', organizationId: org.id, resumeId: other.id }, collect()),
+      uploadFile(
+        bed.deps(),
+        path,
+        { connectorId: 'csv', organizationId: org.id, resumeId: other.id },
+        collect(),
+      ),
     ).rejects.toThrow(CliError);
   });
 
   it('refuses an empty file, a file over the limit and an organization that is not named', async () => {
-    const { org } = await f.organization('Limits Co');
+    const { org } = await bed.f.organization('Limits Co');
     const empty = join(dir, 'empty.csv');
     await writeFile(empty, '');
     await expect(
-      uploadFile(deps(), empty, { connectorId: 'csv', organizationId: org.id }, collect()),
+      uploadFile(bed.deps(), empty, { connectorId: 'csv', organizationId: org.id }, collect()),
     ).rejects.toThrow('The file is empty.');
     const small = join(dir, 'small.csv');
     await writeFile(small, 'email\nada@example.com\n');
     await expect(
-      uploadFile(deps(), small, { connectorId: 'csv', organizationId: org.id, maxBytes: 5 }, collect()),
+      uploadFile(bed.deps(), small, { connectorId: 'csv', organizationId: org.id, maxBytes: 5 }, collect()),
     ).rejects.toThrow(/at most 5 are accepted/);
-    await expect(uploadFile(deps(), small, { connectorId: 'csv' }, collect())).rejects.toThrow(
+    await expect(uploadFile(bed.deps(), small, { connectorId: 'csv' }, collect())).rejects.toThrow(
       /several organizations/,
     );
     await expect(
-      uploadFile(deps(), small, { connectorId: 'zoho-invoice', organizationId: org.id }, collect()),
+      uploadFile(bed.deps(), small, { connectorId: 'zoho-invoice', organizationId: org.id }, collect()),
     ).rejects.toThrow(/does not take an uploaded file/);
   });
 });

@@ -1,22 +1,14 @@
-import type { Logger } from '@leadsync/connector-sdk';
-import { connectorRegistry } from '@leadsync/connectors';
-import { createDatabase, type DatabaseHandle } from '@leadsync/db';
 import { connections, syncRuns } from '@leadsync/db/schema';
-import { createEngine, type Engine } from '@leadsync/engine';
-import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
 import { eq } from 'drizzle-orm';
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CliError } from '../lookup.ts';
-import { collect, factories } from '../testing/factories.ts';
+import { useEngineTestBed } from '../testing/database.ts';
+import { collect } from '../testing/factories.ts';
 import { listSyncs } from './sync-list.ts';
 import { type RunProgress, runSync, syncLockKey } from './sync-run.ts';
 
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-let tdb: TestDatabase;
-let handle: DatabaseHandle;
-let engine: Engine;
-let f: ReturnType<typeof factories>;
+const bed = useEngineTestBed();
 
 const SMALL_CSV = [
   'email,first_name',
@@ -48,50 +40,27 @@ function recordingProgress(onUpdate?: (n: number) => void) {
   return { progress, updates, started: () => started, stopped: () => stopped };
 }
 
-beforeAll(async () => {
-  tdb = await createTestDatabase();
-  handle = createDatabase(tdb.url, { max: 4 });
-  f = factories(handle.db);
-  engine = createEngine({
-    db: handle.db,
-    secretBox: f.secretBox,
-    registry: connectorRegistry,
-    allowedHosts: ['127.0.0.1'],
-    logger: silent,
-  });
-});
-afterAll(async () => {
-  await handle.close();
-  await tdb.drop();
-});
-
 async function csvSync(csv: string, orgName = 'Acme') {
-  const { org, list } = await f.organization(orgName);
-  const connection = await f.connection(org.id, { settings: { csv } });
-  const sync = await f.sync({ organizationId: org.id, connectionId: connection.id, mailingListId: list.id });
+  const { org, list } = await bed.f.organization(orgName);
+  const connection = await bed.f.connection(org.id, { settings: { csv } });
+  const sync = await bed.f.sync({
+    organizationId: org.id,
+    connectionId: connection.id,
+    mailingListId: list.id,
+  });
   return { org, sync };
 }
 
 describe('leadsync sync run', () => {
   it('prints the warning of a run whose deletions the mass-deletion guard held (issue 17)', async () => {
     const { sync } = await csvSync('email\nx1@example.com\nx2@example.com\nx3@example.com', 'Guarded');
-    await runSync(
-      { db: handle.db, sql: handle.sql, engine, registry: connectorRegistry },
-      sync.id,
-      {},
-      collect(),
-    );
-    await handle.db
+    await runSync(bed.deps(), sync.id, {}, collect());
+    await bed.handle.db
       .update(connections)
       .set({ settings: { csv: 'email\nx1@example.com' } })
       .where(eq(connections.id, sync.connectionId));
     const out = collect();
-    const { run } = await runSync(
-      { db: handle.db, sql: handle.sql, engine, registry: connectorRegistry },
-      sync.id,
-      {},
-      out,
-    );
+    const { run } = await runSync(bed.deps(), sync.id, {}, out);
     expect(run).toMatchObject({ status: 'succeeded', deleted: 0, heldDeletions: 2 });
     expect(out.text).toMatch(/^Warning: The source no longer lists 2 of the 3 records/m);
   });
@@ -101,7 +70,7 @@ describe('leadsync sync run', () => {
     const out = collect();
     const recorded = recordingProgress();
     const { run, interrupted } = await runSync(
-      { db: handle.db, sql: handle.sql, engine, registry: connectorRegistry, progress: recorded.progress },
+      { ...bed.deps(), progress: recorded.progress },
       sync.id,
       {},
       out,
@@ -130,12 +99,7 @@ describe('leadsync sync run', () => {
     expect(out.text).toMatch(/^ {2}invalid pattern +1$/m);
     expect(out.text).toMatch(/^total +6$/m);
 
-    const second = await runSync(
-      { db: handle.db, sql: handle.sql, engine, registry: connectorRegistry },
-      sync.id,
-      {},
-      collect(),
-    );
+    const second = await runSync(bed.deps(), sync.id, {}, collect());
     expect(second.run).toMatchObject({ status: 'succeeded', newLeads: 0, duplicate: 2, ignored: 4 });
   });
 
@@ -145,10 +109,7 @@ describe('leadsync sync run', () => {
     const recorded = recordingProgress();
     const { run } = await runSync(
       {
-        db: handle.db,
-        sql: handle.sql,
-        engine,
-        registry: connectorRegistry,
+        ...bed.deps(),
         progress: recorded.progress,
         estimate: true,
       },
@@ -172,10 +133,7 @@ describe('leadsync sync run', () => {
     const out = collect();
     const first = await runSync(
       {
-        db: handle.db,
-        sql: handle.sql,
-        engine,
-        registry: connectorRegistry,
+        ...bed.deps(),
         progress: recorded.progress,
         signal: interrupts.signal,
       },
@@ -188,12 +146,7 @@ describe('leadsync sync run', () => {
     expect(out.text).toContain(`Run \`leadsync sync run ${sync.id}\` again to resume`);
 
     const resumedOut = collect();
-    const resumed = await runSync(
-      { db: handle.db, sql: handle.sql, engine, registry: connectorRegistry },
-      sync.id,
-      {},
-      resumedOut,
-    );
+    const resumed = await runSync(bed.deps(), sync.id, {}, resumedOut);
     expect(resumed.run).toMatchObject({
       id: first.run.id,
       status: 'succeeded',
@@ -206,12 +159,7 @@ describe('leadsync sync run', () => {
   it('reports a failed run with its error', async () => {
     const { sync } = await csvSync('name,city\nAda,London\n', 'Broken');
     const out = collect();
-    const { run } = await runSync(
-      { db: handle.db, sql: handle.sql, engine, registry: connectorRegistry },
-      sync.id,
-      {},
-      out,
-    );
+    const { run } = await runSync(bed.deps(), sync.id, {}, out);
     expect(run.status).toBe('failed');
     expect(out.text).toContain(`Run ${run.id}: failed`);
     expect(out.text).toMatch(/Error: .*email/i);
@@ -219,18 +167,11 @@ describe('leadsync sync run', () => {
 
   it('refuses to run a sync that a worker is running (its advisory lock is held)', async () => {
     const { sync } = await csvSync(SMALL_CSV, 'Busy');
-    const worker = postgres(tdb.url, { max: 1, onnotice: () => {} });
+    const worker = postgres(bed.url, { max: 1, onnotice: () => {} });
     try {
       await worker`SELECT pg_advisory_lock(hashtextextended(${syncLockKey(sync.id)}, 0))`;
-      await expect(
-        runSync(
-          { db: handle.db, sql: handle.sql, engine, registry: connectorRegistry },
-          sync.id,
-          {},
-          collect(),
-        ),
-      ).rejects.toThrow(/being run by a worker/);
-      const runs = await handle.db.select().from(syncRuns).where(eq(syncRuns.syncId, sync.id));
+      await expect(runSync(bed.deps(), sync.id, {}, collect())).rejects.toThrow(/being run by a worker/);
+      const runs = await bed.handle.db.select().from(syncRuns).where(eq(syncRuns.syncId, sync.id));
       expect(runs).toEqual([]);
     } finally {
       await worker.end();
@@ -239,8 +180,8 @@ describe('leadsync sync run', () => {
 
   it('finds a sync in any organization, and only in the given one with --org', async () => {
     const { org, sync } = await csvSync(SMALL_CSV, 'Scoped');
-    const other = await f.organization('Other');
-    const deps = { db: handle.db, sql: handle.sql, engine, registry: connectorRegistry };
+    const other = await bed.f.organization('Other');
+    const deps = bed.deps();
     await expect(runSync(deps, sync.id, { organizationId: other.org.id }, collect())).rejects.toThrow(
       CliError,
     );
@@ -252,10 +193,10 @@ describe('leadsync sync run', () => {
 
 describe('leadsync sync list', () => {
   it('lists every organization’s syncs with connector, status and next run', async () => {
-    const { org, list } = await f.organization('Zulu');
-    const connection = await f.connection(org.id);
+    const { org, list } = await bed.f.organization('Zulu');
+    const connection = await bed.f.connection(org.id);
     const nextRunAt = new Date('2031-01-02T06:00:00Z');
-    const sync = await f.sync({
+    const sync = await bed.f.sync({
       organizationId: org.id,
       connectionId: connection.id,
       mailingListId: list.id,
@@ -263,7 +204,7 @@ describe('leadsync sync list', () => {
       nextRunAt,
     });
     const out = collect();
-    const rows = await listSyncs(handle.db, {}, out);
+    const rows = await listSyncs(bed.handle.db, {}, out);
     expect(rows.length).toBeGreaterThan(1);
     expect(out.text.split('\n')[0]).toMatch(/^id +name +connector +status +next run +organization$/);
     expect(out.text).toMatch(
@@ -271,7 +212,7 @@ describe('leadsync sync list', () => {
     );
 
     const only = collect();
-    expect(await listSyncs(handle.db, { organizationId: org.id }, only)).toHaveLength(1);
+    expect(await listSyncs(bed.handle.db, { organizationId: org.id }, only)).toHaveLength(1);
     expect(only.text.trim().split('\n')).toHaveLength(3);
   });
 });
