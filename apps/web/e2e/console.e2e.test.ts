@@ -9,6 +9,7 @@ import {
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql, type RunningProduct, startProduct } from './product.ts';
+import { createListInWizard, scheduleOnceNow } from './wizard.ts';
 
 // The console against the real product: `pnpm start` on a fresh data directory, headless Chromium
 // (Debian's /usr/bin/chromium driven by playwright-core). Screenshots of each main screen go to
@@ -189,10 +190,7 @@ describe('the admin console in a browser', () => {
     await page.getByTestId('connection-save').click();
     await page.getByTestId('connection-form').waitFor({ state: 'detached' });
     await expect.poll(() => page.getByTestId('source-organization').inputValue()).not.toBe('');
-    await page.getByTestId('mailing-list-select').selectOption('__new__');
-    await page.getByTestId('new-list-name').fill('Newsletter');
-    await page.getByTestId('create-list').click();
-    await expect.poll(() => page.getByTestId('mailing-list-select').inputValue()).not.toMatch(/^(|__new__)$/);
+    await createListInWizard(page, 'Newsletter');
     await shot('03-wizard-details');
     await expectAccessible('wizard, details');
     await page.getByTestId('wizard-next').click();
@@ -728,6 +726,102 @@ describe('the admin console in a browser', () => {
     expect(await card.textContent()).toContain('new.owner@other-company.example.com');
     await card.getByTestId('activate-all').click();
     await expect.poll(() => card.getByTestId('activate-all').count()).toBe(0);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('uploads a file of several parts with its progress bar, and lists the rows it skipped by their line', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    // About 7 MB (two 4 MiB parts), with two malformed rows far into the file.
+    const rows = 100_000;
+    const bad = new Map([
+      [50_000, 'broken@fair.example.com,"Quote"d,X,Y'],
+      [90_000, 'also.broken@fair.example.com,First,"Last"x,Y'],
+    ]);
+    const lines = ['email,first_name,last_name,company'];
+    for (let i = 1; i <= rows; i++)
+      lines.push(bad.get(i) ?? `visitor${i}@fair.example.com,First${i},Last${i},"Stand ${i % 300}, Hall B"`);
+    const file = Buffer.from(`${lines.join('\n')}\n`);
+    expect(file.length).toBeGreaterThan(4 * 1024 * 1024);
+
+    await page.goto(`${product.baseUrl}/#/syncs`);
+    await page.getByTestId('new-sync').click();
+    await page.getByTestId('sync-name').fill('Big fair file');
+    await page.getByTestId('connection-select').selectOption('__new__');
+    await page.getByTestId('connector-csv').check();
+    await page.getByTestId('connection-name').fill('Big fair file');
+    // Every value the bar shows, from the first part to the last.
+    await page.evaluate(() => {
+      const seen: number[] = [];
+      (window as unknown as { progressSeen: number[] }).progressSeen = seen;
+      new MutationObserver(() => {
+        const value = document.querySelector('[data-testid="upload-progress"]')?.getAttribute('value');
+        if (value != null && Number(value) !== seen.at(-1)) seen.push(Number(value));
+      }).observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: ['value'],
+      });
+    });
+    await page.getByTestId('field-settings.fileId').setInputFiles({
+      name: 'big-fair.csv',
+      mimeType: 'text/csv',
+      buffer: file,
+    });
+    await expect
+      .poll(() => page.getByTestId('connection-form').textContent(), { timeout: 60_000 })
+      .toMatch(/big-fair\.csv: about \d{2,3},?\d{3} rows/);
+    const seen = await page.evaluate(() => (window as unknown as { progressSeen: number[] }).progressSeen);
+    expect(seen.at(-1)).toBe(file.length);
+    expect(seen.some((value) => value > 0 && value < file.length)).toBe(true); // a part in, the rest to come
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(await page.getByTestId('upload-progress').getAttribute('max')).toBe(String(file.length));
+    await page.getByTestId('connection-save').click();
+    await page.getByTestId('connection-form').waitFor({ state: 'detached' });
+    // The file's one source organization (named after it), once the new connection has read the file
+    await expect
+      .poll(() => page.getByTestId('source-organization').inputValue(), { timeout: 60_000 })
+      .not.toBe('');
+    await createListInWizard(page, 'Big fair');
+    await page.getByTestId('wizard-next').click();
+    await page.getByRole('heading', { name: '2. Field mapping' }).waitFor();
+    await page.getByTestId('wizard-next').click();
+    await scheduleOnceNow(page);
+    expect(await page.getByTestId('review-first-import').textContent()).toBe('The import starts now, once.');
+    await page.getByTestId('initiate').click();
+    await page.getByTestId('sync-details-page').waitFor();
+
+    const report = page.getByTestId('run-report');
+    await expect
+      .poll(() => report.getByTestId('run-status').first().textContent(), {
+        timeout: 240_000,
+        interval: 2_000,
+      })
+      .toMatch(/Succeeded|Failed/);
+    expect(await report.getByTestId('run-status').first().textContent()).toBe('Succeeded');
+    // The rows the file could not give, by their line in the file; the rest imported.
+    const banner = report.getByTestId('run-rejections');
+    await banner.locator('li').nth(1).waitFor();
+    expect(await banner.locator('p').textContent()).toBe(
+      '2 rows of the file could not be read and were skipped (the rest was imported):',
+    );
+    expect(await banner.locator('li').allTextContents()).toEqual([
+      'line 50,001: a quoted value is followed by other characters.',
+      'line 90,001: a quoted value is followed by other characters.',
+    ]);
+    expect(await report.getByTestId('total-total').locator('dd').textContent()).toBe(
+      (rows - 2).toLocaleString('en-GB'),
+    );
+    const { syncs } = await graphql<{
+      syncs: { name: string; lastRun: { rejectedCount: number; totals: { total: number } } | null }[];
+    }>(product, 'query { syncs { name lastRun { rejectedCount totals { total } } } }');
+    expect(syncs.find((s) => s.name === 'Big fair file')?.lastRun).toEqual({
+      rejectedCount: 2,
+      totals: { total: rows - 2 },
+    });
+    await banner.scrollIntoViewIfNeeded();
+    await shot('23-run-rows-skipped', false);
+    await expectAccessible('a run that skipped rows of its file');
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql, type RunningProduct, startProduct } from './product.ts';
+import { createListInWizard, scheduleOnceNow } from './wizard.ts';
 
 // Issue 21 in a browser: the real product (`pnpm start`, fresh data directory) offers a "Zoho CRM (sandbox)"
 // connection; a sync of its Leads with criteria (Lead Source is Trade Show) is built in the wizard, initiated, and
@@ -61,10 +62,7 @@ describe('a Zoho CRM sync in the console', () => {
     await page.getByTestId('criteria-field').first().selectOption('Lead_Source');
     await page.getByTestId('criteria-op').first().selectOption('is');
     await page.getByTestId('criteria-value').first().fill('Trade Show');
-    await page.getByTestId('mailing-list-select').selectOption('__new__');
-    await page.getByTestId('new-list-name').fill('CRM trade show');
-    await page.getByTestId('create-list').click();
-    await expect.poll(() => page.getByTestId('mailing-list-select').inputValue()).not.toMatch(/^(|__new__)$/);
+    await createListInWizard(page, 'CRM trade show');
     await page.getByTestId('wizard-next').click();
 
     await page.getByRole('heading', { name: '2. Field mapping' }).waitFor();
@@ -73,11 +71,7 @@ describe('a Zoho CRM sync in the console', () => {
     await page.getByTestId('mapping-source-lastName').selectOption('Last_Name');
     await page.getByTestId('wizard-next').click();
 
-    await page.getByRole('heading', { name: '3. Schedule' }).waitFor();
-    await page.getByTestId('frequency-ONCE').check();
-    await page.getByTestId('schedule-time').fill('');
-    await page.getByTestId('wizard-next').click();
-    await page.getByRole('heading', { name: '4. Review' }).waitFor();
+    await scheduleOnceNow(page);
     await page.getByTestId('initiate').click();
 
     await page.getByTestId('sync-details-page').waitFor();
