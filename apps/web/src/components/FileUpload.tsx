@@ -174,9 +174,9 @@ export function FileUploadField({ connectorId, field, error, onUploaded }: Props
                 <select
                   {...p}
                   value={option.value}
-                  onChange={(e) =>
-                    setSettings({ ...(settings ?? {}), ...preview.settings, [option.key]: e.target.value })
-                  }
+                  // The choices made, not all that was detected: the rest is detected again (a delimiter is
+                  // found in the text the new encoding reads).
+                  onChange={(e) => setSettings({ ...(settings ?? {}), [option.key]: e.target.value })}
                   data-testid={`file-option-${option.key}`}
                 >
                   {option.choices.map((choice) => (
