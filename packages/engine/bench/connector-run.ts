@@ -12,27 +12,24 @@ import { createScratchDatabase, seedSimulatorSync, startSimulator } from './setu
 const connectorId = process.argv[2] === 'zoho-crm' ? 'zoho-crm' : 'zoho-invoice';
 const n = Number(process.argv[3] ?? 100_000);
 const serverUrl = process.env.TEST_DATABASE_URL as string;
+// Each source's simulator child and its fields mapped to the same four lead fields (source field → lead field).
 const SOURCES = {
   'zoho-invoice': {
     script: './simulator-child.ts',
-    mapping: [
-      { source: 'email', target: 'email' },
-      { source: 'first_name', target: 'firstName' },
-      { source: 'last_name', target: 'lastName' },
-      { source: 'company_name', target: 'fields.company' },
-    ],
+    fields: {
+      email: 'email',
+      first_name: 'firstName',
+      last_name: 'lastName',
+      company_name: 'fields.company',
+    },
   },
   'zoho-crm': {
     script: './crm-simulator-child.ts',
-    mapping: [
-      { source: 'Email', target: 'email' },
-      { source: 'First_Name', target: 'firstName' },
-      { source: 'Last_Name', target: 'lastName' },
-      { source: 'Company', target: 'fields.company' },
-    ],
+    fields: { Email: 'email', First_Name: 'firstName', Last_Name: 'lastName', Company: 'fields.company' },
   },
-} as const;
+};
 const source = SOURCES[connectorId];
+const mapping = Object.entries(source.fields).map(([from, target]) => ({ source: from, target }));
 
 const scratch = await createScratchDatabase(serverUrl);
 let child: ChildProcess | undefined;
@@ -56,7 +53,7 @@ try {
     secretBox,
     connectorId,
     info,
-    mapping: source.mapping,
+    mapping,
   });
   const queued = await engine.queueRun(organization.id, sync.id, { trigger: 'manual' });
   const started = performance.now();
