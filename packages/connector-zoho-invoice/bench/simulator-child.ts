@@ -1,24 +1,11 @@
 // The simulator in its own process for bench/read.ts. Prints one JSON line when it listens; when its stdin
 // closes it prints the CPU it spent serving (after seeding) and exits.
-import { startZohoInvoiceSimulator } from '../src/simulator/index.ts';
+import { benchSimulatorInfo, startBenchSimulator } from '../src/simulator/index.ts';
 
-const n = Number(process.argv[2] ?? 100_000);
-const sim = await startZohoInvoiceSimulator({
-  seed: 42,
-  organizations: [{ organization_id: '900000001', name: 'Bench Inc.' }],
-  contactsPerOrganization: n,
-  rateLimit: false,
-  tokenMintLimit: false,
-});
+const sim = await startBenchSimulator(Number(process.argv[2] ?? 100_000));
 const seeded = process.cpuUsage();
 process.stdout.write(
-  `${JSON.stringify({
-    apiUrl: sim.apiUrl,
-    accountsUrl: sim.accountsUrl,
-    credentials: sim.credentials,
-    organizationId: sim.organizations[0]?.organization_id,
-    seedCpuSeconds: (seeded.user + seeded.system) / 1e6,
-  })}\n`,
+  `${JSON.stringify({ ...benchSimulatorInfo(sim), seedCpuSeconds: (seeded.user + seeded.system) / 1e6 })}\n`,
 );
 process.stdin.resume();
 process.stdin.on('end', () => {

@@ -7,6 +7,8 @@ import { fastZohoInvoiceConnector } from '@leadsync/connector-zoho-invoice/testi
 export { startZohoCrmSimulator, type ZohoCrmSimulator } from '@leadsync/connector-zoho-crm/simulator';
 export { crmSimulatorSettings, fastZohoCrmConnector } from '@leadsync/connector-zoho-crm/testing';
 export {
+  benchSimulatorInfo,
+  startBenchSimulator,
   startZohoInvoiceSimulator,
   type ZohoInvoiceSimulator,
 } from '@leadsync/connector-zoho-invoice/simulator';
