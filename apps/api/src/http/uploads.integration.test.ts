@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { connectorRegistry } from '@leadsync/connectors';
+import express from 'express';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, startTestApi, type TestApi } from '../testing/harness.ts';
+import { uploadRoutes } from './uploads.ts';
 
 const MB = 1024 * 1024;
 
@@ -229,6 +234,64 @@ describe('uploads', () => {
       { key: 'E-mail', type: 'email' },
       { key: 'Vorname', type: 'string' },
     ]);
+  });
+
+  it('keeps the cost of its checksum linear when the parts of an upload reach different API processes', async () => {
+    // A second process's upload routes over the same database (its own checksums in memory).
+    const other = createServer(
+      express().use(
+        uploadRoutes(
+          {
+            db: api.db,
+            secretBox: api.secretBox,
+            registry: connectorRegistry,
+            engine: api.engine,
+            scheduler: api.scheduler,
+            logger: pino({ level: 'silent' }),
+            allowedHosts: [],
+          },
+          { maxBytes: 200 * MB },
+        ),
+      ),
+    );
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    try {
+      const bytes = csvBytes(250_000); // 16 parts of 1 MiB and a bit
+      const parts = Math.ceil(bytes.length / MB);
+      expect(parts).toBeGreaterThanOrEqual(16);
+      /** Queries an upload of the file costs, its parts sent to `urlOf(part)`. */
+      const upload = async (urlOf: (part: number) => string) => {
+        const before = api.queries();
+        const id = (await start('spread.csv', bytes.length)).body.id as string;
+        let last: Record<string, unknown> = {};
+        for (let part = 0; part < parts; part++) {
+          const first = part * MB;
+          const body = bytes.subarray(first, Math.min(bytes.length, first + MB));
+          const response = await fetch(`${urlOf(part)}/uploads/${id}`, {
+            method: 'PUT',
+            headers: {
+              authorization: `Bearer ${api.key}`,
+              'content-range': `bytes ${first}-${first + body.length - 1}/${bytes.length}`,
+            },
+            body,
+          });
+          expect(response.status).toBe(200);
+          last = (await response.json()) as Record<string, unknown>;
+        }
+        expect(last).toMatchObject({
+          complete: true,
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+        });
+        return api.queries() - before;
+      };
+      const oneProcess = await upload(() => api.url);
+      const alternating = await upload((part) => (part % 2 ? otherUrl : api.url));
+      // At most one reading of the whole file (4 pieces a query) to hash it, not a reading of all before each part.
+      expect(alternating - oneProcess).toBeLessThanOrEqual(Math.ceil(parts / 4) + 2);
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 
   it("refuses with a sentence a file over its connection's limits (columns, rows), which are settings", async () => {

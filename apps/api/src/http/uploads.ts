@@ -87,20 +87,23 @@ export function uploadRoutes(
   const organizationOf = (req: Request, res: Response) =>
     organizationOfRequest(deps.db, req, res, limitsOf(req));
 
-  /** The running SHA-256 of the file's first `offset` bytes: kept, or computed again from the stored bytes. */
-  async function hashAt(files: StoredFileRepository, id: string, offset: number): Promise<Hash> {
+  /**
+   * The running SHA-256 of the file's first `offset` bytes when this process has it (it received them), else none:
+   * the parts of an upload may reach different API processes, and hashing the stored bytes again before each part
+   * would read the file once per part. Without it the file is hashed once, when complete (`digestOf`).
+   */
+  function hashAt(id: string, offset: number): Hash | undefined {
     const kept = hashes.get(id);
     if (kept && kept.offset === offset) return kept.hash;
+    hashes.delete(id);
+    return offset === 0 ? createHash('sha256') : undefined;
+  }
+
+  /** The SHA-256 of a stored file, read from its stored bytes. */
+  async function digestOf(files: StoredFileRepository, id: string): Promise<string> {
     const hash = createHash('sha256');
-    let read = 0;
-    for await (const chunk of files.read(id, 0)) {
-      const part = chunk.subarray(0, Math.max(0, offset - read));
-      hash.update(part);
-      read += part.length;
-      if (read >= offset) break;
-    }
-    remember(id, hash, offset);
-    return hash;
+    for await (const chunk of files.read(id, 0)) hash.update(chunk);
+    return hash.digest('hex');
   }
 
   function remember(id: string, hash: Hash, offset: number): void {
@@ -196,7 +199,7 @@ export function uploadRoutes(
     }
 
     let offset = first;
-    const hash = await hashAt(files, id, offset);
+    const hash = hashAt(id, offset);
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     let conflict = false;
@@ -211,9 +214,11 @@ export function uploadRoutes(
         hashes.delete(id);
         return;
       }
-      hash.update(bytes);
       offset += bytes.length;
-      remember(id, hash, offset);
+      if (hash) {
+        hash.update(bytes);
+        remember(id, hash, offset);
+      }
     };
 
     let tooLong = false;
@@ -256,7 +261,8 @@ export function uploadRoutes(
     }
     let current = (await files.find(id)) ?? file;
     if (current.receivedBytes === current.size && !current.completedAt) {
-      current = (await files.complete(id, hash.digest('hex'))) ?? current;
+      const sha256 = hash ? hash.digest('hex') : await digestOf(files, id);
+      current = (await files.complete(id, sha256)) ?? current;
       hashes.delete(id);
       deps.logger.info({ organizationId, uploadId: id, size: current.size }, 'upload complete');
     }
