@@ -64,7 +64,10 @@ export async function uploadInChunks(file: File, onProgress: (stored: number) =>
     if (++failures > RETRIES) throw new Error('The connection keeps dropping; try the upload again later.');
     await new Promise((resolve) => setTimeout(resolve, 500 * failures));
     const now = await call(`/uploads/${encodeURIComponent(id)}`, { method: 'GET' }).catch(() => undefined);
-    if (now?.status === 200) offset = now.body.offset;
+    if (now?.status === 200) {
+      offset = now.body.offset;
+      onProgress(offset); // what the server kept of the dropped part
+    }
   }
   return id;
 }
