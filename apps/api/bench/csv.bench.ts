@@ -16,21 +16,14 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { connectorRegistry } from '@leadsync/connectors';
-import { createDatabase, runMigrations, SecretBox, startScratchPostgres } from '@leadsync/db';
-import { ApiKeyRepository, createOrganization } from '@leadsync/db/repositories';
+import { createDatabase, SecretBox } from '@leadsync/db';
 import { mailingLists, syncs } from '@leadsync/db/schema';
 import { createEngine } from '@leadsync/engine';
 import pino from 'pino';
-import postgres from 'postgres';
+import { createBenchOrganization, openScratchDatabase } from './setup.ts';
 
 const n = Number(process.env.BENCH_CSV_N ?? 1_000_000);
 const CHUNK = 16 * 1024 * 1024;
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
 
 /**
  * The file, made on the fly in pieces of about 1 MiB: people, every 40th row a repeat of an earlier email; without
@@ -92,19 +85,13 @@ function child(script: string, args: string[], env: NodeJS.ProcessEnv = process.
   return { proc, nextJson };
 }
 
-const server = await startScratchPostgres(process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL);
-const scratch = `leadsync_csv_bench_${randomBytes(4).toString('hex')}`;
-const admin = postgres(server.url, { max: 1, onnotice: () => {} });
-await admin.unsafe(`create database "${scratch}"`);
-const url = withDatabase(server.url, scratch);
+const { server, url, close } = await openScratchDatabase('leadsync_csv_bench');
 const children: ChildProcess[] = [];
 try {
-  await runMigrations(url);
   const handle = createDatabase(url, { max: 2 });
   const { db } = handle;
   const secretKey = randomBytes(32);
-  const org = await createOrganization(db, 'Bench');
-  const key = (await new ApiKeyRepository(db, org.id).create({ name: 'bench', role: 'admin' })).plainKey;
+  const { organization: org, key } = await createBenchOrganization(db);
   const [list] = await db
     .insert(mailingLists)
     .values({ organizationId: org.id, name: 'Bench list' })
@@ -278,7 +265,5 @@ try {
   );
 } finally {
   for (const proc of children) if (proc.exitCode === null) proc.kill();
-  await admin.unsafe(`drop database if exists "${scratch}" with (force)`);
-  await admin.end();
-  await server.stop();
+  await close();
 }

@@ -24,30 +24,25 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { connectorRegistry } from '@leadsync/connectors';
-import { runMigrations, SecretBox, startScratchPostgres } from '@leadsync/db';
+import { SecretBox } from '@leadsync/db';
 import {
-  ApiKeyRepository,
   ConnectionRepository,
-  createOrganization,
   MailingListRepository,
   SyncRepository,
   SyncRunRepository,
 } from '@leadsync/db/repositories';
-import { createEngine } from '@leadsync/engine';
 import type autocannon from 'autocannon';
 import express from 'express';
 import { execute, parse, validate } from 'graphql';
 import pino from 'pino';
-import postgres from 'postgres';
 import { authenticate } from '../src/graphql/auth.ts';
 import { createContext } from '../src/graphql/context.ts';
 import { buildLeadsyncSchema } from '../src/graphql/schema.ts';
 import { toConnection } from '../src/modules/connections/connection.service.ts';
 import { toSyncRun } from '../src/modules/runs/run.service.ts';
 import { toSync } from '../src/modules/syncs/sync.service.ts';
-import { createApiServer } from '../src/server.ts';
 import { createCountingDatabase } from '../src/testing/counting-db.ts';
+import * as setup from './setup.ts';
 
 const run = promisify(execFile);
 
@@ -64,30 +59,16 @@ const QUERY = `{ syncs { id name status nextRunAt schedule { frequency time time
   connection { id name status } mailingList { id name leadCount }
   lastRun { id status startedAt finishedAt totals { total newLeads reAdded duplicate ignored deleted } } } }`;
 
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
 async function main() {
-  const server = await startScratchPostgres(process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL);
-  const adminUrl = server.url;
-  const name = `leadsync_bench_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE "${name}"`);
-  const url = withDatabase(adminUrl, name);
-  await runMigrations(url);
-  const handle = createCountingDatabase(url, 10);
+  const scratch = await setup.openScratchDatabase();
+  const handle = createCountingDatabase(scratch.url, 10);
   const { db } = handle;
   const logger = pino({ level: 'silent' });
   const secretBox = new SecretBox(randomBytes(32));
 
   try {
     // Seed: one organization, a CSV connection, two lists, 100 syncs with 3 finished runs each.
-    const organization = await createOrganization(db, 'Bench');
-    const key = (await new ApiKeyRepository(db, organization.id).create({ name: 'bench', role: 'admin' }))
-      .plainKey;
+    const { organization, key } = await setup.createBenchOrganization(db);
     const connections = new ConnectionRepository(db, organization.id);
     const connection = await connections.create({
       connectorId: 'csv',
@@ -98,18 +79,13 @@ async function main() {
     await connections.update(connection.id, { credentialsEncrypted: secretBox.sealJson({}, connection.id) });
     const lists = new MailingListRepository(db, organization.id);
     const listIds = [(await lists.create('Customers')).id, (await lists.create('Prospects')).id];
-    const syncs = new SyncRepository(db, organization.id);
     const runs = new SyncRunRepository(db, organization.id);
-    for (let i = 0; i < SYNCS; i += 1) {
-      const sync = await syncs.create({
-        name: `Sync ${i}`,
-        connectionId: connection.id,
-        sourceOrganizationId: 'file',
-        importMode: 'all',
-        mailingListId: listIds[i % 2] ?? '',
-        fieldMapping: [{ source: 'email', target: 'email' }],
-        schedule: { frequency: 'DAILY', time: '06:00', timeZone: 'Europe/Berlin' },
-      });
+    const syncs = await setup.createBenchSyncs(db, organization.id, {
+      connectionId: connection.id,
+      listIds,
+      count: SYNCS,
+    });
+    for (const sync of syncs) {
       for (let r = 0; r < RUNS_PER_SYNC; r += 1) {
         const { run } = await runs.createQueued({ syncId: sync.id, trigger: 'manual' });
         await runs.update(run.id, {
@@ -123,34 +99,7 @@ async function main() {
       }
     }
 
-    const engine = createEngine({
-      db,
-      secretBox,
-      registry: connectorRegistry,
-      allowedHosts: ['127.0.0.1'],
-      logger,
-    });
-    const noJobs = {
-      scheduleSync: async () => null,
-      unscheduleSync: async () => {},
-      enqueueRun: async () => {},
-    };
-    const apiDeps = {
-      db,
-      secretBox,
-      registry: connectorRegistry,
-      engine,
-      scheduler: noJobs,
-      logger,
-      allowedHosts: [],
-    };
-    const api = await createApiServer({
-      deps: apiDeps,
-      production: true,
-      rateLimit: false,
-    });
-    await new Promise<void>((resolve) => api.httpServer.listen(0, '127.0.0.1', resolve));
-    const { port } = api.httpServer.address() as AddressInfo;
+    const { api, deps: apiDeps, url: apolloUrl } = await setup.startBenchApi(db, secretBox, logger);
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
     const body = JSON.stringify({ query: QUERY });
     const request = { method: 'POST' as const, headers, body };
@@ -229,7 +178,7 @@ async function main() {
     const targets: Record<string, string> = {
       json: `http://127.0.0.1:${basePort}/json`,
       'graphql-js': `http://127.0.0.1:${basePort}/graphql-js`,
-      apollo: `http://127.0.0.1:${port}/graphql`,
+      apollo: `${apolloUrl}/graphql`,
     };
     if (ONLY) for (const name of Object.keys(targets)) if (name !== ONLY) delete targets[name];
 
@@ -341,13 +290,8 @@ async function main() {
     );
   } finally {
     await handle.close();
-    await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-    await server.stop();
+    await scratch.close();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+setup.runBench(main);

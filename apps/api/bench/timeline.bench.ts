@@ -10,23 +10,18 @@
  * embedded server in a temporary directory.
  */
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { connectorRegistry } from '@leadsync/connectors';
-import { runMigrations, SecretBox, startScratchPostgres } from '@leadsync/db';
+import { SecretBox } from '@leadsync/db';
 import {
-  ApiKeyRepository,
   ConnectionRepository,
   createOrganization,
   LeadTimelineRepository,
   MailingListRepository,
-  SyncRepository,
 } from '@leadsync/db/repositories';
-import { createEngine } from '@leadsync/engine';
 import pino from 'pino';
 import postgres from 'postgres';
-import { createApiServer } from '../src/server.ts';
 import { createCountingDatabase } from '../src/testing/counting-db.ts';
+import * as setup from './setup.ts';
 
 const RECORDS = Number(process.env.BENCH_TIMELINE_RECORDS ?? 5_000_000);
 const SYNCS = 10;
@@ -40,53 +35,34 @@ const QUERY = `query($email: String!) { leadTimeline(email: $email, first: 50) {
   events { totalCount pageInfo { hasNextPage endCursor }
     edges { node { kind at sync { name } runId runNumber outcome reason suggestion email } } } } }`;
 
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
 async function main() {
-  const server = await startScratchPostgres(process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL);
-  const name = `leadsync_bench_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(server.url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE "${name}"`);
-  const url = withDatabase(server.url, name);
-  await runMigrations(url);
+  const scratch = await setup.openScratchDatabase();
+  const { url } = scratch;
   const handle = createCountingDatabase(url, 10);
   const { db } = handle;
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   const logger = pino({ level: 'silent' });
   const secretBox = new SecretBox(randomBytes(32));
   try {
-    const organization = await createOrganization(db, 'Bench');
+    const { organization, key } = await setup.createBenchOrganization(db);
     const other = await createOrganization(db, 'Other');
-    const key = (await new ApiKeyRepository(db, organization.id).create({ name: 'bench', role: 'admin' }))
-      .plainKey;
     const connection = await new ConnectionRepository(db, organization.id).create({
       connectorId: 'csv',
       name: 'Bench file',
       credentialsEncrypted: 'unused',
     });
     const list = await new MailingListRepository(db, organization.id).create('Customers');
-    const syncs = new SyncRepository(db, organization.id);
-    const syncIds: string[] = [];
-    for (let i = 0; i < SYNCS; i += 1) {
-      const sync = await syncs.create({
-        name: `Sync ${i}`,
+    const syncIds = (
+      await setup.createBenchSyncs(db, organization.id, {
         connectionId: connection.id,
-        sourceOrganizationId: 'file',
-        importMode: 'all',
-        mailingListId: list.id,
-        fieldMapping: [{ source: 'email', target: 'email' }],
-        schedule: { frequency: 'DAILY', time: '06:00', timeZone: 'Europe/Berlin' },
-      });
-      syncIds.push(sync.id);
-    }
+        listIds: [list.id],
+        count: SYNCS,
+      })
+    ).map((sync) => sync.id);
 
     const seedStart = performance.now();
     // Leads with ids derived from their number, so that run records can name them without a join.
@@ -136,28 +112,8 @@ async function main() {
       { n: number }[]
     >`select count(*)::int as n from run_records`;
 
-    const engine = createEngine({ db, secretBox, registry: connectorRegistry, allowedHosts: [], logger });
-    const noJobs = {
-      scheduleSync: async () => null,
-      unscheduleSync: async () => {},
-      enqueueRun: async () => {},
-    };
-    const api = await createApiServer({
-      deps: {
-        db,
-        secretBox,
-        registry: connectorRegistry,
-        engine,
-        scheduler: noJobs,
-        logger,
-        allowedHosts: [],
-      },
-      production: true,
-      rateLimit: false,
-    });
-    await new Promise<void>((resolve) => api.httpServer.listen(0, '127.0.0.1', resolve));
-    const { port } = api.httpServer.address() as AddressInfo;
-    const target = `http://127.0.0.1:${port}/graphql`;
+    const { api, url: apiUrl } = await setup.startBenchApi(db, secretBox, logger);
+    const target = `${apiUrl}/graphql`;
     const ask = async (email: string) => {
       const response = await fetch(target, {
         method: 'POST',
@@ -237,13 +193,8 @@ async function main() {
   } finally {
     await sql.end();
     await handle.close();
-    await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-    await server.stop();
+    await scratch.close();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+setup.runBench(main);
