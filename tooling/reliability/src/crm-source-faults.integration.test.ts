@@ -6,13 +6,12 @@ import {
 } from '@leadsync/connector-zoho-crm/simulator';
 import { crmSimulatorSettings, fastZohoCrmConnector } from '@leadsync/connector-zoho-crm/testing';
 import { connections, type SyncRun } from '@leadsync/db/schema';
-import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   CapturingLogger,
   consistencyViolations,
-  createHarness,
+  createTestHarness,
   type Harness,
   totals,
 } from './support/harness.ts';
@@ -30,20 +29,18 @@ const MAPPING = [
 ];
 
 describe('source faults during a Zoho CRM run', () => {
-  let tdb: TestDatabase;
   let h: Harness;
   const logger = new CapturingLogger();
   const sims: ZohoCrmSimulator[] = [];
   const secrets = new Set<string>();
 
   beforeAll(async () => {
-    tdb = await createTestDatabase();
     const connector = fastZohoCrmConnector({
       requestTimeoutMs: 1_500,
       maxRetryAfterMs: 5_000,
       defaultRetryAfterMs: 20,
     });
-    h = createHarness(tdb.url, { registry: createConnectorRegistry([connector]), logger });
+    h = await createTestHarness({ registry: createConnectorRegistry([connector]), logger });
   });
   afterEach(async () => {
     for (const sim of sims)
@@ -55,7 +52,6 @@ describe('source faults during a Zoho CRM run', () => {
     for (const secret of secrets) expect(logger.text()).not.toContain(secret);
     expect(logger.text()).not.toContain('Zoho-oauthtoken');
     await h?.close();
-    await tdb?.drop();
   });
 
   async function simulator() {

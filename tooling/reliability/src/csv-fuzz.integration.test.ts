@@ -1,11 +1,10 @@
 import { checkEmail } from '@leadsync/core';
-import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailCell } from './support/arbitraries.ts';
 import {
   consistencyViolations,
-  createHarness,
+  createTestHarness,
   type Harness,
   invariantViolations,
   leadCount,
@@ -142,17 +141,14 @@ function expected(file: GeneratedFile) {
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
 
 describe('fuzzing CSV files through the CSV connector and the engine', () => {
-  let tdb: TestDatabase;
   let h: Harness;
   const stats = { files: 0, succeeded: 0, refused: 0, rows: 0 };
 
   beforeAll(async () => {
-    tdb = await createTestDatabase();
-    h = createHarness(tdb.url);
+    h = await createTestHarness();
   });
   afterAll(async () => {
     await h?.close();
-    await tdb?.drop();
   });
 
   it('every data row is accounted for, outcomes follow rules 1–4, and a second run only finds duplicates', async () => {

@@ -4,13 +4,12 @@ import {
   type ZohoInvoiceSimulator,
 } from '@leadsync/connector-zoho-invoice/simulator';
 import { connections, type SyncRun } from '@leadsync/db/schema';
-import { createTestDatabase, type TestDatabase } from '@leadsync/testing/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   CapturingLogger,
   consistencyViolations,
-  createHarness,
+  createTestHarness,
   type Harness,
   leadCount,
   recordsOf,
@@ -28,7 +27,6 @@ const ORG = { organization_id: '700000001', name: 'Fault Co' };
 const CONTACTS = 450;
 
 describe('source faults during a Zoho Invoice run', () => {
-  let tdb: TestDatabase;
   let h: Harness;
   const logger = new CapturingLogger();
   const sims: ZohoInvoiceSimulator[] = [];
@@ -40,8 +38,7 @@ describe('source faults during a Zoho Invoice run', () => {
   };
 
   beforeAll(async () => {
-    tdb = await createTestDatabase();
-    h = createHarness(tdb.url, { registry: registryWith(), logger });
+    h = await createTestHarness({ registry: registryWith(), logger });
   });
   afterEach(async () => {
     for (const sim of sims) remember(sim);
@@ -49,7 +46,6 @@ describe('source faults during a Zoho Invoice run', () => {
   });
   afterAll(async () => {
     await h?.close();
-    await tdb?.drop();
   });
 
   async function simulator(options: { rateLimit?: { limit: number; windowMs: number } } = {}) {

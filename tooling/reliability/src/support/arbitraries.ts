@@ -50,3 +50,10 @@ export const emailCell = fc.oneof(
   { arbitrary: invalidEmail, weight: 3 },
   { arbitrary: emptyEmail, weight: 2 },
 );
+
+/** Names and other texts as people type them into an app: random strings, graphemes, quotes, line breaks, HTML, emoji. */
+export const typedText = fc.oneof(
+  fc.string({ maxLength: 20 }),
+  fc.string({ unit: 'grapheme', maxLength: 12 }),
+  fc.constantFrom('', ' ', 'O\u2019Brien', 'Zoë', '李', 'مريم', '"quoted"', 'a\nb', '<b>x</b>', '🙂'),
+);

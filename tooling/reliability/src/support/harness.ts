@@ -18,6 +18,7 @@ import {
   syncs,
 } from '@leadsync/db/schema';
 import { createEngine, type Engine, type ExecuteRunOptions } from '@leadsync/engine';
+import { createTestDatabase } from '@leadsync/testing/db';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 
 /** Log lines kept in memory, so a test can look for secrets in them. */
@@ -180,6 +181,19 @@ export function createHarness(url: string, options: { registry?: ConnectorRegist
 }
 
 export type Harness = ReturnType<typeof createHarness>;
+
+/** The harness over a fresh test database of its own (`createTestDatabase`); `close()` drops that database too. */
+export async function createTestHarness(options: Parameters<typeof createHarness>[1] = {}): Promise<Harness> {
+  const tdb = await createTestDatabase();
+  const h = createHarness(tdb.url, options);
+  return {
+    ...h,
+    async close() {
+      await h.close();
+      await tdb.drop();
+    },
+  };
+}
 export type Tenant = Awaited<ReturnType<Harness['tenant']>>;
 
 /**
