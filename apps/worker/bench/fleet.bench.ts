@@ -25,6 +25,7 @@ import { runCounters, type SyncRun, syncRuns } from '@leadsync/db/schema';
 import { createEngine } from '@leadsync/engine';
 import { seedSync } from '@leadsync/engine/testing';
 import { createJobScheduler } from '@leadsync/jobs';
+import { createScratchDatabase } from '@leadsync/testing/scratch';
 import { inArray } from 'drizzle-orm';
 import pino from 'pino';
 
@@ -45,13 +46,8 @@ const MAPPING = [
 const logger = pino({ level: 'silent' });
 
 const server = await startScratchPostgres(process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL);
-const scratch = `leadsync_fleet_${randomBytes(4).toString('hex')}`;
-const adminHandle = createDatabase(server.url, { max: 1 });
-const admin = adminHandle.sql;
-await admin.unsafe(`create database "${scratch}"`);
-const parsed = new URL(server.url);
-parsed.pathname = `/${scratch}`;
-const url = parsed.toString();
+const scratch = await createScratchDatabase(server.url, 'leadsync_fleet');
+const { url } = scratch;
 const secretKey = randomBytes(32);
 const workers: ChildProcess[] = [];
 
@@ -218,7 +214,6 @@ try {
 } finally {
   for (const w of workers) w.kill('SIGTERM');
   await new Promise((resolve) => setTimeout(resolve, 500));
-  await admin.unsafe(`drop database if exists "${scratch}" with (force)`).catch(() => {});
-  await adminHandle.close();
+  await scratch.drop().catch(() => {});
   await server.stop();
 }
