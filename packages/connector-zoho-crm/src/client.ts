@@ -4,7 +4,6 @@ import {
   type DailyQuota,
   InvalidConfigurationError,
   MissingPermissionError,
-  SourceUnavailableError,
 } from '@leadsync/connector-sdk';
 import {
   jsonObject,
@@ -142,22 +141,10 @@ export class ZohoCrmClient extends ZohoApiClient {
     query: Record<string, string | number> = {},
     headers: Record<string, string> = {},
   ): Promise<CrmAnswer> {
-    const what = `GET ${path.replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
+    const what = this.describeGet(path);
     let refreshed = false;
     for (;;) {
-      const token = await this.accessToken();
-      const url = new URL(`${this.apiUrl}${path}`);
-      for (const [key, value] of Object.entries(query)) url.searchParams.set(key, String(value));
-      const { status, text } = await this.http.send(
-        {
-          url,
-          headers: { Authorization: `Zoho-oauthtoken ${token}`, Accept: 'application/json', ...headers },
-          account: this.account,
-          what,
-          redirectField: 'apiUrl',
-        },
-        this.policy,
-      );
+      const { status, text, token } = await this.sendGet(path, query, headers, () => this.account, what);
       if (status === 204 || status === 304) return { status, json: undefined };
       const json = jsonObject(text);
       const body = status >= 400 ? errorBody(json) : undefined;
@@ -171,8 +158,7 @@ export class ZohoCrmClient extends ZohoApiClient {
         // is a refused key (InvalidCredentialsError); a fresh token still refused is a permission a person must give.
         if (!refreshed) {
           refreshed = true;
-          this.tokens.forget(token);
-          await this.accessToken(true);
+          await this.refreshAfterRefusal(token);
           continue;
         }
         throw new MissingPermissionError(
@@ -185,12 +171,7 @@ export class ZohoCrmClient extends ZohoApiClient {
           `Zoho CRM refused ${what} (HTTP ${status}, no permission)`,
           NO_PERMISSION_MESSAGE,
         );
-      if (!json) {
-        throw new SourceUnavailableError(
-          `Zoho CRM answered ${what} with a body that is not JSON (HTTP ${status}, ${text.length} bytes). The run can resume from its last checkpoint.`,
-          'Zoho CRM sent an answer that could not be read; nothing is lost: the next run reads again from the last successful one.',
-        );
-      }
+      if (!json) throw this.unreadableAnswer(what, status, `${text.length} bytes`);
       if (status < 400) return { status, json };
       if (!body)
         throw new BadSourceDataError(

@@ -3,7 +3,6 @@ import {
   type DailyQuota,
   InvalidConfigurationError,
   MissingPermissionError,
-  SourceUnavailableError,
 } from '@leadsync/connector-sdk';
 import {
   describeBody,
@@ -93,24 +92,20 @@ export class ZohoClient extends ZohoApiClient {
     organizationId: string | undefined,
     query: Record<string, string | number> = {},
   ): Promise<Record<string, unknown>> {
-    const what = `GET ${path.replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
+    const what = this.describeGet(path);
+    const account = () => this.account(organizationId);
+    const organization: Record<string, string> = organizationId ? { organization_id: organizationId } : {};
+    const headers: Record<string, string> = organizationId ? { [ORG_HEADER]: organizationId } : {};
     let refreshedAfter401 = false;
 
     for (;;) {
-      const token = await this.accessToken();
-      const url = new URL(`${this.apiUrl}${path}`);
-      if (organizationId) url.searchParams.set('organization_id', organizationId);
-      for (const [key, value] of Object.entries(query)) url.searchParams.set(key, String(value));
-      const headers: Record<string, string> = {
-        Authorization: `Zoho-oauthtoken ${token}`,
-        Accept: 'application/json',
-      };
-      if (organizationId) headers[ORG_HEADER] = organizationId;
-      const response = await this.http.send(
-        { url, headers, account: this.account(organizationId), what, redirectField: 'apiUrl' },
-        this.policy,
+      const { status, text, token } = await this.sendGet(
+        path,
+        { ...organization, ...query },
+        headers,
+        account,
+        what,
       );
-      const { status, text } = response;
 
       const json = jsonObject(text);
       const code = typeof json?.code === 'number' ? json.code : undefined;
@@ -123,8 +118,7 @@ export class ZohoClient extends ZohoApiClient {
       if (refused) {
         if (!refreshedAfter401 && status !== 403) {
           refreshedAfter401 = true;
-          this.tokens.forget(token);
-          await this.accessToken(true);
+          await this.refreshAfterRefusal(token);
           continue;
         }
         if (code !== 6041) {
@@ -134,12 +128,7 @@ export class ZohoClient extends ZohoApiClient {
           );
         }
       }
-      if (!json) {
-        throw new SourceUnavailableError(
-          `Zoho Invoice answered ${what} with a body that is not JSON (HTTP ${status}, ${text.length} bytes: "${describeBody(text)}"). The run can resume from its last checkpoint.`,
-          'Zoho Invoice sent an answer that could not be read; nothing is lost: the next run reads again from the last successful one.',
-        );
-      }
+      if (!json) throw this.unreadableAnswer(what, status, `${text.length} bytes: "${describeBody(text)}"`);
       if (status === 404 || code === 1002) throw new ZohoNotFoundError(`${what}: ${message || 'not found'}`);
       if (status >= 400 || code !== 0) {
         const detail = `HTTP ${status}, code ${code ?? 'none'}: ${message || describeBody(text)}`;

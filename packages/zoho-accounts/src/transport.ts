@@ -4,6 +4,7 @@ import {
   type HttpClient,
   type HttpPolicy,
   type Logger,
+  SourceUnavailableError,
 } from '@leadsync/connector-sdk';
 import type { ZohoEndpoints } from './data-centers.ts';
 import { TokenSource, type ZohoCredentials } from './tokens.ts';
@@ -166,5 +167,53 @@ export abstract class ZohoApiClient {
     if (token.apiDomain && !this.endpoints.apiUrlFixed)
       this.apiUrl = `${token.apiDomain}${this.product.apiPath}`;
     return token.token;
+  }
+
+  /** How a GET of `path` is named in logs and messages: `GET /contacts/{id}` (ids left out). */
+  protected describeGet(path: string): string {
+    return `GET ${path.replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
+  }
+
+  /**
+   * GET `path` (after the API path) with `query`, the access token and `headers`, booked to the budget account
+   * `account()` names once the token is had (the API host may come from its answer): the answer's status and text,
+   * and the token it went with (to forget when Zoho refuses it).
+   */
+  protected async sendGet(
+    path: string,
+    query: Record<string, string | number>,
+    headers: Record<string, string>,
+    account: () => string,
+    what: string,
+  ): Promise<{ status: number; text: string; token: string }> {
+    const token = await this.accessToken();
+    const url = new URL(`${this.apiUrl}${path}`);
+    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, String(value));
+    const { status, text } = await this.http.send(
+      {
+        url,
+        headers: { Authorization: `Zoho-oauthtoken ${token}`, Accept: 'application/json', ...headers },
+        account: account(),
+        what,
+        redirectField: 'apiUrl',
+      },
+      this.policy,
+    );
+    return { status, text, token };
+  }
+
+  /** Forgets an access token Zoho refused and gets a fresh one (a refused refresh: InvalidCredentialsError). */
+  protected async refreshAfterRefusal(token: string): Promise<void> {
+    this.tokens.forget(token);
+    await this.accessToken(true);
+  }
+
+  /** The error for an answer whose body is not JSON (`detail`: its size, perhaps its start); the run can resume. */
+  protected unreadableAnswer(what: string, status: number, detail: string): SourceUnavailableError {
+    const source = this.product.sourceName;
+    return new SourceUnavailableError(
+      `${source} answered ${what} with a body that is not JSON (HTTP ${status}, ${detail}). The run can resume from its last checkpoint.`,
+      `${source} sent an answer that could not be read; nothing is lost: the next run reads again from the last successful one.`,
+    );
   }
 }
