@@ -2,7 +2,10 @@ import type { ConnectorContext, RecordPage, SourceConnector } from '@leadsync/co
 import type { ZohoCredentials } from './tokens.ts';
 import type { ZohoHttpOptions } from './transport.ts';
 
-/** What the Zoho connectors' tests share: fast client options, loopback hosts, settings that point at a simulator. */
+/**
+ * What the Zoho connectors' tests and simulators share: fast client options, loopback hosts, settings that point at a
+ * simulator, a token from one, and what a simulator's injected fault applies to.
+ */
 
 export { silentLogger } from '@leadsync/connector-sdk/testing';
 
@@ -67,4 +70,14 @@ export async function mintToken(
     }),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** What a simulator's injected fault applies to: API paths after the API path (`/crm/v8`), or `/oauth/v2/token`. */
+export interface FaultTarget {
+  /** A path prefix; unset: every API call (not the token endpoint). */
+  path?: string;
+  /** Start after this many further API calls (default 0: the next matching call). */
+  afterRequests?: number;
+  /** How many responses it affects (default 1). */
+  count?: number;
 }

@@ -1,3 +1,4 @@
+import type { FaultTarget } from '@leadsync/zoho-accounts/testing';
 import type { EmailMix } from './generator.ts';
 
 export type CrmModuleName = 'Leads' | 'Contacts';
@@ -40,16 +41,6 @@ export interface FieldDefinition {
   values?: string[];
   /** The module a lookup points at. */
   lookupModule?: string;
-}
-
-/** What a fault applies to: API paths after `/crm/v8` (e.g. `/Leads`), or `/oauth/v2/token`. */
-export interface FaultTarget {
-  /** A path prefix; unset: every API call (not the token endpoint). */
-  path?: string;
-  /** Start after this many further API calls (default 0: the next matching call). */
-  afterRequests?: number;
-  /** How many responses it affects (default 1). */
-  count?: number;
 }
 
 export type SimulatorFault =

@@ -1,3 +1,4 @@
+import type { FaultTarget } from '@leadsync/zoho-accounts/testing';
 import type { GeneratorOptions } from './generator.ts';
 
 export interface SimulatorOrganization {
@@ -126,16 +127,6 @@ export interface SimulatorContact {
   primary_contact_id: string;
   created_time: string;
   last_modified_time: string;
-}
-
-/** What a fault applies to: API paths after `/invoice/v3` (e.g. `/contacts`), or `/oauth/v2/token`. */
-export interface FaultTarget {
-  /** A path prefix; unset: every API call (not the token endpoint). */
-  path?: string;
-  /** Start after this many further API calls (default 0: the next matching call). */
-  afterRequests?: number;
-  /** How many responses it affects (default 1). */
-  count?: number;
 }
 
 export type SimulatorFault =
