@@ -1,14 +1,9 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { PageInfo } from '../../graphql/pagination.ts';
 import { JSONObjectScalar } from '../../graphql/scalars.ts';
+import { LeadStatus } from '../core-enums.ts';
 
-export enum LeadStatus {
-  ACTIVE = 'active',
-  DELETED = 'deleted',
-  BOUNCED = 'bounced',
-  DO_NOT_MAIL = 'do_not_mail',
-}
-registerEnumType(LeadStatus, { name: 'LeadStatus' });
+export { LeadStatus };
 
 @ObjectType({
   simpleResolvers: true,

@@ -2,6 +2,7 @@ import { MAX_REJECTION_LENGTH, MAX_RUN_REJECTIONS } from '@leadsync/db/schema';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { PageInfo } from '../../graphql/pagination.ts';
 import { DateTimeScalar } from '../../graphql/scalars.ts';
+import { IgnoredReason, Outcome } from '../core-enums.ts';
 
 export enum RunStatus {
   QUEUED = 'queued',
@@ -13,24 +14,7 @@ export enum RunStatus {
 }
 registerEnumType(RunStatus, { name: 'RunStatus' });
 
-export enum Outcome {
-  NEW = 'new',
-  RE_ADDED = 're_added',
-  DUPLICATE = 'duplicate',
-  IGNORED = 'ignored',
-  DELETED = 'deleted',
-}
-registerEnumType(Outcome, { name: 'Outcome' });
-
-export enum IgnoredReason {
-  BOUNCED = 'bounced',
-  DO_NOT_MAIL = 'do_not_mail',
-  GROUP_EMAIL = 'group_email',
-  FILE_DUPLICATE = 'file_duplicate',
-  EMPTY_EMAIL = 'empty_email',
-  INVALID_PATTERN = 'invalid_pattern',
-}
-registerEnumType(IgnoredReason, { name: 'IgnoredReason' });
+export { IgnoredReason, Outcome };
 
 @ObjectType({
   simpleResolvers: true,
