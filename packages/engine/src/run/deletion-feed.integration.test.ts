@@ -1,9 +1,9 @@
-import { startZohoCrmSimulator, type ZohoCrmSimulator } from '@leadsync/connectors/testing';
+import type { ZohoCrmSimulator } from '@leadsync/connectors/testing';
 import { runRecords, syncRuns, syncs } from '@leadsync/db/schema';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertSucceeded, type Fixture } from '../testing/fixture.ts';
-import { createZohoCrmFixture, zohoCrmSource } from '../testing/sources.ts';
+import { createZohoCrmFixture, withZohoCrmSimulator, zohoCrmSource } from '../testing/sources.ts';
 
 // Issue 21: a connector's deletions feed (Zoho CRM's deleted-records endpoint) instead of a full listing on every
 // run; the full listing stays, once per the sync's deletion period, as the fallback for what the feed misses.
@@ -47,8 +47,7 @@ describe('deletions from the source deletions feed', () => {
   }
 
   it('a lead deleted at the source leaves the list on the next run, without a full listing', async () => {
-    const sim = await startZohoCrmSimulator({ seed: 210, recordsPerModule: { Leads: 600, Contacts: 0 } });
-    try {
+    await withZohoCrmSimulator({ seed: 210, recordsPerModule: { Leads: 600, Contacts: 0 } }, async (sim) => {
       const { sync, list } = await syncOn(sim);
       const first = await f.run(sync.id);
       expect(first.status, first.error ?? '').toBe('succeeded');
@@ -67,14 +66,11 @@ describe('deletions from the source deletions feed', () => {
         .from(runRecords)
         .where(and(eq(runRecords.runId, next.id), eq(runRecords.outcome, 'deleted')));
       expect(deleted).toEqual([{ sourceId: gone.id }]);
-    } finally {
-      await sim.close();
-    }
+    });
   }, 60_000);
 
   it('falls back to the full listing once the deletion period has passed, for what the feed missed', async () => {
-    const sim = await startZohoCrmSimulator({ seed: 211, recordsPerModule: { Leads: 600, Contacts: 0 } });
-    try {
+    await withZohoCrmSimulator({ seed: 211, recordsPerModule: { Leads: 600, Contacts: 0 } }, async (sim) => {
       const { sync, list } = await syncOn(sim);
       expect((await f.run(sync.id)).status).toBe('succeeded');
       const missed = await importedLead(sim, list.id);
@@ -100,14 +96,11 @@ describe('deletions from the source deletions feed', () => {
       expect(after.deletionsChecked).toBe(true);
       expect(await f.listEmails(list.id)).not.toContain(missed.email);
       expect(counts(sim, from).listing).toBeGreaterThan(0);
-    } finally {
-      await sim.close();
-    }
+    });
   }, 60_000);
 
   it('holds fed deletions past the mass-deletion guard, and applies them once confirmed, still without a listing', async () => {
-    const sim = await startZohoCrmSimulator({ seed: 212, recordsPerModule: { Leads: 30, Contacts: 0 } });
-    try {
+    await withZohoCrmSimulator({ seed: 212, recordsPerModule: { Leads: 30, Contacts: 0 } }, async (sim) => {
       const { sync, list } = await syncOn(sim, 5);
       expect((await f.run(sync.id)).status).toBe('succeeded');
       const gone = [await importedLead(sim, list.id, 0), await importedLead(sim, list.id, 1)];
@@ -133,8 +126,6 @@ describe('deletions from the source deletions feed', () => {
       const emails = await f.listEmails(list.id);
       for (const lead of gone) expect(emails).not.toContain(lead.email);
       expect(counts(sim, from)).toEqual({ listing: 0, feed: 2 });
-    } finally {
-      await sim.close();
-    }
+    });
   }, 60_000);
 });

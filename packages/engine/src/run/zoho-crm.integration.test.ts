@@ -1,7 +1,7 @@
 import { startZohoCrmSimulator, type ZohoCrmSimulator } from '@leadsync/connectors/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertSucceeded, type Fixture, totals } from '../testing/fixture.ts';
-import { createZohoCrmFixture, zohoCrmSource } from '../testing/sources.ts';
+import { createZohoCrmFixture, withZohoCrmSimulator, zohoCrmSource } from '../testing/sources.ts';
 
 // Issue 21: the Zoho CRM connector through the real engine, composed like any other (no engine change for it).
 const MAPPING = [
@@ -31,8 +31,7 @@ describe('Zoho CRM leads through the engine', () => {
   }
 
   it('imports the Trade Show leads, then only what changed, and a deleted lead leaves the list', async () => {
-    const sim = await startZohoCrmSimulator({ seed: 21, recordsPerModule: { Leads: 1_500, Contacts: 0 } });
-    try {
+    await withZohoCrmSimulator({ seed: 21, recordsPerModule: { Leads: 1_500, Contacts: 0 } }, async (sim) => {
       const { sync, list } = await syncOn(sim, f.org.id, 0);
       const tradeShow = sim.records('Leads').filter((r) => r.Lead_Source === 'Trade Show');
       const first = await f.run(sync.id);
@@ -55,9 +54,7 @@ describe('Zoho CRM leads through the engine', () => {
       expect(third.status, third.error ?? '').toBe('succeeded');
       expect(third.deleted).toBe(1);
       expect(await f.listEmails(list.id)).not.toContain(String(gone.Email).toLowerCase());
-    } finally {
-      await sim.close();
-    }
+    });
   }, 60_000);
 
   it('a run that meets the daily credits waits, then ends with the totals of a run that did not', async () => {

@@ -4,6 +4,7 @@ import {
   fastRegistry,
   fastZohoCrmConnector,
   simulatorSettings,
+  startZohoCrmSimulator,
   startZohoInvoiceSimulator,
   type ZohoCrmSimulator,
   type ZohoInvoiceSimulator,
@@ -56,6 +57,19 @@ export async function createZohoInvoiceFixture(
       await closeFixture();
     },
   });
+}
+
+/** Runs `test` with a Zoho CRM simulator started with `options`, and closes the simulator after it. */
+export async function withZohoCrmSimulator<T>(
+  options: Parameters<typeof startZohoCrmSimulator>[0],
+  test: (sim: ZohoCrmSimulator) => Promise<T>,
+): Promise<T> {
+  const sim = await startZohoCrmSimulator(options);
+  try {
+    return await test(sim);
+  } finally {
+    await sim.close();
+  }
 }
 
 /** A fixture over the Zoho CRM connector alone, tuned by `fastZohoCrmConnector(crm)`. */
