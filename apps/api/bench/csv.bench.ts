@@ -19,6 +19,7 @@ import { connectorRegistry } from '@leadsync/connectors';
 import { createDatabase, SecretBox } from '@leadsync/db';
 import { mailingLists, syncs } from '@leadsync/db/schema';
 import { createEngine } from '@leadsync/engine';
+import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { createBenchOrganization, openScratchDatabase } from './setup.ts';
 
@@ -172,6 +173,40 @@ try {
       status: 'active',
     })
     .returning();
+  /** The server's WAL counters (the whole server's: on a shared server, other databases' writes count too). */
+  async function walCounters() {
+    const [row] = await db.execute<{ fpi: string; bytes: string }>(
+      sql`select wal_fpi::text as fpi, wal_bytes::text as bytes from pg_stat_wal`,
+    );
+    return row!;
+  }
+  /**
+   * BENCH_CSV_STATIO=1: where the first run's time went in PostgreSQL, on stderr: the blocks each table and index
+   * of the scratch database read from outside shared_buffers (and found inside), the largest first, and the WAL
+   * the server wrote meanwhile (full-page images, bytes).
+   */
+  async function reportBlockReads(walBefore: Awaited<ReturnType<typeof walCounters>>) {
+    const wal = await walCounters();
+    const rows = await db.execute<{ name: string; read: number; hit: number; mb: number }>(sql`
+      select relname as name, heap_blks_read::int as read, heap_blks_hit::int as hit,
+             (pg_relation_size(relid) / 1048576)::int as mb
+      from pg_statio_user_tables
+      union all
+      select indexrelname, idx_blks_read::int, idx_blks_hit::int, (pg_relation_size(indexrelid) / 1048576)::int
+      from pg_statio_user_indexes
+      order by 2 desc limit 14`);
+    const [settings] = await db.execute<{ shared_buffers: string; max_wal_size: string }>(
+      sql`select current_setting('shared_buffers') as shared_buffers, current_setting('max_wal_size') as max_wal_size`,
+    );
+    console.error(
+      JSON.stringify({
+        statio: rows.map((r) => `${r.name} read ${r.read} hit ${r.hit} ${r.mb} MB`),
+        ...settings,
+        wal_fpi: Number(wal.fpi) - Number(walBefore.fpi),
+        wal_mb: Math.round((Number(wal.bytes) - Number(walBefore.bytes)) / 1048576),
+      }),
+    );
+  }
   const engine = createEngine({
     db,
     secretBox: new SecretBox(secretKey),
@@ -198,7 +233,9 @@ try {
     return result;
   }
   const connectionId = createdBody.data.createConnection.id;
+  const walBefore = await walCounters();
   const run = await runInWorker((await engine.queueRun(org.id, sync!.id, { trigger: 'manual' })).id);
+  if (process.env.BENCH_CSV_STATIO === '1') await reportBlockReads(walBefore);
 
   // BENCH_CSV_RERUN=1: the daily case, the same file again with one row removed (a new upload the connection then
   // names): every row is read and classified again, and the deletion listing covers every id of the file.
@@ -231,6 +268,8 @@ try {
       ...process.env,
       BENCH_N: String(n),
       TEST_DATABASE_URL: server.url,
+      // Its line comes after the timeline index's A/B (four more runs of n), which this ratio does not use.
+      BENCH_TIMELINE_AB: '0',
     });
     children.push(baseline.proc);
     zoho = await baseline.nextJson<{ value: number; seconds: number }>();
@@ -256,6 +295,7 @@ try {
       rerun_worker_rss_mb: rerun?.rss_mb,
       rerun_worker_cpu_seconds: rerun && Number(rerun.cpu_seconds.toFixed(2)),
       zoho_leads_per_s: zoho?.value,
+      zoho_seconds: zoho?.seconds,
       // CSV sync time over the Zoho simulator's at the same n (goal ≤ 1.2)
       ratio_vs_zoho: zoho ? Number((zoho.value / leadsPerSecond).toFixed(2)) : undefined,
     }),
