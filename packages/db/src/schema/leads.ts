@@ -1,7 +1,7 @@
 import { LEAD_STATUSES } from '@leadsync/core';
 import { sql } from 'drizzle-orm';
 import { index, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, id, timestamptz, updatedAt } from './columns.ts';
+import { createdAt, timeOrderedId, timestamptz, updatedAt } from './columns.ts';
 
 export const leadStatus = pgEnum('lead_status', LEAD_STATUSES);
 
@@ -10,7 +10,8 @@ export type LeadFields = Record<string, unknown>;
 export const leads = pgTable(
   'leads',
   {
-    id: id(),
+    /** Time-ordered (see timeOrderedId). */
+    id: timeOrderedId(),
     /** References organizations (cascade), enforced per statement by a trigger: see bulk-references.ts. */
     organizationId: uuid().notNull(),
     /** Normalized (trimmed, lowercase, ASCII domain); unique per organization, case-insensitively. */
