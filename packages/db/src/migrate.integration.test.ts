@@ -148,23 +148,10 @@ describe('the active-records migration', () => {
     const sql = postgres(empty.url, { max: 1, onnotice: () => {} });
     try {
       await migrateBefore(sql, '_sync_active_records_only');
-      const [org] = await sql`INSERT INTO organizations (name) VALUES ('Acme') RETURNING id`;
-      const [list] =
-        await sql`INSERT INTO mailing_lists (organization_id, name) VALUES (${org!.id}, 'L') RETURNING id`;
-      const connection = async (settings: Record<string, unknown>) => {
-        const [row] = await sql`
-          INSERT INTO connections (organization_id, connector_id, name, credentials_encrypted, settings)
-          VALUES (${org!.id}, 'zoho-invoice', 'Zoho', 'sealed', ${JSON.stringify(settings)}::jsonb) RETURNING id`;
-        const [sync] = await sql`
-          INSERT INTO syncs (organization_id, connection_id, name, source_organization_id, import_mode,
-            mailing_list_id, schedule)
-          VALUES (${org!.id}, ${row!.id}, 'S', '1', 'all', ${list!.id},
-            ${JSON.stringify({ frequency: 'DAILY', time: '06:00', timeZone: 'UTC' })}::jsonb) RETURNING id`;
-        return { connectionId: row!.id as string, syncId: sync!.id as string };
-      };
-      const active = await connection({ dataCenter: 'eu', activeContactsOnly: true });
-      const all = await connection({ dataCenter: 'com', activeContactsOnly: false });
-      const unset = await connection({ dataCenter: 'com' });
+      const connection = await syncsOfOneOrganization(sql);
+      const active = await connection('zoho-invoice', { dataCenter: 'eu', activeContactsOnly: true });
+      const all = await connection('zoho-invoice', { dataCenter: 'com', activeContactsOnly: false });
+      const unset = await connection('zoho-invoice', { dataCenter: 'com' });
 
       await runMigrations(empty.url);
 
@@ -182,6 +169,77 @@ describe('the active-records migration', () => {
     }
   });
 });
+
+describe('the short CSV source ids migration', () => {
+  it("rewrites a CSV sync's source and run record ids as the connector now makes them, and no other", async () => {
+    const empty = await createEmptyDatabase();
+    const sql = postgres(empty.url, { max: 1, onnotice: () => {} });
+    try {
+      await migrateBefore(sql, '_csv_short_source_ids');
+      const connection = await syncsOfOneOrganization(sql);
+      const syncOf = async (connectorId: string) => {
+        const { organizationId, syncId } = await connection(connectorId, {});
+        const [run] = await sql`
+          INSERT INTO sync_runs (organization_id, sync_id, trigger, status)
+          VALUES (${organizationId}, ${syncId}, 'manual', 'succeeded') RETURNING id`;
+        return { organizationId, syncId, runId: run!.id as string };
+      };
+      const csv = await syncOf('csv');
+      const zoho = await syncOf('zoho-invoice');
+      // SHA-1("ada@example.com") = 3ca93ad87e0bb737e653b66ad67731e86bbc050f: connector-csv's test names its new id.
+      const sha1 = '3ca93ad87e0bb737e653b66ad67731e86bbc050f';
+      const old = [`email:${sha1}`, `email:${sha1}#2`, `row:${'f'.repeat(40)}`, 'line:7'];
+      for (const { organizationId, syncId, runId } of [csv, zoho]) {
+        for (const [seq, id] of old.entries()) {
+          await sql`
+            INSERT INTO source_records (sync_id, source_id, organization_id)
+            VALUES (${syncId}, ${id}, ${organizationId})`;
+          await sql`
+            INSERT INTO run_records (run_id, organization_id, seq, source_id, outcome)
+            VALUES (${runId}, ${organizationId}, ${seq}, ${id}, 'new')`;
+        }
+      }
+
+      await runMigrations(empty.url);
+
+      const ids = async ({ syncId, runId }: { syncId: string; runId: string }) => ({
+        source: (
+          await sql`SELECT source_id FROM source_records WHERE sync_id = ${syncId} ORDER BY source_id`
+        ).map((r) => r.source_id as string),
+        run: (await sql`SELECT source_id FROM run_records WHERE run_id = ${runId} ORDER BY seq`).map(
+          (r) => r.source_id as string,
+        ),
+      });
+      const now = ['email:PKk62H4LtzfmU7Zq', 'email:PKk62H4LtzfmU7Zq#2', 'row:________________', 'line:7'];
+      expect(await ids(csv)).toEqual({ source: [...now].sort(), run: now });
+      expect(await ids(zoho)).toEqual({ source: [...old].sort(), run: old });
+    } finally {
+      await sql.end();
+      await empty.drop();
+    }
+  });
+});
+
+/**
+ * An organization with a mailing list, in a database migrated part of the way; returns a maker of a connection of a
+ * connector (with its settings) and one sync of it into that list.
+ */
+async function syncsOfOneOrganization(sql: postgres.Sql) {
+  const [org] = await sql`INSERT INTO organizations (name) VALUES ('Acme') RETURNING id`;
+  const [list] =
+    await sql`INSERT INTO mailing_lists (organization_id, name) VALUES (${org!.id}, 'L') RETURNING id`;
+  return async (connectorId: string, settings: Record<string, unknown>) => {
+    const [row] = await sql`
+      INSERT INTO connections (organization_id, connector_id, name, credentials_encrypted, settings)
+      VALUES (${org!.id}, ${connectorId}, 'C', 'sealed', ${JSON.stringify(settings)}::jsonb) RETURNING id`;
+    const [sync] = await sql`
+      INSERT INTO syncs (organization_id, connection_id, name, source_organization_id, import_mode,
+        mailing_list_id, schedule)
+      VALUES (${org!.id}, ${row!.id}, 'S', '1', 'all', ${list!.id},
+        ${JSON.stringify({ frequency: 'DAILY', time: '06:00', timeZone: 'UTC' })}::jsonb) RETURNING id`;
+    return { organizationId: org!.id as string, connectionId: row!.id as string, syncId: sync!.id as string };
+  };
+}
 
 async function schemaFingerprint(sql: postgres.Sql) {
   return sql`
