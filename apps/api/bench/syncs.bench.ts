@@ -110,6 +110,7 @@ async function main() {
     const invalid = validate(schema, document);
     if (invalid.length > 0) throw new Error(`invalid bench query: ${invalid[0]?.message}`);
     const baseline = express();
+    baseline.set('etag', false); // as the API (server.ts): the same HTTP work for the three
     baseline.post('/graphql-js', express.json(), async (req, res) => {
       const principal = await authenticate(db, req.headers.authorization);
       const result = await execute({
