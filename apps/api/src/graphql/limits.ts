@@ -201,11 +201,19 @@ export function operationCost(
 
 /** Holds every operation to OperationLimits once its document is parsed, validated and its operation chosen. */
 export function operationLimitsPlugin<T extends object>(limits: OperationLimits): ApolloServerPlugin<T> {
+  /**
+   * The cost of an operation without variables, per parsed operation (Apollo hands the same document for the same
+   * query text): it depends on nothing else, so a polled query is weighed once (issue 22). Only costs within the
+   * limit are kept; an operation refused is weighed again each time, with the same answer.
+   */
+  const withinLimit = new WeakMap<OperationDefinitionNode, number>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, operation, document, request }) {
           if (!operation) return;
+          const constant = !operation.variableDefinitions?.length;
+          if (constant && withinLimit.has(operation)) return;
           const coerced = getVariableValues(
             schema,
             operation.variableDefinitions ?? [],
@@ -224,6 +232,7 @@ export function operationLimitsPlugin<T extends object>(limits: OperationLimits)
               { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } },
             );
           }
+          if (constant) withinLimit.set(operation, cost);
         },
       };
     },
