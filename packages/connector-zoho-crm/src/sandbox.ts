@@ -1,4 +1,5 @@
-import { type ConnectorSandbox, loopbackPortHosts } from '@leadsync/connector-sdk';
+import type { ConnectorSandbox } from '@leadsync/connector-sdk';
+import { zohoSandboxConnection } from '@leadsync/zoho-accounts';
 import { zohoCrmConnector } from './connector.ts';
 
 /** Fixed, so the sandbox's records and credentials are the same on every start. */
@@ -18,15 +19,6 @@ export const sandbox: ConnectorSandbox = {
       recordsPerModule: { Leads: SANDBOX_LEADS, Contacts: SANDBOX_CONTACTS },
       credits: { limit: 5_000 },
     });
-    return {
-      credentials: { ...simulator.credentials },
-      // Not the testing export's helper: that one loads the test tooling.
-      settings: { dataCenter: 'com', apiUrl: simulator.apiUrl, accountsUrl: simulator.accountsUrl },
-      primaryEmail: simulator.primaryEmail,
-      maskedKey: zohoCrmConnector.maskedKey?.(simulator.credentials),
-      allowedHosts: loopbackPortHosts(Number(new URL(simulator.apiUrl).port)),
-      logInfo: { apiUrl: simulator.apiUrl },
-      close: () => simulator.close(),
-    };
+    return zohoSandboxConnection(simulator, zohoCrmConnector.maskedKey);
   },
 };

@@ -1,4 +1,5 @@
-import { type ConnectorSandbox, loopbackPortHosts } from '@leadsync/connector-sdk';
+import type { ConnectorSandbox } from '@leadsync/connector-sdk';
+import { zohoSandboxConnection } from '@leadsync/zoho-accounts';
 import { zohoInvoiceConnector } from './connector.ts';
 
 /** Fixed, so the sandbox's contacts and credentials are the same on every start. */
@@ -19,15 +20,6 @@ export const sandbox: ConnectorSandbox = {
       seed: SANDBOX_SEED,
       contactsPerOrganization: SANDBOX_CONTACTS,
     });
-    return {
-      credentials: { ...simulator.credentials },
-      // Not the testing export's helper: that one loads the test tooling.
-      settings: { dataCenter: 'com', apiUrl: simulator.apiUrl, accountsUrl: simulator.accountsUrl },
-      primaryEmail: simulator.primaryEmail,
-      maskedKey: zohoInvoiceConnector.maskedKey?.(simulator.credentials),
-      allowedHosts: loopbackPortHosts(Number(new URL(simulator.apiUrl).port)),
-      logInfo: { apiUrl: simulator.apiUrl },
-      close: () => simulator.close(),
-    };
+    return zohoSandboxConnection(simulator, zohoInvoiceConnector.maskedKey);
   },
 };

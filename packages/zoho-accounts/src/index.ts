@@ -7,6 +7,7 @@ export {
   type ZohoDataCenter,
   type ZohoEndpoints,
 } from './data-centers.ts';
+export { type RunningZohoSimulator, zohoSandboxConnection } from './sandbox.ts';
 export {
   maskedRefreshToken,
   ZOHO_API_CONSOLE_LINK,
