@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailCell, typedText } from './support/arbitraries.ts';
 import { fuzzSource } from './support/fuzz.ts';
-import { createTestHarness, type Harness } from './support/harness.ts';
+import { CRM_MAPPING, createTestHarness, type Harness } from './support/harness.ts';
 
 /** Leads in Zoho CRM's shapes: a picklist text, a multi-select array, an owner lookup (README of the connector, R4). */
 const lead = fc.record({
@@ -48,9 +48,7 @@ describe('fuzzing Zoho CRM leads through the client and the engine', () => {
         settings: crmSimulatorSettings(sim),
         sourceOrganizationId: 'Leads',
         fieldMapping: [
-          { source: 'Email', target: 'email' },
-          { source: 'First_Name', target: 'firstName' },
-          { source: 'Last_Name', target: 'lastName' },
+          ...CRM_MAPPING,
           { source: 'Lead_Source', target: 'fields.source' },
           { source: 'Interests', target: 'fields.interests' },
           { source: 'Owner', target: 'fields.owner' },

@@ -10,6 +10,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   CapturingLogger,
+  CRM_MAPPING,
   consistencyViolations,
   createTestHarness,
   type Harness,
@@ -22,11 +23,6 @@ import {
  * `afterRequests: 2`. Each faulted run is compared with a clean run of the same data in another organization.
  */
 const LEADS = 450;
-const MAPPING = [
-  { source: 'Email', target: 'email' },
-  { source: 'First_Name', target: 'firstName' },
-  { source: 'Last_Name', target: 'lastName' },
-];
 
 describe('source faults during a Zoho CRM run', () => {
   let h: Harness;
@@ -66,7 +62,7 @@ describe('source faults during a Zoho CRM run', () => {
       credentials: sim.credentials,
       settings: crmSimulatorSettings(sim),
       sourceOrganizationId: 'Leads',
-      fieldMapping: MAPPING,
+      fieldMapping: CRM_MAPPING,
     });
 
   async function faultedRun(sim: ZohoCrmSimulator, faults: SimulatorFault[]) {

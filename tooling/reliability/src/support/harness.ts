@@ -79,6 +79,13 @@ export const DEFAULT_MAPPING: FieldMappingEntry[] = [
   { source: 'last_name', target: 'lastName' },
 ];
 
+/** The same for Zoho CRM leads (its field names). */
+export const CRM_MAPPING: FieldMappingEntry[] = [
+  { source: 'Email', target: 'email' },
+  { source: 'First_Name', target: 'firstName' },
+  { source: 'Last_Name', target: 'lastName' },
+];
+
 /**
  * The real engine over one database (a test database or an embedded server), with small factories for the rows a
  * sync needs. Each organization is a separate tenant, so a clean reference run and a faulted run of the same data
