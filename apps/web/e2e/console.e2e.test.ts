@@ -6,8 +6,15 @@ import {
   startZohoInvoiceSimulator,
   type ZohoInvoiceSimulator,
 } from '@leadsync/connector-zoho-invoice/simulator';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  expectReportTotals,
+  expectRunSucceeded,
+  lastRunOf,
+  openBrowser,
+  reloadUntilRunStatus,
+} from './browser.ts';
 import { graphql, type RunningProduct, startProduct } from './product.ts';
 import { createListInWizard, scheduleOnceNow } from './wizard.ts';
 
@@ -17,7 +24,6 @@ import { createListInWizard, scheduleOnceNow } from './wizard.ts';
 // (one product start, which takes minutes); the helpers are at the top.
 
 const screenshots = fileURLToPath(new URL('../screenshots/', import.meta.url));
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 // A few valid rows, a role address, a typo domain, a duplicate and an empty email.
 const csv = [
@@ -31,34 +37,13 @@ const csv = [
   ',Nobody,Here,Nowhere',
 ].join('\n');
 
-interface ApiRun {
-  id: string;
-  status: string;
-  totals: {
-    total: number;
-    newLeads: number;
-    reAdded: number;
-    duplicate: number;
-    ignored: number;
-    deleted: number;
-  };
-  ignoredBreakdown: {
-    bounced: number;
-    doNotMail: number;
-    groupEmail: number;
-    fileDuplicate: number;
-    emptyEmail: number;
-    invalidPattern: number;
-  };
-}
-
 let product: RunningProduct;
 /** Source accounts of the test's own: one with a small daily quota, one whose owner changes. */
 let quotaSource: ZohoInvoiceSimulator;
 let ownerSource: ZohoInvoiceSimulator;
 let browser: Browser;
 let page: Page;
-const consoleErrors: string[] = [];
+let consoleErrors: string[];
 
 /** A screenshot of the whole page, or (`fullPage: false`) of what the window shows. */
 async function shot(name: string, fullPage = true) {
@@ -128,22 +113,7 @@ describe('the admin console in a browser', () => {
     product = await startProduct({
       allowedHosts: [quotaSource, ownerSource].map((sim) => new URL(sim.apiUrl).host),
     });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(String(error)));
+    ({ browser, page, consoleErrors } = await openBrowser());
   });
 
   afterAll(async () => {
@@ -244,31 +214,13 @@ describe('the admin console in a browser', () => {
     expect(await page.getByTestId('sync-schedule').textContent()).toBe('Daily at 09:30, Asia/Kolkata');
 
     // Initiating started the first import: follow it until it ends (no "Run now" needed).
-    await page.getByTestId('run-report').waitFor();
-    await expect
-      .poll(() => page.getByTestId('run-report').getByTestId('run-status').first().textContent(), {
-        timeout: 120_000,
-      })
-      .toMatch(/Succeeded|Failed/);
-    expect(await page.getByTestId('run-report').getByTestId('run-status').first().textContent()).toBe(
-      'Succeeded',
-    );
+    await expectRunSucceeded(page, 120_000);
 
     // The report's numbers are the API's numbers.
-    const { syncs } = await graphql<{ syncs: { id: string; name: string; lastRun: ApiRun | null }[] }>(
-      product,
-      `query { syncs { id name lastRun { id status
-        totals { total newLeads reAdded duplicate ignored deleted }
-        ignoredBreakdown { bounced doNotMail groupEmail fileDuplicate emptyEmail invalidPattern } } } }`,
-    );
-    const sync = syncs.find((s) => s.name === 'Trade fair leads to Newsletter');
-    const run = sync?.lastRun;
-    expect(run?.status).toBe('SUCCEEDED');
-    if (!run) throw new Error('the API shows no run');
+    const run = await lastRunOf(product, 'Trade fair leads to Newsletter');
+    expect(run.status).toBe('SUCCEEDED');
+    await expectReportTotals(page, run.totals);
     const report = page.getByTestId('run-report');
-    for (const [key, value] of Object.entries(run.totals)) {
-      expect(await report.getByTestId(`total-${key}`).locator('dd').textContent(), key).toBe(String(value));
-    }
     const reasons = {
       BOUNCED: run.ignoredBreakdown.bounced,
       DO_NOT_MAIL: run.ignoredBreakdown.doNotMail,
@@ -508,27 +460,9 @@ describe('the admin console in a browser', () => {
     await page.getByTestId('run-report').waitFor();
     // A few thousand contacts take a few seconds: catch the live progress if it is still showing.
     if (await page.getByTestId('run-progress').isVisible()) await shot('17a-sandbox-run-in-progress');
-    await expect
-      .poll(() => page.getByTestId('run-report').getByTestId('run-status').first().textContent(), {
-        timeout: 180_000,
-      })
-      .toMatch(/Succeeded|Failed/);
-    expect(await page.getByTestId('run-report').getByTestId('run-status').first().textContent()).toBe(
-      'Succeeded',
-    );
-    const { syncs } = await graphql<{ syncs: { name: string; lastRun: ApiRun | null }[] }>(
-      product,
-      `query { syncs { name lastRun { id status totals { total newLeads reAdded duplicate ignored deleted }
-        ignoredBreakdown { bounced doNotMail groupEmail fileDuplicate emptyEmail invalidPattern } } } }`,
-    );
-    const run = syncs.find((s) => s.name === 'Sandbox customers with a name')?.lastRun;
-    if (!run) throw new Error('the API shows no run of the sandbox sync');
-    const report = page.getByTestId('run-report');
-    for (const [key, value] of Object.entries(run.totals)) {
-      expect(await report.getByTestId(`total-${key}`).locator('dd').textContent(), key).toBe(
-        new Intl.NumberFormat('en-GB').format(value),
-      );
-    }
+    await expectRunSucceeded(page, 180_000);
+    const run = await lastRunOf(product, 'Sandbox customers with a name');
+    await expectReportTotals(page, run.totals);
     expect(run.totals.total).toBe(
       run.totals.newLeads + run.totals.reAdded + run.totals.duplicate + run.totals.ignored,
     );
@@ -656,22 +590,12 @@ describe('the admin console in a browser', () => {
       await graphql(product, 'mutation($id: ID!) { initiateSync(id: $id) { id } }', { id: createSync.id });
       return { connectionId: createConnection.id, syncId: createSync.id };
     }
-    const runStatus = () => page.getByTestId('run-report').getByTestId('run-status').first().textContent();
 
     // The daily quota: the first run reads what the quota allows, keeps it, and waits for the next day.
     const small = await initiatedSync(quotaSource, 'Zoho (small daily quota)');
     await page.goto(`${product.baseUrl}/#/syncs/${small.syncId}`);
     await page.getByTestId('sync-details-page').waitFor();
-    await expect
-      .poll(
-        async () => {
-          await page.reload();
-          await page.getByTestId('run-report').waitFor();
-          return runStatus();
-        },
-        { timeout: 120_000, interval: 2_000 },
-      )
-      .toBe('Waiting');
+    await reloadUntilRunStatus(page, 'Waiting');
     expect(await page.getByTestId('run-waiting').textContent()).toMatch(
       /^Waiting for the source's quota \(daily API quota of the Zoho account reached\); resumes at .+ your time, by itself\. Everything read so far is kept\.$/,
     );
@@ -682,16 +606,7 @@ describe('the admin console in a browser', () => {
     // The primary email: the next run finds another owner, ends without writing, and the console says why.
     const owned = await initiatedSync(ownerSource, 'Zoho (owner changes)');
     await page.goto(`${product.baseUrl}/#/syncs/${owned.syncId}`);
-    await expect
-      .poll(
-        async () => {
-          await page.reload();
-          await page.getByTestId('run-report').waitFor();
-          return runStatus();
-        },
-        { timeout: 120_000, interval: 2_000 },
-      )
-      .toBe('Succeeded');
+    await reloadUntilRunStatus(page, 'Succeeded');
     const before = ownerSource.primaryEmail;
     ownerSource.setPrimaryEmail('new.owner@other-company.example.com');
     await graphql(product, 'mutation($id: ID!) { runSyncNow(id: $id) { id } }', { id: owned.syncId });

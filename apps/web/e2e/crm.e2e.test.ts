@@ -1,39 +1,24 @@
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, type RunningProduct, startProduct } from './product.ts';
+import { expectReportTotals, expectRunSucceeded, lastRunOf, openBrowser } from './browser.ts';
+import { type RunningProduct, startProduct } from './product.ts';
 import { createListInWizard, scheduleOnceNow } from './wizard.ts';
 
 // Issue 21 in a browser: the real product (`pnpm start`, fresh data directory) offers a "Zoho CRM (sandbox)"
 // connection; a sync of its Leads with criteria (Lead Source is Trade Show) is built in the wizard, initiated, and
 // its report read. Headless Chromium (Debian's /usr/bin/chromium) through playwright-core, as console.e2e.test.ts.
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SYNC = 'Trade Show leads from Zoho CRM';
-
-interface Totals {
-  total: number;
-  newLeads: number;
-  reAdded: number;
-  duplicate: number;
-  ignored: number;
-  deleted: number;
-}
 
 let product: RunningProduct;
 let browser: Browser;
 let page: Page;
-const consoleErrors: string[] = [];
+let consoleErrors: string[];
 
 describe('a Zoho CRM sync in the console', () => {
   beforeAll(async () => {
     product = await startProduct();
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('pageerror', (error) => consoleErrors.push(String(error)));
+    ({ browser, page, consoleErrors } = await openBrowser());
   });
   afterAll(async () => {
     await browser?.close();
@@ -75,34 +60,14 @@ describe('a Zoho CRM sync in the console', () => {
     await page.getByTestId('initiate').click();
 
     await page.getByTestId('sync-details-page').waitFor();
-    await page.getByTestId('run-report').waitFor();
-    await expect
-      .poll(() => page.getByTestId('run-report').getByTestId('run-status').first().textContent(), {
-        timeout: 180_000,
-      })
-      .toMatch(/Succeeded|Failed/);
-    expect(await page.getByTestId('run-report').getByTestId('run-status').first().textContent()).toBe(
-      'Succeeded',
-    );
+    await expectRunSucceeded(page, 180_000);
 
-    const { syncs } = await graphql<{
-      syncs: { name: string; lastRun: { totals: Totals } | null }[];
-    }>(
-      product,
-      'query { syncs { name lastRun { totals { total newLeads reAdded duplicate ignored deleted } } } }',
-    );
-    const totals = syncs.find((s) => s.name === SYNC)?.lastRun?.totals;
-    if (!totals) throw new Error('the API shows no run of the CRM sync');
+    const { totals } = await lastRunOf(product, SYNC);
     // Some of the 3,000 sandbox leads came from a trade show: those, and only those, were read.
     expect(totals.total).toBeGreaterThan(0);
     expect(totals.total).toBeLessThan(3_000);
     expect(totals.total).toBe(totals.newLeads + totals.reAdded + totals.duplicate + totals.ignored);
-    const report = page.getByTestId('run-report');
-    for (const [key, value] of Object.entries(totals)) {
-      expect(await report.getByTestId(`total-${key}`).locator('dd').textContent(), key).toBe(
-        new Intl.NumberFormat('en-GB').format(value),
-      );
-    }
+    await expectReportTotals(page, totals);
     expect(await page.getByTestId('sync-details-page').textContent()).toContain(
       'Matching: Lead_Source is "Trade Show"',
     );
