@@ -124,7 +124,7 @@ export function syncDraftQuery(caps: Capabilities): string {
       connection { id }
       mailingList { id }
       fieldMapping { source target }
-      schedule { frequency time timeZone weekday dayOfMonth }
+      ${scheduleFields}
     }
   }
 `;
@@ -265,7 +265,7 @@ export const UpdateSyncMappingMutation = /* GraphQL */ `
 export const UpdateSyncRetrievalMutation = /* GraphQL */ `
   mutation UpdateSyncRetrieval($id: ID!, $schedule: ScheduleInput, $retrieveFrom: DateTime, $criteria: JSONObject) {
     updateSyncRetrieval(id: $id, schedule: $schedule, retrieveFrom: $retrieveFrom, criteria: $criteria) {
-      id retrieveFrom criteria nextRunAt schedule { frequency time timeZone weekday dayOfMonth }
+      id retrieveFrom criteria nextRunAt ${scheduleFields}
     }
   }
 `;
