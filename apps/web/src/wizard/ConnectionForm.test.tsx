@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Connector } from '../api/types.ts';
 import { fakeClient } from '../test/fakeApi.ts';
 import { renderWithApi } from '../test/render.tsx';
+import { regionField } from '../test/specs.ts';
 import { ConnectionForm } from './ConnectionForm.tsx';
 
 // A connector the console has never heard of: everything about its form comes from its spec.
@@ -31,15 +32,7 @@ const pipeline: Connector = {
     settings: {
       type: 'object',
       properties: {
-        region: {
-          type: 'string',
-          title: 'Region',
-          default: 'eu',
-          oneOf: [
-            { const: 'eu', title: 'Europe' },
-            { const: 'us', title: 'United States' },
-          ],
-        },
+        region: regionField,
         archived: { type: 'boolean', title: 'Include archived contacts' },
         pageSize: { type: 'integer', title: 'Page size', minimum: 1, maximum: 500, advanced: true },
       },
@@ -88,7 +81,7 @@ describe('the connection form', () => {
     );
     expect(screen.getByTestId('field-credentials.token').getAttribute('type')).toBe('password');
     expect(screen.getByTestId('field-credentials.account').getAttribute('type')).toBe('text');
-    expect((screen.getByTestId('field-settings.region') as HTMLSelectElement).value).toBe('eu');
+    expect((screen.getByTestId('field-settings.region') as HTMLSelectElement).value).toBe('us');
 
     await user.click(screen.getByTestId('connection-save'));
     expect(screen.getByText('Enter the account name.')).toBeTruthy();
@@ -97,7 +90,7 @@ describe('the connection form', () => {
 
     await user.type(screen.getByTestId('field-credentials.account'), ' acme ');
     await user.type(screen.getByTestId('field-credentials.token'), 'bad');
-    await user.selectOptions(screen.getByTestId('field-settings.region'), 'us');
+    await user.selectOptions(screen.getByTestId('field-settings.region'), 'eu');
     await user.click(screen.getByTestId('field-settings.archived'));
     await user.type(screen.getByTestId('field-settings.pageSize'), '100');
     await user.click(screen.getByTestId('connection-save'));
@@ -114,7 +107,7 @@ describe('the connection form', () => {
         connector: 'pipeline-crm',
         name: 'Pipeline CRM',
         credentials: { account: 'acme', token: 'good' },
-        settings: { region: 'us', archived: true, pageSize: 100 },
+        settings: { region: 'eu', archived: true, pageSize: 100 },
       },
     });
   });

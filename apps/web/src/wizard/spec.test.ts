@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionSpec } from '../api/types.ts';
+import { regionField } from '../test/specs.ts';
 import {
   fileField,
   helpSteps,
@@ -26,15 +27,7 @@ const spec: ConnectionSpec = {
   settings: {
     type: 'object',
     properties: {
-      region: {
-        type: 'string',
-        title: 'Region',
-        default: 'uk',
-        oneOf: [
-          { const: 'eu', title: 'Europe' },
-          { const: 'uk', title: 'United Kingdom' },
-        ],
-      },
+      region: regionField,
       pageSize: { type: 'integer', title: 'Page size', minimum: 1, maximum: 200, advanced: true },
       archived: { type: 'boolean', title: 'Include archived', default: false },
       apiUrl: { type: 'string', title: 'API URL', format: 'uri', advanced: true },
@@ -59,7 +52,7 @@ describe('the connection form model', () => {
     ]);
     expect(fields[2]?.choices).toEqual([
       { value: 'eu', label: 'Europe' },
-      { value: 'uk', label: 'United Kingdom' },
+      { value: 'us', label: 'United States' },
     ]);
     expect(fileField(spec)?.path).toBe('settings.fileId');
     expect(fileField(null)).toBeUndefined();
@@ -70,7 +63,7 @@ describe('the connection form model', () => {
   it('names every field at fault, then makes the credentials and settings', () => {
     const values = initialValues(fields);
     expect(values).toMatchObject({
-      'settings.region': 'uk',
+      'settings.region': 'us',
       'settings.archived': false,
       'settings.fileId': null,
     });
@@ -108,7 +101,7 @@ describe('the connection form model', () => {
     expect(toInput(fields, good)).toEqual({
       credentials: { user: 'ana', token: 'tok' },
       settings: {
-        region: 'uk',
+        region: 'us',
         pageSize: 50,
         archived: true,
         fileId: 'f1',
