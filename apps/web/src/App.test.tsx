@@ -39,13 +39,18 @@ function server(
   return { ...fake, fetch: guarded };
 }
 
+/** Opens the console on `api` and signs in with `key`, as a person would. */
+async function signIn(api: ReturnType<typeof server>, key: string) {
+  const user = userEvent.setup();
+  render(<App fetchImpl={api.fetch} />);
+  await user.type(screen.getByTestId('api-key'), key);
+  await user.click(screen.getByTestId('sign-in'));
+}
+
 describe('signing in', () => {
   it('refuses a key the API does not accept and keeps nothing', async () => {
     const api = server('right-key');
-    const user = userEvent.setup();
-    render(<App fetchImpl={api.fetch} />);
-    await user.type(screen.getByTestId('api-key'), 'wrong-key');
-    await user.click(screen.getByTestId('sign-in'));
+    await signIn(api, 'wrong-key');
     expect((await screen.findByTestId('sign-in-error')).textContent).toMatch(/not accepted/);
     expect(sessionStorage.getItem(apiKeyStorageKey)).toBeNull();
   });
@@ -56,10 +61,7 @@ describe('signing in', () => {
       { organization: () => ({ data: { organization: { name: 'Acme Traders' } } }) },
       ['syncs', 'organization'],
     );
-    const user = userEvent.setup();
-    render(<App fetchImpl={api.fetch} />);
-    await user.type(screen.getByTestId('api-key'), 'right-key');
-    await user.click(screen.getByTestId('sign-in'));
+    await signIn(api, 'right-key');
     expect((await screen.findByTestId('organization-name')).textContent).toBe('Acme Traders');
     expect(await screen.findByText(/No syncs yet/)).toBeTruthy();
     expect(sessionStorage.getItem(apiKeyStorageKey)).toBe('right-key');
@@ -72,20 +74,14 @@ describe('signing in', () => {
       ['syncs', 'viewer'],
       ['apiKeyName', 'organizationName'],
     );
-    const user = userEvent.setup();
-    render(<App fetchImpl={api.fetch} />);
-    await user.type(screen.getByTestId('api-key'), 'right-key');
-    await user.click(screen.getByTestId('sign-in'));
+    await signIn(api, 'right-key');
     expect((await screen.findByTestId('organization-name')).textContent).toBe('Northwind');
     expect(screen.getByTestId('key-name').textContent).toContain('Admin key');
   });
 
   it('falls back to a neutral name when the schema has no organization', async () => {
     const api = server('right-key');
-    const user = userEvent.setup();
-    render(<App fetchImpl={api.fetch} />);
-    await user.type(screen.getByTestId('api-key'), 'right-key');
-    await user.click(screen.getByTestId('sign-in'));
+    await signIn(api, 'right-key');
     expect((await screen.findByTestId('organization-name')).textContent).toBe('Your organization');
     expect(api.calls.some((c) => c.operationName === 'Organization')).toBe(false);
   });
