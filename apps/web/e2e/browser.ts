@@ -35,10 +35,13 @@ export function runStatus(page: Page) {
   return page.getByTestId('run-report').getByTestId('run-status').first().textContent();
 }
 
-/** Follows the report's run until it ends (the page polls by itself) and expects it to have succeeded. */
-export async function expectRunSucceeded(page: Page, timeout: number) {
+/**
+ * Follows the report's run until it ends (the page polls by itself; `interval` spaces the looks of a long run) and
+ * expects it to have succeeded.
+ */
+export async function expectRunSucceeded(page: Page, timeout: number, interval?: number) {
   await page.getByTestId('run-report').waitFor();
-  await expect.poll(() => runStatus(page), { timeout }).toMatch(/Succeeded|Failed/);
+  await expect.poll(() => runStatus(page), { timeout, interval }).toMatch(/Succeeded|Failed/);
   expect(await runStatus(page)).toBe('Succeeded');
 }
 
