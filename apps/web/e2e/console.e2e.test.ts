@@ -521,7 +521,8 @@ describe('the admin console in a browser', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: '2. Field mapping' }).waitFor();
 
-    // 2. Mapping (email and names are pre-mapped).
+    // 2. Mapping (email and names are pre-mapped, once the file's fields have come).
+    await expect.poll(() => page.getByTestId('mapping-source-email').inputValue()).not.toBe('');
     await tabTo('wizard-next');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: '3. Schedule' }).waitFor();
