@@ -107,4 +107,5 @@ export {
 export { type DateValue, isEmptyValue, toBoolean, toDateValue, toNumber, toText } from './values/coerce.ts';
 export { getField } from './values/field-path.ts';
 export { FIELD_TYPES, type FieldType, type FieldTypes } from './values/field-type.ts';
+export { isoFromMillis } from './values/iso-time.ts';
 export { firstUnstorableIndex, isUnstorableText, storableText, storableValue } from './values/storable.ts';
