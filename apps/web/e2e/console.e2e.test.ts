@@ -618,17 +618,18 @@ describe('the admin console in a browser', () => {
         async () => {
           await page.reload();
           await card.waitFor();
-          return card.getByTestId('connection-status').textContent();
+          // The connection's status and its syncs are read by two statements of one query: after a reload at the
+          // moment the change commits, the syncs may still be as they were before it; the next reload shows both.
+          return `${await card.getByTestId('connection-status').textContent()} / ${await card.textContent()}`;
         },
         { timeout: 120_000, interval: 2_000 },
       )
-      .toBe('Needs a new key');
+      .toMatch(/^Needs a new key \/ .*Inactive/);
     // The addresses are masked (first letter and domain).
     const masked = (email: string) => `${email.slice(0, 1)}…${email.slice(email.lastIndexOf('@'))}`;
     expect(await card.getByTestId('needs-key-reason').textContent()).toBe(
       `The account's primary email changed from ${masked(before)} to n…@other-company.example.com: enter the account key again.`,
     );
-    expect(await card.textContent()).toMatch(/Inactive/);
     await card.scrollIntoViewIfNeeded();
     await shot('22-settings-primary-email-changed');
     await expectAccessible('settings, a connection that needs a new key');
