@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Database } from '@leadsync/db';
+import { type Database, SyncRunRepository } from '@leadsync/db';
 import { type SyncRun, syncRuns } from '@leadsync/db/schema';
 import type { RunEngine } from '@leadsync/jobs';
-import { and, eq, inArray, not, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 
 /**
  * A stand-in for `@leadsync/engine` in the scheduling tests: it keeps the engine's contract (a queued run becomes
@@ -30,23 +30,13 @@ export function createFakeEngine(options: FakeEngineOptions): RunEngine {
   const { db } = options;
   return {
     async queueRun(organizationId, syncId, { trigger, dryRun }) {
-      const [active] = await db
-        .select()
-        .from(syncRuns)
-        .where(
-          and(
-            eq(syncRuns.syncId, syncId),
-            inArray(syncRuns.status, ['queued', 'running']),
-            not(syncRuns.dryRun),
-          ),
-        );
-      if (active && !dryRun) return active;
-      const [run] = await db
-        .insert(syncRuns)
-        .values({ organizationId, syncId, trigger, dryRun: dryRun ?? false })
-        .returning();
-      if (!run) throw new Error('insert returned nothing');
-      return run;
+      // The engine's rule, db's: a sync's real run already queued or running is returned instead of a new one.
+      const queued = await new SyncRunRepository(db, organizationId).createQueued({
+        syncId,
+        trigger,
+        dryRun: dryRun ?? false,
+      });
+      return queued.run;
     },
 
     async executeRun(runId, { signal, heartbeat } = {}) {
