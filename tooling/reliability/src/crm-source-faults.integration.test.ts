@@ -19,8 +19,8 @@ import {
 
 /**
  * Source faults of a Zoho CRM run (issue 21) through the real engine and client against the CRM simulator. 450 leads
- * = pages of 200, 200 and 50; every run asks `GET /users` first (the primary email), so "after page 1" is
- * `afterRequests: 2`. Each faulted run is compared with a clean run of the same data in another organization.
+ * = pages of 200, 200 and 50, and no other API call (the harness's connections store no primary email, so no
+ * `GET /users`): "after page 1" is `afterRequests: 1`. Each faulted run is compared with a clean run of the same data in another organization.
  */
 const LEADS = 450;
 
@@ -91,18 +91,18 @@ describe('source faults during a Zoho CRM run', () => {
   const cases: [string, SimulatorFault[], Record<number, number>][] = [
     [
       '5xx answers within the retry budget',
-      [{ type: 'status', status: 503, path: '/Leads', afterRequests: 2, count: 3 }],
+      [{ type: 'status', status: 503, path: '/Leads', afterRequests: 1, count: 3 }],
       { 503: 3 },
     ],
     [
       '429s (concurrency) with Retry-After',
-      [{ type: 'rateLimit', path: '/Leads', afterRequests: 2, count: 2, retryAfterSeconds: 0 }],
+      [{ type: 'rateLimit', path: '/Leads', afterRequests: 1, count: 2, retryAfterSeconds: 0 }],
       { 429: 2 },
     ],
-    ['dropped connections', [{ type: 'networkError', path: '/Leads', afterRequests: 2, count: 2 }], { 0: 2 }],
-    ['a timeout', [{ type: 'delay', ms: 2_500, path: '/Leads', afterRequests: 2 }], {}],
-    ['access tokens expiring mid-run', [{ type: 'expireTokens', afterRequests: 2 }], { 401: 1 }],
-    ['page tokens expiring mid-run', [{ type: 'expirePageTokens', afterRequests: 2 }], { 400: 1 }],
+    ['dropped connections', [{ type: 'networkError', path: '/Leads', afterRequests: 1, count: 2 }], { 0: 2 }],
+    ['a timeout', [{ type: 'delay', ms: 2_500, path: '/Leads', afterRequests: 1 }], {}],
+    ['access tokens expiring mid-run', [{ type: 'expireTokens', afterRequests: 1 }], { 401: 1 }],
+    ['page tokens expiring mid-run', [{ type: 'expirePageTokens', afterRequests: 1 }], { 400: 1 }],
   ];
   for (const [name, faults, served] of cases) {
     it(`${name}: the run succeeds and ends equal to a clean run`, async () => {
@@ -117,7 +117,7 @@ describe('source faults during a Zoho CRM run', () => {
   it('a key revoked mid-run fails the run (page 1 kept), the connection needs a new key; with it the sync completes', async () => {
     const sim = await simulator();
     const { clean, reference, tenant, run } = await faultedRun(sim, [
-      { type: 'rotateKey', afterRequests: 2 },
+      { type: 'rotateKey', afterRequests: 1 },
     ]);
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(/account key/);

@@ -88,8 +88,10 @@ export async function startZohoCrmSimulator(
   /** Applies state faults that are due; returns the response faults for this call. */
   const dueFaults = (path: string, isApi: boolean): SimulatorFault[] => {
     const due: SimulatorFault[] = [];
+    // API calls answered before this one (this one is counted already): armed once `afterRequests` have gone by.
+    const before = isApi ? apiCalls - 1 : apiCalls;
     for (const active of faults) {
-      if (active.remaining <= 0 || apiCalls < active.startAfter) continue;
+      if (active.remaining <= 0 || before < active.startAfter) continue;
       const f = active.fault;
       if (f.type === 'rotateKey' || f.type === 'expireTokens' || f.type === 'expirePageTokens') {
         active.remaining = 0;

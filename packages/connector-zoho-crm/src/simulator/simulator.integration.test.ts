@@ -179,3 +179,15 @@ describe('keys, scopes, modules and credits [C3, C4, E1–E3, L1–L3]', () => {
     expect(Number(headers.get('x-ratelimit-reset'))).toBeGreaterThan(0);
   });
 });
+
+describe('injected faults (the test double itself, not Zoho)', () => {
+  it('a fault with afterRequests: n lets n API calls through, then answers the next one, as the Invoice simulator', async () => {
+    for (const after of [0, 1, 2]) {
+      sim.injectFault({ type: 'status', status: 500, path: '/Leads', afterRequests: after });
+      const statuses: number[] = [];
+      for (let call = 0; call <= after; call++)
+        statuses.push((await api('/Leads?fields=Email&per_page=1')).status);
+      expect(statuses).toEqual([...Array<number>(after).fill(200), 500]);
+    }
+  });
+});
