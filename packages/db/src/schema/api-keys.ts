@@ -1,6 +1,6 @@
 import { index, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, timestamptz } from './columns.ts';
-import { organizations } from './organizations.ts';
+import { organizationIdColumn } from './organizations.ts';
 
 export const apiKeyRole = pgEnum('api_key_role', ['admin', 'member']);
 
@@ -8,9 +8,7 @@ export const apiKeys = pgTable(
   'api_keys',
   {
     id: id(),
-    organizationId: uuid()
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    organizationId: organizationIdColumn(),
     name: text().notNull(),
     /** SHA-256 of the plain key, lowercase hex. The plain key is never stored. */
     keyHash: text().notNull(),

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { timestamp, uuid } from 'drizzle-orm/pg-core';
+import { foreignKey, type PgColumn, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** `uuid` primary key filled by PostgreSQL's `gen_random_uuid()`. */
 export const id = () => uuid().primaryKey().defaultRandom();
@@ -23,3 +23,15 @@ export const updatedAt = () =>
     .notNull()
     .defaultNow()
     .$onUpdate(() => new Date());
+
+/**
+ * A reference that stays within one organization: (organization_id, `column`) → the target's (organization_id, id),
+ * so a row can never point at another organization's row. The caller adds its `onDelete`.
+ */
+export const sameOrganizationKey = (
+  name: string,
+  organizationId: PgColumn,
+  column: PgColumn,
+  target: { organizationId: PgColumn; id: PgColumn },
+) =>
+  foreignKey({ name, columns: [organizationId, column], foreignColumns: [target.organizationId, target.id] });

@@ -1,6 +1,6 @@
 import { index, jsonb, pgEnum, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, updatedAt } from './columns.ts';
-import { organizations } from './organizations.ts';
+import { organizationIdColumn } from './organizations.ts';
 
 export const connectionStatus = pgEnum('connection_status', ['active', 'needs_new_key', 'needs_permission']);
 
@@ -8,9 +8,7 @@ export const connections = pgTable(
   'connections',
   {
     id: id(),
-    organizationId: uuid()
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    organizationId: organizationIdColumn(),
     /** The connector's id, e.g. `zoho-invoice` or `csv`. */
     connectorId: text().notNull(),
     name: text().notNull(),

@@ -11,7 +11,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { createdAt, id, timestamptz, updatedAt } from './columns.ts';
-import { organizations } from './organizations.ts';
+import { organizationIdColumn } from './organizations.ts';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
@@ -23,9 +23,7 @@ export const storedFiles = pgTable(
   'stored_files',
   {
     id: id(),
-    organizationId: uuid()
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    organizationId: organizationIdColumn(),
     /** The name the uploader gave (display only, at most 255 characters). */
     name: text().notNull(),
     /** Declared when the upload starts; the upload is complete when this many bytes have arrived. */

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, index, pgEnum, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { timestamptz } from './columns.ts';
 import { leadStatus } from './leads.ts';
-import { organizations } from './organizations.ts';
+import { organizationIdColumn } from './organizations.ts';
 
 /**
  * What happened to a lead outside a run's records: a status set by a person or the API (`status_changed`), a list
@@ -24,9 +24,7 @@ export const leadEvents = pgTable(
   'lead_events',
   {
     id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    organizationId: uuid()
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    organizationId: organizationIdColumn(),
     /** The lead's normalized email (lowercase). */
     email: text().notNull(),
     /** The lead at the time; not a reference (the lead may be removed later, its story stays). */

@@ -3,7 +3,6 @@ import { sql } from 'drizzle-orm';
 import {
   boolean,
   check,
-  foreignKey,
   index,
   integer,
   jsonb,
@@ -15,8 +14,8 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { createdAt, id, timestamptz } from './columns.ts';
-import { organizations } from './organizations.ts';
+import { createdAt, id, sameOrganizationKey, timestamptz } from './columns.ts';
+import { organizationIdColumn } from './organizations.ts';
 import { syncs } from './syncs.ts';
 
 export const runStatus = pgEnum('run_status', ['queued', 'running', 'waiting', 'succeeded', 'failed']);
@@ -34,9 +33,7 @@ export const syncRuns = pgTable(
   'sync_runs',
   {
     id: id(),
-    organizationId: uuid()
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    organizationId: organizationIdColumn(),
     syncId: uuid().notNull(),
     status: runStatus().notNull().default('queued'),
     /** A preview: classifies everything, writes no lead. */
@@ -106,11 +103,7 @@ export const syncRuns = pgTable(
       .on(t.syncId)
       .where(sql`${t.status} not in ('succeeded', 'failed') and not ${t.dryRun}`),
     unique('sync_runs_organization_id_id_key').on(t.organizationId, t.id),
-    foreignKey({
-      name: 'sync_runs_sync_fk',
-      columns: [t.organizationId, t.syncId],
-      foreignColumns: [syncs.organizationId, syncs.id],
-    }).onDelete('cascade'),
+    sameOrganizationKey('sync_runs_sync_fk', t.organizationId, t.syncId, syncs).onDelete('cascade'),
   ],
 );
 

@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import {
   boolean,
   check,
-  foreignKey,
   index,
   integer,
   jsonb,
@@ -13,10 +12,10 @@ import {
   unique,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { createdAt, id, timestamptz, updatedAt } from './columns.ts';
+import { createdAt, id, sameOrganizationKey, timestamptz, updatedAt } from './columns.ts';
 import { connections } from './connections.ts';
 import { mailingLists } from './mailing-lists.ts';
-import { organizations } from './organizations.ts';
+import { organizationIdColumn } from './organizations.ts';
 
 export const importMode = pgEnum('import_mode', ['all', 'criteria']);
 export const syncStatus = pgEnum('sync_status', ['draft', 'active', 'inactive']);
@@ -40,9 +39,7 @@ export const syncs = pgTable(
   'syncs',
   {
     id: id(),
-    organizationId: uuid()
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    organizationId: organizationIdColumn(),
     connectionId: uuid().notNull(),
     name: text().notNull(),
     sourceOrganizationId: text().notNull(),
@@ -91,16 +88,12 @@ export const syncs = pgTable(
     index('syncs_mailing_list_id_idx').on(t.mailingListId),
     index('syncs_due_idx').on(t.nextRunAt).where(sql`${t.status} = 'active'`),
     unique('syncs_organization_id_id_key').on(t.organizationId, t.id),
-    foreignKey({
-      name: 'syncs_connection_fk',
-      columns: [t.organizationId, t.connectionId],
-      foreignColumns: [connections.organizationId, connections.id],
-    }).onDelete('cascade'),
-    foreignKey({
-      name: 'syncs_mailing_list_fk',
-      columns: [t.organizationId, t.mailingListId],
-      foreignColumns: [mailingLists.organizationId, mailingLists.id],
-    }).onDelete('restrict'),
+    sameOrganizationKey('syncs_connection_fk', t.organizationId, t.connectionId, connections).onDelete(
+      'cascade',
+    ),
+    sameOrganizationKey('syncs_mailing_list_fk', t.organizationId, t.mailingListId, mailingLists).onDelete(
+      'restrict',
+    ),
   ],
 );
 

@@ -1,18 +1,7 @@
 import { sql } from 'drizzle-orm';
-import {
-  check,
-  foreignKey,
-  index,
-  integer,
-  jsonb,
-  pgEnum,
-  pgTable,
-  text,
-  unique,
-  uuid,
-} from 'drizzle-orm/pg-core';
-import { createdAt, id, timestamptz } from './columns.ts';
-import { organizations } from './organizations.ts';
+import { check, index, integer, jsonb, pgEnum, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, sameOrganizationKey, timestamptz } from './columns.ts';
+import { organizationIdColumn } from './organizations.ts';
 
 /** The events a webhook can subscribe to; also the `event` of a delivered payload. */
 export const WEBHOOK_EVENTS = ['RUN_SUCCEEDED', 'RUN_FAILED', 'CONNECTION_NEEDS_NEW_KEY'] as const;
@@ -25,9 +14,7 @@ export const webhooks = pgTable(
   {
     /** Chosen by the caller before the insert: it is the associated data of the sealed secret. */
     id: id(),
-    organizationId: uuid()
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    organizationId: organizationIdColumn(),
     url: text().notNull(),
     events: text().array().$type<WebhookEvent[]>().notNull(),
     /** The signing secret sealed by the secret box (associated data: the webhook's id); shown in plain once. */
@@ -51,9 +38,7 @@ export const webhookDeliveries = pgTable(
   {
     id: id(),
     webhookId: uuid().notNull(),
-    organizationId: uuid()
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    organizationId: organizationIdColumn(),
     event: text().$type<WebhookEvent>().notNull(),
     /** What happened, once per webhook (`run:<id>`, `connection:<id>:<time>`): an event raised twice is sent once. */
     eventKey: text().notNull(),
@@ -80,11 +65,9 @@ export const webhookDeliveries = pgTable(
       .where(sql`${t.dispatchedAt} is null and ${t.status} = 'pending'`),
     index('webhook_deliveries_webhook_created_idx').on(t.webhookId, t.createdAt.desc()),
     index('webhook_deliveries_organization_id_idx').on(t.organizationId),
-    foreignKey({
-      name: 'webhook_deliveries_webhook_fk',
-      columns: [t.organizationId, t.webhookId],
-      foreignColumns: [webhooks.organizationId, webhooks.id],
-    }).onDelete('cascade'),
+    sameOrganizationKey('webhook_deliveries_webhook_fk', t.organizationId, t.webhookId, webhooks).onDelete(
+      'cascade',
+    ),
   ],
 );
 
