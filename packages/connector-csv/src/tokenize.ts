@@ -116,12 +116,7 @@ function readRecord(b: Buffer, p: number, n: number, eof: boolean, o: TokenizeOp
       if (after === LF) return { kind: 'record', cells, next: i + w, newlines };
       if (after === CR) {
         if (i + w >= n && !eof) return NEED;
-        return {
-          kind: 'record',
-          cells,
-          next: i + w < n && unitAt(b, i + w, w) === LF ? i + 2 * w : i + w,
-          newlines,
-        };
+        return { kind: 'record', cells, next: afterCr(b, i, n, w), newlines };
       }
       return { kind: 'malformed', why: 'a quoted value is followed by other characters' };
     }
@@ -145,13 +140,13 @@ function readRecord(b: Buffer, p: number, n: number, eof: boolean, o: TokenizeOp
     }
     if (c === LF) return { kind: 'record', cells, next: j + w, newlines };
     if (j + w >= n && !eof) return NEED;
-    return {
-      kind: 'record',
-      cells,
-      next: j + w < n && unitAt(b, j + w, w) === LF ? j + 2 * w : j + w,
-      newlines,
-    };
+    return { kind: 'record', cells, next: afterCr(b, j, n, w), newlines };
   }
+}
+
+/** The offset after the CR at `at`: past a CRLF pair, or past a lone CR (an old Mac line end). */
+function afterCr(b: Buffer, at: number, n: number, w: 1 | 2): number {
+  return at + w < n && unitAt(b, at + w, w) === LF ? at + 2 * w : at + w;
 }
 
 /** The offset just after the first line end at or after `p`, and -1 if the buffer has none (yet). */
