@@ -206,7 +206,7 @@ export function operationLimitsPlugin<T extends object>(limits: OperationLimits)
    * query text): it depends on nothing else, so a polled query is weighed once (issue 22). Only costs within the
    * limit are kept; an operation refused is weighed again each time, with the same answer.
    */
-  const withinLimit = new WeakMap<OperationDefinitionNode, number>();
+  const withinLimit = new WeakSet<OperationDefinitionNode>();
   return {
     async requestDidStart() {
       return {
@@ -232,7 +232,7 @@ export function operationLimitsPlugin<T extends object>(limits: OperationLimits)
               { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } },
             );
           }
-          if (constant) withinLimit.set(operation, cost);
+          if (constant) withinLimit.add(operation);
         },
       };
     },
