@@ -505,6 +505,32 @@ describe('the GraphQL API over HTTP', () => {
       expect(many.queries).toBeLessThanOrEqual(5);
     });
 
+    it('loads only the relations the selection names, through fragments too, and the same data either way', async () => {
+      await newSync();
+      const queriesOf = async (query: string) => {
+        const before = api.queries();
+        const data = ok(await api.gql(query));
+        return { data, queries: api.queries() - before };
+      };
+      const bare = await queriesOf('{ syncs { id } }');
+      const oneRelation = await queriesOf('{ syncs { id ...Run } } fragment Run on Sync { lastRun { id } }');
+      const all = await queriesOf(
+        '{ syncs { id ... on Sync { connection { id name } } mailingList { id name } lastRun { id status } } }',
+      );
+      expect(oneRelation.queries).toBe(bare.queries + 1);
+      expect(all.queries).toBe(bare.queries + 3);
+      // One sync at a time (no list to load for): the same relations, loaded when the field asks.
+      for (const sync of all.data.syncs) {
+        const one = ok(
+          await api.gql(
+            'query($id: ID!) { sync(id: $id) { id connection { id name } mailingList { id name } lastRun { id status } } }',
+            { id: sync.id },
+          ),
+        ).sync;
+        expect(one).toEqual(sync);
+      }
+    });
+
     it('lists syncs with connection, list and last run', async () => {
       const { syncs } = ok(
         await api.gql(

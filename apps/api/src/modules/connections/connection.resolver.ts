@@ -14,7 +14,7 @@ export class ConnectionResolver {
 
   @Query(() => Connection, { nullable: true })
   async connection(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<Connection | null> {
-    const row = await ctx.loaders.connection.load(id);
+    const row = await ctx.loaders.connection.get(id);
     return row ? toConnection(row) : null;
   }
 

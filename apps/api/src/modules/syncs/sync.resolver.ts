@@ -1,6 +1,8 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { ApiContext } from '../../graphql/context.ts';
 import { DateTimeScalar, JSONObjectScalar } from '../../graphql/scalars.ts';
+import { mapMaybePromise, selectedFieldNames } from '../../graphql/selection.ts';
 import { connectionNotFound } from '../connections/connection.errors.ts';
 import { toConnection } from '../connections/connection.service.ts';
 import { Connection } from '../connections/connection.type.ts';
@@ -15,8 +17,18 @@ import { CostEstimate, ImportMode, Sync, UpdatePolicy } from './sync.type.ts';
 @Resolver(() => Sync)
 export class SyncResolver {
   @Query(() => [Sync])
-  async syncs(@Ctx() ctx: ApiContext): Promise<Sync[]> {
-    return (await ctx.services.syncs.list()).map(toSync);
+  async syncs(@Ctx() ctx: ApiContext, @Info() info: GraphQLResolveInfo): Promise<Sync[]> {
+    const syncs = (await ctx.services.syncs.list()).map(toSync);
+    // The relations the selection asks for, one statement each for the whole list, before the fields resolve: each
+    // sync's `connection`, `mailingList` and `lastRun` is then answered without a promise (issue 22).
+    const selected = selectedFieldNames(info);
+    await Promise.all([
+      selected.has('connection') && ctx.loaders.connection.prefetch(syncs.map((sync) => sync.connectionId)),
+      selected.has('mailingList') &&
+        ctx.loaders.mailingList.prefetch(syncs.map((sync) => sync.mailingListId)),
+      selected.has('lastRun') && ctx.loaders.lastRun.prefetch(syncs.map((sync) => sync.id)),
+    ]);
+    return syncs;
   }
 
   @Query(() => Sync, { nullable: true })
@@ -35,23 +47,24 @@ export class SyncResolver {
   }
 
   @FieldResolver(() => Connection)
-  async connection(@Root() sync: Sync, @Ctx() ctx: ApiContext): Promise<Connection> {
-    const row = await ctx.loaders.connection.load(sync.connectionId);
-    if (!row) throw connectionNotFound(sync.connectionId);
-    return toConnection(row);
+  connection(@Root() sync: Sync, @Ctx() ctx: ApiContext): Connection | Promise<Connection> {
+    return mapMaybePromise(ctx.loaders.connection.get(sync.connectionId), (row) => {
+      if (!row) throw connectionNotFound(sync.connectionId);
+      return toConnection(row);
+    });
   }
 
   @FieldResolver(() => MailingList)
-  async mailingList(@Root() sync: Sync, @Ctx() ctx: ApiContext): Promise<MailingList> {
-    const row = await ctx.loaders.mailingList.load(sync.mailingListId);
-    if (!row) throw mailingListNotFound(sync.mailingListId);
-    return row;
+  mailingList(@Root() sync: Sync, @Ctx() ctx: ApiContext): MailingList | Promise<MailingList> {
+    return mapMaybePromise(ctx.loaders.mailingList.get(sync.mailingListId), (row) => {
+      if (!row) throw mailingListNotFound(sync.mailingListId);
+      return row;
+    });
   }
 
   @FieldResolver(() => SyncRun, { nullable: true, description: 'The newest real (not preview) run.' })
-  async lastRun(@Root() sync: Sync, @Ctx() ctx: ApiContext): Promise<SyncRun | null> {
-    const row = await ctx.loaders.lastRun.load(sync.id);
-    return row ? toSyncRun(row) : null;
+  lastRun(@Root() sync: Sync, @Ctx() ctx: ApiContext): SyncRun | null | Promise<SyncRun | null> {
+    return mapMaybePromise(ctx.loaders.lastRun.get(sync.id), (row) => (row ? toSyncRun(row) : null));
   }
 
   @FieldResolver(() => SyncRunConnection, { description: 'Real runs, newest first.' })
