@@ -1,11 +1,16 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import type { Sql } from 'postgres';
 import { describe, expect, it } from 'vitest';
+import type { Database } from '../client.ts';
 import { connections } from '../schema/connections.ts';
+import * as schema from '../schema/index.ts';
 import { syncRuns } from '../schema/runs.ts';
 import { syncs } from '../schema/syncs.ts';
 import { seedOrganization, syncInput, useTestDatabase } from '../test-support.ts';
 import { ConnectionRepository } from './connections.ts';
 import { MailingListRepository } from './mailing-lists.ts';
+import { MAX_PROJECTIONS } from './prepared.ts';
 import { SyncRunRepository } from './sync-runs.ts';
 import { SyncRepository } from './syncs.ts';
 
@@ -100,5 +105,51 @@ describe('preparedRows: the statements of the syncs query read the same rows as 
         if (!(error instanceof Error && error.message === 'Rollback')) throw error;
       });
     expect(await outside.list()).toHaveLength(1);
+  });
+});
+
+describe('projection: a list statement for the columns a caller names', () => {
+  const pick = <T extends object>(row: T | undefined, keys: readonly string[]) =>
+    Object.fromEntries(keys.map((key) => [key, (row as Record<string, unknown>)[key]]));
+
+  it('reads only the named columns, with the values of the whole row, in any order asked', async () => {
+    const { organization, syncIds } = await seedVaried();
+    const repository = new SyncRepository(t.db, organization.id);
+    const full = await repository.list();
+    const columns = ['schedule', 'name', 'id', 'highWaterMark', 'criteria'] as const;
+    const some = await repository.list(columns);
+    expect(some).toHaveLength(full.length);
+    some.forEach((row, index) => {
+      expect(Object.keys(row)).toEqual(['id', 'name', 'criteria', 'schedule', 'highWaterMark']);
+      expect(row).toStrictEqual(pick(full[index], columns));
+    });
+    expect(await repository.list(undefined)).toStrictEqual(full);
+
+    const runs = new SyncRunRepository(t.db, organization.id);
+    const latest = await runs.latestBySyncIds(syncIds);
+    const narrow = await runs.latestBySyncIds(syncIds, { columns: ['id', 'status', 'rejections', 'total'] });
+    expect([...narrow.keys()].sort()).toEqual([...latest.keys()].sort());
+    for (const [syncId, run] of narrow) {
+      expect(Object.keys(run).sort()).toEqual(['id', 'rejections', 'status', 'syncId', 'total']);
+      expect(run).toStrictEqual(pick(latest.get(syncId), ['id', 'status', 'syncId', 'total', 'rejections']));
+    }
+  });
+
+  it('prepares at most MAX_PROJECTIONS column sets per statement, then reads every column; unknown names refused', async () => {
+    const { organization } = await seedVaried();
+    // A database handle of its own, so that other tests' column sets do not count.
+    const client = (t.db as unknown as { $client: Sql }).$client;
+    const db: Database = drizzle({ client, schema, casing: 'snake_case' });
+    const repository = new SyncRepository(db, organization.id);
+    const full = await repository.list();
+    const optional = Object.keys(getTableColumns(syncs)).filter((column) => column !== 'id');
+    for (let i = 0; i < MAX_PROJECTIONS; i += 1) {
+      const rows = await repository.list(['id', optional[i] as keyof (typeof full)[number]]);
+      expect(Object.keys(rows[0] ?? {})).toHaveLength(2);
+    }
+    const again = await repository.list(['id', optional[0] as keyof (typeof full)[number]]);
+    expect(Object.keys(again[0] ?? {})).toHaveLength(2);
+    expect(await repository.list(['id', optional[MAX_PROJECTIONS] as 'name'])).toStrictEqual(full);
+    await expect(repository.list(['id', 'password' as 'name'])).rejects.toThrow('no column password');
   });
 });

@@ -5,7 +5,7 @@ import { type SyncRun, syncRuns } from '../schema/runs.ts';
 import { decodeCursor, encodeCursor, type Page, type PageArgs, pageSize, toPage } from './cursor.ts';
 import { isUniqueViolation } from './errors.ts';
 import { isUuid, onlyUuids } from './ids.ts';
-import { preparedRows } from './prepared.ts';
+import { preparedRows, projection } from './prepared.ts';
 
 export type RunTrigger = 'schedule' | 'manual' | 'preview';
 
@@ -142,19 +142,29 @@ export class SyncRunRepository {
 
   /**
    * The newest run of each of these syncs, in one query (DISTINCT ON over the (sync_id, created_at) index) —
-   * for a dataloader behind `Sync.lastRun`. Syncs without runs are absent from the map.
+   * for a dataloader behind `Sync.lastRun`. Syncs without runs are absent from the map. Given `columns`, only those
+   * and `syncId` (a list view's, issue 22): the other properties of each run are absent.
    */
   async latestBySyncIds(
     syncIds: readonly string[],
-    options: { includeDryRuns?: boolean } = {},
-  ): Promise<Map<string, SyncRun>> {
+    options?: { includeDryRuns?: boolean },
+  ): Promise<Map<string, SyncRun>>;
+  async latestBySyncIds<K extends keyof SyncRun>(
+    syncIds: readonly string[],
+    options: { includeDryRuns?: boolean; columns: readonly K[] | undefined },
+  ): Promise<Map<string, Pick<SyncRun, K | 'syncId'>>>;
+  async latestBySyncIds(
+    syncIds: readonly string[],
+    options: { includeDryRuns?: boolean; columns?: readonly (keyof SyncRun)[] | undefined } = {},
+  ): Promise<Map<string, Partial<SyncRun>>> {
     const ids = onlyUuids(syncIds);
-    const result = new Map<string, SyncRun>();
+    const result = new Map<string, Partial<SyncRun>>();
     if (ids.length === 0) return result;
     const name = options.includeDryRuns ? 'sync_runs_latest_with_dry' : 'sync_runs_latest';
-    const statement = preparedRows(this.db, name, (db) =>
-      db
-        .selectDistinctOn([syncRuns.syncId])
+    const columns = options.columns && [...options.columns, 'syncId' as const];
+    const { key, fields } = projection(this.db, name, syncRuns, columns);
+    const statement = preparedRows(this.db, key, (db) =>
+      (fields ? db.selectDistinctOn([syncRuns.syncId], fields) : db.selectDistinctOn([syncRuns.syncId]))
         .from(syncRuns)
         .where(
           and(
@@ -164,10 +174,13 @@ export class SyncRunRepository {
           ),
         )
         .orderBy(syncRuns.syncId, desc(syncRuns.createdAt), desc(syncRuns.id))
-        .prepare(name),
+        .prepare(key),
     );
-    const rows = await statement.execute({ organizationId: this.organizationId, ids });
-    for (const row of rows) result.set(row.syncId, row);
+    const rows = (await statement.execute({
+      organizationId: this.organizationId,
+      ids,
+    })) as Partial<SyncRun>[];
+    for (const row of rows) result.set(row.syncId as string, row);
     return result;
   }
 

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
 import { type NewSync, type Sync, syncs } from '../schema/syncs.ts';
 import { isUuid, onlyUuids } from './ids.ts';
-import { preparedRows } from './prepared.ts';
+import { preparedRows, projection } from './prepared.ts';
 
 /** `createdAt` may be given, so that a default measured from the creation (the retrieval window) matches it. */
 export type CreateSyncInput = Omit<
@@ -72,14 +72,20 @@ export class SyncRepository {
       .where(and(eq(syncs.organizationId, this.organizationId), inArray(syncs.id, wanted)));
   }
 
-  async list(): Promise<Sync[]> {
-    const statement = preparedRows(this.db, 'syncs_list', (db) =>
-      db
-        .select()
+  /**
+   * The organization's syncs, oldest first; given `columns`, only those (a list view's, issue 22): the other
+   * properties of each row are absent.
+   */
+  async list(): Promise<Sync[]>;
+  async list<K extends keyof Sync>(columns: readonly K[] | undefined): Promise<Pick<Sync, K>[]>;
+  async list(columns?: readonly (keyof Sync)[]): Promise<Partial<Sync>[]> {
+    const { key, fields } = projection(this.db, 'syncs_list', syncs, columns);
+    const statement = preparedRows(this.db, key, (db) =>
+      (fields ? db.select(fields) : db.select())
         .from(syncs)
         .where(eq(syncs.organizationId, sql.placeholder('organizationId')))
         .orderBy(asc(syncs.createdAt), asc(syncs.id))
-        .prepare('syncs_list'),
+        .prepare(key),
     );
     return statement.execute({ organizationId: this.organizationId });
   }
