@@ -1,6 +1,8 @@
 import { connections } from '@leadsync/db/schema';
 import { eq } from 'drizzle-orm';
+import { type GraphQLObjectType, getNamedType, isLeafType, isObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildLeadsyncSchema } from './graphql/schema.ts';
 import { codeOf, ok, startTestApi, type TestApi } from './testing/harness.ts';
 
 const CSV = [
@@ -528,6 +530,34 @@ describe('the GraphQL API over HTTP', () => {
           ),
         ).sync;
         expect(one).toEqual(sync);
+      }
+    });
+
+    it('answers every field of a listed sync and its last run as the same sync asked alone', async () => {
+      // The list reads only the columns its selection needs (SYNC_FIELD_COLUMNS, RUN_FIELD_COLUMNS); asked alone, a
+      // sync and its last run are read whole. Every field the schema has, to the depth of the console's queries.
+      const schema = await buildLeadsyncSchema();
+      const selection = (type: GraphQLObjectType, depth: number): string =>
+        Object.values(type.getFields())
+          // Paginated fields (with arguments: a sync's runs, a run's records) are read by their own statements.
+          .filter((field) => field.args.length === 0)
+          .flatMap((field) => {
+            const named = getNamedType(field.type);
+            if (isLeafType(named)) return [field.name];
+            if (depth === 0 || !isObjectType(named)) return [];
+            const inner = selection(named, depth - 1);
+            return inner ? [`${field.name} { ${inner} }`] : [];
+          })
+          .join(' ');
+      const fields = selection(schema.getType('Sync') as GraphQLObjectType, 3);
+      expect(fields).toContain('lastRun { id');
+      const listed = ok(await api.gql(`{ syncs { ${fields} } }`)).syncs as { id: string; lastRun: unknown }[];
+      expect(listed.some((sync) => sync.lastRun !== null)).toBe(true);
+      for (const sync of listed) {
+        const alone = ok(
+          await api.gql(`query($id: ID!) { sync(id: $id) { ${fields} } }`, { id: sync.id }),
+        ).sync;
+        expect(sync).toEqual(alone);
       }
     });
 

@@ -1,7 +1,7 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { RelationLoader } from './context.ts';
-import { mapMaybePromise, selectedFieldNames } from './selection.ts';
+import { columnsOf, mapMaybePromise, selectedFields } from './selection.ts';
 
 function infoOf(query: string) {
   const document = parse(query);
@@ -15,24 +15,50 @@ function infoOf(query: string) {
   return { fieldNodes: [field], fragments };
 }
 
-describe('selectedFieldNames', () => {
+function selectedFieldNames(query: string): Set<string> {
+  const { fieldNodes, fragments } = infoOf(query);
+  return new Set(selectedFields(fieldNodes, fragments).keys());
+}
+
+describe('selectedFields', () => {
   it('names the fields under the resolved field, not deeper ones', () => {
-    expect(selectedFieldNames(infoOf('{ syncs { id lastRun { status } } }'))).toEqual(
-      new Set(['id', 'lastRun']),
-    );
+    expect(selectedFieldNames('{ syncs { id lastRun { status } } }')).toEqual(new Set(['id', 'lastRun']));
   });
 
   it('follows inline fragments and fragment spreads, a fragment used twice once', () => {
-    const names = selectedFieldNames(
-      infoOf(`{ syncs { ... on Sync { connection { id } } ...A ...A } }
-        fragment A on Sync { mailingList { id } ...B } fragment B on Sync { name }`),
-    );
+    const names = selectedFieldNames(`{ syncs { ... on Sync { connection { id } } ...A ...A } }
+        fragment A on Sync { mailingList { id } ...B } fragment B on Sync { name }`);
     expect(names).toEqual(new Set(['connection', 'mailingList', 'name']));
   });
 
   it('is empty for a leaf and ignores a spread of an unknown fragment', () => {
-    expect(selectedFieldNames(infoOf('{ version }'))).toEqual(new Set());
-    expect(selectedFieldNames(infoOf('{ syncs { ...Missing } }'))).toEqual(new Set());
+    expect(selectedFieldNames('{ version }')).toEqual(new Set());
+    expect(selectedFieldNames('{ syncs { ...Missing } }')).toEqual(new Set());
+  });
+});
+
+describe('selectedFields: aliases and nested selections', () => {
+  it('keeps every node of a field selected under several aliases, for the union of their selections', () => {
+    const { fieldNodes, fragments } = infoOf(
+      '{ syncs { a: lastRun { id } b: lastRun { status ...R } } } fragment R on SyncRun { error }',
+    );
+    const runs = selectedFields(fieldNodes, fragments).get('lastRun') ?? [];
+    expect(runs).toHaveLength(2);
+    expect(new Set(selectedFields(runs, fragments).keys())).toEqual(new Set(['id', 'status', 'error']));
+  });
+});
+
+describe('columnsOf', () => {
+  const map = { id: ['id'], totals: ['total', 'ignored'], records: ['id'] } as const;
+
+  it('is the base and the columns of each selected field, once each; __typename reads none', () => {
+    expect(columnsOf(['totals', '__typename', 'records'], map, ['id'])).toEqual(['id', 'total', 'ignored']);
+    expect(columnsOf([], map, ['id'])).toEqual(['id']);
+  });
+
+  it('is every column (undefined) when a selected field is not in the map', () => {
+    expect(columnsOf(['id', 'somethingNew'], map, ['id'])).toBeUndefined();
+    expect(columnsOf(['toString'], map, ['id'])).toBeUndefined();
   });
 });
 

@@ -56,6 +56,39 @@ export function toSyncRun(row: SyncRunRow): SyncRun {
   };
 }
 
+/**
+ * The columns of `sync_runs` each field of the GraphQL `SyncRun` reads through toSyncRun, for the projection of
+ * `Sync.lastRun` in the `syncs` list (issue 22). A field not listed reads every column (columnsOf).
+ */
+export const RUN_FIELD_COLUMNS: Readonly<Record<string, readonly (keyof SyncRunRow)[]>> = {
+  id: ['id'],
+  syncId: ['syncId'],
+  status: ['status'],
+  startedAt: ['startedAt'],
+  finishedAt: ['finishedAt'],
+  error: ['error'],
+  createdAt: ['createdAt'],
+  trigger: ['trigger'],
+  dryRun: ['dryRun'],
+  undoneAt: ['undoneAt'],
+  undoReport: ['undoReport'],
+  heldDeletions: ['heldDeletions'],
+  warning: ['warning'],
+  waitingUntil: ['waitingUntil'],
+  waitingReason: ['waitingReason'],
+  deletionsChecked: ['deletionsChecked'],
+  totals: ['total', 'newLeads', 'reAdded', 'duplicate', 'ignored', 'deleted'],
+  ignoredBreakdown: ['bounced', 'doNotMail', 'groupEmail', 'fileDuplicate', 'emptyEmail', 'invalidPattern'],
+  progress: ['readCount', 'processedCount'],
+  cleanedFields: ['cleanedFields'],
+  rejectedCount: ['rejectedCount'],
+  rejections: ['rejections'],
+  records: ['id'],
+};
+
+/** What toSyncRun reads whatever is selected. */
+export const RUN_BASE_COLUMNS: readonly (keyof SyncRunRow)[] = ['id'];
+
 export class RunService {
   readonly runs: SyncRunRepository;
   readonly records: RunRecordRepository;
@@ -85,6 +118,17 @@ export class RunService {
 
   find(id: string): Promise<SyncRunRow | undefined> {
     return this.runs.get(id);
+  }
+
+  /**
+   * The newest real run of each sync (absent: none); given `columns` (RUN_FIELD_COLUMNS of a selection), the runs
+   * hold only those: for toSyncRun of that selection.
+   */
+  latestOf(
+    syncIds: readonly string[],
+    columns?: readonly (keyof SyncRunRow)[],
+  ): Promise<Map<string, SyncRunRow>> {
+    return this.runs.latestBySyncIds(syncIds, { columns });
   }
 
   listBySync(

@@ -2,31 +2,47 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { ApiContext } from '../../graphql/context.ts';
 import { DateTimeScalar, JSONObjectScalar } from '../../graphql/scalars.ts';
-import { mapMaybePromise, selectedFieldNames } from '../../graphql/selection.ts';
+import { columnsOf, mapMaybePromise, selectedFields } from '../../graphql/selection.ts';
 import { connectionNotFound } from '../connections/connection.errors.ts';
 import { toConnection } from '../connections/connection.service.ts';
 import { Connection } from '../connections/connection.type.ts';
 import { mailingListNotFound } from '../mailing-lists/mailing-list.errors.ts';
 import { MailingList } from '../mailing-lists/mailing-list.type.ts';
-import { toSyncRun } from '../runs/run.service.ts';
+import { RUN_BASE_COLUMNS, RUN_FIELD_COLUMNS, toSyncRun } from '../runs/run.service.ts';
 import { SyncRun, SyncRunConnection } from '../runs/run.type.ts';
 import { CreateSyncInput, FieldMappingInput, ScheduleInput } from './sync.input.ts';
-import { toSync } from './sync.service.ts';
+import { SYNC_BASE_COLUMNS, SYNC_FIELD_COLUMNS, toSync } from './sync.service.ts';
 import { CostEstimate, ImportMode, Sync, UpdatePolicy } from './sync.type.ts';
 
 @Resolver(() => Sync)
 export class SyncResolver {
   @Query(() => [Sync])
   async syncs(@Ctx() ctx: ApiContext, @Info() info: GraphQLResolveInfo): Promise<Sync[]> {
-    const syncs = (await ctx.services.syncs.list()).map(toSync);
-    // The relations the selection asks for, one statement each for the whole list, before the fields resolve: each
-    // sync's `connection`, `mailingList` and `lastRun` is then answered without a promise (issue 22).
-    const selected = selectedFieldNames(info);
+    // What the selection reads, in one statement per table for the whole list (issue 22): the columns of `syncs`
+    // its fields read, then the relations it names, so that each sync's `connection`, `mailingList` and `lastRun`
+    // is answered without a promise. The rows hold only the selection's columns: these Sync objects serve it alone.
+    const selected = selectedFields(info.fieldNodes, info.fragments);
+    const rows = await ctx.services.syncs.list(
+      columnsOf(selected.keys(), SYNC_FIELD_COLUMNS, SYNC_BASE_COLUMNS),
+    );
+    const syncs = rows.map(toSync);
+    const lastRun = selected.get('lastRun');
     await Promise.all([
       selected.has('connection') && ctx.loaders.connection.prefetch(syncs.map((sync) => sync.connectionId)),
       selected.has('mailingList') &&
         ctx.loaders.mailingList.prefetch(syncs.map((sync) => sync.mailingListId)),
-      selected.has('lastRun') && ctx.loaders.lastRun.prefetch(syncs.map((sync) => sync.id)),
+      lastRun &&
+        ctx.services.runs
+          .latestOf(
+            syncs.map((sync) => sync.id),
+            columnsOf(selectedFields(lastRun, info.fragments).keys(), RUN_FIELD_COLUMNS, RUN_BASE_COLUMNS),
+          )
+          .then((runs) => {
+            for (const sync of syncs) {
+              const run = runs.get(sync.id);
+              sync.prefetchedLastRun = run ? toSyncRun(run) : null;
+            }
+          }),
     ]);
     return syncs;
   }
@@ -64,6 +80,7 @@ export class SyncResolver {
 
   @FieldResolver(() => SyncRun, { nullable: true, description: 'The newest real (not preview) run.' })
   lastRun(@Root() sync: Sync, @Ctx() ctx: ApiContext): SyncRun | null | Promise<SyncRun | null> {
+    if (sync.prefetchedLastRun !== undefined) return sync.prefetchedLastRun;
     return mapMaybePromise(ctx.loaders.lastRun.get(sync.id), (row) => (row ? toSyncRun(row) : null));
   }
 

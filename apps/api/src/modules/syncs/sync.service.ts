@@ -118,6 +118,40 @@ export function toSync(row: SyncRow): Sync {
   };
 }
 
+/**
+ * The columns of `syncs` each field of the GraphQL `Sync` reads through toSync, for the `syncs` list's projection
+ * (issue 22). A field not listed reads every column (columnsOf), so it is right before it is fast; the fields
+ * resolved from ids read the id.
+ */
+export const SYNC_FIELD_COLUMNS: Readonly<Record<string, readonly (keyof SyncRow)[]>> = {
+  id: ['id'],
+  name: ['name'],
+  status: ['status'],
+  inactiveReason: ['inactiveReason'],
+  sourceOrganizationId: ['sourceOrganizationId'],
+  importMode: ['importMode'],
+  criteria: ['criteria'],
+  fieldMapping: ['fieldMapping'],
+  schedule: ['schedule'],
+  retrieveFrom: ['retrieveFrom'],
+  fullRereadPending: ['highWaterMark'],
+  setupStep: ['status', 'setupStep'],
+  nextRunAt: ['nextRunAt'],
+  updatePolicy: ['updatePolicy'],
+  deletionGuardPercent: ['deletionGuardPercent'],
+  deletionsConfirmed: ['deletionsConfirmedAt'],
+  deletionCheckHours: ['deletionCheckHours'],
+  activeRecordsOnly: ['activeRecordsOnly'],
+  createdAt: ['createdAt'],
+  connection: ['connectionId'],
+  mailingList: ['mailingListId'],
+  lastRun: ['id'],
+  runs: ['id'],
+};
+
+/** What toSync reads whatever is selected. */
+export const SYNC_BASE_COLUMNS: readonly (keyof SyncRow)[] = ['id', 'schedule'];
+
 export interface RetrievalChange {
   schedule?: unknown;
   retrieveFrom?: Date | null;
@@ -142,8 +176,9 @@ export class SyncService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  list(): Promise<SyncRow[]> {
-    return this.syncs.list();
+  /** Given `columns` (SYNC_FIELD_COLUMNS of a selection), the rows hold only those: for toSync of that selection. */
+  list(columns?: readonly (keyof SyncRow)[]): Promise<SyncRow[]> {
+    return this.syncs.list(columns);
   }
 
   find(id: string): Promise<SyncRow | undefined> {

@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar, JSONObjectScalar } from '../../graphql/scalars.ts';
+import type { SyncRun } from '../runs/run.type.ts';
 
 export enum ImportMode {
   ALL = 'all',
@@ -153,6 +154,8 @@ export class Sync {
 
   connectionId!: string;
   mailingListId!: string;
+  /** Set by the list that made this sync when its selection asked for `lastRun` (read for that selection). */
+  prefetchedLastRun?: SyncRun | null;
 }
 
 @ObjectType({ simpleResolvers: true, description: "A source account's daily API quota." })
