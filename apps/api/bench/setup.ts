@@ -115,6 +115,28 @@ export async function startBenchApi(
 }
 
 /** Runs a bench's `main`, and on failure prints the error and exits with 1. */
+/**
+ * Counts the statements sent through `sql` (not those of a transaction, which has its own) while `fn` runs. The
+ * benches serve with the API's own database handle (`createDatabase`): counting with postgres.js's `debug` hook
+ * would make every query capture a stack trace (`new Error()` in its Query), a cost production does not pay.
+ */
+export async function countStatements<T>(
+  sql: postgres.Sql,
+  fn: () => Promise<T>,
+): Promise<{ result: T; statements: number }> {
+  const unsafe = sql.unsafe;
+  let statements = 0;
+  sql.unsafe = ((...args: Parameters<typeof unsafe>) => {
+    statements += 1;
+    return unsafe.apply(sql, args);
+  }) as typeof unsafe;
+  try {
+    return { result: await fn(), statements };
+  } finally {
+    sql.unsafe = unsafe;
+  }
+}
+
 export function runBench(main: () => Promise<void>): void {
   main().catch((error: unknown) => {
     console.error(error);

@@ -25,7 +25,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { SecretBox } from '@leadsync/db';
+import { createDatabase, SecretBox } from '@leadsync/db';
 import {
   ConnectionRepository,
   MailingListRepository,
@@ -43,7 +43,6 @@ import { buildLeadsyncSchema } from '../src/graphql/schema.ts';
 import { toConnection } from '../src/modules/connections/connection.service.ts';
 import { toSyncRun } from '../src/modules/runs/run.service.ts';
 import { toSync } from '../src/modules/syncs/sync.service.ts';
-import { createCountingDatabase } from '../src/testing/counting-db.ts';
 import * as setup from './setup.ts';
 
 const run = promisify(execFile);
@@ -85,7 +84,8 @@ const FLOOR_RUN_COLUMNS = [
 
 async function main() {
   const scratch = await setup.openScratchDatabase();
-  const handle = createCountingDatabase(scratch.url, 10);
+  // The API's own database handle and options (createDatabase), as `pnpm start` serves.
+  const handle = createDatabase(scratch.url, { max: 10 });
   const { db } = handle;
   const logger = pino({ level: 'silent' });
   const secretBox = new SecretBox(randomBytes(32));
@@ -217,18 +217,21 @@ async function main() {
     let reference: string | undefined;
     const queriesPerRequest: Record<string, number> = {};
     for (const [name, url] of Object.entries(targets)) {
-      const before = handle.counter.queries;
-      const answer = (await (await fetch(url, request)).json()) as {
-        data?: { syncs: { lastRun: unknown }[] };
-        errors?: unknown;
-      };
+      const { result: answer, statements } = await setup.countStatements(
+        handle.sql,
+        async () =>
+          (await (await fetch(url, request)).json()) as {
+            data?: { syncs: { lastRun: unknown }[] };
+            errors?: unknown;
+          },
+      );
       if (!answer.data || answer.data.syncs.length !== SYNCS || answer.data.syncs.some((s) => !s.lastRun)) {
         throw new Error(`${name}: unexpected answer: ${JSON.stringify(answer).slice(0, 500)}`);
       }
       const text = JSON.stringify(answer);
       reference ??= text;
       if (text !== reference) throw new Error(`${name} answers other data than ${Object.keys(targets)[0]}`);
-      queriesPerRequest[name] = handle.counter.queries - before;
+      queriesPerRequest[name] = statements;
     }
 
     type Measured = {

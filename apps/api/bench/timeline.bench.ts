@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { SecretBox } from '@leadsync/db';
+import { createDatabase, SecretBox } from '@leadsync/db';
 import {
   ConnectionRepository,
   createOrganization,
@@ -20,7 +20,6 @@ import {
 } from '@leadsync/db/repositories';
 import pino from 'pino';
 import postgres from 'postgres';
-import { createCountingDatabase } from '../src/testing/counting-db.ts';
 import * as setup from './setup.ts';
 
 const RECORDS = Number(process.env.BENCH_TIMELINE_RECORDS ?? 5_000_000);
@@ -42,7 +41,7 @@ function percentile(sorted: number[], p: number): number {
 async function main() {
   const scratch = await setup.openScratchDatabase();
   const { url } = scratch;
-  const handle = createCountingDatabase(url, 10);
+  const handle = createDatabase(url, { max: 10 });
   const { db } = handle;
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   const logger = pino({ level: 'silent' });
