@@ -5,6 +5,7 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
+/** The distinct uuids among `values`, in order (each distinct value checked once: a list's ids repeat). */
 export function onlyUuids(values: readonly string[]): string[] {
-  return [...new Set(values.filter(isUuid))];
+  return [...new Set(values)].filter(isUuid);
 }

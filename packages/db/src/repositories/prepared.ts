@@ -47,13 +47,19 @@ export function projection(
   columns: readonly string[] | undefined,
 ): { key: string; fields: Record<string, PgColumn> | undefined } {
   if (!columns) return { key: name, fields: undefined };
-  const all = getTableColumns(table) as Record<string, PgColumn>;
+  const all = columnsOfTable(table);
   const wanted = new Set(columns);
   for (const column of wanted) {
     if (!Object.hasOwn(all, column)) throw new Error(`projection(${name}): no column ${column}`);
   }
-  const names = Object.keys(all).filter((column) => wanted.has(column));
-  const key = `${name}(${names.join(',')})`;
+  let key = `${name}(`;
+  const fields: Record<string, PgColumn> = {};
+  for (const column in all) {
+    if (!wanted.has(column)) continue;
+    key += key.endsWith('(') ? column : `,${column}`;
+    fields[column] = all[column] as PgColumn;
+  }
+  key += ')';
   let byName = projections.get(db);
   if (!byName) {
     byName = new Map();
@@ -68,7 +74,19 @@ export function projection(
     if (keys.size >= MAX_PROJECTIONS) return { key: name, fields: undefined };
     keys.add(key);
   }
-  return { key, fields: Object.fromEntries(names.map((column) => [column, all[column] as PgColumn])) };
+  return { key, fields };
+}
+
+const tableColumns = new WeakMap<PgTable, Record<string, PgColumn>>();
+
+/** drizzle's getTableColumns, once per table (it copies the table's columns into a new object each call). */
+function columnsOfTable(table: PgTable): Record<string, PgColumn> {
+  let columns = tableColumns.get(table);
+  if (!columns) {
+    columns = getTableColumns(table) as Record<string, PgColumn>;
+    tableColumns.set(table, columns);
+  }
+  return columns;
 }
 
 /** A prepared select whose rows are read by a function compiled once for its columns. */
