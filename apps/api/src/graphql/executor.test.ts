@@ -115,10 +115,15 @@ describe('jitExecutor: DateTime', () => {
     null,
     new Date(Number.NaN),
     '2026-12-05T01:00:00+01:00',
+    new Date('0099-01-01T00:00:00.001Z'),
+    new Date(8.64e15),
+    new Date(-1),
   ];
 
   it('writes the JSON graphql-js writes, and refuses an invalid date with the scalar message', async () => {
-    const document = parse('{ a: at(n: 0) b: at(n: 1) c: at(n: 2) d: at(n: 3) }');
+    const document = parse(
+      '{ a: at(n: 0) b: at(n: 1) c: at(n: 2) d: at(n: 3) e: at(n: 4) f: at(n: 5) g: at(n: 6) }',
+    );
     const expected = await execute({ schema: withDates, document });
     const run = jitExecutor(withDates);
     const context = {
@@ -139,6 +144,9 @@ describe('jitExecutor: DateTime', () => {
       b: null,
       c: null,
       d: '2026-12-05T00:00:00.000Z',
+      e: '0099-01-01T00:00:00.001Z',
+      f: '+275760-09-13T00:00:00.000Z',
+      g: '1969-12-31T23:59:59.999Z',
     });
     expect(actual.errors?.[0]?.message).toBe('DateTime cannot represent an invalid Date instance');
     // Serialized to text while executing: JSON.stringify of the answer meets no Date (its slow path).

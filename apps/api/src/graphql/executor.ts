@@ -21,6 +21,11 @@ type Executor = NonNullable<Awaited<ReturnType<Gateway['load']>>['executor']>;
  * which sent it down its slow path for the whole answer (the `syncs` query's 200 dates doubled its cost).
  */
 export function serializeDateTime(value: unknown): unknown {
+  // A valid Date, what the resolvers give, written at once; anything else through the scalar (its checks, messages).
+  if (value instanceof Date) {
+    const time = value.getTime();
+    if (Number.isFinite(time)) return isoFromMillis(time);
+  }
   const serialized = DateTimeScalar.serialize(value);
   return serialized instanceof Date ? isoFromMillis(serialized.getTime()) : serialized;
 }
