@@ -88,7 +88,7 @@ export async function startTestApi(
 ): Promise<TestApi> {
   const tdb: TestDatabase = await createTestDatabase();
   const handle = createCountingDatabase(tdb.url);
-  const logger = pino({ level: 'silent' });
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const secretBox = new SecretBox(randomBytes(32));
   const allowedHosts = ['127.0.0.1', 'localhost', '::1'];
   const registry = options.registry ?? connectorRegistry;
