@@ -559,6 +559,24 @@ describe('the GraphQL API over HTTP', () => {
         ).sync;
         expect(sync).toEqual(alone);
       }
+      // A sync's runs, a page read with the columns of its nodes' selection, against each run asked alone.
+      const runFields = selection(schema.getType('SyncRun') as GraphQLObjectType, 2);
+      const withRuns = listed.find((sync) => sync.lastRun !== null)?.id;
+      const page = ok(
+        await api.gql(
+          `query($id: ID!) { sync(id: $id) { runs(first: 50) { edges { node { ${runFields} } } } } }`,
+          {
+            id: withRuns,
+          },
+        ),
+      ).sync.runs.edges as { node: { id: string } }[];
+      expect(page.length).toBeGreaterThan(0);
+      for (const { node } of page) {
+        const alone = ok(
+          await api.gql(`query($id: ID!) { syncRun(id: $id) { ${runFields} } }`, { id: node.id }),
+        );
+        expect(node).toEqual(alone.syncRun);
+      }
     });
 
     it('lists syncs with connection, list and last run', async () => {

@@ -1,7 +1,7 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { RelationLoader } from './context.ts';
-import { columnsOf, mapMaybePromise, selectedFields } from './selection.ts';
+import { columnsOf, mapMaybePromise, selectedFields, selectedFieldsAt } from './selection.ts';
 
 function infoOf(query: string) {
   const document = parse(query);
@@ -45,6 +45,18 @@ describe('selectedFields: aliases and nested selections', () => {
     const runs = selectedFields(fieldNodes, fragments).get('lastRun') ?? [];
     expect(runs).toHaveLength(2);
     expect(new Set(selectedFields(runs, fragments).keys())).toEqual(new Set(['id', 'status', 'error']));
+  });
+});
+
+describe('selectedFieldsAt', () => {
+  it("names the fields under a path (a connection's nodes), through fragments; none when the path is not asked", () => {
+    const { fieldNodes, fragments } = infoOf(
+      '{ sync { runs { totalCount edges { cursor node { id ...T } } } } } fragment T on SyncRun { totals { total } }',
+    );
+    const [runs] = selectedFields(fieldNodes, fragments).get('runs') ?? [];
+    if (!runs) throw new Error('no runs');
+    expect([...selectedFieldsAt([runs], fragments, ['edges', 'node']).keys()]).toEqual(['id', 'totals']);
+    expect([...selectedFieldsAt([runs], fragments, ['pageInfo', 'node']).keys()]).toEqual([]);
   });
 });
 

@@ -31,6 +31,20 @@ export function selectedFields(
 }
 
 /**
+ * The fields selected under a path of fields below these nodes (`['edges', 'node']` for a connection's nodes);
+ * empty when the path is not selected.
+ */
+export function selectedFieldsAt(
+  fieldNodes: readonly FieldNode[],
+  fragments: Readonly<Record<string, FragmentDefinitionNode>>,
+  path: readonly string[],
+): Map<string, FieldNode[]> {
+  let nodes: readonly FieldNode[] = fieldNodes;
+  for (const name of path) nodes = selectedFields(nodes, fragments).get(name) ?? [];
+  return selectedFields(nodes, fragments);
+}
+
+/**
  * The columns a selection reads, from a map of the columns each field of the type reads, with `base` (what the
  * row's mapping reads whatever is selected); `undefined`, every column, as soon as one selected field is not in the
  * map: a field added to the type is answered right before it is answered fast.

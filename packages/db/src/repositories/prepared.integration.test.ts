@@ -135,6 +135,29 @@ describe('projection: a list statement for the columns a caller names', () => {
     }
   });
 
+  it("pages a sync's runs with only the named columns (and id), the same cursors as whole rows", async () => {
+    const { organization, syncIds } = await seedVaried();
+    const runs = new SyncRunRepository(t.db, organization.id);
+    const syncId = syncIds[1] ?? '';
+    for (let i = 0; i < 2; i += 1) await runs.createQueued({ syncId, trigger: 'manual' });
+    const whole = await runs.listBySync(syncId, { first: 2 });
+    const narrow = await runs.listBySync(syncId, { first: 2, columns: ['status', 'rejections'] });
+    expect(narrow.totalCount).toBe(whole.totalCount);
+    expect(narrow.pageInfo).toEqual(whole.pageInfo);
+    expect(narrow.edges.map((edge) => edge.cursor)).toEqual(whole.edges.map((edge) => edge.cursor));
+    narrow.edges.forEach((edge, index) => {
+      expect(Object.keys(edge.node).sort()).toEqual(['id', 'rejections', 'status']);
+      expect(edge.node).toStrictEqual(pick(whole.edges[index]?.node, ['id', 'status', 'rejections']));
+    });
+    const next = await runs.listBySync(syncId, {
+      first: 2,
+      after: narrow.pageInfo.endCursor,
+      columns: ['status'],
+    });
+    const wholeNext = await runs.listBySync(syncId, { first: 2, after: whole.pageInfo.endCursor });
+    expect(next.edges.map((edge) => edge.node.id)).toEqual(wholeNext.edges.map((edge) => edge.node.id));
+  });
+
   it('prepares at most MAX_PROJECTIONS column sets per statement, then reads every column; unknown names refused', async () => {
     const { organization } = await seedVaried();
     // A database handle of its own, so that other tests' column sets do not count.

@@ -111,10 +111,13 @@ export class SyncRunRepository {
       .where(and(eq(syncRuns.organizationId, this.organizationId), inArray(syncRuns.id, wanted)));
   }
 
-  /** Runs of a sync, newest first; keyset pagination on (created_at, id). */
+  /**
+   * Runs of a sync, newest first; keyset pagination on (created_at, id). Given `columns`, only those and `id` (a list
+   * view's): the other properties of each run are absent.
+   */
   async listBySync(
     syncId: string,
-    args: PageArgs & { includeDryRuns?: boolean } = {},
+    args: PageArgs & { includeDryRuns?: boolean; columns?: readonly (keyof SyncRun)[] | undefined } = {},
   ): Promise<Page<SyncRun>> {
     const limit = pageSize(args.first, 20);
     if (!isUuid(syncId)) return toPage([], limit, 0, () => '');
@@ -125,9 +128,15 @@ export class SyncRunRepository {
     const pageWhere = after
       ? and(where, sql`(${syncRuns.createdAt}, ${syncRuns.id}) < (${after.c}::timestamptz, ${after.i}::uuid)`)
       : where;
+    // Given columns, the runs are objects of those only; typed as whole runs (the caller reads only what it named).
+    const runColumns = args.columns
+      ? (projection(this.db, 'sync_runs_by_sync', syncRuns, [...args.columns, 'id']).fields as
+          | typeof syncRuns
+          | undefined)
+      : undefined;
     const [rows, [total]] = await Promise.all([
       this.db
-        .select({ run: syncRuns, exactCreatedAt })
+        .select({ run: runColumns ?? syncRuns, exactCreatedAt })
         .from(syncRuns)
         .where(pageWhere)
         .orderBy(desc(syncRuns.createdAt), desc(syncRuns.id))

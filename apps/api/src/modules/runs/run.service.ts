@@ -131,12 +131,14 @@ export class RunService {
     return this.runs.latestBySyncIds(syncIds, { columns });
   }
 
+  /** Given `columns` (RUN_FIELD_COLUMNS of a selection), the runs hold only those: for toSyncRun of that selection. */
   listBySync(
     syncId: string,
     args: { first?: number | null; after?: string | null },
+    columns?: readonly (keyof SyncRunRow)[],
   ): Promise<Page<SyncRunRow>> {
     const input = parse(pageArgs, args, '');
-    return this.runs.listBySync(syncId, { first: input.first ?? 20, after: input.after });
+    return this.runs.listBySync(syncId, { first: input.first ?? 20, after: input.after, columns });
   }
 
   recordsOf(

@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { ApiContext } from '../../graphql/context.ts';
 import { DateTimeScalar, JSONObjectScalar } from '../../graphql/scalars.ts';
-import { columnsOf, mapMaybePromise, selectedFields } from '../../graphql/selection.ts';
+import { columnsOf, mapMaybePromise, selectedFields, selectedFieldsAt } from '../../graphql/selection.ts';
 import { connectionNotFound } from '../connections/connection.errors.ts';
 import { toConnection } from '../connections/connection.service.ts';
 import { Connection } from '../connections/connection.type.ts';
@@ -90,8 +90,12 @@ export class SyncResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: ApiContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<SyncRunConnection> {
-    const page = await ctx.services.runs.listBySync(sync.id, { first, after });
+    // The columns the nodes' selection reads (the console's history asks 50 runs without their rejection reasons).
+    const nodeFields = selectedFieldsAt(info.fieldNodes, info.fragments, ['edges', 'node']);
+    const columns = columnsOf(nodeFields.keys(), RUN_FIELD_COLUMNS, RUN_BASE_COLUMNS);
+    const page = await ctx.services.runs.listBySync(sync.id, { first, after }, columns);
     return {
       edges: page.edges.map((edge) => ({ node: toSyncRun(edge.node), cursor: edge.cursor })),
       pageInfo: page.pageInfo,
