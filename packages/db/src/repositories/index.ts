@@ -96,6 +96,7 @@ export {
   findUndispatchedWebhookDeliveries,
   markWebhookDeliveriesDispatched,
   WEBHOOK_DELETED,
+  type WebhookDeliveryLogEntry,
   WebhookRepository,
 } from './webhooks.ts';
 export {

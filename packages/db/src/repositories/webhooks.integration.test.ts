@@ -35,6 +35,19 @@ describe('webhooks', () => {
       ['RUN_SUCCEEDED', 'pending', 0],
     ]);
     expect(log.get(other.id)).toEqual([]);
+    // The log is for people: the event's body (payload, possibly large) is not read for it.
+    expect(Object.keys(log.get(webhook.id)?.[0] ?? {}).sort()).toEqual([
+      'attempts',
+      'createdAt',
+      'deliveredAt',
+      'event',
+      'id',
+      'lastError',
+      'lastStatusCode',
+      'nextAttemptAt',
+      'status',
+      'webhookId',
+    ]);
   });
 
   it('an attempt is claimed by one caller only, and a failed one is due again at its retry time', async () => {

@@ -24,6 +24,34 @@ export interface ClaimedDelivery {
   webhook: Pick<Webhook, 'id' | 'url' | 'secretEncrypted'>;
 }
 
+/** A delivery as its log shows it (recentDeliveries). */
+export type WebhookDeliveryLogEntry = Pick<
+  WebhookDelivery,
+  | 'id'
+  | 'webhookId'
+  | 'event'
+  | 'status'
+  | 'attempts'
+  | 'lastError'
+  | 'lastStatusCode'
+  | 'createdAt'
+  | 'nextAttemptAt'
+  | 'deliveredAt'
+>;
+
+const deliveryLogColumns = {
+  id: webhookDeliveries.id,
+  webhookId: webhookDeliveries.webhookId,
+  event: webhookDeliveries.event,
+  status: webhookDeliveries.status,
+  attempts: webhookDeliveries.attempts,
+  lastError: webhookDeliveries.lastError,
+  lastStatusCode: webhookDeliveries.lastStatusCode,
+  createdAt: webhookDeliveries.createdAt,
+  nextAttemptAt: webhookDeliveries.nextAttemptAt,
+  deliveredAt: webhookDeliveries.deliveredAt,
+};
+
 export type AttemptResult =
   | { delivered: true; statusCode: number }
   | {
@@ -125,10 +153,16 @@ export class WebhookRepository {
     return rows.map((row) => row.id);
   }
 
-  /** The newest deliveries of each webhook (at most `limit` each), newest first; one query. */
-  async recentDeliveries(webhookIds: readonly string[], limit = 20): Promise<Map<string, WebhookDelivery[]>> {
+  /**
+   * The newest deliveries of each webhook (at most `limit` each), newest first; one query. The log's columns only:
+   * not the event's body (`payload`) nor the sender's bookkeeping, which no reader of the log needs.
+   */
+  async recentDeliveries(
+    webhookIds: readonly string[],
+    limit = 20,
+  ): Promise<Map<string, WebhookDeliveryLogEntry[]>> {
     const ids = onlyUuids(webhookIds);
-    const byWebhook = new Map<string, WebhookDelivery[]>(ids.map((id) => [id, []]));
+    const byWebhook = new Map<string, WebhookDeliveryLogEntry[]>(ids.map((id) => [id, []]));
     if (ids.length === 0) return byWebhook;
     const ranked = this.db.$with('ranked').as(
       this.db
@@ -148,7 +182,7 @@ export class WebhookRepository {
     );
     const rows = await this.db
       .with(ranked)
-      .select({ delivery: webhookDeliveries })
+      .select({ delivery: deliveryLogColumns })
       .from(webhookDeliveries)
       .innerJoin(ranked, eq(ranked.id, webhookDeliveries.id))
       .where(lte(ranked.rank, limit))

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { WebhookRepository } from '@leadsync/db/repositories';
-import type { WebhookDelivery as WebhookDeliveryRow, Webhook as WebhookRow } from '@leadsync/db/schema';
+import { type WebhookDeliveryLogEntry, WebhookRepository } from '@leadsync/db/repositories';
+import type { Webhook as WebhookRow } from '@leadsync/db/schema';
 import { generateWebhookSecret, webhookUrlProblem } from '@leadsync/webhooks';
 import DataLoader from 'dataloader';
 import { z } from 'zod';
@@ -33,7 +33,7 @@ export function toWebhook(row: WebhookRow, secret: string | null = null): Webhoo
   };
 }
 
-export function toWebhookDelivery(row: WebhookDeliveryRow): WebhookDelivery {
+export function toWebhookDelivery(row: WebhookDeliveryLogEntry): WebhookDelivery {
   return {
     id: row.id,
     event: row.event as WebhookEvent,
@@ -51,7 +51,7 @@ export function toWebhookDelivery(row: WebhookDeliveryRow): WebhookDelivery {
 export class WebhookService {
   private readonly webhooks: WebhookRepository;
   /** Per request and page size: the delivery logs of every webhook in one query. */
-  private readonly deliveryLoaders = new Map<number, DataLoader<string, WebhookDeliveryRow[]>>();
+  private readonly deliveryLoaders = new Map<number, DataLoader<string, WebhookDeliveryLogEntry[]>>();
 
   constructor(
     private readonly deps: ApiDeps,
@@ -88,7 +88,7 @@ export class WebhookService {
     return true;
   }
 
-  async deliveries(webhookId: string, first: number): Promise<WebhookDeliveryRow[]> {
+  async deliveries(webhookId: string, first: number): Promise<WebhookDeliveryLogEntry[]> {
     const limit = Math.min(Math.max(first, 0), 100);
     let loader = this.deliveryLoaders.get(limit);
     if (!loader) {
