@@ -1,3 +1,4 @@
+import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { countLiveSourceRecords } from '../runs/deletions.ts';
 import { sourceRecords } from '../schema/source-records.ts';
@@ -161,4 +162,58 @@ describe('mailing lists', () => {
       [empty.id, 0],
     ]);
   });
+});
+
+describe('deleting a sync while its run writes', () => {
+  it('retries when PostgreSQL breaks a deadlock with the delete, and deletes the sync', async () => {
+    const { organization, sync } = await seedOrganization(t.db);
+    const { run } = await new SyncRunRepository(t.db, organization.id).createQueued({
+      syncId: sync.id,
+      trigger: 'manual',
+    });
+    // The run's transaction, on a connection of its own: it holds its run's row, then touches the sync's, while the
+    // delete (cascading to the run) holds the sync's row and waits for the run's. The delete waited first, so it is
+    // the one PostgreSQL's deadlock check (after deadlock_timeout, 1 s) rolls back.
+    const runConnection = postgres(t.url, { max: 1, onnotice: () => {} });
+    const repository = new SyncRepository(t.db, organization.id);
+    let deleting: Promise<boolean> | undefined;
+    try {
+      await runConnection.begin(async (tx) => {
+        await tx`update sync_runs set total = 1 where id = ${run.id}`;
+        deleting = repository.delete(sync.id);
+        deleting.catch(() => {});
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await tx`update syncs set name = 'touched by the run' where id = ${sync.id}`;
+      });
+      expect(await deleting).toBe(true);
+    } finally {
+      await runConnection.end();
+    }
+    expect(await repository.get(sync.id)).toBeUndefined();
+  }, 20_000);
+
+  it('retries the delete of a connection (and its syncs) the same way', async () => {
+    const { organization, connection, sync } = await seedOrganization(t.db);
+    const { run } = await new SyncRunRepository(t.db, organization.id).createQueued({
+      syncId: sync.id,
+      trigger: 'manual',
+    });
+    const runConnection = postgres(t.url, { max: 1, onnotice: () => {} });
+    const connections = new ConnectionRepository(t.db, organization.id);
+    let deleting: Promise<boolean> | undefined;
+    try {
+      await runConnection.begin(async (tx) => {
+        await tx`update sync_runs set total = 1 where id = ${run.id}`;
+        deleting = connections.delete(connection.id);
+        deleting.catch(() => {});
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await tx`update syncs set name = 'touched by the run' where id = ${sync.id}`;
+      });
+      expect(await deleting).toBe(true);
+    } finally {
+      await runConnection.end();
+    }
+    expect(await connections.get(connection.id)).toBeUndefined();
+    expect(await new SyncRepository(t.db, organization.id).get(sync.id)).toBeUndefined();
+  }, 20_000);
 });

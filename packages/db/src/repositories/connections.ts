@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
 import { type Connection, type ConnectionStatus, connections } from '../schema/connections.ts';
 import { syncs } from '../schema/syncs.ts';
+import { isTransaction, retryOnDeadlock } from './errors.ts';
 import { isUuid, onlyUuids } from './ids.ts';
 import { preparedRows } from './prepared.ts';
 
@@ -144,10 +145,14 @@ export class ConnectionRepository {
     return row;
   }
 
-  /** Deletes the connection and, through the foreign key, its syncs and their runs. */
+  /**
+   * Deletes the connection and, through the foreign key, its syncs and their runs. As SyncRepository.delete: when
+   * PostgreSQL breaks a deadlock with a run writing at the same time by rolling the delete back, it runs again.
+   */
   async delete(id: string): Promise<boolean> {
     if (!isUuid(id)) return false;
-    const rows = await this.db.delete(connections).where(this.scoped(id)).returning({ id: connections.id });
-    return rows.length > 0;
+    const remove = async () =>
+      (await this.db.delete(connections).where(this.scoped(id)).returning({ id: connections.id })).length > 0;
+    return isTransaction(this.db) ? remove() : retryOnDeadlock(remove);
   }
 }

@@ -26,3 +26,28 @@ export function isForeignKeyViolation(error: unknown, constraint?: string): bool
   const pg = postgresError(error);
   return pg?.code === '23503' && (constraint === undefined || pg.constraint_name === constraint);
 }
+
+/** True for a deadlock (40P01): PostgreSQL rolled the statement's transaction back to break a cycle of waits. */
+export function isDeadlock(error: unknown): boolean {
+  return postgresError(error)?.code === '40P01';
+}
+
+/**
+ * Runs `statement` again when PostgreSQL made it a deadlock's victim, at most `attempts` times in all: the victim's
+ * work was rolled back, so repeating it is safe, and the other transaction, no longer waiting for it, goes on. Only
+ * for a statement that is its own transaction (a deadlock aborts an enclosing one, which cannot go on).
+ */
+export async function retryOnDeadlock<T>(statement: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await statement();
+    } catch (error) {
+      if (attempt >= attempts || !isDeadlock(error)) throw error;
+    }
+  }
+}
+
+/** A drizzle transaction (it can roll back) rather than the database. */
+export function isTransaction(db: object): boolean {
+  return typeof (db as { rollback?: unknown }).rollback === 'function';
+}

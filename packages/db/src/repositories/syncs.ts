@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
 import { type NewSync, type Sync, syncs } from '../schema/syncs.ts';
+import { isTransaction, retryOnDeadlock } from './errors.ts';
 import { isUuid, onlyUuids } from './ids.ts';
 import { preparedRows, projection } from './prepared.ts';
 
@@ -185,10 +186,16 @@ export class SyncRepository {
       WHERE ${syncs}.id = t.id AND ${syncs}.organization_id = ${this.organizationId}`);
   }
 
-  /** Deletes the sync with its runs, run records and source records; list memberships stay. */
+  /**
+   * Deletes the sync with its runs, run records and source records; list memberships stay. A run writing at the
+   * same time holds its run's row and then asks for the sync's, which the delete holds while it waits for the run's:
+   * PostgreSQL breaks that deadlock by rolling one back. When it is the delete (on the database, not in a
+   * transaction of the caller's), the delete runs again; the run's own writes then fail on the deleted sync.
+   */
   async delete(id: string): Promise<boolean> {
     if (!isUuid(id)) return false;
-    const rows = await this.db.delete(syncs).where(this.scoped(id)).returning({ id: syncs.id });
-    return rows.length > 0;
+    const remove = async () =>
+      (await this.db.delete(syncs).where(this.scoped(id)).returning({ id: syncs.id })).length > 0;
+    return isTransaction(this.db) ? remove() : retryOnDeadlock(remove);
   }
 }
