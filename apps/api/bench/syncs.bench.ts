@@ -311,6 +311,9 @@ async function main() {
         p99_ms: mainTarget?.p99,
         p50_ms: mainTarget?.p50,
         p99_ms_at_16: (top.apollo ?? Object.values(top)[0])?.p99,
+        // The floor's own tail at 16 connections: what any server over these statements gets on this machine.
+        json_p99_ms_at_16: top.json?.p99,
+        json_rps_at_4: at4.json?.rps,
         cpu_ms: mainTarget?.cpu,
         cpu_apollo_over_json: ratio(at4.apollo?.cpu, at4.json?.cpu),
         cpu_apollo_over_graphql_js: ratio(at4.apollo?.cpu, at4['graphql-js']?.cpu),
