@@ -10,6 +10,8 @@ import { SyncRepository } from './syncs.ts';
 
 const t = useTestDatabase();
 
+type Seeded = Awaited<ReturnType<typeof seedOrganization>>;
+
 describe('connections and their syncs', () => {
   it('a new key reactivates the connection but leaves every active sync inactive until activated', async () => {
     const { organization, connection, mailingList, sync } = await seedOrganization(t.db);
@@ -165,55 +167,48 @@ describe('mailing lists', () => {
 });
 
 describe('deleting a sync while its run writes', () => {
-  it('retries when PostgreSQL breaks a deadlock with the delete, and deletes the sync', async () => {
-    const { organization, sync } = await seedOrganization(t.db);
+  /**
+   * `remove` while a run's transaction, on a connection of its own, holds its run's row and then touches the sync's:
+   * the delete (cascading to the run) holds the sync's row and waits for the run's. The delete waited first, so it is
+   * the one PostgreSQL's deadlock check (after deadlock_timeout, 1 s) rolls back. Returns what `remove` answered.
+   */
+  async function deleteWhileARunWrites(remove: (organizationId: string, seeded: Seeded) => Promise<boolean>) {
+    const seeded = await seedOrganization(t.db);
+    const { organization, sync } = seeded;
     const { run } = await new SyncRunRepository(t.db, organization.id).createQueued({
       syncId: sync.id,
       trigger: 'manual',
     });
-    // The run's transaction, on a connection of its own: it holds its run's row, then touches the sync's, while the
-    // delete (cascading to the run) holds the sync's row and waits for the run's. The delete waited first, so it is
-    // the one PostgreSQL's deadlock check (after deadlock_timeout, 1 s) rolls back.
     const runConnection = postgres(t.url, { max: 1, onnotice: () => {} });
-    const repository = new SyncRepository(t.db, organization.id);
     let deleting: Promise<boolean> | undefined;
     try {
       await runConnection.begin(async (tx) => {
         await tx`update sync_runs set total = 1 where id = ${run.id}`;
-        deleting = repository.delete(sync.id);
+        deleting = remove(organization.id, seeded);
         deleting.catch(() => {});
         await new Promise((resolve) => setTimeout(resolve, 300));
         await tx`update syncs set name = 'touched by the run' where id = ${sync.id}`;
       });
-      expect(await deleting).toBe(true);
+      return { answer: await deleting, ...seeded };
     } finally {
       await runConnection.end();
     }
-    expect(await repository.get(sync.id)).toBeUndefined();
+  }
+
+  it('retries when PostgreSQL breaks a deadlock with the delete, and deletes the sync', async () => {
+    const { answer, organization, sync } = await deleteWhileARunWrites((org, { sync }) =>
+      new SyncRepository(t.db, org).delete(sync.id),
+    );
+    expect(answer).toBe(true);
+    expect(await new SyncRepository(t.db, organization.id).get(sync.id)).toBeUndefined();
   }, 20_000);
 
   it('retries the delete of a connection (and its syncs) the same way', async () => {
-    const { organization, connection, sync } = await seedOrganization(t.db);
-    const { run } = await new SyncRunRepository(t.db, organization.id).createQueued({
-      syncId: sync.id,
-      trigger: 'manual',
-    });
-    const runConnection = postgres(t.url, { max: 1, onnotice: () => {} });
-    const connections = new ConnectionRepository(t.db, organization.id);
-    let deleting: Promise<boolean> | undefined;
-    try {
-      await runConnection.begin(async (tx) => {
-        await tx`update sync_runs set total = 1 where id = ${run.id}`;
-        deleting = connections.delete(connection.id);
-        deleting.catch(() => {});
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        await tx`update syncs set name = 'touched by the run' where id = ${sync.id}`;
-      });
-      expect(await deleting).toBe(true);
-    } finally {
-      await runConnection.end();
-    }
-    expect(await connections.get(connection.id)).toBeUndefined();
+    const { answer, organization, connection, sync } = await deleteWhileARunWrites((org, { connection }) =>
+      new ConnectionRepository(t.db, org).delete(connection.id),
+    );
+    expect(answer).toBe(true);
+    expect(await new ConnectionRepository(t.db, organization.id).get(connection.id)).toBeUndefined();
     expect(await new SyncRepository(t.db, organization.id).get(sync.id)).toBeUndefined();
   }, 20_000);
 });

@@ -2,7 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
 import { type Connection, type ConnectionStatus, connections } from '../schema/connections.ts';
 import { syncs } from '../schema/syncs.ts';
-import { isTransaction, retryOnDeadlock } from './errors.ts';
+import { retryOnDeadlock } from './errors.ts';
 import { isUuid, onlyUuids } from './ids.ts';
 import { preparedRows } from './prepared.ts';
 
@@ -151,8 +151,9 @@ export class ConnectionRepository {
    */
   async delete(id: string): Promise<boolean> {
     if (!isUuid(id)) return false;
-    const remove = async () =>
-      (await this.db.delete(connections).where(this.scoped(id)).returning({ id: connections.id })).length > 0;
-    return isTransaction(this.db) ? remove() : retryOnDeadlock(remove);
+    const rows = await retryOnDeadlock(this.db, () =>
+      this.db.delete(connections).where(this.scoped(id)).returning({ id: connections.id }),
+    );
+    return rows.length > 0;
   }
 }

@@ -7,7 +7,7 @@ const wrapped = (code: string) => Object.assign(new Error('Failed query'), { cau
 describe('retryOnDeadlock', () => {
   it('repeats a statement PostgreSQL made a deadlock victim, at most `attempts` times in all', async () => {
     let calls = 0;
-    const answer = await retryOnDeadlock(async () => {
+    const answer = await retryOnDeadlock({}, async () => {
       calls += 1;
       if (calls < 3) throw wrapped('40P01');
       return 'deleted';
@@ -16,10 +16,14 @@ describe('retryOnDeadlock', () => {
 
     calls = 0;
     await expect(
-      retryOnDeadlock(async () => {
-        calls += 1;
-        throw wrapped('40P01');
-      }, 2),
+      retryOnDeadlock(
+        {},
+        async () => {
+          calls += 1;
+          throw wrapped('40P01');
+        },
+        2,
+      ),
     ).rejects.toThrow('Failed query');
     expect(calls).toBe(2);
   });
@@ -27,7 +31,7 @@ describe('retryOnDeadlock', () => {
   it('gives any other error at once', async () => {
     let calls = 0;
     await expect(
-      retryOnDeadlock(async () => {
+      retryOnDeadlock({}, async () => {
         calls += 1;
         throw wrapped('23503');
       }),
@@ -37,8 +41,16 @@ describe('retryOnDeadlock', () => {
     expect(isDeadlock(new Error('deadlock detected'))).toBe(false);
   });
 
-  it('tells a transaction (it can roll back) from the database', () => {
+  it('tells a transaction (it can roll back) from the database, and runs a statement on a transaction once', async () => {
     expect(isTransaction({ rollback() {} })).toBe(true);
     expect(isTransaction({ transaction() {} })).toBe(false);
+    let calls = 0;
+    await expect(
+      retryOnDeadlock({ rollback() {} }, async () => {
+        calls += 1;
+        throw wrapped('40P01');
+      }),
+    ).rejects.toThrow('Failed query');
+    expect(calls).toBe(1);
   });
 });

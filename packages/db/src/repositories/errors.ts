@@ -33,16 +33,18 @@ export function isDeadlock(error: unknown): boolean {
 }
 
 /**
- * Runs `statement` again when PostgreSQL made it a deadlock's victim, at most `attempts` times in all: the victim's
- * work was rolled back, so repeating it is safe, and the other transaction, no longer waiting for it, goes on. Only
- * for a statement that is its own transaction (a deadlock aborts an enclosing one, which cannot go on).
+ * Runs `statement` on `db` again when PostgreSQL made it a deadlock's victim, at most `attempts` times in all: the
+ * victim's work was rolled back, so repeating it is safe, and the other transaction, no longer waiting for it, goes
+ * on. On a transaction (`db` can roll back) it runs once: a deadlock aborts the enclosing transaction, which cannot
+ * go on, so the error is the caller's.
  */
-export async function retryOnDeadlock<T>(statement: () => Promise<T>, attempts = 3): Promise<T> {
+export async function retryOnDeadlock<T>(db: object, statement: () => Promise<T>, attempts = 3): Promise<T> {
+  const tries = isTransaction(db) ? 1 : attempts;
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await statement();
     } catch (error) {
-      if (attempt >= attempts || !isDeadlock(error)) throw error;
+      if (attempt >= tries || !isDeadlock(error)) throw error;
     }
   }
 }

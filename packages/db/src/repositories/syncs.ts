@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
 import { type NewSync, type Sync, syncs } from '../schema/syncs.ts';
-import { isTransaction, retryOnDeadlock } from './errors.ts';
+import { retryOnDeadlock } from './errors.ts';
 import { isUuid, onlyUuids } from './ids.ts';
 import { preparedRows, projection } from './prepared.ts';
 
@@ -194,8 +194,9 @@ export class SyncRepository {
    */
   async delete(id: string): Promise<boolean> {
     if (!isUuid(id)) return false;
-    const remove = async () =>
-      (await this.db.delete(syncs).where(this.scoped(id)).returning({ id: syncs.id })).length > 0;
-    return isTransaction(this.db) ? remove() : retryOnDeadlock(remove);
+    const rows = await retryOnDeadlock(this.db, () =>
+      this.db.delete(syncs).where(this.scoped(id)).returning({ id: syncs.id }),
+    );
+    return rows.length > 0;
   }
 }
