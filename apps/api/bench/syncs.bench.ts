@@ -25,6 +25,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { COUNT_KEYS } from '@leadsync/core';
 import { createDatabase, SecretBox } from '@leadsync/db';
 import {
   ConnectionRepository,
@@ -69,18 +70,13 @@ const FLOOR_SYNC_COLUMNS = [
   'connectionId',
   'mailingListId',
 ] as const satisfies readonly (keyof SyncRow)[];
-const FLOOR_RUN_COLUMNS = [
+const FLOOR_RUN_COLUMNS: readonly (keyof SyncRunRow)[] = [
   'id',
   'status',
   'startedAt',
   'finishedAt',
-  'total',
-  'newLeads',
-  'reAdded',
-  'duplicate',
-  'ignored',
-  'deleted',
-] as const satisfies readonly (keyof SyncRunRow)[];
+  ...COUNT_KEYS,
+];
 
 async function main() {
   const scratch = await setup.openScratchDatabase();

@@ -26,7 +26,9 @@ export {
 } from './classify/run-state.ts';
 export {
   addTotals,
+  BREAKDOWN_KEYS,
   breakdownKey,
+  COUNT_KEYS,
   countOutcome,
   emptyTotals,
   type IgnoredBreakdown,

@@ -54,10 +54,12 @@ const BREAKDOWN_KEY: Record<IgnoredReason, keyof IgnoredBreakdown> = {
 };
 
 /** The breakdown's counts, one a reason, in the order of IGNORED_REASONS. */
-const BREAKDOWN_KEYS = IGNORED_REASONS.map((reason) => BREAKDOWN_KEY[reason]);
+export const BREAKDOWN_KEYS: readonly (keyof IgnoredBreakdown)[] = IGNORED_REASONS.map(
+  (reason) => BREAKDOWN_KEY[reason],
+);
 
 /** The totals' counts beside the breakdown. */
-const COUNT_KEYS = [
+export const COUNT_KEYS = [
   'total',
   'newLeads',
   'reAdded',

@@ -1,3 +1,4 @@
+import { BREAKDOWN_KEYS, COUNT_KEYS } from '@leadsync/core';
 import { type Page, RunRecordRepository, SyncRunRepository } from '@leadsync/db/repositories';
 import {
   type RunRecord as RunRecordRow,
@@ -77,8 +78,9 @@ export const RUN_FIELD_COLUMNS: Readonly<Record<string, readonly (keyof SyncRunR
   waitingUntil: ['waitingUntil'],
   waitingReason: ['waitingReason'],
   deletionsChecked: ['deletionsChecked'],
-  totals: ['total', 'newLeads', 'reAdded', 'duplicate', 'ignored', 'deleted'],
-  ignoredBreakdown: ['bounced', 'doNotMail', 'groupEmail', 'fileDuplicate', 'emptyEmail', 'invalidPattern'],
+  // A run's counters are columns of the same names (runCounters).
+  totals: COUNT_KEYS,
+  ignoredBreakdown: BREAKDOWN_KEYS,
   progress: ['readCount', 'processedCount'],
   cleanedFields: ['cleanedFields'],
   rejectedCount: ['rejectedCount'],
